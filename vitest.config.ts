@@ -1,0 +1,28 @@
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+// type-graphql reads decorator metadata, which esbuild does not emit: compile through swc instead.
+// graphql is aliased to one module file so type-graphql and our code share the same GraphQLSchema class.
+export default defineConfig({
+  plugins: [
+    swc.vite({
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true },
+        target: 'es2022',
+      },
+    }),
+  ],
+  resolve: {
+    alias: { graphql: 'graphql/index.js' },
+    conditions: ['source'],
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    setupFiles: ['test/support/setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
