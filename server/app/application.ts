@@ -1,0 +1,173 @@
+import { type GraphQLSchema } from 'graphql';
+import { type AppConfig } from '../config/env.js';
+import { createDb, type DbHandle } from '../db/client.js';
+import { runMigrations } from '../db/migrate.js';
+import { type FetchLike, type PartnerCenterClientOptions } from '../partner-center/client.js';
+import {
+  createPartnerCenterClientFactory,
+  type PartnerCenterClientFactory,
+} from '../partner-center/client-factory.js';
+import { createTenantRateLimiter } from '../partner-center/rate-limiter.js';
+import { type TokenProvider } from '../partner-center/token-provider.js';
+import { type Clock, systemClock } from '../shared/clock.js';
+import { type DirectorySource } from '../modules/organizations/directory-source.js';
+import { type AuthVerifier } from './auth.js';
+import { buildAppSchema } from './build-schema.js';
+import { type AppContext, type ContextDeps, createContextForActor } from './context.js';
+import { type ReadinessReport, type RunningHttpServer, startHttpServer } from './http-server.js';
+import { createLogger, type Logger } from './logger.js';
+import { type AppModule } from './module.js';
+import { appModules } from './modules.js';
+import { type AppPubSub, createAppPubSub } from './pubsub.js';
+import {
+  createRepositories,
+  createServices,
+  type Repositories,
+  type Services,
+} from './services.js';
+import { type Actor } from './auth.js';
+
+export interface ApplicationOptions {
+  config: AppConfig;
+  /** Partner Center root (the emulator's URL in emulator mode). */
+  partnerCenterUrl: string;
+  tokenProvider: TokenProvider;
+  directory: DirectorySource;
+  auth: AuthVerifier;
+  logger?: Logger;
+  clock?: Clock;
+  /** `fetch` for Partner Center calls (tests inject `emulator.fetch`). */
+  fetch?: FetchLike;
+  /** Client knobs for tests (fast sleep, seeded jitter, short timeouts). */
+  partnerCenter?: Pick<PartnerCenterClientOptions, 'sleep' | 'random' | 'retry' | 'timeoutMs'>;
+  modules?: readonly AppModule[];
+  /** Pre-filled in GraphiQL (emulator mode). */
+  devToken?: string;
+}
+
+/** The composed server, before and after it listens. */
+export interface Application {
+  config: AppConfig;
+  logger: Logger;
+  clock: Clock;
+  db: DbHandle;
+  repositories: Repositories;
+  services: Services;
+  pc: PartnerCenterClientFactory;
+  pubSub: AppPubSub;
+  schema: GraphQLSchema;
+  contextDeps: ContextDeps;
+  /** A request context for an actor (tests, background work). */
+  contextFor(actor: Actor): AppContext;
+  readiness(): Promise<ReadinessReport>;
+  /** Re-reads the partner directory from its source. */
+  syncDirectory(): Promise<{ organizations: number; tenants: number }>;
+  listen(at?: { port?: number; host?: string }): Promise<RunningHttpServer>;
+  close(): Promise<void>;
+}
+
+/**
+ * Composition (env → db → Partner Center clients → services → schema): everything but the
+ * process concerns of main.ts, so tests can build the same application in memory.
+ */
+export async function createApplication(options: ApplicationOptions): Promise<Application> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
+  const db = createDb(config.databaseUrl);
+  runMigrations(db.db);
+
+  const limiter = createTenantRateLimiter({
+    concurrency: config.partnerCenter.concurrency,
+    ratePerMinute: config.partnerCenter.ratePerMinute,
+  });
+  const pc = createPartnerCenterClientFactory({
+    baseUrl: options.partnerCenterUrl,
+    tokenProvider: options.tokenProvider,
+    limiter,
+    timeoutMs: config.partnerCenter.timeoutMs,
+    retry: { maxAttempts: config.partnerCenter.maxAttempts },
+    logger: logger.child({ component: 'partner-center' }),
+    applicationName: 'csp-migrations',
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...options.partnerCenter,
+  });
+
+  const modules = options.modules ?? appModules;
+  const repositories = createRepositories(db.db);
+  const services = createServices({ repositories, pc, clock, modules });
+  const syncDirectory = () => services.organizations.syncDirectory(options.directory);
+  const synced = await syncDirectory();
+  logger.info({ source: options.directory.kind, ...synced }, 'partner directory loaded');
+
+  const pubSub = createAppPubSub();
+  const schema = await buildAppSchema({ pubSub, modules });
+  const contextDeps: ContextDeps = {
+    auth: options.auth,
+    repositories,
+    services,
+    pc,
+    logger,
+    clock,
+    pubSub,
+  };
+
+  const readiness = async (): Promise<ReadinessReport> => {
+    const checks: Record<string, string> = {};
+    try {
+      await db.ping();
+      checks.database = 'ok';
+    } catch (error) {
+      checks.database = error instanceof Error ? error.message : 'failed';
+    }
+    try {
+      // Any HTTP answer (even 401/404) proves Partner Center is reachable.
+      const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+      await doFetch(options.partnerCenterUrl.replace(/\/+$/, '') + '/v1/', {
+        method: 'GET',
+        signal: AbortSignal.timeout(3_000),
+      });
+      checks.partnerCenter = 'ok';
+    } catch (error) {
+      checks.partnerCenter = error instanceof Error ? error.message : 'unreachable';
+    }
+    return { ok: Object.values(checks).every((c) => c === 'ok'), checks };
+  };
+
+  const servers: RunningHttpServer[] = [];
+  return {
+    config,
+    logger,
+    clock,
+    db,
+    repositories,
+    services,
+    pc,
+    pubSub,
+    schema,
+    contextDeps,
+    contextFor: (actor) => createContextForActor(contextDeps, actor),
+    readiness,
+    syncDirectory,
+    async listen(at = {}) {
+      const server = await startHttpServer(
+        {
+          schema,
+          contextDeps,
+          logger,
+          production: config.production,
+          introspection: config.introspection,
+          devToken: options.devToken,
+          readiness,
+        },
+        { port: at.port ?? config.port, host: at.host ?? config.host },
+      );
+      servers.push(server);
+      return server;
+    },
+    async close() {
+      await Promise.all(servers.map((s) => s.close()));
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import { customersModule } from '../modules/customers/index.js';
+import { nodeModule } from '../modules/node/index.js';
+import { organizationsModule } from '../modules/organizations/index.js';
+import { subscriptionsModule } from '../modules/subscriptions/index.js';
+import { workflowCoreModule } from '../modules/workflow-core/index.js';
+import { type AppModule } from './module.js';
+
+/** Every feature module of the API; add a module here to add its resolvers and node types. */
+export const appModules: readonly AppModule[] = [
+  nodeModule,
+  organizationsModule,
+  customersModule,
+  subscriptionsModule,
+  workflowCoreModule,
+];

@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The partner directory used when the emulator is off: organizations and their partner tenants,
+ * given as JSON in `PARTNER_DIRECTORY` or in the file named by `PARTNER_DIRECTORY_FILE`.
+ */
+export const partnerDirectorySchema = z.array(
+  z.object({
+    organizationId: z.string().min(1),
+    organizationName: z.string().min(1),
+    tenants: z
+      .array(
+        z.object({
+          tenantId: z.string().min(1),
+          name: z.string().min(1),
+          mpnId: z.string().default(''),
+          country: z.string().default(''),
+          region: z.string().nullish(),
+          kind: z.string().default('direct'),
+        }),
+      )
+      .default([]),
+  }),
+);
+export type PartnerDirectoryConfig = z.infer<typeof partnerDirectorySchema>;
+
+const onOff = z
+  .string()
+  .transform((v) => v.trim().toLowerCase())
+  .pipe(z.enum(['on', 'off', 'true', 'false', '1', '0']))
+  .transform((v) => v === 'on' || v === 'true' || v === '1');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(4000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().default('./data/app.db'),
+
+  EMULATOR: onOff.default('on'),
+  EMULATOR_PORT: port.default(4010),
+  EMULATOR_SCENARIO: z.string().default('demo'),
+  EMULATOR_SEED: z.coerce.number().int().default(1),
+
+  PARTNER_CENTER_URL: z.string().url().optional(),
+  PARTNER_CENTER_CLIENT_ID: z.string().optional(),
+  PARTNER_CENTER_CLIENT_SECRET: z.string().optional(),
+  ENTRA_AUTHORITY: z.string().url().default('https://login.microsoftonline.com'),
+  PARTNER_CENTER_SCOPE: z.string().default('https://api.partnercenter.microsoft.com/.default'),
+  PARTNER_CENTER_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  PARTNER_CENTER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  PARTNER_CENTER_CONCURRENCY: z.coerce.number().int().positive().default(8),
+  PARTNER_CENTER_RATE_PER_MINUTE: z.coerce.number().int().positive().default(500),
+  PARTNER_DIRECTORY: z.string().optional(),
+  PARTNER_DIRECTORY_FILE: z.string().optional(),
+
+  AUTH_JWT_SECRET: z.string().min(16).optional(),
+  AUTH_JWKS_URL: z.string().url().optional(),
+  AUTH_ISSUER: z.string().optional(),
+  AUTH_AUDIENCE: z.string().optional(),
+
+  GRAPHQL_INTROSPECTION: onOff.optional(),
+});
+
+/** Parsed, validated configuration. Built once by {@link loadConfig}. */
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  production: boolean;
+  host: string;
+  port: number;
+  logLevel: string;
+  databaseUrl: string;
+  emulator: { enabled: boolean; port: number; scenario: string; seed: number };
+  partnerCenter: {
+    /** Base URL without `/v1`; null in emulator mode until the emulator's URL is known. */
+    url: string | null;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    authority: string;
+    scope: string;
+    timeoutMs: number;
+    maxAttempts: number;
+    concurrency: number;
+    ratePerMinute: number;
+  };
+  directory: PartnerDirectoryConfig | null;
+  auth: {
+    jwtSecret: string | undefined;
+    jwksUrl: string | undefined;
+    issuer: string | undefined;
+    audience: string | undefined;
+  };
+  /** Introspection and the GraphiQL UI. */
+  introspection: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses configuration from an environment (default `process.env`); the only reader of it. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${details}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+
+  let directory: PartnerDirectoryConfig | null = null;
+  const directoryText =
+    e.PARTNER_DIRECTORY ??
+    (e.PARTNER_DIRECTORY_FILE ? readFileSync(e.PARTNER_DIRECTORY_FILE, 'utf8') : undefined);
+  if (directoryText !== undefined) {
+    const result = partnerDirectorySchema.safeParse(JSON.parse(directoryText));
+    if (!result.success) {
+      throw new ConfigError(`Invalid PARTNER_DIRECTORY: ${result.error.message}`);
+    }
+    directory = result.data;
+  }
+
+  if (!e.EMULATOR) {
+    if (!e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL) {
+      throw new ConfigError('With EMULATOR=off, set AUTH_JWT_SECRET or AUTH_JWKS_URL.');
+    }
+    if (!directory) {
+      throw new ConfigError('With EMULATOR=off, set PARTNER_DIRECTORY or PARTNER_DIRECTORY_FILE.');
+    }
+    if (production && (!e.PARTNER_CENTER_CLIENT_ID || !e.PARTNER_CENTER_CLIENT_SECRET)) {
+      throw new ConfigError(
+        'In production, set PARTNER_CENTER_CLIENT_ID and PARTNER_CENTER_CLIENT_SECRET.',
+      );
+    }
+  }
+  if (production && e.EMULATOR) {
+    throw new ConfigError('NODE_ENV=production requires EMULATOR=off.');
+  }
+
+  return {
+    nodeEnv: e.NODE_ENV,
+    production,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    emulator: {
+      enabled: e.EMULATOR,
+      port: e.EMULATOR_PORT,
+      scenario: e.EMULATOR_SCENARIO,
+      seed: e.EMULATOR_SEED,
+    },
+    partnerCenter: {
+      url: e.PARTNER_CENTER_URL ?? (e.EMULATOR ? null : 'https://api.partnercenter.microsoft.com'),
+      clientId: e.PARTNER_CENTER_CLIENT_ID,
+      clientSecret: e.PARTNER_CENTER_CLIENT_SECRET,
+      authority: e.ENTRA_AUTHORITY,
+      scope: e.PARTNER_CENTER_SCOPE,
+      timeoutMs: e.PARTNER_CENTER_TIMEOUT_MS,
+      maxAttempts: e.PARTNER_CENTER_MAX_ATTEMPTS,
+      concurrency: e.PARTNER_CENTER_CONCURRENCY,
+      ratePerMinute: e.PARTNER_CENTER_RATE_PER_MINUTE,
+    },
+    directory,
+    auth: {
+      jwtSecret: e.AUTH_JWT_SECRET,
+      jwksUrl: e.AUTH_JWKS_URL,
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+    },
+    introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+  };
+}

@@ -1,0 +1,121 @@
+import { type RequestScope } from '../../app/context.js';
+import { type PcCustomer } from '../../partner-center/contracts/customers.js';
+import { mapRelationship } from '../../partner-center/mapping.js';
+import { type CustomerRelationship } from '../../shared/enums.js';
+import { NotFoundError } from '../../shared/errors.js';
+import { type ConnectionPage, type PageArgs, paginateInMemory } from '../../shared/pagination.js';
+import { readUpstream, requireUpstream } from '../../shared/upstream.js';
+import { type OrganizationService } from '../organizations/organization.service.js';
+import { customerKey } from './customer.loaders.js';
+
+/** A customer of one partner tenant (one customer tenant can be served by several partner tenants). */
+export interface CustomerRecord {
+  partnerTenantId: string;
+  tenantId: string;
+  companyName: string;
+  domain: string;
+  /** Null when the list entry did not carry it; {@link CustomerService.country} then reads the customer. */
+  country: string | null;
+  relationship: CustomerRelationship;
+}
+
+export interface CustomerSearchArgs extends PageArgs {
+  search?: string | null;
+}
+
+function toRecord(partnerTenantId: string, c: PcCustomer): CustomerRecord {
+  return {
+    partnerTenantId,
+    tenantId: c.companyProfile.tenantId || c.id,
+    companyName: c.companyProfile.companyName,
+    domain: c.companyProfile.domain,
+    country: c.billingProfile?.defaultAddress?.country ?? c.companyProfile.address?.country ?? null,
+    relationship: mapRelationship(c.relationshipToPartner),
+  };
+}
+
+/** Customers, read live from Partner Center. */
+export class CustomerService {
+  constructor(private readonly deps: { organizations: OrganizationService }) {}
+
+  /**
+   * A page of the tenant's customers. Partner Center's list has seek paging and no total, so the
+   * full list is read once per request (following continuation tokens), then searched
+   * (case-insensitive substring of company name or domain) and keyset-paginated here, sorted by
+   * company name then customer tenant id.
+   */
+  async listCustomers(
+    scope: RequestScope,
+    partnerTenantId: string,
+    args: CustomerSearchArgs,
+  ): Promise<ConnectionPage<CustomerRecord>> {
+    const tenant = await this.deps.organizations.tenantForActor(scope, partnerTenantId);
+    if (!tenant) {
+      throw new NotFoundError('No partner tenant with this id.');
+    }
+    return this.listCustomersOfTenant(scope, tenant.tenantId, args);
+  }
+
+  /** Same as {@link listCustomers} for a tenant already checked to be the caller's. */
+  async listCustomersOfTenant(
+    scope: RequestScope,
+    partnerTenantId: string,
+    args: CustomerSearchArgs,
+  ): Promise<ConnectionPage<CustomerRecord>> {
+    const all = await requireUpstream(() =>
+      scope.loaders.customers.customersByTenant.load(partnerTenantId),
+    );
+    const needle = args.search?.trim().toLowerCase();
+    const records = all
+      .map((c) => toRecord(partnerTenantId, c))
+      .filter(
+        (c) =>
+          !needle ||
+          c.companyName.toLowerCase().includes(needle) ||
+          c.domain.toLowerCase().includes(needle),
+      );
+    return paginateInMemory(records, args, {
+      scope: `customers:${partnerTenantId}`,
+      sortKey: (c) => [c.companyName.toLowerCase(), c.tenantId],
+    });
+  }
+
+  /** One customer of one of the caller's tenants, or null (unknown tenant, other organization, no relationship). */
+  async getCustomer(
+    scope: RequestScope,
+    partnerTenantId: string,
+    customerTenantId: string,
+  ): Promise<CustomerRecord | null> {
+    const tenant = await this.deps.organizations.tenantForActor(scope, partnerTenantId);
+    if (!tenant) {
+      return null;
+    }
+    const customer = await readUpstream(() =>
+      scope.loaders.customers.customerById.load(customerKey(partnerTenantId, customerTenantId)),
+    );
+    return customer ? toRecord(partnerTenantId, customer) : null;
+  }
+
+  /** The customer's country; reads the full customer when the list entry lacked it. */
+  async country(scope: RequestScope, customer: CustomerRecord): Promise<string> {
+    if (customer.country !== null) {
+      return customer.country;
+    }
+    const full = await readUpstream(() =>
+      scope.loaders.customers.customerById.load(
+        customerKey(customer.partnerTenantId, customer.tenantId),
+      ),
+    );
+    return full ? (toRecord(customer.partnerTenantId, full).country ?? '') : '';
+  }
+
+  /** Whether the customer signed the Microsoft Customer Agreement (agreements API, R-AZP-1). */
+  async customerAgreementSigned(scope: RequestScope, customer: CustomerRecord): Promise<boolean> {
+    const signed = await readUpstream(() =>
+      scope.loaders.customers.mcaSigned.load(
+        customerKey(customer.partnerTenantId, customer.tenantId),
+      ),
+    );
+    return signed ?? false;
+  }
+}

@@ -1,0 +1,22 @@
+import { type AppModule } from '../../app/module.js';
+import { CustomerResolver } from './customer.resolver.js';
+import { Customer } from './customer.type.js';
+
+export const customersModule: AppModule = {
+  name: 'customers',
+  resolvers: [CustomerResolver],
+  nodes: [
+    {
+      typeName: 'Customer',
+      arity: 2,
+      async resolve(ctx, [partnerTenantId = '', customerTenantId = '']) {
+        const customer = await ctx.services.customers.getCustomer(
+          ctx,
+          partnerTenantId,
+          customerTenantId,
+        );
+        return customer ? Customer.from(customer) : null;
+      },
+    },
+  ],
+};

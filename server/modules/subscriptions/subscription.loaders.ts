@@ -1,0 +1,54 @@
+import DataLoader from 'dataloader';
+import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
+import {
+  type PcAzureEntitlement,
+  type PcSubscription,
+} from '../../partner-center/contracts/subscriptions.js';
+
+/**
+ * Per-request loaders for subscriptions (keys `tenant|customer` and `tenant|customer|subscription`):
+ * at most one Partner Center call per customer and per subscription within a request.
+ */
+export interface SubscriptionLoaders {
+  subscriptionsByCustomer: DataLoader<string, PcSubscription[]>;
+  azureEntitlementsBySubscription: DataLoader<string, PcAzureEntitlement[]>;
+}
+
+export const subscriptionsKey = (partnerTenantId: string, customerTenantId: string) =>
+  `${partnerTenantId}|${customerTenantId}`;
+export const entitlementsKey = (
+  partnerTenantId: string,
+  customerTenantId: string,
+  subscriptionId: string,
+) => `${partnerTenantId}|${customerTenantId}|${subscriptionId}`;
+
+async function settle<K, V>(
+  keys: readonly K[],
+  load: (key: K) => Promise<V>,
+): Promise<Array<V | Error>> {
+  const results = await Promise.allSettled(keys.map(load));
+  return results.map((r) =>
+    r.status === 'fulfilled'
+      ? r.value
+      : r.reason instanceof Error
+        ? r.reason
+        : new Error(String(r.reason)),
+  );
+}
+
+export function createSubscriptionLoaders(pc: PartnerCenterClientFactory): SubscriptionLoaders {
+  return {
+    subscriptionsByCustomer: new DataLoader((keys) =>
+      settle(keys, (key) => {
+        const [tenantId = '', customerId = ''] = key.split('|');
+        return pc.forTenant(tenantId).listSubscriptions(customerId);
+      }),
+    ),
+    azureEntitlementsBySubscription: new DataLoader((keys) =>
+      settle(keys, (key) => {
+        const [tenantId = '', customerId = '', subscriptionId = ''] = key.split('|');
+        return pc.forTenant(tenantId).listAzureEntitlements(customerId, subscriptionId);
+      }),
+    ),
+  };
+}

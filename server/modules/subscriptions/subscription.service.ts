@@ -1,0 +1,163 @@
+import { type RequestScope } from '../../app/context.js';
+import { type PcSubscription } from '../../partner-center/contracts/subscriptions.js';
+import {
+  hasAzureEntitlements,
+  mapBillingType,
+  mapProductFamily,
+  mapSubscriptionStatus,
+} from '../../partner-center/mapping.js';
+import { type BillingType, ProductFamily, type SubscriptionStatus } from '../../shared/enums.js';
+import { type ConnectionPage, type PageArgs, paginateInMemory } from '../../shared/pagination.js';
+import { readUpstream, requireUpstream } from '../../shared/upstream.js';
+import { type CustomerRecord, type CustomerService } from '../customers/customer.service.js';
+import { entitlementsKey, subscriptionsKey } from './subscription.loaders.js';
+
+export interface SubscriptionRecord {
+  partnerTenantId: string;
+  customerTenantId: string;
+  subscriptionId: string;
+  offerId: string;
+  offerName: string;
+  friendlyName: string | null;
+  quantity: number;
+  billingType: BillingType;
+  productFamily: ProductFamily;
+  status: SubscriptionStatus;
+  resellerMpnId: string | null;
+  commitmentEndDate: Date | null;
+  /** Azure subscription id, where Partner Center gives one. */
+  entitlementId: string | null;
+}
+
+export interface AzureEntitlementRecord {
+  azureSubscriptionId: string;
+  commerceSubscriptionId: string;
+  status: SubscriptionStatus;
+  azurePlanSubscriptionId: string | null;
+}
+
+export interface SubscriptionListArgs extends PageArgs {
+  status?: SubscriptionStatus | null;
+}
+
+function parseDate(value: string | null | undefined): Date | null {
+  if (!value) {
+    return null;
+  }
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+function toRecord(
+  partnerTenantId: string,
+  customerTenantId: string,
+  s: PcSubscription,
+): SubscriptionRecord {
+  return {
+    partnerTenantId,
+    customerTenantId,
+    subscriptionId: s.id,
+    offerId: s.offerId,
+    offerName: s.offerName ?? s.offerId,
+    friendlyName: s.friendlyName ?? null,
+    quantity: s.quantity,
+    billingType: mapBillingType(s.billingType, s.unitType),
+    productFamily: mapProductFamily(s.offerId, s.offerName),
+    status: mapSubscriptionStatus(s.status),
+    resellerMpnId: s.partnerId ? s.partnerId : null,
+    commitmentEndDate: parseDate(s.commitmentEndDate),
+    entitlementId: s.entitlementId ?? null,
+  };
+}
+
+/** Customer subscriptions, read live from Partner Center. */
+export class SubscriptionService {
+  constructor(private readonly deps: { customers: CustomerService }) {}
+
+  /**
+   * A page of a customer's subscriptions (optionally of one status), sorted by offer name then
+   * subscription id. One Partner Center call per customer per request.
+   */
+  async listSubscriptions(
+    scope: RequestScope,
+    customer: CustomerRecord,
+    args: SubscriptionListArgs,
+  ): Promise<ConnectionPage<SubscriptionRecord>> {
+    const all = await this.subscriptionsOf(scope, customer.partnerTenantId, customer.tenantId);
+    const filtered = args.status ? all.filter((s) => s.status === args.status) : all;
+    return paginateInMemory(filtered, args, {
+      scope: `subscriptions:${customer.partnerTenantId}:${customer.tenantId}`,
+      sortKey: (s) => [s.offerName.toLowerCase(), s.subscriptionId],
+    });
+  }
+
+  /** One subscription of a customer of the caller's organization, or null. */
+  async getSubscription(
+    scope: RequestScope,
+    partnerTenantId: string,
+    customerTenantId: string,
+    subscriptionId: string,
+  ): Promise<SubscriptionRecord | null> {
+    const customer = await this.deps.customers.getCustomer(
+      scope,
+      partnerTenantId,
+      customerTenantId,
+    );
+    if (!customer) {
+      return null;
+    }
+    const all = await readUpstream(() =>
+      this.subscriptionsOf(scope, partnerTenantId, customerTenantId),
+    );
+    return all?.find((s) => s.subscriptionId === subscriptionId) ?? null;
+  }
+
+  /**
+   * The Azure entitlement behind an AZURE_LEGACY or AZURE_PLAN subscription (R-AZP-8: commerce
+   * subscription and Azure subscription are two parts), or null for other families.
+   */
+  async azureEntitlement(
+    scope: RequestScope,
+    subscription: SubscriptionRecord,
+  ): Promise<AzureEntitlementRecord | null> {
+    if (!hasAzureEntitlements(subscription.productFamily)) {
+      return null;
+    }
+    const entitlements = await readUpstream(() =>
+      scope.loaders.subscriptions.azureEntitlementsBySubscription.load(
+        entitlementsKey(
+          subscription.partnerTenantId,
+          subscription.customerTenantId,
+          subscription.subscriptionId,
+        ),
+      ),
+    );
+    const first =
+      entitlements?.find((e) => e.id === subscription.entitlementId) ?? entitlements?.[0] ?? null;
+    if (!first) {
+      return null;
+    }
+    return {
+      azureSubscriptionId: first.id,
+      commerceSubscriptionId: first.subscriptionId ?? subscription.subscriptionId,
+      status: mapSubscriptionStatus(first.status),
+      azurePlanSubscriptionId:
+        subscription.productFamily === ProductFamily.AZURE_PLAN
+          ? subscription.subscriptionId
+          : (first.azurePlanSubscriptionId ?? null),
+    };
+  }
+
+  private async subscriptionsOf(
+    scope: RequestScope,
+    partnerTenantId: string,
+    customerTenantId: string,
+  ): Promise<SubscriptionRecord[]> {
+    const raw = await requireUpstream(() =>
+      scope.loaders.subscriptions.subscriptionsByCustomer.load(
+        subscriptionsKey(partnerTenantId, customerTenantId),
+      ),
+    );
+    return raw.map((s) => toRecord(partnerTenantId, customerTenantId, s));
+  }
+}

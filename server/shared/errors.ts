@@ -1,0 +1,59 @@
+import { GraphQLError } from 'graphql';
+
+/** Every `extensions.code` the API throws at request level (business failures are `userErrors`). */
+export enum ErrorCode {
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  NOT_FOUND = 'NOT_FOUND',
+  UPSTREAM_UNAVAILABLE = 'UPSTREAM_UNAVAILABLE',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}
+
+/** Base of the request-level errors; `formatError` lets these through unmasked. */
+export class AppGraphQLError extends GraphQLError {
+  constructor(message: string, code: ErrorCode, extras: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...extras, code } });
+  }
+}
+
+export class UnauthenticatedError extends AppGraphQLError {
+  constructor(message = 'Authentication required: send a valid bearer token.') {
+    super(message, ErrorCode.UNAUTHENTICATED, { http: { status: 401 } });
+  }
+}
+
+export class ForbiddenError extends AppGraphQLError {
+  constructor(message = 'Your roles do not allow this operation.') {
+    super(message, ErrorCode.FORBIDDEN);
+  }
+}
+
+export class BadUserInputError extends AppGraphQLError {
+  constructor(message: string, field?: string) {
+    super(message, ErrorCode.BAD_USER_INPUT, field ? { field } : {});
+  }
+}
+
+export class NotFoundError extends AppGraphQLError {
+  constructor(message = 'Not found.') {
+    super(message, ErrorCode.NOT_FOUND);
+  }
+}
+
+export class UpstreamUnavailableError extends AppGraphQLError {
+  constructor(message: string, extras: Record<string, unknown> = {}) {
+    super(message, ErrorCode.UPSTREAM_UNAVAILABLE, extras);
+  }
+}
+
+/** Codes that `formatError` passes to the client as they are. */
+export const PUBLIC_ERROR_CODES: ReadonlySet<string> = new Set<string>([
+  ...Object.values(ErrorCode),
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
