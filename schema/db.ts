@@ -42,3 +42,4 @@ export type PartnerOrganizationRow = typeof partnerOrganizations.$inferSelect;
 export type NewPartnerOrganizationRow = typeof partnerOrganizations.$inferInsert;
 export type PartnerTenantRow = typeof partnerTenants.$inferSelect;
 export type NewPartnerTenantRow = typeof partnerTenants.$inferInsert;
+export * from './workflow-tables.js';

@@ -26,6 +26,13 @@ import {
   type Services,
 } from './services.js';
 import { type Actor } from './auth.js';
+import { exportDownloadRoute } from '../modules/exports/export.route.js';
+import { workflowGlobalId } from '../modules/workflows/workflow.mapper.js';
+import { consolidationDefinition } from '../workflows/consolidation/consolidation.steps.js';
+import { type RunnerOptions, WorkflowRunner } from '../workflows/engine/workflow-runner.js';
+import { getWorkflow } from '../workflows/engine/workflow.repository.js';
+import { type WorkflowRow } from '../workflows/engine/engine.types.js';
+import { WORKFLOW_UPDATED_TOPIC } from './pubsub.js';
 
 export interface ApplicationOptions {
   config: AppConfig;
@@ -43,6 +50,8 @@ export interface ApplicationOptions {
   modules?: readonly AppModule[];
   /** Pre-filled in GraphiQL (emulator mode). */
   devToken?: string;
+  /** Engine knobs for tests (crash hook, fast backoff); the runner starts with `listen()` unless `startRunner: false`. */
+  runner?: Partial<Omit<RunnerOptions, 'db' | 'clock' | 'definitions'>>;
 }
 
 /** The composed server, before and after it listens. */
@@ -57,6 +66,8 @@ export interface Application {
   pubSub: AppPubSub;
   schema: GraphQLSchema;
   contextDeps: ContextDeps;
+  /** The background workflow runner (started by `listen()` when configured). */
+  runner: WorkflowRunner;
   /** A request context for an actor (tests, background work). */
   contextFor(actor: Actor): AppContext;
   readiness(): Promise<ReadinessReport>;
@@ -95,12 +106,43 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
 
   const modules = options.modules ?? appModules;
   const repositories = createRepositories(db.db);
-  const services = createServices({ repositories, pc, clock, modules });
+  const pubSub = createAppPubSub();
+  const publish = (row: WorkflowRow) =>
+    pubSub.publish(WORKFLOW_UPDATED_TOPIC, {
+      id: workflowGlobalId(row),
+      organizationId: row.organizationId,
+    });
+  let runner: WorkflowRunner | undefined;
+  const services = createServices({
+    repositories,
+    pc,
+    clock,
+    modules,
+    db: db.db,
+    publicUrl: config.publicUrl,
+    kick: () => runner?.kick(),
+    publish,
+    onAuditSyncError: (error) => logger.warn({ err: error }, 'audit record read failed'),
+  });
+  runner = new WorkflowRunner({
+    db: db.db,
+    clock,
+    definitions: [consolidationDefinition({ db: db.db, clients: pc })],
+    concurrency: config.workflow.concurrency,
+    recheckMinMs: config.workflow.recheckMinMs,
+    recheckMaxMs: config.workflow.recheckMaxMs,
+    maxAttempts: config.workflow.maxAttempts,
+    onWorkflowChanged: (workflowId) => {
+      void getWorkflow(db.db, workflowId).then((row) => row && publish(row));
+    },
+    onError: (error, item) =>
+      logger.error({ err: error, itemId: item?.id }, 'workflow step crashed'),
+    ...options.runner,
+  });
   const syncDirectory = () => services.organizations.syncDirectory(options.directory);
   const synced = await syncDirectory();
   logger.info({ source: options.directory.kind, ...synced }, 'partner directory loaded');
 
-  const pubSub = createAppPubSub();
   const schema = await buildAppSchema({ pubSub, modules });
   const contextDeps: ContextDeps = {
     auth: options.auth,
@@ -146,6 +188,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     pubSub,
     schema,
     contextDeps,
+    runner,
     contextFor: (actor) => createContextForActor(contextDeps, actor),
     readiness,
     syncDirectory,
@@ -159,13 +202,18 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
           introspection: config.introspection,
           devToken: options.devToken,
           readiness,
+          routes: [exportDownloadRoute({ auth: options.auth, exports: services.exports })],
         },
         { port: at.port ?? config.port, host: at.host ?? config.host },
       );
       servers.push(server);
+      if (config.workflow.runner) {
+        runner.start();
+      }
       return server;
     },
     async close() {
+      await runner.stop();
       await Promise.all(servers.map((s) => s.close()));
       db.close();
     },

@@ -43,6 +43,15 @@ export interface HttpServerOptions {
   /** Pre-filled in GraphiQL's headers (emulator mode only). */
   devToken?: string | undefined;
   readiness: () => Promise<ReadinessReport>;
+  /** Further plain-HTTP routes by path prefix (e.g. export downloads). */
+  routes?: HttpRoute[];
+}
+
+/** A plain-HTTP route; `handle` writes the whole response. */
+export interface HttpRoute {
+  method: 'GET' | 'POST';
+  prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
 }
 
 export interface RunningHttpServer {
@@ -257,6 +266,13 @@ export async function startHttpServer(
         res.setHeader('content-type', asset.type);
         res.setHeader('cache-control', 'public, max-age=3600');
         res.end(asset.body);
+        return;
+      }
+      const extra = options.routes?.find(
+        (r) => r.method === req.method && url.pathname.startsWith(r.prefix),
+      );
+      if (extra) {
+        await extra.handle(req, res, url);
         return;
       }
       if (url.pathname === GRAPHQL_PATH) {

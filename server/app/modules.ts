@@ -3,6 +3,7 @@ import { nodeModule } from '../modules/node/index.js';
 import { organizationsModule } from '../modules/organizations/index.js';
 import { subscriptionsModule } from '../modules/subscriptions/index.js';
 import { workflowCoreModule } from '../modules/workflow-core/index.js';
+import { workflowsModule } from '../modules/workflows/index.js';
 import { type AppModule } from './module.js';
 
 /** Every feature module of the API; add a module here to add its resolvers and node types. */
@@ -12,4 +13,5 @@ export const appModules: readonly AppModule[] = [
   customersModule,
   subscriptionsModule,
   workflowCoreModule,
+  workflowsModule,
 ];

@@ -6,6 +6,13 @@ import { OrganizationRepository } from '../modules/organizations/organization.re
 import { OrganizationService } from '../modules/organizations/organization.service.js';
 import { SubscriptionService } from '../modules/subscriptions/subscription.service.js';
 import { type Db } from '../db/client.js';
+import { ActivityService } from '../modules/activity-log/activity.service.js';
+import { ExportService } from '../modules/exports/export.service.js';
+import { ConsolidationViewService } from '../workflows/consolidation/consolidation-view.service.js';
+import { ConsolidationService } from '../workflows/consolidation/consolidation.service.js';
+import { WorkflowQueryService } from '../workflows/workflow-query.service.js';
+import { WorkflowService } from '../workflows/workflow.service.js';
+import { type WorkflowRow } from '../workflows/engine/engine.types.js';
 import { type AppModule } from './module.js';
 
 /** Process-wide repositories (Drizzle only). */
@@ -19,6 +26,12 @@ export interface Services {
   customers: CustomerService;
   subscriptions: SubscriptionService;
   nodes: NodeRegistry;
+  workflows: WorkflowService;
+  workflowQueries: WorkflowQueryService;
+  consolidations: ConsolidationService;
+  consolidationViews: ConsolidationViewService;
+  activity: ActivityService;
+  exports: ExportService;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -30,6 +43,14 @@ export function createServices(deps: {
   pc: PartnerCenterClientFactory;
   clock: Clock;
   modules: readonly AppModule[];
+  db: Db;
+  /** Absolute base URL of the API (export download links). */
+  publicUrl: string;
+  /** Wakes the workflow runner. */
+  kick?: () => void;
+  /** Publishes a workflow change to `workflowUpdated` subscribers. */
+  publish?: (workflow: WorkflowRow) => void;
+  onAuditSyncError?: (error: unknown) => void;
 }): Services {
   const organizations = new OrganizationService({
     repository: deps.repositories.organizations,
@@ -38,5 +59,38 @@ export function createServices(deps: {
   const customers = new CustomerService({ organizations });
   const subscriptions = new SubscriptionService({ customers });
   const nodes = new NodeRegistry(deps.modules.flatMap((m) => m.nodes ?? []));
-  return { organizations, customers, subscriptions, nodes };
+  const { db, clock, pc } = deps;
+  const workflows = new WorkflowService({
+    db,
+    clock,
+    ...(deps.kick ? { kick: deps.kick } : {}),
+    ...(deps.publish ? { publish: deps.publish } : {}),
+  });
+  const activity = new ActivityService({
+    db,
+    clients: pc,
+    clock,
+    organizations,
+    ...(deps.onAuditSyncError ? { onSyncError: deps.onAuditSyncError } : {}),
+  });
+  return {
+    organizations,
+    customers,
+    subscriptions,
+    nodes,
+    workflows,
+    workflowQueries: new WorkflowQueryService({ db }),
+    consolidations: new ConsolidationService({ db, organizations, workflows, clients: pc }),
+    consolidationViews: new ConsolidationViewService({ db, clock }),
+    activity,
+    exports: new ExportService({
+      db,
+      clock,
+      organizations,
+      customers,
+      subscriptions,
+      activity,
+      publicUrl: deps.publicUrl,
+    }),
+  };
 }

@@ -63,7 +63,26 @@ const envSchema = z.object({
   AUTH_AUDIENCE: z.string().optional(),
 
   GRAPHQL_INTROSPECTION: onOff.optional(),
+
+  /** Absolute base URL clients reach this API at (export download links); default http://HOST:PORT. */
+  PUBLIC_URL: z.string().url().optional(),
+  WORKFLOW_RUNNER: onOff.default('on'),
+  WORKFLOW_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** First and longest recheck of a waiting item, ISO-8601 durations on the business clock. */
+  WORKFLOW_RECHECK_MIN: z.string().regex(/^P/).default('PT5M'),
+  WORKFLOW_RECHECK_MAX: z.string().regex(/^P/).default('PT1H'),
+  WORKFLOW_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
 });
+
+/** ISO-8601 duration (days, hours, minutes, seconds) in milliseconds. */
+export function durationMs(text: string): number {
+  const match = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text);
+  if (!match || text === 'P' || text.endsWith('T')) {
+    throw new ConfigError(`Not an ISO-8601 duration: ${text}`);
+  }
+  const [, d = '0', h = '0', m = '0', s = '0'] = match;
+  return ((Number(d) * 24 + Number(h)) * 60 + Number(m)) * 60_000 + Number(s) * 1000;
+}
 
 /** Parsed, validated configuration. Built once by {@link loadConfig}. */
 export interface AppConfig {
@@ -95,6 +114,14 @@ export interface AppConfig {
   };
   /** Introspection and the GraphiQL UI. */
   introspection: boolean;
+  publicUrl: string;
+  workflow: {
+    runner: boolean;
+    concurrency: number;
+    recheckMinMs: number;
+    recheckMaxMs: number;
+    maxAttempts: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -175,5 +202,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       audience: e.AUTH_AUDIENCE,
     },
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+    workflow: {
+      runner: e.WORKFLOW_RUNNER,
+      concurrency: e.WORKFLOW_CONCURRENCY,
+      recheckMinMs: durationMs(e.WORKFLOW_RECHECK_MIN),
+      recheckMaxMs: durationMs(e.WORKFLOW_RECHECK_MAX),
+      maxAttempts: e.WORKFLOW_MAX_ATTEMPTS,
+    },
   };
 }

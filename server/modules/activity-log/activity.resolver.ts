@@ -1,0 +1,86 @@
+import { Args, ArgsType, Authorized, Ctx, Field, Int, Query, Resolver } from 'type-graphql';
+import { type AppContext } from '../../app/context.js';
+import { encodeId } from '../../shared/ids.js';
+import { type ConnectionShape } from '../common/common.type.js';
+import { workflowGlobalId } from '../workflows/workflow.mapper.js';
+import { workflowRowId } from '../workflows/workflow.resolver.js';
+import { customerFromSnapshot } from '../workflows/workflow.mapper.js';
+import { type ActivityEntryRow } from './activity.repository.js';
+import { type ActivityFilter } from './activity.service.js';
+import { ActivityEntry, ActivityEntryConnection, ActivityLogFilter } from './activity.type.js';
+
+@ArgsType()
+class ActivityLogArgs {
+  @Field(() => ActivityLogFilter, {
+    nullable: true,
+    description: 'Date range, customer search, workflow.',
+  })
+  filter?: ActivityLogFilter | null;
+
+  @Field(() => Int, { nullable: true, description: 'Page size, 1–100 (default 50).' })
+  first?: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cursor after which the page starts (`endCursor`).',
+  })
+  after?: string | null;
+}
+
+/** The GraphQL filter as the service takes it (a workflow id of another kind or org matches nothing). */
+export function toActivityFilter(filter: ActivityLogFilter | null | undefined): ActivityFilter {
+  return {
+    from: filter?.from ? filter.from.toISOString() : null,
+    to: filter?.to ? filter.to.toISOString() : null,
+    customerSearch: filter?.customerSearch ?? null,
+    workflowId: filter?.workflowId ? (workflowRowId(filter.workflowId) ?? '-') : null,
+  };
+}
+
+export function toActivityEntry(
+  row: ActivityEntryRow,
+  workflowKinds: Map<string, string>,
+): ActivityEntry {
+  const kind = row.workflowId ? workflowKinds.get(row.workflowId) : undefined;
+  return Object.assign(new ActivityEntry(), {
+    id: encodeId('ActivityEntry', String(row.id)),
+    at: new Date(row.at),
+    actor: row.actor,
+    operation: row.operation,
+    customer:
+      row.customerTenantId && row.partnerTenantId
+        ? customerFromSnapshot({
+            partnerTenantId: row.partnerTenantId,
+            customerTenantId: row.customerTenantId,
+            companyName: row.customerName ?? row.customerTenantId,
+          })
+        : null,
+    workflowId: row.workflowId && kind ? workflowGlobalId({ id: row.workflowId, kind }) : null,
+    subscriptionId: row.subscriptionId,
+    details: row.details,
+    source: row.source,
+  });
+}
+
+@Resolver(() => ActivityEntry)
+export class ActivityResolver {
+  @Authorized()
+  @Query(() => ActivityEntryConnection, {
+    description:
+      "The organization's activity log (R-CON-9): every change this API made and every Partner Center audit record read for its tenants.",
+  })
+  async activityLog(
+    @Args(() => ActivityLogArgs) args: ActivityLogArgs,
+    @Ctx() ctx: AppContext,
+  ): Promise<ConnectionShape<ActivityEntry>> {
+    await ctx.services.activity.syncForActor(ctx);
+    const page = await ctx.services.activity.list(ctx.actor, toActivityFilter(args.filter), args);
+    const kinds = await ctx.services.activity.workflowKinds(
+      page.edges.map((e) => e.node.workflowId),
+    );
+    return {
+      ...page,
+      edges: page.edges.map((e) => ({ cursor: e.cursor, node: toActivityEntry(e.node, kinds) })),
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import { type AuthVerifier } from '../../app/auth.js';
+import { type HttpRoute } from '../../app/http-server.js';
+import { type ExportService } from './export.service.js';
+
+const json = (status: number, body: object) => ({ status, body: JSON.stringify(body) });
+
+/**
+ * `GET /exports/{id}` with the same bearer token as the API. Another organization's export is a 404,
+ * exactly like a missing one, so ids never confirm existence.
+ */
+export function exportDownloadRoute(deps: {
+  auth: AuthVerifier;
+  exports: ExportService;
+}): HttpRoute {
+  return {
+    method: 'GET',
+    prefix: '/exports/',
+    async handle(req, res, url) {
+      let reply: { status: number; body: string };
+      try {
+        const actor = await deps.auth.verifyHeader(req.headers.authorization);
+        const id = decodeURIComponent(url.pathname.slice('/exports/'.length));
+        const file = /^[0-9a-f-]{36}$/.test(id)
+          ? await deps.exports.download(actor.organizationId, id)
+          : undefined;
+        if (file) {
+          res.statusCode = 200;
+          res.setHeader('content-type', file.contentType);
+          res.setHeader('content-disposition', `attachment; filename="${file.fileName}"`);
+          res.setHeader('cache-control', 'private, no-store');
+          res.end(file.content);
+          return;
+        }
+        reply = json(404, { error: 'not found' });
+      } catch {
+        reply = json(401, {
+          error: 'unauthenticated',
+          message: 'Send the bearer token you use for the API.',
+        });
+        res.setHeader('www-authenticate', 'Bearer');
+      }
+      res.statusCode = reply.status;
+      res.setHeader('content-type', 'application/json');
+      res.end(reply.body);
+    },
+  };
+}

@@ -1,0 +1,289 @@
+import { randomUUID } from 'node:crypto';
+import { type RequestScope } from '../../app/context.js';
+import { type Clock } from '../../shared/clock.js';
+import { mapLimit } from '../../shared/concurrency.js';
+import { decodeId } from '../../shared/ids.js';
+import { err, ok, type Result } from '../../shared/result.js';
+import { type EngineDb } from '../../workflows/engine/db.types.js';
+import * as workflowRepo from '../../workflows/engine/workflow.repository.js';
+import { type ActivityFilter, type ActivityService } from '../activity-log/activity.service.js';
+import { type CustomerRecord, type CustomerService } from '../customers/customer.service.js';
+import { type OrganizationService } from '../organizations/organization.service.js';
+import { type SubscriptionService } from '../subscriptions/subscription.service.js';
+import { render, type ExportFormat, type Table } from './export-format.js';
+import { getExportFile, insertExportFile, type ExportFileRow } from './export.repository.js';
+
+export interface ExportResult {
+  fileName: string;
+  contentType: string;
+  rowCount: number;
+  url: string;
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** CSV/XLSX exports (R-CON-1, R-CON-9): generated at request, stored, downloaded with a bearer token. */
+export class ExportService {
+  constructor(
+    private readonly deps: {
+      db: EngineDb;
+      clock: Clock;
+      organizations: OrganizationService;
+      customers: CustomerService;
+      subscriptions: SubscriptionService;
+      activity: ActivityService;
+      /** Absolute base URL of this API, for download links. */
+      publicUrl: string;
+      ttlMs?: number;
+    },
+  ) {}
+
+  private async store(
+    scope: RequestScope,
+    baseName: string,
+    table: Table,
+    format: ExportFormat,
+  ): Promise<ExportResult> {
+    const { content, contentType, extension } = await render(table, format);
+    const now = this.deps.clock.now();
+    const id = randomUUID();
+    const fileName = `${baseName}-${now.toISOString().slice(0, 10)}.${extension}`;
+    await insertExportFile(this.deps.db, {
+      id,
+      organizationId: scope.actor.organizationId,
+      createdBy: scope.actor.userId,
+      fileName,
+      contentType,
+      rowCount: table.rows.length,
+      content,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + (this.deps.ttlMs ?? 7 * 86_400_000)).toISOString(),
+    });
+    return {
+      fileName,
+      contentType,
+      rowCount: table.rows.length,
+      url: `${this.deps.publicUrl}/exports/${id}`,
+    };
+  }
+
+  /** A tenant's customers and their subscriptions (the portal's "export to Excel", R-CON-1). */
+  async exportSubscriptions(
+    scope: RequestScope,
+    input: { partnerTenantId: string; customerId?: string | null; format: ExportFormat },
+  ): Promise<Result<ExportResult>> {
+    const tenantKey = decodeId(input.partnerTenantId);
+    const tenant =
+      tenantKey?.type === 'PartnerTenant' && tenantKey.parts.length === 1
+        ? await this.deps.organizations.tenantForActor(scope, tenantKey.parts[0] as string)
+        : null;
+    if (!tenant) {
+      return err({
+        code: 'NOT_FOUND',
+        message: 'No partner tenant of your organization has this id.',
+        field: ['input', 'partnerTenantId'],
+      });
+    }
+    let customers: CustomerRecord[] = [];
+    if (input.customerId) {
+      const key = decodeId(input.customerId);
+      const customer =
+        key?.type === 'Customer' && key.parts[0] === tenant.tenantId
+          ? await this.deps.customers.getCustomer(scope, tenant.tenantId, key.parts[1] as string)
+          : null;
+      if (!customer) {
+        return err({
+          code: 'NOT_FOUND',
+          message: 'No customer of this partner tenant has this id.',
+          field: ['input', 'customerId'],
+        });
+      }
+      customers = [customer];
+    } else {
+      let after: string | null = null;
+      do {
+        const page = await this.deps.customers.listCustomersOfTenant(scope, tenant.tenantId, {
+          first: 100,
+          after,
+        });
+        customers.push(...page.edges.map((e) => e.node));
+        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      } while (after);
+    }
+    const perCustomer = await mapLimit(customers, 8, async (customer) => {
+      const rows: Table['rows'] = [];
+      let after: string | null = null;
+      do {
+        const page = await this.deps.subscriptions.listSubscriptions(scope, customer, {
+          first: 100,
+          after,
+        });
+        for (const { node: s } of page.edges) {
+          rows.push({
+            customer: customer.companyName,
+            customerTenantId: customer.tenantId,
+            domain: customer.domain,
+            partnerTenant: tenant.name,
+            subscriptionId: s.subscriptionId,
+            offerId: s.offerId,
+            offerName: s.offerName,
+            friendlyName: s.friendlyName,
+            seats: s.quantity,
+            status: s.status,
+            billingType: s.billingType,
+            productFamily: s.productFamily,
+            reseller: s.resellerMpnId,
+            azureSubscriptionId: s.entitlementId,
+            commitmentEndDate: iso(s.commitmentEndDate),
+          });
+        }
+        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      } while (after);
+      return rows;
+    });
+    const table: Table = {
+      sheetName: 'Subscriptions',
+      columns: [
+        { key: 'customer', header: 'Customer', width: 30 },
+        { key: 'customerTenantId', header: 'Customer tenant id', width: 38 },
+        { key: 'domain', header: 'Domain', width: 30 },
+        { key: 'partnerTenant', header: 'Partner tenant', width: 25 },
+        { key: 'subscriptionId', header: 'Subscription id', width: 38 },
+        { key: 'offerId', header: 'Offer id', width: 38 },
+        { key: 'offerName', header: 'Offer', width: 30 },
+        { key: 'friendlyName', header: 'Friendly name', width: 25 },
+        { key: 'seats', header: 'Seats', width: 8 },
+        { key: 'status', header: 'Status', width: 12 },
+        { key: 'billingType', header: 'Billing', width: 10 },
+        { key: 'productFamily', header: 'Product family', width: 15 },
+        { key: 'reseller', header: 'Reseller of record (MPN id)', width: 20 },
+        { key: 'azureSubscriptionId', header: 'Azure subscription id', width: 38 },
+        { key: 'commitmentEndDate', header: 'Commitment end (UTC)', width: 25 },
+      ],
+      rows: perCustomer.flat(),
+    };
+    return ok(
+      await this.store(
+        scope,
+        `subscriptions-${tenant.name.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}`,
+        table,
+        input.format,
+      ),
+    );
+  }
+
+  /** The activity log with a filter (R-CON-9: by date range and customer). */
+  async exportActivityLog(
+    scope: RequestScope,
+    input: { filter: ActivityFilter; format: ExportFormat },
+  ): Promise<Result<ExportResult>> {
+    const rows = await this.deps.activity.all(scope.actor, input.filter);
+    const table: Table = {
+      sheetName: 'Activity log',
+      columns: [
+        { key: 'at', header: 'When (UTC)', width: 25 },
+        { key: 'actor', header: 'Who', width: 30 },
+        { key: 'operation', header: 'Operation', width: 28 },
+        { key: 'customer', header: 'Customer', width: 30 },
+        { key: 'customerTenantId', header: 'Customer tenant id', width: 38 },
+        { key: 'subscriptionId', header: 'Subscription id', width: 38 },
+        { key: 'workflowId', header: 'Workflow', width: 38 },
+        { key: 'source', header: 'Source', width: 22 },
+        { key: 'details', header: 'Details', width: 80 },
+      ],
+      rows: rows.map((r) => ({
+        at: r.at,
+        actor: r.actor,
+        operation: r.operation,
+        customer: r.customerName,
+        customerTenantId: r.customerTenantId,
+        subscriptionId: r.subscriptionId,
+        workflowId: r.workflowId,
+        source: r.source,
+        details: r.details,
+      })),
+    };
+    return ok(await this.store(scope, 'activity-log', table, input.format));
+  }
+
+  /** A consolidation's inventory (R-CON-1): every source customer and subscription with its plan. */
+  async exportConsolidationInventory(
+    scope: RequestScope,
+    input: { workflowRowId: string; format: ExportFormat },
+  ): Promise<Result<ExportResult>> {
+    const workflow = await workflowRepo.getWorkflow(this.deps.db, input.workflowRowId);
+    if (
+      !workflow ||
+      workflow.organizationId !== scope.actor.organizationId ||
+      workflow.kind !== 'TENANT_CONSOLIDATION'
+    ) {
+      return err({
+        code: 'NOT_FOUND',
+        message: 'No consolidation of your organization has this id.',
+        field: ['input', 'workflowId'],
+      });
+    }
+    const items = await workflowRepo.listItems(this.deps.db, workflow.id);
+    const customers = new Map(items.filter((i) => i.kind === 'CUSTOMER').map((i) => [i.id, i]));
+    const rows: Table['rows'] = [];
+    for (const item of items) {
+      if (!item.parentItemId) {
+        continue;
+      }
+      const parent = customers.get(item.parentItemId);
+      const d = JSON.parse(item.dataJson) as Record<string, string | number | null>;
+      rows.push({
+        customer: d.companyName ?? null,
+        customerTenantId: item.customerTenantId,
+        sourceTenantId: d.sourceTenantId ?? null,
+        customerState: parent?.state ?? null,
+        subscriptionId: d.sourceSubscriptionId ?? null,
+        offerId: d.offerId ?? null,
+        offerName: d.offerName ?? null,
+        seats: d.seats ?? null,
+        sourceStatus: d.status ?? null,
+        plan: item.kind,
+        itemStatus: item.status,
+        reseller: d.partnerIdOnRecord ?? null,
+        targetSubscriptionId: d.targetSubscriptionId ?? null,
+        targetActiveAt: d.targetActiveAt ?? null,
+        sourceSuspendedAt: d.sourceSuspendedAt ?? null,
+      });
+    }
+    const table: Table = {
+      sheetName: 'Inventory',
+      columns: [
+        { key: 'customer', header: 'Customer', width: 30 },
+        { key: 'customerTenantId', header: 'Customer tenant id', width: 38 },
+        { key: 'sourceTenantId', header: 'Source tenant id', width: 38 },
+        { key: 'customerState', header: 'Customer state', width: 16 },
+        { key: 'subscriptionId', header: 'Source subscription id', width: 38 },
+        { key: 'offerId', header: 'Offer id', width: 30 },
+        { key: 'offerName', header: 'Offer', width: 30 },
+        { key: 'seats', header: 'Seats', width: 8 },
+        { key: 'sourceStatus', header: 'Status at planning', width: 14 },
+        { key: 'plan', header: 'Plan', width: 24 },
+        { key: 'itemStatus', header: 'Item status', width: 12 },
+        { key: 'reseller', header: 'Reseller of record', width: 18 },
+        { key: 'targetSubscriptionId', header: 'Target subscription id', width: 38 },
+        { key: 'targetActiveAt', header: 'Target active at (UTC)', width: 25 },
+        { key: 'sourceSuspendedAt', header: 'Source suspended at (UTC)', width: 25 },
+      ],
+      rows,
+    };
+    return ok(
+      await this.store(
+        scope,
+        `consolidation-inventory-${workflow.id.slice(0, 8)}`,
+        table,
+        input.format,
+      ),
+    );
+  }
+
+  /** A stored export for a download by its organization (anyone else: undefined, as if absent). */
+  async download(organizationId: string, id: string): Promise<ExportFileRow | undefined> {
+    const row = await getExportFile(this.deps.db, organizationId, id);
+    return row && row.expiresAt > this.deps.clock.now().toISOString() ? row : undefined;
+  }
+}

@@ -1,0 +1,37 @@
+import { type AppModule } from '../../app/module.js';
+import { ActivityResolver } from '../activity-log/activity.resolver.js';
+import { ActivityEntry } from '../activity-log/activity.type.js';
+import { toActivityEntry } from '../activity-log/activity.resolver.js';
+import { ExportResolver } from '../exports/export.resolver.js';
+import { TenantConsolidationResolver } from './consolidation.resolver.js';
+import { toWorkflowObject } from './workflow.mapper.js';
+import { WorkflowResolver } from './workflow.resolver.js';
+import { TenantConsolidation } from './workflow-objects.type.js';
+
+/** Workflows (engine-backed procedures), the activity log and exports. */
+export const workflowsModule: AppModule = {
+  name: 'workflows',
+  resolvers: [WorkflowResolver, TenantConsolidationResolver, ActivityResolver, ExportResolver],
+  orphanedTypes: [TenantConsolidation, ActivityEntry],
+  nodes: [
+    {
+      typeName: 'TenantConsolidation',
+      arity: 1,
+      async resolve(ctx, [id = '']) {
+        const row = await ctx.services.workflows.get(ctx.actor, id);
+        return row && row.kind === 'TENANT_CONSOLIDATION' ? toWorkflowObject(row) : null;
+      },
+    },
+    {
+      typeName: 'ActivityEntry',
+      arity: 1,
+      async resolve(ctx, [id = '']) {
+        const row = await ctx.services.activity.get(ctx.actor, Number(id));
+        if (!row) {
+          return null;
+        }
+        return toActivityEntry(row, await ctx.services.activity.workflowKinds([row.workflowId]));
+      },
+    },
+  ],
+};

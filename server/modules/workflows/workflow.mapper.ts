@@ -1,0 +1,53 @@
+import { CustomerRelationship } from '../../shared/enums.js';
+import { encodeId } from '../../shared/ids.js';
+import { tagType } from '../common/common.type.js';
+import { Customer } from '../customers/customer.type.js';
+import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
+import { type WorkflowKind, type WorkflowStatus } from '../workflow-core/workflow.type.js';
+import { TenantConsolidation } from './workflow-objects.type.js';
+
+/** GraphQL type name of each workflow kind (also the type part of its global id). */
+export const WORKFLOW_TYPE_NAMES: Record<string, string> = {
+  TENANT_CONSOLIDATION: 'TenantConsolidation',
+};
+
+export function workflowGlobalId(row: Pick<WorkflowRow, 'id' | 'kind'>): string {
+  return encodeId(WORKFLOW_TYPE_NAMES[row.kind] ?? 'Workflow', row.id);
+}
+
+/** A stored workflow as its GraphQL object (fields beyond the row come from field resolvers). */
+export function toWorkflowObject(row: WorkflowRow): object {
+  const common = {
+    id: workflowGlobalId(row),
+    kind: row.kind as WorkflowKind,
+    status: row.status as WorkflowStatus,
+    createdAt: new Date(row.createdAt),
+    updatedAt: new Date(row.updatedAt),
+    completedAt: row.completedAt ? new Date(row.completedAt) : null,
+    row,
+  };
+  switch (row.kind) {
+    case 'TENANT_CONSOLIDATION':
+      return Object.assign(new TenantConsolidation(), common);
+    default:
+      return tagType({ ...common }, WORKFLOW_TYPE_NAMES[row.kind] ?? 'TenantConsolidation');
+  }
+}
+
+/** A customer as recorded in a workflow (company data at planning time; the rest is live). */
+export function customerFromSnapshot(snapshot: {
+  partnerTenantId: string;
+  customerTenantId: string;
+  companyName: string;
+  domain?: string | null;
+  country?: string | null;
+}): Customer {
+  return Customer.from({
+    partnerTenantId: snapshot.partnerTenantId,
+    tenantId: snapshot.customerTenantId,
+    companyName: snapshot.companyName,
+    domain: snapshot.domain ?? '',
+    country: snapshot.country ?? null,
+    relationship: CustomerRelationship.RESELLER,
+  });
+}

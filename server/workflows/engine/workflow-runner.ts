@@ -1,0 +1,522 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../shared/clock.js';
+import type { EngineDb } from './db.types.js';
+import type {
+  NewBlocker,
+  NewEvent,
+  StepOutcome,
+  WorkflowItemRow,
+  WorkflowKind,
+  WorkflowRow,
+} from './engine.types.js';
+import { stepRequestId } from './request-id.js';
+import { SimulatedCrash, type JournalPoint } from './simulated-crash.js';
+import * as repo from './workflow.repository.js';
+
+/** What a step handler gets: its item, the journal and the event buffer. */
+export interface StepContext {
+  readonly workflow: WorkflowRow;
+  readonly workflowData: Record<string, unknown>;
+  readonly item: WorkflowItemRow;
+  /** The item's data; steps return changes through their outcome's `data`. */
+  readonly data: Record<string, unknown>;
+  now(): Date;
+  /** The deterministic MS-RequestId of a step of this item. */
+  requestId(step?: string): string;
+  /**
+   * Runs a Partner Center write once per (item, step): journals the intent first, looks for the
+   * effect before re-issuing after a crash (`lookup`), and journals the result. A step that already
+   * succeeded returns its journalled result without calling.
+   */
+  journaled<T>(
+    step: string,
+    intent: unknown,
+    effect: {
+      /** Finds the effect of an earlier attempt; gets the intent journalled then. */
+      lookup?: (journalledIntent: unknown) => Promise<T | undefined>;
+      call: (requestId: string) => Promise<T>;
+    },
+  ): Promise<T>;
+  emit(event: NewEvent): void;
+  block(blocker: NewBlocker): void;
+  /** Marks the workflow irreversible (R-CON-8); false when it was canceled meanwhile. */
+  markIrreversible(): Promise<boolean>;
+  /** Releases this item's held children when the outcome is applied. */
+  releaseChildren(kinds?: string[]): void;
+}
+
+export type StepHandler = (ctx: StepContext) => Promise<StepOutcome>;
+
+export interface WorkflowDefinition {
+  kind: WorkflowKind;
+  steps: Record<string, StepHandler>;
+}
+
+export interface RunnerOptions {
+  db: EngineDb;
+  clock: Clock;
+  definitions: WorkflowDefinition[];
+  /** Items run at once (Partner Center calls are further limited per tenant by the client). */
+  concurrency?: number;
+  /** Wall-clock poll interval, for work that became due without a clock jump. */
+  pollIntervalMs?: number;
+  leaseMs?: number;
+  /** Recheck backoff for waiting items, business time. */
+  recheckMinMs?: number;
+  recheckMaxMs?: number;
+  /** Transport retries of a step before its item fails. */
+  maxAttempts?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  owner?: string;
+  onWorkflowChanged?: (workflowId: string) => void;
+  onError?: (error: unknown, item: WorkflowItemRow) => void;
+  /** Test hook: called at each journal point; throw SimulatedCrash to "kill the process" there. */
+  crashHook?: (point: JournalPoint, item: WorkflowItemRow) => void;
+  random?: () => number;
+}
+
+const parse = (value: string | null | undefined): Record<string, unknown> =>
+  value ? (JSON.parse(value) as Record<string, unknown>) : {};
+
+function isRetryable(error: unknown): boolean {
+  if (error && typeof error === 'object' && 'retryable' in error) {
+    return Boolean((error as { retryable: unknown }).retryable);
+  }
+  // fetch's network failures surface as TypeError("fetch failed") or AbortError on timeouts.
+  return error instanceof TypeError || (error instanceof Error && error.name === 'AbortError');
+}
+
+function describeError(error: unknown): { code: string; message: string } {
+  if (error && typeof error === 'object') {
+    const e = error as {
+      code?: unknown;
+      description?: unknown;
+      status?: unknown;
+      message?: unknown;
+    };
+    const code =
+      e.code !== undefined
+        ? String(e.code)
+        : e.status !== undefined
+          ? `HTTP_${String(e.status)}`
+          : 'STEP_ERROR';
+    const message = typeof e.description === 'string' ? e.description : String(e.message ?? error);
+    return { code, message };
+  }
+  return { code: 'STEP_ERROR', message: String(error) };
+}
+
+/**
+ * The background runner: claims runnable items with a lease, runs one step of each, applies the
+ * outcome transactionally and loops. Every effect is journalled and idempotent, so any number of
+ * runners (processes, replicas) may run over one database, and a killed one loses nothing.
+ */
+export class WorkflowRunner {
+  private readonly definitions: Map<string, WorkflowDefinition>;
+  private readonly owner: string;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly opts: Required<
+    Pick<
+      RunnerOptions,
+      | 'concurrency'
+      | 'pollIntervalMs'
+      | 'leaseMs'
+      | 'recheckMinMs'
+      | 'recheckMaxMs'
+      | 'maxAttempts'
+      | 'retryBaseMs'
+      | 'retryMaxMs'
+    >
+  >;
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribeClock: (() => void) | undefined;
+  private ticking = false;
+  private again = false;
+  private stopped = true;
+  private dead: SimulatedCrash | undefined;
+  private readonly random: () => number;
+
+  constructor(private readonly options: RunnerOptions) {
+    this.definitions = new Map(options.definitions.map((d) => [d.kind, d]));
+    this.owner = options.owner ?? `runner-${randomUUID()}`;
+    this.random = options.random ?? Math.random;
+    this.opts = {
+      concurrency: options.concurrency ?? 8,
+      pollIntervalMs: options.pollIntervalMs ?? 1_000,
+      leaseMs: options.leaseMs ?? 60_000,
+      recheckMinMs: options.recheckMinMs ?? 5 * 60_000,
+      recheckMaxMs: options.recheckMaxMs ?? 60 * 60_000,
+      maxAttempts: options.maxAttempts ?? 8,
+      retryBaseMs: options.retryBaseMs ?? 500,
+      retryMaxMs: options.retryMaxMs ?? 30_000,
+    };
+  }
+
+  /** The crash that stopped this runner, if a test hook simulated one. */
+  get crashed(): SimulatedCrash | undefined {
+    return this.dead;
+  }
+
+  start(): void {
+    if (!this.stopped) {
+      return;
+    }
+    this.stopped = false;
+    this.unsubscribeClock = this.options.clock.onChange?.(() => this.kick());
+    this.timer = setInterval(() => this.kick(), this.opts.pollIntervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.unsubscribeClock?.();
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /** Asks for a pass over runnable items soon (coalesced). */
+  kick(): void {
+    if (this.stopped || this.dead) {
+      return;
+    }
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    this.ticking = true;
+    void this.tick().finally(() => {
+      this.ticking = false;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /**
+   * Runs until nothing is runnable now (business clock) and no transport backoff is pending, or
+   * until `timeoutMs` of wall time passes. For tests and the CLI; the server uses start().
+   */
+  async drain(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.dead) {
+        throw this.dead;
+      }
+      const claimed = await this.claimAndRun();
+      await Promise.allSettled([...this.inFlight.values()]);
+      if (this.dead) {
+        throw this.dead;
+      }
+      if (claimed > 0) {
+        continue;
+      }
+      const pendingBackoff = await this.nextBackoffMs();
+      if (pendingBackoff === null) {
+        return;
+      }
+      if (Date.now() > deadline) {
+        throw new Error('drain timed out with work still pending');
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(5, pendingBackoff - Date.now())));
+    }
+  }
+
+  private async nextBackoffMs(): Promise<number | null> {
+    return repo.earliestBackoff(this.options.db, this.options.clock.now().toISOString());
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      while (!this.stopped && !this.dead) {
+        const claimed = await this.claimAndRun();
+        if (claimed === 0) {
+          break;
+        }
+        // Wait for a slot before claiming more.
+        if (this.inFlight.size >= this.opts.concurrency) {
+          await Promise.race(this.inFlight.values());
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof SimulatedCrash)) {
+        this.options.onError?.(error, undefined as unknown as WorkflowItemRow);
+      }
+    }
+  }
+
+  private async claimAndRun(): Promise<number> {
+    const free = this.opts.concurrency - this.inFlight.size;
+    if (free <= 0 || this.dead) {
+      return 0;
+    }
+    const now = this.options.clock.now();
+    const claimed = await repo.claimRunnableItems(this.options.db, {
+      now: now.toISOString(),
+      nowMs: Date.now(),
+      owner: this.owner,
+      leaseMs: this.opts.leaseMs,
+      limit: free,
+      exclude: [...this.inFlight.keys()],
+    });
+    for (const item of claimed) {
+      const run = this.runItem(item)
+        .catch((error: unknown) => {
+          if (error instanceof SimulatedCrash) {
+            this.die(error);
+          } else {
+            this.options.onError?.(error, item);
+          }
+        })
+        .finally(() => {
+          this.inFlight.delete(item.id);
+          if (!this.stopped) {
+            this.kick();
+          }
+        });
+      this.inFlight.set(item.id, run);
+    }
+    return claimed.length;
+  }
+
+  private die(crash: SimulatedCrash): void {
+    this.dead ??= crash;
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.unsubscribeClock?.();
+  }
+
+  private checkpoint(point: JournalPoint, item: WorkflowItemRow): void {
+    if (this.dead) {
+      throw this.dead;
+    }
+    this.options.crashHook?.(point, item);
+  }
+
+  private async runItem(item: WorkflowItemRow): Promise<void> {
+    const { db, clock } = this.options;
+    const workflow = await repo.getWorkflow(db, item.workflowId);
+    if (!workflow || !['RUNNING', 'WAITING'].includes(workflow.status)) {
+      await repo.releaseLease(db, item.id, this.owner);
+      return;
+    }
+    const definition = this.definitions.get(workflow.kind);
+    const handler = definition?.steps[item.step];
+    const events: NewEvent[] = [];
+    const blockers: NewBlocker[] = [];
+    let release: { kinds?: string[] } | undefined;
+    const renew = setInterval(
+      () => {
+        void repo
+          .renewLease(db, item.id, this.owner, Date.now() + this.opts.leaseMs)
+          .catch(() => undefined);
+      },
+      Math.max(1_000, Math.floor(this.opts.leaseMs / 3)),
+    );
+    renew.unref();
+
+    const ctx: StepContext = {
+      workflow,
+      workflowData: parse(workflow.dataJson),
+      item,
+      data: parse(item.dataJson),
+      now: () => clock.now(),
+      requestId: (step = item.step) => stepRequestId(workflow.id, item.id, step),
+      journaled: async (step, intent, effect) => {
+        const existing = await repo.getStep(db, item.id, step);
+        if (existing?.phase === 'SUCCEEDED') {
+          return JSON.parse(existing.resultJson ?? 'null');
+        }
+        const requestId = existing?.requestId ?? stepRequestId(workflow.id, item.id, step);
+        if (existing && effect.lookup) {
+          // The intent is journalled but not the result: the call may have happened before a crash.
+          const found = await effect.lookup(JSON.parse(existing.intentJson ?? 'null'));
+          if (found !== undefined) {
+            await repo.journalResult(db, {
+              itemId: item.id,
+              step,
+              at: clock.now().toISOString(),
+              result: found,
+            });
+            return found;
+          }
+        }
+        if (!existing) {
+          await repo.journalIntent(db, {
+            workflowId: workflow.id,
+            itemId: item.id,
+            step,
+            requestId,
+            at: clock.now().toISOString(),
+            intent,
+          });
+        }
+        this.checkpoint('after-intent', item);
+        const result = await effect.call(requestId);
+        this.checkpoint('after-call', item);
+        await repo.journalResult(db, {
+          itemId: item.id,
+          step,
+          at: clock.now().toISOString(),
+          result,
+        });
+        this.checkpoint('after-result', item);
+        return result;
+      },
+      emit: (event) => {
+        events.push({ itemId: item.id, customerTenantId: item.customerTenantId, ...event });
+      },
+      block: (blocker) => {
+        blockers.push({ itemId: item.id, customerTenantId: item.customerTenantId, ...blocker });
+      },
+      markIrreversible: () => repo.markIrreversible(db, workflow.id, clock.now().toISOString()),
+      releaseChildren: (kinds) => {
+        release = kinds ? { kinds } : {};
+      },
+    };
+
+    try {
+      this.checkpoint('before-step', item);
+      let outcome: StepOutcome;
+      if (!handler) {
+        outcome = {
+          type: 'failed',
+          code: 'UNKNOWN_STEP',
+          message: `No step "${item.step}" for ${workflow.kind}.`,
+        };
+      } else {
+        try {
+          outcome = await handler(ctx);
+        } catch (error) {
+          if (error instanceof SimulatedCrash || this.dead) {
+            throw error;
+          }
+          const { code, message } = describeError(error);
+          if (isRetryable(error) && item.attempts + 1 < this.opts.maxAttempts) {
+            const backoff = Math.min(
+              this.opts.retryMaxMs,
+              this.opts.retryBaseMs * 2 ** item.attempts,
+            );
+            const at = clock.now().toISOString();
+            await repo.recordRetryableFailure(db, {
+              item,
+              owner: this.owner,
+              at,
+              error: `${code}: ${message}`,
+              backoffUntilMs: Date.now() + Math.round(backoff * (0.5 + this.random() / 2)),
+              event: {
+                itemId: item.id,
+                customerTenantId: item.customerTenantId,
+                type: 'STEP_RETRY',
+                message: `Step ${item.step} failed (${code}: ${message}); retrying (attempt ${item.attempts + 2}).`,
+              },
+            });
+            this.options.onWorkflowChanged?.(workflow.id);
+            return;
+          }
+          outcome = { type: 'failed', code, message };
+        }
+      }
+      this.checkpoint('before-outcome', item);
+      const at = clock.now();
+      const update = this.toUpdate(item, ctx.data, outcome, at);
+      if (outcome.type === 'failed') {
+        events.push({
+          itemId: item.id,
+          customerTenantId: item.customerTenantId,
+          type: 'STEP_FAILED',
+          message: `Step ${item.step} failed: ${outcome.code}: ${outcome.message}`,
+          data: { code: outcome.code },
+        });
+      }
+      const { applied } = await repo.applyItemUpdate(db, {
+        item,
+        owner: this.owner,
+        at: at.toISOString(),
+        update,
+        events,
+        blockers,
+        ...(release ? { releaseChildren: { ...release, nextRunAt: at.toISOString() } } : {}),
+      });
+      this.checkpoint('after-outcome', item);
+      if (applied) {
+        this.options.onWorkflowChanged?.(workflow.id);
+      }
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  private toUpdate(
+    item: WorkflowItemRow,
+    data: Record<string, unknown>,
+    outcome: StepOutcome,
+    at: Date,
+  ): repo.ItemUpdate {
+    const nowIso = at.toISOString();
+    const merged = { ...data, ...(outcome.data ?? {}) };
+    const state = ('state' in outcome && outcome.state) || item.state;
+    switch (outcome.type) {
+      case 'next':
+        return {
+          status: 'RUNNING',
+          state,
+          step: outcome.step,
+          data: merged,
+          nextRunAt: nowIso,
+          attempts: 0,
+          recheckCount: 0,
+        };
+      case 'wait': {
+        const delay = Math.min(
+          this.opts.recheckMaxMs,
+          this.opts.recheckMinMs * 2 ** item.recheckCount,
+        );
+        const until = outcome.until ?? new Date(at.getTime() + delay);
+        return {
+          status: 'WAITING',
+          state,
+          step: outcome.step ?? item.step,
+          data: merged,
+          nextRunAt: until.toISOString(),
+          attempts: 0,
+          recheckCount: outcome.until ? 0 : item.recheckCount + 1,
+          waitingReason: outcome.reason,
+        };
+      }
+      case 'done':
+        return {
+          status: 'DONE',
+          state,
+          step: item.step,
+          data: merged,
+          nextRunAt: null,
+          attempts: 0,
+          completedAt: nowIso,
+        };
+      case 'blocked':
+        return {
+          status: 'BLOCKED',
+          state,
+          step: item.step,
+          data: merged,
+          nextRunAt: null,
+          lastError: `${outcome.code}: ${outcome.message}`,
+          completedAt: nowIso,
+        };
+      case 'failed':
+        return {
+          status: 'FAILED',
+          state,
+          step: item.step,
+          data: merged,
+          nextRunAt: null,
+          attempts: item.attempts + 1,
+          lastError: `${outcome.code}: ${outcome.message}`,
+          completedAt: nowIso,
+        };
+    }
+  }
+}

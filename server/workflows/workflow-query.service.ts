@@ -1,0 +1,75 @@
+import { type Actor } from '../app/auth.js';
+import {
+  type ConnectionPage,
+  connectionFromSlice,
+  decodeCursor,
+  encodeCursor,
+  resolveFirst,
+  type PageArgs,
+} from '../shared/pagination.js';
+import { type EngineDb } from './engine/db.types.js';
+import { type WorkflowItemRow, type WorkflowRow } from './engine/engine.types.js';
+import * as repo from './engine/workflow.repository.js';
+
+/** Item kinds that are bookkeeping, not work: left out of progress. */
+const NOT_WORK = new Set(['NO_ACTION']);
+const FINISHED = new Set(['DONE', 'BLOCKED', 'SKIPPED', 'FAILED', 'CANCELED']);
+
+/** Reads of workflows for the API: lists, progress, blockers, events, items. */
+export class WorkflowQueryService {
+  constructor(private readonly deps: { db: EngineDb }) {}
+
+  async list(
+    actor: Actor,
+    filter: { kind?: string | null; status?: string | null },
+    args: PageArgs,
+  ): Promise<ConnectionPage<WorkflowRow>> {
+    const first = resolveFirst(args.first);
+    const after = args.after ? decodeCursor('workflows', args.after) : null;
+    const { rows, totalCount } = await repo.listWorkflows(
+      this.deps.db,
+      {
+        organizationId: actor.organizationId,
+        kind: filter.kind ?? null,
+        status: filter.status ?? null,
+      },
+      { limit: first + 1, after: after ? [String(after[0]), String(after[1])] : null },
+    );
+    const page = rows.slice(0, first);
+    return connectionFromSlice(
+      page.map((row) => ({
+        node: row,
+        cursor: encodeCursor('workflows', [row.createdAt, row.id]),
+      })),
+      { hasNextPage: rows.length > first, hasPreviousPage: after !== null, totalCount },
+    );
+  }
+
+  async items(workflowId: string): Promise<WorkflowItemRow[]> {
+    return repo.listItems(this.deps.db, workflowId);
+  }
+
+  /** Work items finished out of work items planned. */
+  async progress(workflowId: string): Promise<{ completed: number; total: number }> {
+    const items = (await this.items(workflowId)).filter((i) => !NOT_WORK.has(i.kind));
+    return { total: items.length, completed: items.filter((i) => FINISHED.has(i.status)).length };
+  }
+
+  async blockers(workflowId: string) {
+    return repo.listBlockers(this.deps.db, workflowId);
+  }
+
+  async events(workflowId: string, args: PageArgs) {
+    const first = resolveFirst(args.first);
+    const after = args.after ? decodeCursor(`events:${workflowId}`, args.after) : null;
+    const { rows, totalCount } = await repo.listEvents(this.deps.db, workflowId, {
+      limit: first + 1,
+      afterId: after ? Number(after[0]) : null,
+    });
+    const page = rows.slice(0, first);
+    return connectionFromSlice(
+      page.map((row) => ({ node: row, cursor: encodeCursor(`events:${workflowId}`, [row.id]) })),
+      { hasNextPage: rows.length > first, hasPreviousPage: after !== null, totalCount },
+    );
+  }
+}

@@ -1,0 +1,266 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { type Actor } from '../app/auth.js';
+import { type Clock } from '../shared/clock.js';
+import { PartnerRole } from '../shared/enums.js';
+import { ForbiddenError } from '../shared/errors.js';
+import { err, ok, type Result } from '../shared/result.js';
+import { type EngineDb } from './engine/db.types.js';
+import {
+  type NewBlocker,
+  type NewEvent,
+  type NewItem,
+  type WorkflowKind,
+  type WorkflowRow,
+} from './engine/engine.types.js';
+import * as repo from './engine/workflow.repository.js';
+
+/** Roles allowed to start or cancel workflows that change Partner Center (R-CON-10). */
+const WRITE_ROLES: ReadonlySet<PartnerRole> = new Set([
+  PartnerRole.GLOBAL_ADMIN,
+  PartnerRole.ADMIN_AGENT,
+]);
+
+export interface PlannedWorkflow {
+  data: Record<string, unknown>;
+  items: NewItem[];
+  blockers: NewBlocker[];
+  events: NewEvent[];
+}
+
+/** Canonical JSON (sorted keys) so equal inputs hash equally whatever their key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) {
+    return `[${value.map(canonical).join(',')}]`;
+  }
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * What every procedure shares: creating a planned workflow (with idempotency keys), starting,
+ * canceling and retrying it, and organization isolation. The runner does the rest.
+ */
+export class WorkflowService {
+  constructor(
+    private readonly deps: {
+      db: EngineDb;
+      clock: Clock;
+      /** Wakes the runner after a change that makes work runnable. */
+      kick?: () => void;
+      /** Publishes a change to `workflowUpdated` subscribers. */
+      publish?: (workflow: WorkflowRow) => void;
+    },
+  ) {}
+
+  /** A workflow of the caller's organization, or null (never reveals other organizations' ids). */
+  async get(actor: Actor, id: string): Promise<WorkflowRow | null> {
+    const row = await repo.getWorkflow(this.deps.db, id);
+    return row && row.organizationId === actor.organizationId ? row : null;
+  }
+
+  /**
+   * Creates a DRAFT workflow from a plan. The same idempotency key with the same input returns the
+   * first workflow (nothing is planned again); with a different input it is refused.
+   */
+  async createPlanned(
+    actor: Actor,
+    kind: WorkflowKind,
+    input: { value: unknown; idempotencyKey?: string | null },
+    plan: () => Promise<Result<PlannedWorkflow>>,
+  ): Promise<Result<WorkflowRow>> {
+    const inputJson = canonical(input.value);
+    const inputHash = createHash('sha256').update(`${kind}\u0000${inputJson}`).digest('hex');
+    if (input.idempotencyKey) {
+      const existing = await repo.findWorkflowByIdempotencyKey(
+        this.deps.db,
+        actor.organizationId,
+        input.idempotencyKey,
+      );
+      if (existing) {
+        return existing.inputHash === inputHash
+          ? ok(existing)
+          : err({
+              code: 'IDEMPOTENCY_KEY_REUSED',
+              message: 'This idempotency key was already used with a different input.',
+              field: ['input', 'idempotencyKey'],
+            });
+      }
+    }
+    const planned = await plan();
+    if (!planned.ok) {
+      return planned;
+    }
+    const now = this.deps.clock.now().toISOString();
+    const id = randomUUID();
+    try {
+      await repo.createWorkflow(this.deps.db, {
+        workflow: {
+          id,
+          organizationId: actor.organizationId,
+          kind,
+          status: 'DRAFT',
+          inputJson,
+          inputHash,
+          idempotencyKey: input.idempotencyKey ?? null,
+          dataJson: JSON.stringify(planned.value.data),
+          createdBy: actor.name ? `${actor.name} <${actor.userId}>` : actor.userId,
+          createdAt: now,
+          updatedAt: now,
+        },
+        items: planned.value.items.map((item) =>
+          item.nextRunAt && item.nextRunAt < now ? { ...item, nextRunAt: now } : item,
+        ),
+        blockers: planned.value.blockers,
+        events: planned.value.events,
+      });
+    } catch (error) {
+      // Two concurrent plans with one idempotency key: the loser returns the winner's workflow.
+      if (input.idempotencyKey) {
+        const winner = await repo.findWorkflowByIdempotencyKey(
+          this.deps.db,
+          actor.organizationId,
+          input.idempotencyKey,
+        );
+        if (winner) {
+          return winner.inputHash === inputHash
+            ? ok(winner)
+            : err({
+                code: 'IDEMPOTENCY_KEY_REUSED',
+                message: 'This idempotency key was already used with a different input.',
+                field: ['input', 'idempotencyKey'],
+              });
+        }
+      }
+      throw error;
+    }
+    const row = await repo.getWorkflow(this.deps.db, id);
+    return ok(row as WorkflowRow);
+  }
+
+  private assertWriter(actor: Actor): void {
+    if (!actor.roles.some((r) => WRITE_ROLES.has(r))) {
+      // R-CON-10: only Global admins and Admin agents run procedures that change Partner Center.
+      throw new ForbiddenError(
+        'Starting or canceling a workflow needs the GLOBAL_ADMIN or ADMIN_AGENT role.',
+      );
+    }
+  }
+
+  /** startWorkflow: refused while workflow-level blockers remain; a started workflow is returned as is. */
+  async start(actor: Actor, id: string): Promise<Result<WorkflowRow>> {
+    this.assertWriter(actor);
+    const row = await this.get(actor, id);
+    if (!row) {
+      return err({ code: 'NOT_FOUND', message: 'No such workflow.', field: ['input', 'id'] });
+    }
+    if (row.status !== 'DRAFT') {
+      if (row.status === 'RUNNING' || row.status === 'WAITING' || row.status === 'COMPLETED') {
+        return ok(row);
+      }
+      return err({
+        code: 'NOT_STARTABLE',
+        message: `The workflow is ${row.status.toLowerCase()} and cannot be started.`,
+        field: ['input', 'id'],
+      });
+    }
+    const blockers = await repo.listBlockers(this.deps.db, id);
+    const global = blockers.filter((b) => !b.customerTenantId && !b.subject);
+    if (global.length > 0) {
+      return err({
+        code: 'BLOCKED',
+        message: `The workflow cannot start: ${global.map((b) => `${b.code}: ${b.message}`).join(' ')}`,
+        field: ['input', 'id'],
+      });
+    }
+    const now = this.deps.clock.now().toISOString();
+    const data = JSON.parse(row.dataJson) as Record<string, unknown>;
+    await repo.updateWorkflowData(this.deps.db, id, now, {
+      ...data,
+      startedBy: actor.name ? `${actor.name} <${actor.userId}>` : actor.userId,
+    });
+    const started = await repo.startWorkflowRow(this.deps.db, id, now, row.version);
+    const current = (await repo.getWorkflow(this.deps.db, id)) as WorkflowRow;
+    if (!started && current.status === 'DRAFT') {
+      return err({
+        code: 'CONFLICT',
+        message: 'The workflow changed meanwhile; try again.',
+        field: ['input', 'id'],
+      });
+    }
+    this.deps.publish?.(current);
+    this.deps.kick?.();
+    return ok(current);
+  }
+
+  /** cancelWorkflow: refused once an irreversible step ran (R-CON-8); nothing is ever reverted. */
+  async cancel(actor: Actor, id: string): Promise<Result<WorkflowRow>> {
+    this.assertWriter(actor);
+    const row = await this.get(actor, id);
+    if (!row) {
+      return err({ code: 'NOT_FOUND', message: 'No such workflow.', field: ['input', 'id'] });
+    }
+    if (row.irreversibleAt) {
+      return err({
+        code: 'IRREVERSIBLE',
+        message: `The workflow cannot be canceled: irreversible changes were made in Partner Center from ${row.irreversibleAt} on (subscriptions were re-provisioned or moved). Nothing is reverted; it runs to completion.`,
+        field: ['input', 'id'],
+      });
+    }
+    if (!['DRAFT', 'RUNNING', 'WAITING'].includes(row.status)) {
+      return err({
+        code: 'NOT_CANCELABLE',
+        message: `The workflow is already ${row.status.toLowerCase()}.`,
+        field: ['input', 'id'],
+      });
+    }
+    const who = actor.name ? `${actor.name} <${actor.userId}>` : actor.userId;
+    const canceled = await repo.cancelWorkflowRow(
+      this.deps.db,
+      id,
+      this.deps.clock.now().toISOString(),
+      `Canceled by ${who}.`,
+    );
+    const current = (await repo.getWorkflow(this.deps.db, id)) as WorkflowRow;
+    if (!canceled) {
+      return current.irreversibleAt
+        ? this.cancel(actor, id)
+        : err({
+            code: 'NOT_CANCELABLE',
+            message: `The workflow is ${current.status.toLowerCase()}.`,
+            field: ['input', 'id'],
+          });
+    }
+    this.deps.publish?.(current);
+    return ok(current);
+  }
+
+  /** Runs failed items' failed steps again (R-AZP-9: nothing that succeeded is redone). */
+  async retry(actor: Actor, id: string): Promise<Result<WorkflowRow>> {
+    this.assertWriter(actor);
+    const row = await this.get(actor, id);
+    if (!row) {
+      return err({ code: 'NOT_FOUND', message: 'No such workflow.', field: ['input', 'id'] });
+    }
+    const count = await repo.retryFailedItems(
+      this.deps.db,
+      id,
+      this.deps.clock.now().toISOString(),
+    );
+    if (count === 0) {
+      return err({
+        code: 'NOTHING_TO_RETRY',
+        message: 'The workflow has no failed item.',
+        field: ['input', 'id'],
+      });
+    }
+    const current = (await repo.getWorkflow(this.deps.db, id)) as WorkflowRow;
+    this.deps.publish?.(current);
+    this.deps.kick?.();
+    return ok(current);
+  }
+}
