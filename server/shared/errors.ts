@@ -47,9 +47,12 @@ export class UpstreamUnavailableError extends AppGraphQLError {
   }
 }
 
-/** Codes that `formatError` passes to the client as they are. */
+/**
+ * Codes that `formatError` passes to the client as they are. INTERNAL_SERVER_ERROR is not one of
+ * them: Apollo gives that code to every unexpected exception, so those are always masked.
+ */
 export const PUBLIC_ERROR_CODES: ReadonlySet<string> = new Set<string>([
-  ...Object.values(ErrorCode),
+  ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR),
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',

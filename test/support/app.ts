@@ -1,0 +1,147 @@
+import { type Application, createApplication } from '../../server/app/application.js';
+import { createAuthVerifier, signDevToken } from '../../server/app/auth.js';
+import { type RunningHttpServer } from '../../server/app/http-server.js';
+import { createLogger } from '../../server/app/logger.js';
+import { loadConfig } from '../../server/config/env.js';
+import {
+  type FetchLike,
+  type PartnerCenterClientOptions,
+} from '../../server/partner-center/client.js';
+import {
+  configDirectorySource,
+  emulatorDirectorySource,
+  type DirectorySource,
+} from '../../server/modules/organizations/directory-source.js';
+import { EmulatorTokenProvider } from '../../server/partner-center/token-provider.js';
+import { type Clock } from '../../server/shared/clock.js';
+import { PartnerRole } from '../../server/shared/enums.js';
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
+export const PC_BASE_URL = 'https://api.partnercenter.microsoft.com';
+
+export interface GraphqlResponse<TData = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: {
+    data?: TData | null;
+    errors?: Array<{
+      message: string;
+      path?: string[];
+      extensions?: { code?: string } & Record<string, unknown>;
+    }>;
+  };
+}
+
+export interface TestApp {
+  app: Application;
+  http: RunningHttpServer;
+  /** A bearer token for an organization and roles (default GLOBAL_ADMIN). */
+  token(organizationId: string, roles?: PartnerRole[]): Promise<string>;
+  /** POSTs an operation to /graphql over real HTTP. `token: null` sends no Authorization header. */
+  gql<TData = Record<string, unknown>>(
+    query: string,
+    options?: {
+      variables?: Record<string, unknown>;
+      token?: string | null;
+      authorization?: string;
+    },
+  ): Promise<GraphqlResponse<TData>>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** An emulator (`createEmulator()`): Partner Center calls and the directory go through `emulator.fetch`. */
+  emulator?: { fetch: FetchLike };
+  /** Otherwise: a directory and a Partner Center fetch of your own. */
+  directory?: DirectorySource;
+  fetch?: FetchLike;
+  env?: Record<string, string>;
+  clock?: Clock;
+  partnerCenter?: Pick<PartnerCenterClientOptions, 'sleep' | 'random' | 'retry' | 'timeoutMs'>;
+}
+
+/** A two-organization directory for tests that need no Partner Center data. */
+export const TWO_ORG_DIRECTORY = configDirectorySource([
+  {
+    organizationId: 'org-a',
+    organizationName: 'Contoso Partners',
+    tenants: [
+      { tenantId: 'tenant-a1', name: 'Contoso FR', mpnId: '1001', country: 'FR', kind: 'direct' },
+      { tenantId: 'tenant-a2', name: 'Contoso DE', mpnId: '1002', country: 'DE', kind: 'direct' },
+    ],
+  },
+  {
+    organizationId: 'org-b',
+    organizationName: 'Fabrikam Partners',
+    tenants: [
+      { tenantId: 'tenant-b1', name: 'Fabrikam UK', mpnId: '2001', country: 'GB', kind: 'direct' },
+    ],
+  },
+]);
+
+/** Builds the application in memory (SQLite `:memory:`) and serves it on an ephemeral port. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: 'file::memory:',
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    ...options.env,
+  });
+  const fetch = options.emulator?.fetch ?? options.fetch;
+  const directory =
+    options.directory ??
+    (options.emulator
+      ? emulatorDirectorySource({ emulatorUrl: PC_BASE_URL, fetch: options.emulator.fetch })
+      : TWO_ORG_DIRECTORY);
+  const app = await createApplication({
+    config,
+    partnerCenterUrl: PC_BASE_URL,
+    tokenProvider: new EmulatorTokenProvider(),
+    directory,
+    auth: createAuthVerifier({ jwtSecret: TEST_JWT_SECRET }),
+    logger: createLogger({ level: config.logLevel }),
+    ...(fetch ? { fetch } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    partnerCenter: {
+      sleep: async () => undefined,
+      ...options.partnerCenter,
+    },
+  });
+  const http = await app.listen({ port: 0, host: '127.0.0.1' });
+  const token = (organizationId: string, roles: PartnerRole[] = [PartnerRole.GLOBAL_ADMIN]) =>
+    signDevToken({
+      secret: TEST_JWT_SECRET,
+      organizationId,
+      roles,
+      userId: `user-of-${organizationId}`,
+    });
+  return {
+    app,
+    http,
+    token,
+    async gql(query, gqlOptions = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (gqlOptions.authorization !== undefined) {
+        headers.authorization = gqlOptions.authorization;
+      } else if (gqlOptions.token !== null && gqlOptions.token !== undefined) {
+        headers.authorization = `Bearer ${gqlOptions.token}`;
+      }
+      const response = await fetch_(http.graphqlUrl, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables: gqlOptions.variables ?? {} }),
+      });
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: (await response.json()) as GraphqlResponse['body'],
+      } as never;
+    },
+    close: () => app.close(),
+  };
+}
+
+// The global fetch, under a name that does not clash with the option.
+const fetch_ = (input: string, init?: RequestInit) => globalThis.fetch(input, init);
