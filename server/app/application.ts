@@ -112,7 +112,8 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
       id: workflowGlobalId(row),
       organizationId: row.organizationId,
     });
-  let runner: WorkflowRunner | undefined;
+  // Services and the runner refer to each other (start kicks the runner; the runner publishes).
+  const runnerRef: { current?: WorkflowRunner } = {};
   const services = createServices({
     repositories,
     pc,
@@ -120,11 +121,11 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     modules,
     db: db.db,
     publicUrl: config.publicUrl,
-    kick: () => runner?.kick(),
+    kick: () => runnerRef.current?.kick(),
     publish,
     onAuditSyncError: (error) => logger.warn({ err: error }, 'audit record read failed'),
   });
-  runner = new WorkflowRunner({
+  const runner = new WorkflowRunner({
     db: db.db,
     clock,
     definitions: [consolidationDefinition({ db: db.db, clients: pc })],
@@ -139,6 +140,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
       logger.error({ err: error, itemId: item?.id }, 'workflow step crashed'),
     ...options.runner,
   });
+  runnerRef.current = runner;
   const syncDirectory = () => services.organizations.syncDirectory(options.directory);
   const synced = await syncDirectory();
   logger.info({ source: options.directory.kind, ...synced }, 'partner directory loaded');
