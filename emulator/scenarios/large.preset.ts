@@ -1,0 +1,126 @@
+import { deriveRng } from '../core/rng.js';
+import type { ScenarioDefinition } from './scenario.schema.js';
+
+export interface LargeSize {
+  customers: number;
+  subscriptionsPerCustomer: number;
+}
+
+const OFFERS = [
+  'office365-e1',
+  'office365-e3',
+  'office365-e5',
+  'microsoft365-business-standard',
+  'microsoft365-business-premium',
+  'ems-e3',
+  'ems-e5',
+  'dynamics365-sales-enterprise',
+];
+const COUNTRIES = ['FR', 'DE', 'ES', 'IT'];
+const WORDS = [
+  'Nova',
+  'Atlas',
+  'Vega',
+  'Orion',
+  'Lumen',
+  'Terra',
+  'Aqua',
+  'Sol',
+  'Polar',
+  'Delta',
+  'Echo',
+  'Zenit',
+];
+const SUFFIX = [
+  'Systems',
+  'Foods',
+  'Logistics',
+  'Consulting',
+  'Retail',
+  'Energy',
+  'Health',
+  'Media',
+];
+
+/**
+ * The `large` preset for benchmarks: the demo's partner layout with `customers` customers spread
+ * over the four regional tenants, each with `subscriptionsPerCustomer` subscriptions (one legacy
+ * Azure in five customers). 5,000 × 10 builds in a few seconds.
+ */
+export function largeScenario(seed: number, size: LargeSize): ScenarioDefinition {
+  const rng = deriveRng(seed, 'large');
+  const tenants = ['large-fr', 'large-de', 'large-es', 'large-it'];
+  const customers: NonNullable<ScenarioDefinition['customers']> = [];
+  for (let i = 0; i < size.customers; i += 1) {
+    const t = i % 4;
+    const partner = tenants[t] ?? 'large-fr';
+    const subs: { partner: string; offer: string; quantity?: number }[] = [];
+    for (let j = 0; j < size.subscriptionsPerCustomer; j += 1) {
+      const azure = j === 0 && i % 5 === 0;
+      subs.push(
+        azure
+          ? { partner, offer: 'azure-legacy' }
+          : {
+              partner,
+              offer: OFFERS[(i + j) % OFFERS.length] ?? 'office365-e3',
+              quantity: rng.int(1, 300),
+            },
+      );
+    }
+    customers.push({
+      key: `large-customer-${i}`,
+      companyName: `${WORDS[i % WORDS.length] ?? 'Nova'} ${SUFFIX[Math.floor(i / WORDS.length) % SUFFIX.length] ?? 'Systems'} ${String(i).padStart(5, '0')}`,
+      country: COUNTRIES[t] ?? 'FR',
+      relationships: [{ partner }],
+      subscriptions: subs,
+      autopilot: { acceptInvitation: rng.int(1, 48) },
+    });
+  }
+  return {
+    name: 'large',
+    organizations: [
+      {
+        key: 'large-org',
+        name: 'Contoso Cloud Group',
+        tenants: [
+          {
+            key: 'large-fr',
+            name: 'Contoso Cloud France',
+            country: 'FR',
+            kind: 'direct',
+            labels: ['regional'],
+          },
+          {
+            key: 'large-de',
+            name: 'Contoso Cloud Deutschland',
+            country: 'DE',
+            kind: 'direct',
+            labels: ['regional'],
+          },
+          {
+            key: 'large-es',
+            name: 'Contoso Cloud España',
+            country: 'ES',
+            kind: 'direct',
+            labels: ['regional'],
+          },
+          {
+            key: 'large-it',
+            name: 'Contoso Cloud Italia',
+            country: 'IT',
+            kind: 'direct',
+            labels: ['regional'],
+          },
+          {
+            key: 'large-eu',
+            name: 'Contoso Cloud Europe',
+            country: 'IE',
+            kind: 'direct',
+            labels: ['central'],
+          },
+        ],
+      },
+    ],
+    customers,
+  };
+}
