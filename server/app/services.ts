@@ -9,7 +9,10 @@ import { type Db } from '../db/client.js';
 import { ActivityService } from '../modules/activity-log/activity.service.js';
 import { ExportService } from '../modules/exports/export.service.js';
 import { ConsolidationViewService } from '../workflows/consolidation/consolidation-view.service.js';
-import { ConsolidationService } from '../workflows/consolidation/consolidation.service.js';
+import {
+  ConsolidationService,
+  consolidationStartGuard,
+} from '../workflows/consolidation/consolidation.service.js';
 import { WorkflowQueryService } from '../workflows/workflow-query.service.js';
 import { WorkflowService } from '../workflows/workflow.service.js';
 import { type WorkflowRow } from '../workflows/engine/engine.types.js';
@@ -65,6 +68,7 @@ export function createServices(deps: {
     clock,
     ...(deps.kick ? { kick: deps.kick } : {}),
     ...(deps.publish ? { publish: deps.publish } : {}),
+    startGuards: { TENANT_CONSOLIDATION: consolidationStartGuard(db) },
   });
   const activity = new ActivityService({
     db,

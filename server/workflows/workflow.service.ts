@@ -54,6 +54,8 @@ export class WorkflowService {
       kick?: () => void;
       /** Publishes a change to `workflowUpdated` subscribers. */
       publish?: (workflow: WorkflowRow) => void;
+      /** Procedure-specific checks right before a start (state may have changed since planning). */
+      startGuards?: Partial<Record<WorkflowKind, (row: WorkflowRow) => Promise<Result<void>>>>;
     },
   ) {}
 
@@ -176,6 +178,13 @@ export class WorkflowService {
         message: `The workflow cannot start: ${global.map((b) => `${b.code}: ${b.message}`).join(' ')}`,
         field: ['input', 'id'],
       });
+    }
+    const guard = this.deps.startGuards?.[row.kind as WorkflowKind];
+    if (guard) {
+      const checked = await guard(row);
+      if (!checked.ok) {
+        return checked;
+      }
     }
     const now = this.deps.clock.now().toISOString();
     const data = JSON.parse(row.dataJson) as Record<string, unknown>;

@@ -169,3 +169,35 @@ export class ConsolidationService {
     return ok({ sources, target, only });
   }
 }
+
+/**
+ * Refuses to start a consolidation whose customers another running consolidation already moves:
+ * two would order every subscription twice. Planned drafts do not hold customers; started ones do.
+ */
+export function consolidationStartGuard(db: EngineDb) {
+  return async (row: WorkflowRow): Promise<Result<void>> => {
+    const open = await repo.openItemsOfKind(
+      db,
+      row.organizationId,
+      'TENANT_CONSOLIDATION',
+      CUSTOMER,
+    );
+    const busy = new Set(
+      open.filter((o) => o.workflowId !== row.id).map((o) => o.customerTenantId),
+    );
+    const mine = (await repo.listItems(db, row.id)).filter(
+      (i) => i.kind === CUSTOMER && i.status !== 'BLOCKED' && busy.has(i.customerTenantId),
+    );
+    if (mine.length === 0) {
+      return ok(undefined);
+    }
+    const names = mine.map(
+      (i) => (JSON.parse(i.dataJson) as { companyName?: string }).companyName ?? i.customerTenantId,
+    );
+    return err({
+      code: 'ALREADY_IN_CONSOLIDATION',
+      message: `Another running consolidation already moves ${names.join(', ')}; plan again to exclude them.`,
+      field: ['input', 'id'],
+    });
+  };
+}

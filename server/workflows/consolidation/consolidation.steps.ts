@@ -325,7 +325,10 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
       return { type: 'next', step: 'await_active' };
     }
     const now = ctx.now().toISOString();
-    if (utcDay(now) !== utcDay(sub.targetActiveAt)) {
+    if (
+      utcDay(now) !== utcDay(sub.targetActiveAt) &&
+      !(ctx.data as { overlapFlagged?: boolean }).overlapFlagged
+    ) {
       // R-CON-4: flagged at once, not discovered later; the suspension still happens now.
       ctx.block({
         code: 'OVERLAP_EXCEEDS_SAME_DAY',
@@ -592,8 +595,43 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
     };
   };
 
+  /**
+   * R-CON-4: a source subscription must never stay active past the end of the UTC day on which its
+   * replacement became active. A license item whose replacement is active but whose source is not
+   * suspended by then is flagged as a blocker at once (once per item).
+   */
+  const sweep = async (now: Date): Promise<string[]> => {
+    const today = now.toISOString().slice(0, 10);
+    const pending = db
+      .select()
+      .from(workflowItems)
+      .where(
+        and(eq(workflowItems.kind, LICENSE_REPROVISION), eq(workflowItems.state, 'TARGET_ACTIVE')),
+      )
+      .all();
+    const changed: string[] = [];
+    for (const item of pending) {
+      const d = JSON.parse(item.dataJson) as SubscriptionItemData & { overlapFlagged?: boolean };
+      if (!d.targetActiveAt || d.overlapFlagged || utcDay(d.targetActiveAt) >= today) {
+        continue;
+      }
+      const flagged = await engineRepo.flagItemOnce(db, item, now.toISOString(), {
+        code: 'OVERLAP_EXCEEDS_SAME_DAY',
+        message: `Source subscription ${d.sourceSubscriptionId} of ${d.companyName} is still active on ${today}, after its replacement became active on ${utcDay(d.targetActiveAt)}: double billing Microsoft will not credit (R-CON-4).`,
+        subject: d.sourceSubscriptionId,
+        customerTenantId: item.customerTenantId,
+        itemId: item.id,
+      });
+      if (flagged) {
+        changed.push(item.workflowId);
+      }
+    }
+    return changed;
+  };
+
   return {
     kind: 'TENANT_CONSOLIDATION',
+    sweep,
     steps: {
       invite,
       await_acceptance: awaitAcceptance,

@@ -50,6 +50,11 @@ export type StepHandler = (ctx: StepContext) => Promise<StepOutcome>;
 export interface WorkflowDefinition {
   kind: WorkflowKind;
   steps: Record<string, StepHandler>;
+  /**
+   * Invariant checks the engine runs on every pass, outside any step (e.g. R-CON-4: a source
+   * still active after the day its replacement became active is flagged at once).
+   */
+  sweep?: (now: Date) => Promise<string[]>;
 }
 
 export interface RunnerOptions {
@@ -205,6 +210,7 @@ export class WorkflowRunner {
       if (this.dead) {
         throw this.dead;
       }
+      await this.sweep();
       const claimed = await this.claimAndRun();
       await Promise.allSettled([...this.inFlight.values()]);
       if (this.dead) {
@@ -228,8 +234,36 @@ export class WorkflowRunner {
     return repo.earliestBackoff(this.options.db, this.options.clock.now().toISOString());
   }
 
+  /** Runs every definition's invariant sweep; returns the workflows it changed. */
+  async sweep(): Promise<void> {
+    const now = this.options.clock.now();
+    for (const definition of this.definitions.values()) {
+      const changed = (await definition.sweep?.(now)) ?? [];
+      for (const workflowId of changed) {
+        this.options.onWorkflowChanged?.(workflowId);
+      }
+    }
+  }
+
+  private lastSweep = { wallMs: 0, clockMs: 0 };
+
+  /** Sweeps at most every 5 s of wall time, or at once after the business clock jumped. */
+  private async maybeSweep(): Promise<void> {
+    const wallMs = Date.now();
+    const clockMs = this.options.clock.now().getTime();
+    if (
+      wallMs - this.lastSweep.wallMs < 5_000 &&
+      Math.abs(clockMs - this.lastSweep.clockMs) < 60_000
+    ) {
+      return;
+    }
+    this.lastSweep = { wallMs, clockMs };
+    await this.sweep();
+  }
+
   private async tick(): Promise<void> {
     try {
+      await this.maybeSweep();
       while (!this.stopped && !this.dead) {
         const claimed = await this.claimAndRun();
         if (claimed === 0) {

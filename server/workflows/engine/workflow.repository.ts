@@ -821,3 +821,46 @@ export async function openItemsOfKind(
     )
     .all();
 }
+
+/**
+ * Adds a blocker and a BLOCKER event for an item unless it was flagged before (marks the item's
+ * data with `overlapFlagged`), in one transaction. Returns whether it flagged now.
+ */
+export async function flagItemOnce(
+  db: EngineDb,
+  item: WorkflowItemRow,
+  at: string,
+  blocker: NewBlocker,
+): Promise<boolean> {
+  return db.transaction((tx) => {
+    const current = tx.select().from(workflowItems).where(eq(workflowItems.id, item.id)).get();
+    if (!current) {
+      return false;
+    }
+    const data = JSON.parse(current.dataJson) as Record<string, unknown>;
+    if (data.overlapFlagged) {
+      return false;
+    }
+    tx.update(workflowItems)
+      .set({ dataJson: JSON.stringify({ ...data, overlapFlagged: true }) })
+      .where(eq(workflowItems.id, item.id))
+      .run();
+    tx.insert(workflowBlockers)
+      .values({ ...blockerValues(blocker), workflowId: item.workflowId, createdAt: at })
+      .run();
+    tx.insert(workflowEvents)
+      .values({
+        ...eventValues({
+          type: 'BLOCKER',
+          message: blocker.message,
+          itemId: item.id,
+          customerTenantId: item.customerTenantId,
+          subscriptionId: blocker.subject ?? null,
+        }),
+        workflowId: item.workflowId,
+        at,
+      })
+      .run();
+    return true;
+  });
+}
