@@ -13,6 +13,7 @@ import {
   type WorkflowRow,
 } from './engine/engine.types.js';
 import * as repo from './engine/workflow.repository.js';
+import { insertActivityEntries } from '../modules/activity-log/activity.repository.js';
 
 /** Roles allowed to start or cancel workflows that change Partner Center (R-CON-10). */
 const WRITE_ROLES: ReadonlySet<PartnerRole> = new Set([
@@ -201,9 +202,39 @@ export class WorkflowService {
         field: ['input', 'id'],
       });
     }
+    await this.recordActivity(
+      actor,
+      current,
+      'start_workflow',
+      `Started ${current.kind.toLowerCase().replace(/_/g, ' ')} ${current.id}.`,
+    );
     this.deps.publish?.(current);
     this.deps.kick?.();
     return ok(current);
+  }
+
+  private async recordActivity(
+    actor: Actor,
+    row: WorkflowRow,
+    operation: string,
+    details: string,
+  ): Promise<void> {
+    await insertActivityEntries(this.deps.db, [
+      {
+        organizationId: row.organizationId,
+        at: this.deps.clock.now().toISOString(),
+        actor: actor.name ? `${actor.name} <${actor.userId}>` : actor.userId,
+        operation,
+        source: 'PRODUCT',
+        partnerTenantId: null,
+        customerTenantId: null,
+        customerName: null,
+        workflowId: row.id,
+        subscriptionId: null,
+        details,
+        externalId: null,
+      },
+    ]);
   }
 
   /** cancelWorkflow: refused once an irreversible step ran (R-CON-8); nothing is ever reverted. */
@@ -244,6 +275,12 @@ export class WorkflowService {
             field: ['input', 'id'],
           });
     }
+    await this.recordActivity(
+      actor,
+      current,
+      'cancel_workflow',
+      `Canceled ${current.kind.toLowerCase().replace(/_/g, ' ')} ${current.id}.`,
+    );
     this.deps.publish?.(current);
     return ok(current);
   }
