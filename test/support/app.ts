@@ -1,4 +1,8 @@
-import { type Application, createApplication } from '../../server/app/application.js';
+import {
+  type Application,
+  type ApplicationOptions,
+  createApplication,
+} from '../../server/app/application.js';
 import { createAuthVerifier, signDevToken } from '../../server/app/auth.js';
 import { type RunningHttpServer } from '../../server/app/http-server.js';
 import { createLogger } from '../../server/app/logger.js';
@@ -58,6 +62,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   clock?: Clock;
   partnerCenter?: Pick<PartnerCenterClientOptions, 'sleep' | 'random' | 'retry' | 'timeoutMs'>;
+  /** Workflow engine knobs (crash hook, backoff); set `env.WORKFLOW_RUNNER: 'off'` to drive it by hand. */
+  runner?: ApplicationOptions['runner'];
 }
 
 /** A two-organization directory for tests that need no Partner Center data. */
@@ -104,6 +110,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger: createLogger({ level: config.logLevel }),
     ...(fetch ? { fetch } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.runner ? { runner: options.runner } : {}),
     partnerCenter: {
       sleep: async () => undefined,
       ...options.partnerCenter,

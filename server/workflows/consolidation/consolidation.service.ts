@@ -4,6 +4,7 @@ import {
   type TenantRecord,
 } from '../../modules/organizations/organization.service.js';
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
+import { PartnerCenterError } from '../../partner-center/errors.js';
 import { decodeId } from '../../shared/ids.js';
 import { err, ok, type DomainError, type Result } from '../../shared/result.js';
 import { type EngineDb } from '../engine/db.types.js';
@@ -61,12 +62,24 @@ export class ConsolidationService {
       },
       async () => {
         const busy = await this.busyCustomers(scope.actor.organizationId);
-        const plan = await planConsolidation(this.deps.clients, {
-          sources: sources.map(toRef),
-          target: toRef(target),
-          only,
-          busyCustomers: busy,
-        });
+        let plan;
+        try {
+          plan = await planConsolidation(this.deps.clients, {
+            sources: sources.map(toRef),
+            target: toRef(target),
+            only,
+            busyCustomers: busy,
+          });
+        } catch (error) {
+          // The inventory could not be read: nothing is stored, the caller may simply try again.
+          if (error instanceof PartnerCenterError) {
+            return err({
+              code: 'PARTNER_CENTER_ERROR',
+              message: `Partner Center refused the inventory (${error.operation}: ${error.status} ${error.code} ${error.description}); nothing was planned.`,
+            });
+          }
+          throw error;
+        }
         const data: ConsolidationData = { sources: sources.map(toRef), target: toRef(target) };
         return ok({
           data: data as unknown as Record<string, unknown>,

@@ -1,0 +1,208 @@
+import { type Emulator } from '../../emulator/index.js';
+import { type TestApp } from './app.js';
+
+export const PLAN_CONSOLIDATION = /* GraphQL */ `
+  mutation Plan($input: PlanTenantConsolidationInput!) {
+    planTenantConsolidation(input: $input) {
+      userErrors {
+        code
+        message
+        field
+      }
+      workflow {
+        id
+        status
+        blockers {
+          code
+          message
+          subject
+          customer {
+            tenantId
+            companyName
+          }
+        }
+        ... on TenantConsolidation {
+          customers(first: 100) {
+            totalCount
+          }
+        }
+      }
+    }
+  }
+`;
+
+export const CONSOLIDATION_STATE = /* GraphQL */ `
+  query State($id: ID!) {
+    node(id: $id) {
+      ... on TenantConsolidation {
+        id
+        status
+        completedAt
+        progress {
+          completed
+          total
+        }
+        blockers {
+          code
+          message
+          subject
+          customer {
+            tenantId
+            companyName
+          }
+        }
+        billingOverlap {
+          itemsWithOverlap
+          maxOverlapDays
+        }
+        sources {
+          tenantId
+        }
+        target {
+          tenantId
+        }
+        customers(first: 100) {
+          totalCount
+          edges {
+            node {
+              state
+              invitationUrl
+              waitingReason
+              customer {
+                tenantId
+                companyName
+                partnerTenant {
+                  tenantId
+                }
+              }
+              items {
+                kind
+                seats
+                status
+                detail
+                targetActiveAt
+                sourceSuspendedAt
+                overlapDays
+                source {
+                  subscriptionId
+                  offerId
+                  quantity
+                  status
+                }
+                target {
+                  subscriptionId
+                  offerId
+                  quantity
+                  status
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+export interface TenantRow {
+  id: string;
+  tenantId: string;
+  name: string;
+  country: string;
+}
+
+export interface ConsolidationState {
+  id: string;
+  status: string;
+  completedAt: string | null;
+  progress: { completed: number; total: number };
+  blockers: Array<{
+    code: string;
+    message: string;
+    subject: string | null;
+    customer: { tenantId: string; companyName: string } | null;
+  }>;
+  billingOverlap: { itemsWithOverlap: number; maxOverlapDays: number };
+  customers: {
+    totalCount: number;
+    edges: Array<{
+      node: {
+        state: string;
+        invitationUrl: string | null;
+        waitingReason: string | null;
+        customer: { tenantId: string; companyName: string; partnerTenant: { tenantId: string } };
+        items: Array<{
+          kind: string;
+          seats: number;
+          status: string;
+          detail: string | null;
+          targetActiveAt: string | null;
+          sourceSuspendedAt: string | null;
+          overlapDays: number | null;
+          source: { subscriptionId: string; offerId: string; quantity: number; status: string };
+          target: {
+            subscriptionId: string;
+            offerId: string;
+            quantity: number;
+            status: string;
+          } | null;
+        }>;
+      };
+    }>;
+  };
+}
+
+/** The demo organization's tenants: the `central` one is the target, the `regional` ones the sources. */
+export async function demoTenants(t: TestApp, emulator: Emulator, token: string) {
+  const partners = emulator.control.partners();
+  const central = partners.find((p) => p.labels.includes('central'));
+  const regional = new Set(
+    partners.filter((p) => p.labels.includes('regional')).map((p) => p.tenantId),
+  );
+  const res = await t.gql<{ viewer: { organization: { partnerTenants: TenantRow[] } } }>(
+    '{ viewer { organization { partnerTenants { id tenantId name country } } } }',
+    { token },
+  );
+  const tenants = res.body.data?.viewer.organization.partnerTenants ?? [];
+  return {
+    target: tenants.find((x) => x.tenantId === central?.tenantId) as TenantRow,
+    sources: tenants.filter((x) => regional.has(x.tenantId)),
+  };
+}
+
+export async function consolidationState(
+  t: TestApp,
+  token: string,
+  id: string,
+): Promise<ConsolidationState> {
+  const res = await t.gql<{ node: ConsolidationState }>(CONSOLIDATION_STATE, {
+    token,
+    variables: { id },
+  });
+  if (res.body.errors) {
+    throw new Error(JSON.stringify(res.body.errors));
+  }
+  return res.body.data?.node as ConsolidationState;
+}
+
+/**
+ * Plays time forward: runs every due step, then advances the emulator's clock by `step`, until
+ * `done` holds or `maxSteps` clock moves were made.
+ */
+export async function playUntil(
+  t: TestApp,
+  emulator: Emulator,
+  done: () => Promise<boolean>,
+  options: { step?: string; maxSteps?: number } = {},
+): Promise<number> {
+  const maxSteps = options.maxSteps ?? 200;
+  for (let i = 0; i < maxSteps; i++) {
+    await t.app.runner.drain();
+    if (await done()) {
+      return i;
+    }
+    await emulator.clock.advance(options.step ?? 'PT1H');
+  }
+  await t.app.runner.drain();
+  return maxSteps;
+}
