@@ -1,0 +1,145 @@
+import 'reflect-metadata';
+import { createEmulator, startEmulatorServer } from '../emulator/index.js';
+import { createApplication, type Application } from './app/application.js';
+import { createAuthVerifier, signDevToken } from './app/auth.js';
+import { ensureDevSecret } from './app/dev-secret.js';
+import { createLogger } from './app/logger.js';
+import { type RunningHttpServer } from './app/http-server.js';
+import { ConfigError, loadConfig } from './config/env.js';
+import {
+  configDirectorySource,
+  emulatorDirectorySource,
+  type DirectorySource,
+} from './modules/organizations/directory-source.js';
+import {
+  ClientCredentialsTokenProvider,
+  EmulatorTokenProvider,
+  type TokenProvider,
+} from './partner-center/token-provider.js';
+import { type Clock, clockFrom, systemClock } from './shared/clock.js';
+import { PartnerRole } from './shared/enums.js';
+
+// Composition root: env → (emulator) → db → Partner Center clients → schema → HTTP.
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel });
+  const closers: Array<() => Promise<void>> = [];
+
+  let partnerCenterUrl = config.partnerCenter.url;
+  let directory: DirectorySource;
+  let tokenProvider: TokenProvider;
+  let clock: Clock = systemClock;
+  let emulatorUrl: string | undefined;
+
+  if (config.emulator.enabled) {
+    const emulator = createEmulator({
+      scenario: config.emulator.scenario,
+      seed: config.emulator.seed,
+    });
+    const server = await startEmulatorServer(emulator, {
+      port: config.emulator.port,
+      host: config.host,
+    });
+    closers.push(() => server.close());
+    emulatorUrl = server.url;
+    partnerCenterUrl ??= server.url;
+    directory = emulatorDirectorySource({ emulatorUrl: server.url });
+    tokenProvider = new EmulatorTokenProvider();
+    // The API runs on the emulator's clock, so advancing it moves the workflow engine too.
+    clock = clockFrom(emulator.clock);
+  } else {
+    directory = configDirectorySource(config.directory ?? []);
+    tokenProvider = new ClientCredentialsTokenProvider({
+      clientId: config.partnerCenter.clientId ?? '',
+      clientSecret: config.partnerCenter.clientSecret ?? '',
+      authority: config.partnerCenter.authority,
+      scope: config.partnerCenter.scope,
+    });
+  }
+
+  // In emulator mode without a configured secret, a dev secret is generated (kept in ./data).
+  const jwtSecret =
+    config.auth.jwtSecret ??
+    (config.emulator.enabled && !config.auth.jwksUrl
+      ? await ensureDevSecret(config.databaseUrl)
+      : undefined);
+  const auth = createAuthVerifier({ ...config.auth, jwtSecret });
+
+  let app: Application | undefined;
+  let http: RunningHttpServer | undefined;
+  let devToken: string | undefined;
+  try {
+    if (jwtSecret && !config.auth.jwtSecret) {
+      // The dev token is for the first organization the emulator lists.
+      const organizations = await directory.load();
+      const firstOrg = organizations[0];
+      if (firstOrg) {
+        devToken = await signDevToken({
+          secret: jwtSecret,
+          organizationId: firstOrg.id,
+          roles: [PartnerRole.GLOBAL_ADMIN],
+          name: 'Demo administrator',
+          userId: 'demo-admin',
+        });
+      }
+    }
+    app = await createApplication({
+      config,
+      partnerCenterUrl: partnerCenterUrl ?? 'https://api.partnercenter.microsoft.com',
+      tokenProvider,
+      directory,
+      auth,
+      logger,
+      clock,
+      ...(devToken ? { devToken } : {}),
+    });
+    http = await app.listen();
+  } catch (error) {
+    await Promise.all(closers.map((c) => c().catch(() => undefined)));
+    throw error;
+  }
+
+  const lines = [
+    '',
+    `  GraphQL API   ${http.graphqlUrl}   (GraphiQL: open it in a browser)`,
+    emulatorUrl ? `  Emulator      ${emulatorUrl}   (control API under /_emulator/)` : undefined,
+    `  Health        ${http.url}/healthz   ${http.url}/readyz`,
+    devToken ? `\n  Dev token (Authorization: Bearer …):\n  ${devToken}\n` : undefined,
+    devToken ? '  More tokens: npm run token -- --org <organization id> --role <ROLE>' : undefined,
+    '',
+  ];
+  process.stdout.write(lines.filter((l) => l !== undefined).join('\n') + '\n');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    void (async () => {
+      await app?.close();
+      for (const close of closers) {
+        await close().catch((error: unknown) => logger.warn({ err: error }, 'close failed'));
+      }
+      logger.info('stopped');
+      process.exit(0);
+    })();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});
