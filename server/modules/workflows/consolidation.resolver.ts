@@ -10,7 +10,7 @@ import {
   WorkflowProgress,
   type WorkflowEvent,
 } from '../workflow-core/workflow.type.js';
-import { blockersOf, eventsOf, progressOf } from './workflow-fields.js';
+
 import { customerFromSnapshot } from './workflow.mapper.js';
 import {
   BillingOverlapReport,
@@ -38,25 +38,6 @@ export class TenantConsolidationResolver {
     @Ctx() ctx: AppContext,
   ): Promise<PlanWorkflowPayload> {
     return toPayload(await ctx.services.consolidations.plan(ctx, input));
-  }
-
-  @FieldResolver(() => WorkflowProgress, { description: 'Items done out of items planned.' })
-  progress(@Root() wf: TenantConsolidation, @Ctx() ctx: AppContext): Promise<WorkflowProgress> {
-    return progressOf(ctx, wf.row);
-  }
-
-  @FieldResolver(() => [Blocker], { description: 'Why something cannot proceed (also in DRAFT).' })
-  blockers(@Root() wf: TenantConsolidation, @Ctx() ctx: AppContext): Promise<Blocker[]> {
-    return blockersOf(ctx, wf.row);
-  }
-
-  @FieldResolver(() => WorkflowEventConnection, { description: 'The event journal, oldest first.' })
-  events(
-    @Root() wf: TenantConsolidation,
-    @Args(() => WorkflowPageArgs) args: WorkflowPageArgs,
-    @Ctx() ctx: AppContext,
-  ): Promise<ConnectionShape<WorkflowEvent>> {
-    return eventsOf(ctx, wf.row, args);
   }
 
   @FieldResolver(() => [PartnerTenant], { description: 'The "transition from" tenants.' })

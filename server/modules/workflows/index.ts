@@ -5,13 +5,20 @@ import { toActivityEntry } from '../activity-log/activity.resolver.js';
 import { ExportResolver } from '../exports/export.resolver.js';
 import { TenantConsolidationResolver } from './consolidation.resolver.js';
 import { toWorkflowObject } from './workflow.mapper.js';
+import { WorkflowCommonResolver } from './workflow-common.resolver.js';
 import { WorkflowResolver } from './workflow.resolver.js';
 import { TenantConsolidation } from './workflow-objects.type.js';
 
 /** Workflows (engine-backed procedures), the activity log and exports. */
 export const workflowsModule: AppModule = {
   name: 'workflows',
-  resolvers: [WorkflowResolver, TenantConsolidationResolver, ActivityResolver, ExportResolver],
+  resolvers: [
+    WorkflowResolver,
+    WorkflowCommonResolver,
+    TenantConsolidationResolver,
+    ActivityResolver,
+    ExportResolver,
+  ],
   orphanedTypes: [TenantConsolidation, ActivityEntry],
   nodes: [
     {
