@@ -28,7 +28,7 @@ import {
 import { type Actor } from './auth.js';
 import { exportDownloadRoute } from '../modules/exports/export.route.js';
 import { workflowGlobalId } from '../modules/workflows/workflow.mapper.js';
-import { consolidationDefinition } from '../workflows/consolidation/consolidation.steps.js';
+import { workflowDefinitions } from '../workflows/definitions.js';
 import { type RunnerOptions, WorkflowRunner } from '../workflows/engine/workflow-runner.js';
 import { getWorkflow } from '../workflows/engine/workflow.repository.js';
 import { type WorkflowRow } from '../workflows/engine/engine.types.js';
@@ -128,7 +128,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   const runner = new WorkflowRunner({
     db: db.db,
     clock,
-    definitions: [consolidationDefinition({ db: db.db, clients: pc })],
+    definitions: workflowDefinitions({ db: db.db, clients: pc, clock }),
     concurrency: config.workflow.concurrency,
     recheckMinMs: config.workflow.recheckMinMs,
     recheckMaxMs: config.workflow.recheckMaxMs,

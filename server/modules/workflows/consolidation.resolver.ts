@@ -3,14 +3,7 @@ import { type AppContext } from '../../app/context.js';
 import { type ConnectionShape } from '../common/common.type.js';
 import { PartnerTenant } from '../organizations/organization.type.js';
 import { CustomerSubscription } from '../subscriptions/subscription.type.js';
-import {
-  Blocker,
-  WorkflowEventConnection,
-  WorkflowPageArgs,
-  WorkflowProgress,
-  type WorkflowEvent,
-} from '../workflow-core/workflow.type.js';
-
+import { WorkflowPageArgs } from '../workflow-core/workflow.type.js';
 import { customerFromSnapshot } from './workflow.mapper.js';
 import {
   BillingOverlapReport,

@@ -4,7 +4,8 @@ import { ActivityEntry } from '../activity-log/activity.type.js';
 import { toActivityEntry } from '../activity-log/activity.resolver.js';
 import { ExportResolver } from '../exports/export.resolver.js';
 import { TenantConsolidationResolver } from './consolidation.resolver.js';
-import { toWorkflowObject } from './workflow.mapper.js';
+import { type AppContext } from '../../app/context.js';
+import { WORKFLOW_OBJECTS, toWorkflowObject } from './workflow.mapper.js';
 import { WorkflowCommonResolver } from './workflow-common.resolver.js';
 import { WorkflowResolver } from './workflow.resolver.js';
 import { TenantConsolidation } from './workflow-objects.type.js';
@@ -21,14 +22,15 @@ export const workflowsModule: AppModule = {
   ],
   orphanedTypes: [TenantConsolidation, ActivityEntry],
   nodes: [
-    {
-      typeName: 'TenantConsolidation',
+    // Every workflow type is fetched the same way: by row id, within the caller's organization.
+    ...Object.entries(WORKFLOW_OBJECTS).map(([kind, { typeName }]) => ({
+      typeName,
       arity: 1,
-      async resolve(ctx, [id = '']) {
+      async resolve(ctx: AppContext, [id = '']: string[]) {
         const row = await ctx.services.workflows.get(ctx.actor, id);
-        return row && row.kind === 'TENANT_CONSOLIDATION' ? toWorkflowObject(row) : null;
+        return row && row.kind === kind ? toWorkflowObject(row) : null;
       },
-    },
+    })),
     {
       typeName: 'ActivityEntry',
       arity: 1,

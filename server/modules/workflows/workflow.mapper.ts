@@ -6,10 +6,20 @@ import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
 import { type WorkflowKind, type WorkflowStatus } from '../workflow-core/workflow.type.js';
 import { TenantConsolidation } from './workflow-objects.type.js';
 
-/** GraphQL type name of each workflow kind (also the type part of its global id). */
-export const WORKFLOW_TYPE_NAMES: Record<string, string> = {
-  TENANT_CONSOLIDATION: 'TenantConsolidation',
+/**
+ * The GraphQL object of each workflow kind: its type name (also the type part of its global id)
+ * and a constructor. A new procedure adds one line here (and its class to `orphanedTypes`).
+ */
+export const WORKFLOW_OBJECTS: Record<string, { typeName: string; create: () => object }> = {
+  TENANT_CONSOLIDATION: {
+    typeName: 'TenantConsolidation',
+    create: () => new TenantConsolidation(),
+  },
 };
+
+export const WORKFLOW_TYPE_NAMES: Record<string, string> = Object.fromEntries(
+  Object.entries(WORKFLOW_OBJECTS).map(([kind, o]) => [kind, o.typeName]),
+);
 
 export function workflowGlobalId(row: Pick<WorkflowRow, 'id' | 'kind'>): string {
   return encodeId(WORKFLOW_TYPE_NAMES[row.kind] ?? 'Workflow', row.id);
@@ -26,12 +36,11 @@ export function toWorkflowObject(row: WorkflowRow): object {
     completedAt: row.completedAt ? new Date(row.completedAt) : null,
     row,
   };
-  switch (row.kind) {
-    case 'TENANT_CONSOLIDATION':
-      return Object.assign(new TenantConsolidation(), common);
-    default:
-      return tagType({ ...common }, WORKFLOW_TYPE_NAMES[row.kind] ?? 'TenantConsolidation');
+  const known = WORKFLOW_OBJECTS[row.kind];
+  if (!known) {
+    throw new Error(`no GraphQL object registered for workflow kind ${row.kind}`);
   }
+  return tagType(Object.assign(known.create(), common), known.typeName);
 }
 
 /** A customer as recorded in a workflow (company data at planning time; the rest is live). */

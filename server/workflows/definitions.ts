@@ -1,0 +1,16 @@
+import { type PartnerCenterClientFactory } from '../partner-center/client-factory.js';
+import { type Clock } from '../shared/clock.js';
+import { consolidationDefinition } from './consolidation/consolidation.steps.js';
+import { type EngineDb } from './engine/db.types.js';
+import { type WorkflowDefinition } from './engine/workflow-runner.js';
+
+export interface DefinitionDeps {
+  db: EngineDb;
+  clients: PartnerCenterClientFactory;
+  clock: Clock;
+}
+
+/** Every procedure the runner can advance. A new procedure adds its definition here. */
+export function workflowDefinitions(deps: DefinitionDeps): WorkflowDefinition[] {
+  return [consolidationDefinition({ db: deps.db, clients: deps.clients })];
+}
