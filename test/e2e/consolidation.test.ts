@@ -293,4 +293,24 @@ describe('tenant consolidation on the demo scenario', () => {
       activity.body.data?.activityLog.totalCount,
     );
   });
+
+  it('waits on a customer that never accepts, with that customer as the reason, without failing the others', async () => {
+    const planned = await planAll(false);
+    expect((await start(planned.id)).body.data?.startWorkflow.userErrors).toEqual([]);
+    const never = neverAccepts();
+    expect(never.size).toBeGreaterThan(0);
+    // A week of business time: every other customer has long accepted and moved.
+    await playUntil(t, emulator, async () => false, { step: 'PT6H', maxSteps: 28 });
+    const state = await consolidationState(t, token, planned.id);
+    expect(state.status).toBe('WAITING');
+    for (const { node } of state.customers.edges) {
+      if (never.has(node.customer.tenantId)) {
+        expect(node.state).toBe('INVITED');
+        expect(node.waitingReason).toMatch(/accept/i);
+        expect(node.waitingReason).toContain(node.customer.companyName);
+      } else {
+        expect(['DONE', 'BLOCKED']).toContain(node.state);
+      }
+    }
+  });
 });

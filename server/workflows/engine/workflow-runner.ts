@@ -428,6 +428,7 @@ export class WorkflowRunner {
             throw error;
           }
           const { code, message } = describeError(error);
+          this.checkpoint('before-outcome', item);
           if (isRetryable(error) && item.attempts + 1 < this.opts.maxAttempts) {
             const backoff = Math.min(
               this.opts.retryMaxMs,
