@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'msw';
-import { registerCustomerActors } from './autopilot/customer-actors.js';
+import { registerActors } from './autopilot/register-actors.js';
 import { createControl, type EmulatorControl } from './control/control.js';
 import { buildCatalog, Catalog } from './core/catalog.js';
 import { VirtualClock, type EmulatorClock } from './core/clock.js';
@@ -96,7 +96,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   };
   const rt = new EmulatorRuntime(build(initialScenario, initialSeed), catalog, clock, resolved);
   clock.setRunner((target) => rt.runDue(target));
-  registerCustomerActors(rt);
+  registerActors(rt);
 
   const faults = new FaultRegistry(initialSeed);
   for (const rule of options.faults ?? []) {

@@ -86,7 +86,11 @@ export class FaultRegistry {
     this.entries.push({
       state,
       regex: rule.path ? globToRegex(rule.path) : undefined,
-      rng: deriveRng(rule.seed ?? this.seed, `fault:${id}`),
+      // An explicit seed alone fixes the sequence, so re-adding the same rule repeats it.
+      rng:
+        rule.seed !== undefined
+          ? deriveRng(rule.seed, 'fault')
+          : deriveRng(this.seed, `fault:${id}`),
     });
     return { ...state };
   }

@@ -1,8 +1,27 @@
 import type { PcRoute } from '../http/router.js';
+import { agreementsHandlers } from './agreements.handlers.js';
+import { armHandlers } from './arm.handlers.js';
+import { auditRecordsHandlers } from './audit-records.handlers.js';
 import { customersHandlers } from './customers.handlers.js';
+import { offersHandlers } from './offers.handlers.js';
+import { ordersHandlers } from './orders.handlers.js';
+import { productUpgradesHandlers } from './product-upgrades.handlers.js';
+import { serviceRequestsHandlers } from './service-requests.handlers.js';
 import { subscriptionsHandlers } from './subscriptions.handlers.js';
+import { usageBudgetHandlers } from './usage-budget.handlers.js';
 
-/** Every Partner Center and ARM route, specific paths before parameterised ones. */
+/** Every Partner Center and ARM route. Literal paths come before parameterised siblings. */
 export function partnerCenterRoutes(): PcRoute[] {
-  return [...customersHandlers(), ...subscriptionsHandlers()];
+  return [
+    ...customersHandlers(),
+    ...subscriptionsHandlers(),
+    ...agreementsHandlers(),
+    ...offersHandlers(),
+    ...ordersHandlers(),
+    ...usageBudgetHandlers(),
+    ...serviceRequestsHandlers(),
+    ...auditRecordsHandlers(),
+    ...productUpgradesHandlers(),
+    ...armHandlers(),
+  ];
 }

@@ -334,6 +334,12 @@ export interface NewSubscriptionInput {
   now: Date;
   orderId: string | undefined;
   termDuration?: string | null;
+  /** Give the partner's Admin Agents group Owner on a new/moved Azure subscription (default true). */
+  grantOwner?: boolean;
+  /** Azure plan: also create its first Azure usage subscription (default true; product upgrades pass false). */
+  createUsageSubscription?: boolean;
+  /** Transaction type of the implicit order (default UserPurchase). */
+  orderTransactionType?: 'UserPurchase' | 'SystemPurchase';
 }
 
 /**
@@ -363,7 +369,7 @@ export function createSubscriptionRecords(
       currencySymbol: currency.currencySymbol,
       creationDate: created,
       status: 'completed',
-      transactionType: 'UserPurchase',
+      transactionType: input.orderTransactionType ?? 'UserPurchase',
       lineItems: [
         {
           lineItemNumber: 0,
@@ -439,8 +445,13 @@ export function createSubscriptionRecords(
       input.friendlyName ?? `Azure ${customer.companyName}`,
       created,
       input.status === 'active' ? 'active' : 'suspended',
+      input.grantOwner ?? true,
     );
-  } else if (offer.kind === 'azure_plan' && offer.id === AZURE_PLAN_OFFER_ID) {
+  } else if (
+    offer.kind === 'azure_plan' &&
+    offer.id === AZURE_PLAN_OFFER_ID &&
+    (input.createUsageSubscription ?? true)
+  ) {
     // Creating the plan also creates one Azure usage subscription (§5).
     addAzureSubscription(
       store,
@@ -450,7 +461,8 @@ export function createSubscriptionRecords(
       sub.id,
       `Azure plan ${customer.companyName}`,
       created,
-      'active',
+      input.status === 'active' ? 'active' : 'suspended',
+      input.grantOwner ?? true,
     );
   }
   return sub;
@@ -465,6 +477,7 @@ function addAzureSubscription(
   friendlyName: string,
   created: string,
   status: 'active' | 'suspended',
+  grantOwner: boolean,
 ): void {
   if (!store.azureSubscriptions.has(azureId)) {
     store.addAzureSubscription({
@@ -480,7 +493,9 @@ function addAzureSubscription(
     status,
     linkedAt: created,
   });
-  addOwnerAssignment(store, azureId, partner, created);
+  if (grantOwner) {
+    addOwnerAssignment(store, azureId, partner, created);
+  }
 }
 
 /** Gives a partner's Admin Agents group Owner on an Azure subscription (admin on behalf of). */
