@@ -122,6 +122,7 @@ async function main(): Promise<void> {
     force.unref();
     void (async () => {
       await app?.close();
+      logger.info('api closed');
       for (const close of closers) {
         await close().catch((error: unknown) => logger.warn({ err: error }, 'close failed'));
       }

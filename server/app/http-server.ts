@@ -160,6 +160,8 @@ export async function startHttpServer(
   const apollo = new ApolloServer<AppContext>({
     schema: options.schema,
     introspection: options.introspection,
+    // main.ts owns SIGINT/SIGTERM (graceful shutdown of API, runner and emulator in order).
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !options.production,
     formatError,
     plugins: [
