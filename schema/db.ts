@@ -43,3 +43,4 @@ export type NewPartnerOrganizationRow = typeof partnerOrganizations.$inferInsert
 export type PartnerTenantRow = typeof partnerTenants.$inferSelect;
 export type NewPartnerTenantRow = typeof partnerTenants.$inferInsert;
 export * from './workflow-tables.js';
+export * from './transfer-tables.js';
