@@ -123,7 +123,8 @@ export function paginateInMemory<T>(
     page.map((e) => ({ node: e.node, cursor: encodeCursor(options.scope, e.key) })),
     {
       hasNextPage: remaining.length > first,
-      hasPreviousPage: start !== 0 && afterKey !== null && start > 0,
+      // Items precede the page when a cursor was given and something sorts at or before it.
+      hasPreviousPage: afterKey !== null && (start < 0 ? keyed.length > 0 : start > 0),
       totalCount: items.length,
     },
   );
