@@ -13,6 +13,11 @@ import {
   ConsolidationService,
   consolidationStartGuard,
 } from '../workflows/consolidation/consolidation.service.js';
+import { AzurePlanViewService } from '../workflows/azure-plan/azure-plan-view.service.js';
+import {
+  AzurePlanService,
+  azurePlanStartGuard,
+} from '../workflows/azure-plan/azure-plan.service.js';
 import { WorkflowQueryService } from '../workflows/workflow-query.service.js';
 import { WorkflowService } from '../workflows/workflow.service.js';
 import { type WorkflowRow } from '../workflows/engine/engine.types.js';
@@ -33,6 +38,8 @@ export interface Services {
   workflowQueries: WorkflowQueryService;
   consolidations: ConsolidationService;
   consolidationViews: ConsolidationViewService;
+  azurePlans: AzurePlanService;
+  azurePlanViews: AzurePlanViewService;
   activity: ActivityService;
   exports: ExportService;
 }
@@ -68,7 +75,10 @@ export function createServices(deps: {
     clock,
     ...(deps.kick ? { kick: deps.kick } : {}),
     ...(deps.publish ? { publish: deps.publish } : {}),
-    startGuards: { TENANT_CONSOLIDATION: consolidationStartGuard(db) },
+    startGuards: {
+      TENANT_CONSOLIDATION: consolidationStartGuard(db),
+      AZURE_PLAN_TRANSITION: azurePlanStartGuard(db),
+    },
   });
   const activity = new ActivityService({
     db,
@@ -86,6 +96,8 @@ export function createServices(deps: {
     workflowQueries: new WorkflowQueryService({ db }),
     consolidations: new ConsolidationService({ db, organizations, workflows, clients: pc }),
     consolidationViews: new ConsolidationViewService({ db, clock }),
+    azurePlans: new AzurePlanService({ db, clock, organizations, workflows, clients: pc }),
+    azurePlanViews: new AzurePlanViewService({ db }),
     activity,
     exports: new ExportService({
       db,

@@ -1,6 +1,7 @@
 import { type PartnerCenterClientFactory } from '../partner-center/client-factory.js';
 import { type Clock } from '../shared/clock.js';
 import { consolidationDefinition } from './consolidation/consolidation.steps.js';
+import { azurePlanDefinition } from './azure-plan/azure-plan.steps.js';
 import { type EngineDb } from './engine/db.types.js';
 import { type WorkflowDefinition } from './engine/workflow-runner.js';
 
@@ -12,5 +13,8 @@ export interface DefinitionDeps {
 
 /** Every procedure the runner can advance. A new procedure adds its definition here. */
 export function workflowDefinitions(deps: DefinitionDeps): WorkflowDefinition[] {
-  return [consolidationDefinition({ db: deps.db, clients: deps.clients })];
+  return [
+    consolidationDefinition({ db: deps.db, clients: deps.clients }),
+    azurePlanDefinition({ db: deps.db, clients: deps.clients }),
+  ];
 }

@@ -4,6 +4,8 @@ import { ActivityEntry } from '../activity-log/activity.type.js';
 import { toActivityEntry } from '../activity-log/activity.resolver.js';
 import { ExportResolver } from '../exports/export.resolver.js';
 import { TenantConsolidationResolver } from './consolidation.resolver.js';
+import { AzurePlanTransitionResolver } from './azure-plan.resolver.js';
+import { AzurePlanTransition } from './azure-plan.type.js';
 import { type AppContext } from '../../app/context.js';
 import { WORKFLOW_OBJECTS, toWorkflowObject } from './workflow.mapper.js';
 import { WorkflowCommonResolver } from './workflow-common.resolver.js';
@@ -17,10 +19,11 @@ export const workflowsModule: AppModule = {
     WorkflowResolver,
     WorkflowCommonResolver,
     TenantConsolidationResolver,
+    AzurePlanTransitionResolver,
     ActivityResolver,
     ExportResolver,
   ],
-  orphanedTypes: [TenantConsolidation, ActivityEntry],
+  orphanedTypes: [TenantConsolidation, AzurePlanTransition, ActivityEntry],
   nodes: [
     // Every workflow type is fetched the same way: by row id, within the caller's organization.
     ...Object.entries(WORKFLOW_OBJECTS).map(([kind, { typeName }]) => ({

@@ -5,6 +5,7 @@ import { Customer } from '../customers/customer.type.js';
 import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
 import { type WorkflowKind, type WorkflowStatus } from '../workflow-core/workflow.type.js';
 import { TenantConsolidation } from './workflow-objects.type.js';
+import { AzurePlanTransition } from './azure-plan.type.js';
 
 /**
  * The GraphQL object of each workflow kind: its type name (also the type part of its global id)
@@ -14,6 +15,10 @@ export const WORKFLOW_OBJECTS: Record<string, { typeName: string; create: () => 
   TENANT_CONSOLIDATION: {
     typeName: 'TenantConsolidation',
     create: () => new TenantConsolidation(),
+  },
+  AZURE_PLAN_TRANSITION: {
+    typeName: 'AzurePlanTransition',
+    create: () => new AzurePlanTransition(),
   },
 };
 

@@ -1,0 +1,32 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { workflowItems, workflows } from '../../../schema/workflow-tables.js';
+import { type EngineDb } from '../engine/db.types.js';
+import { type WorkflowRow } from '../engine/engine.types.js';
+import { TRANSITION } from './azure-plan.model.js';
+
+/**
+ * Azure plan transitions of an organization for one customer (any partner tenant), in the given
+ * workflow statuses: the customer-level item names the customer.
+ */
+export async function transitionsOfCustomer(
+  db: EngineDb,
+  organizationId: string,
+  customerTenantId: string,
+  statuses: string[],
+): Promise<WorkflowRow[]> {
+  return db
+    .select({ workflow: workflows })
+    .from(workflows)
+    .innerJoin(workflowItems, eq(workflowItems.workflowId, workflows.id))
+    .where(
+      and(
+        eq(workflows.organizationId, organizationId),
+        eq(workflows.kind, 'AZURE_PLAN_TRANSITION'),
+        inArray(workflows.status, statuses),
+        eq(workflowItems.kind, TRANSITION),
+        eq(workflowItems.customerTenantId, customerTenantId),
+      ),
+    )
+    .all()
+    .map((r) => r.workflow);
+}
