@@ -13,6 +13,12 @@ import {
   ConsolidationService,
   consolidationStartGuard,
 } from '../workflows/consolidation/consolidation.service.js';
+import { ChannelMoveExportService } from '../workflows/channel-move/channel-move-export.service.js';
+import { ChannelMoveViewService } from '../workflows/channel-move/channel-move-view.service.js';
+import {
+  ChannelMoveService,
+  channelMoveStartGuard,
+} from '../workflows/channel-move/channel-move.service.js';
 import { AzurePlanViewService } from '../workflows/azure-plan/azure-plan-view.service.js';
 import {
   AzurePlanService,
@@ -40,6 +46,9 @@ export interface Services {
   consolidationViews: ConsolidationViewService;
   azurePlans: AzurePlanService;
   azurePlanViews: AzurePlanViewService;
+  channelMoves: ChannelMoveService;
+  channelMoveViews: ChannelMoveViewService;
+  channelMoveExports: ChannelMoveExportService;
   activity: ActivityService;
   exports: ExportService;
 }
@@ -78,6 +87,7 @@ export function createServices(deps: {
     startGuards: {
       TENANT_CONSOLIDATION: consolidationStartGuard(db),
       AZURE_PLAN_TRANSITION: azurePlanStartGuard(db),
+      CHANNEL_MOVE: channelMoveStartGuard(db),
     },
   });
   const activity = new ActivityService({
@@ -98,6 +108,14 @@ export function createServices(deps: {
     consolidationViews: new ConsolidationViewService({ db, clock }),
     azurePlans: new AzurePlanService({ db, clock, organizations, workflows, clients: pc }),
     azurePlanViews: new AzurePlanViewService({ db }),
+    channelMoves: new ChannelMoveService({ db, clock, organizations, workflows, clients: pc }),
+    channelMoveViews: new ChannelMoveViewService({ db }),
+    channelMoveExports: new ChannelMoveExportService({
+      db,
+      clock,
+      views: new ChannelMoveViewService({ db }),
+      publicUrl: deps.publicUrl,
+    }),
     activity,
     exports: new ExportService({
       db,

@@ -2,6 +2,7 @@ import { type PartnerCenterClientFactory } from '../partner-center/client-factor
 import { type Clock } from '../shared/clock.js';
 import { consolidationDefinition } from './consolidation/consolidation.steps.js';
 import { azurePlanDefinition } from './azure-plan/azure-plan.steps.js';
+import { channelMoveDefinition } from './channel-move/channel-move.steps.js';
 import { type EngineDb } from './engine/db.types.js';
 import { type WorkflowDefinition } from './engine/workflow-runner.js';
 
@@ -16,5 +17,6 @@ export function workflowDefinitions(deps: DefinitionDeps): WorkflowDefinition[] 
   return [
     consolidationDefinition({ db: deps.db, clients: deps.clients }),
     azurePlanDefinition({ db: deps.db, clients: deps.clients }),
+    channelMoveDefinition({ db: deps.db, clients: deps.clients }),
   ];
 }

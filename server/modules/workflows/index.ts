@@ -6,6 +6,8 @@ import { ExportResolver } from '../exports/export.resolver.js';
 import { TenantConsolidationResolver } from './consolidation.resolver.js';
 import { AzurePlanTransitionResolver } from './azure-plan.resolver.js';
 import { AzurePlanTransition } from './azure-plan.type.js';
+import { ChannelMoveResolver } from './channel-move.resolver.js';
+import { ChannelMove } from './channel-move.type.js';
 import { type AppContext } from '../../app/context.js';
 import { WORKFLOW_OBJECTS, toWorkflowObject } from './workflow.mapper.js';
 import { WorkflowCommonResolver } from './workflow-common.resolver.js';
@@ -20,10 +22,11 @@ export const workflowsModule: AppModule = {
     WorkflowCommonResolver,
     TenantConsolidationResolver,
     AzurePlanTransitionResolver,
+    ChannelMoveResolver,
     ActivityResolver,
     ExportResolver,
   ],
-  orphanedTypes: [TenantConsolidation, AzurePlanTransition, ActivityEntry],
+  orphanedTypes: [TenantConsolidation, AzurePlanTransition, ChannelMove, ActivityEntry],
   nodes: [
     // Every workflow type is fetched the same way: by row id, within the caller's organization.
     ...Object.entries(WORKFLOW_OBJECTS).map(([kind, { typeName }]) => ({

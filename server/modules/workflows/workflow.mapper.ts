@@ -6,6 +6,7 @@ import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
 import { type WorkflowKind, type WorkflowStatus } from '../workflow-core/workflow.type.js';
 import { TenantConsolidation } from './workflow-objects.type.js';
 import { AzurePlanTransition } from './azure-plan.type.js';
+import { ChannelMove } from './channel-move.type.js';
 
 /**
  * The GraphQL object of each workflow kind: its type name (also the type part of its global id)
@@ -20,6 +21,7 @@ export const WORKFLOW_OBJECTS: Record<string, { typeName: string; create: () => 
     typeName: 'AzurePlanTransition',
     create: () => new AzurePlanTransition(),
   },
+  CHANNEL_MOVE: { typeName: 'ChannelMove', create: () => new ChannelMove() },
 };
 
 export const WORKFLOW_TYPE_NAMES: Record<string, string> = Object.fromEntries(
