@@ -7,7 +7,7 @@ import type {
   TransferFormRecord,
 } from '../core/model.js';
 import type { EmulatorRuntime } from '../core/runtime.js';
-import { moveLegacyAzure } from '../domain/azure-moves.js';
+import { moveAzurePlan, moveLegacyAzure } from '../domain/azure-moves.js';
 import { parseReferences } from '../domain/service-requests.js';
 import { errors } from '../http/responses.js';
 import { delayHours } from './customer-actors.js';
@@ -210,7 +210,16 @@ function processConsolidation(rt: EmulatorRuntime, sr: ServiceRequestRecord): vo
     return;
   }
   const refs = parseReferences(rt, creator, `${sr.title}\n${sr.description}`);
-  const target = refs.partners.find((p) => p.organizationId === creator.organizationId) ?? creator;
+  // The "transition to" tenant: the ticket's creator normally (the target asks support once its
+  // customers accepted, R-CON-6); a named tenant of the same organization when the creator serves
+  // none of the named customers (a ticket filed from a source tenant naming the target).
+  const servesNamed = (p: PartnerTenantRecord) =>
+    refs.customers.some((c) => {
+      const rel = rt.store.relationship(p.tenantId, c.tenantId);
+      return rel?.relationshipToPartner === 'reseller' && rel.indirectProviderTenantId === null;
+    });
+  const sameOrg = refs.partners.filter((p) => p.organizationId === creator.organizationId);
+  const target = servesNamed(creator) ? creator : (sameOrg.find(servesNamed) ?? creator);
   if (refs.customers.length === 0) {
     needsAttention(
       rt,
@@ -235,7 +244,7 @@ function processConsolidation(rt: EmulatorRuntime, sr: ServiceRequestRecord): vo
     ).filter((s) => {
       const owner = rt.store.partners.get(s.partnerTenantId);
       return (
-        s.kind === 'azure_legacy' &&
+        (s.kind === 'azure_legacy' || s.kind === 'azure_plan') &&
         s.status === 'active' &&
         s.partnerTenantId !== target.tenantId &&
         owner?.organizationId === target.organizationId &&
@@ -243,9 +252,14 @@ function processConsolidation(rt: EmulatorRuntime, sr: ServiceRequestRecord): vo
       );
     });
     for (const s of candidates) {
-      const moved = moveLegacyAzure(rt, s, target, 'Migrated');
+      const moved =
+        s.kind === 'azure_plan'
+          ? moveAzurePlan(rt, s, target)
+          : moveLegacyAzure(rt, s, target, 'Migrated');
       done.push(
-        `${customer.companyName}: Azure subscription ${moved.entitlementId ?? ''} now billed by ${target.name} (subscription ${moved.id})`,
+        moved.kind === 'azure_plan'
+          ? `${customer.companyName}: Azure plan ${s.id} and its Azure subscriptions now billed by ${target.name} (subscription ${moved.id})`
+          : `${customer.companyName}: Azure subscription ${moved.entitlementId ?? ''} now billed by ${target.name} (subscription ${moved.id})`,
       );
     }
     if (candidates.length === 0) {

@@ -108,3 +108,86 @@ export function moveLegacyAzure(
   }
   return moved;
 }
+
+/**
+ * Microsoft support moves an Azure plan to another tenant of the same organization (consolidation,
+ * R-CON-6): the target gets an Azure plan of its own (no new usage subscription) and every Azure
+ * subscription billed through the source plan is re-linked to it, resources untouched; the source
+ * plan shows `suspended`. [U] Partner Center would use a new-commerce transfer here; the emulator
+ * lets support do it so a consolidation ticket covers every usage-based subscription.
+ */
+export function moveAzurePlan(
+  rt: EmulatorRuntime,
+  source: SubscriptionRecord,
+  target: PartnerTenantRecord,
+): SubscriptionRecord {
+  const customer = rt.store.customers.get(source.customerTenantId);
+  const offer = rt.catalog.find(source.offerId);
+  if (!customer || !offer || source.kind !== 'azure_plan') {
+    throw new Error(`Subscription ${source.id} is not an Azure plan`);
+  }
+  const now = rt.now();
+  const moved = createSubscriptionRecords(rt.store, {
+    partner: target,
+    customer,
+    offer,
+    quantity: source.quantity,
+    status: 'active',
+    partnerId: null,
+    friendlyName: source.friendlyName,
+    id: undefined,
+    entitlementId: null,
+    billingCycle: source.billingCycle,
+    created: now,
+    now,
+    orderId: undefined,
+    grantOwner: true,
+    orderTransactionType: 'SystemPurchase',
+    createUsageSubscription: false,
+  });
+  moved.migratedFromSubscriptionId = source.id;
+  for (const link of rt.store.linksBySubscription.get(source.id) ?? []) {
+    if (link.status !== 'active') {
+      continue;
+    }
+    link.status = 'suspended';
+    rt.store.addEntitlementLink({
+      azureSubscriptionId: link.azureSubscriptionId,
+      subscriptionId: moved.id,
+      status: 'active',
+      linkedAt: now.toISOString(),
+    });
+  }
+  const before = source.status;
+  source.status = 'suspended';
+  source.suspensionReasons = ['Migrated'];
+  source.etag = rt.newEtag();
+  const correlationId = rt.newId();
+  writeAudit(rt, {
+    actor: systemActor(source.partnerTenantId, 'microsoft_support', correlationId),
+    customer,
+    resourceType: 'subscription',
+    operationType: 'update_subscription',
+    oldValue: { id: source.id, status: before },
+    newValue: {
+      id: source.id,
+      status: 'suspended',
+      suspensionReasons: ['Migrated'],
+      movedTo: target.tenantId,
+    },
+  });
+  writeAudit(rt, {
+    actor: systemActor(target.tenantId, 'microsoft_support', correlationId),
+    customer,
+    resourceType: 'order',
+    operationType: 'create_order',
+    newValue: { subscriptionId: moved.id, from: source.partnerTenantId },
+    customizedData: {
+      OrderId: moved.orderId,
+      'OfferId-0': moved.offerId,
+      'SubscriptionId-0': moved.id,
+      'Quantity-0': '1',
+    },
+  });
+  return moved;
+}

@@ -112,7 +112,7 @@ export function parseReferences(
     let named = guids.has(c.tenantId) || lower.includes(c.companyName.toLowerCase());
     for (const s of rt.store.subscriptionsByCustomer.get(c.tenantId) ?? []) {
       if (
-        s.kind === 'azure_legacy' &&
+        (s.kind === 'azure_legacy' || s.kind === 'azure_plan') &&
         (guids.has(s.id) || (s.entitlementId && guids.has(s.entitlementId)))
       ) {
         subscriptions.push(s);

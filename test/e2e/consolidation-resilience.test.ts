@@ -14,6 +14,7 @@ import {
   consolidationState,
   demoTenants,
   playUntil,
+  workflowStatus,
 } from '../support/consolidation.js';
 
 // "Nothing lost, nothing doubled": the same consolidation under 429 storms, 5xx, connection resets
@@ -133,10 +134,7 @@ async function run(name: string, options: RunOptions = {}): Promise<Outcome> {
     emulator.control.addFault(rule);
   }
 
-  const finished = async () => {
-    const s = await consolidationState(t, token, id);
-    return s.status === 'COMPLETED' || s.status === 'FAILED';
-  };
+  const finished = async () => ['COMPLETED', 'FAILED'].includes(await workflowStatus(t, token, id));
   try {
     await playUntil(t, emulator, finished);
   } catch (error) {

@@ -9,7 +9,7 @@ import {
   consolidationState,
   demoTenants,
   playUntil,
-  type ConsolidationState,
+  workflowStatus,
   type TenantRow,
 } from '../support/consolidation.js';
 
@@ -126,173 +126,177 @@ describe('tenant consolidation on the demo scenario', () => {
     );
   }
 
-  it('plans (a dry run), runs to COMPLETED, and leaves Partner Center exactly as R-CON-1..6 require', async () => {
-    const planned = await planAll(true);
-    expect(planned.status).toBe('DRAFT');
-    const before = JSON.stringify(emulator.control.state());
-    const draft = await consolidationState(t, token, planned.id);
-    // The dry run changed nothing in Partner Center.
-    expect(JSON.stringify(emulator.control.state())).toBe(before);
-    const blockedCustomers = draft.customers.edges
-      .filter((e) => e.node.state === 'BLOCKED')
-      .map((e) => e.node.customer.tenantId);
-    expect(draft.blockers.some((b) => b.code === 'REGION_MISMATCH')).toBe(true);
-    expect(blockedCustomers.length).toBeGreaterThan(0);
-    const blockedBefore = new Map<string, PcSub[]>();
-    for (const edge of draft.customers.edges.filter((e) => e.node.state === 'BLOCKED')) {
-      const key = `${edge.node.customer.partnerTenant.tenantId}/${edge.node.customer.tenantId}`;
-      blockedBefore.set(
-        key,
-        await subscriptionsOf(
-          emulator,
-          edge.node.customer.partnerTenant.tenantId,
-          edge.node.customer.tenantId,
-        ),
-      );
-    }
-
-    // Planning any role may do; starting needs GLOBAL_ADMIN or ADMIN_AGENT (R-CON-10).
-    const refused = await start(planned.id, [PartnerRole.SALES_AGENT]);
-    expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const started = await start(planned.id, [PartnerRole.ADMIN_AGENT]);
-    expect(started.body.data?.startWorkflow.userErrors).toEqual([]);
-
-    let state: ConsolidationState | undefined;
-    await playUntil(t, emulator, async () => {
-      state = await consolidationState(t, token, planned.id);
-      return state.status === 'COMPLETED' || state.status === 'FAILED';
-    });
-    state = await consolidationState(t, token, planned.id);
-    expect(
-      state.status,
-      JSON.stringify(
-        state.customers.edges.map((e) => [
-          e.node.customer.companyName,
-          e.node.state,
-          e.node.waitingReason,
-        ]),
-      ),
-    ).toBe('COMPLETED');
-    expect(state.billingOverlap.maxOverlapDays).toBe(0);
-    expect(state.progress.completed).toBe(state.progress.total);
-
-    // Cancel is refused once re-provisioning happened (R-CON-8).
-    const cancel = await t.gql<{ cancelWorkflow: { userErrors: Array<{ code: string }> } }>(
-      'mutation($id: ID!) { cancelWorkflow(input: { id: $id }) { userErrors { code message } } }',
-      { token, variables: { id: planned.id } },
-    );
-    expect(cancel.body.data?.cancelWorkflow.userErrors[0]?.code).toMatch(
-      /IRREVERSIBLE|NOT_CANCELABLE/,
-    );
-
-    let licenseItems = 0;
-    let azureItems = 0;
-    for (const { node: customer } of state.customers.edges) {
-      const cid = customer.customer.tenantId;
-      if (customer.state === 'BLOCKED') {
-        continue;
-      }
-      expect(customer.state).toBe('DONE');
-      expect(customer.invitationUrl).toContain(target.tenantId);
-      const targetSubs = await subscriptionsOf(emulator, target.tenantId, cid);
-      // Directly against the emulator, as the source tenant sees them.
-      const sourceSubs = await subscriptionsOf(
-        emulator,
-        customer.customer.partnerTenant.tenantId,
-        cid,
-      );
-      for (const item of customer.items) {
-        expect(item.status).toBe('DONE');
-        expect(item.target).not.toBeNull();
-        expect(sourceSubs.find((s) => s.id === item.source.subscriptionId)?.status).toBe(
-          'suspended',
+  it(
+    'plans (a dry run), runs to COMPLETED, and leaves Partner Center exactly as R-CON-1..6 require',
+    { timeout: 120_000 },
+    async () => {
+      const planned = await planAll(true);
+      expect(planned.status).toBe('DRAFT');
+      const before = JSON.stringify(emulator.control.state());
+      const draft = await consolidationState(t, token, planned.id);
+      // The dry run changed nothing in Partner Center.
+      expect(JSON.stringify(emulator.control.state())).toBe(before);
+      const blockedCustomers = draft.customers.edges
+        .filter((e) => e.node.state === 'BLOCKED')
+        .map((e) => e.node.customer.tenantId);
+      expect(draft.blockers.some((b) => b.code === 'REGION_MISMATCH')).toBe(true);
+      expect(blockedCustomers.length).toBeGreaterThan(0);
+      const blockedBefore = new Map<string, PcSub[]>();
+      for (const edge of draft.customers.edges.filter((e) => e.node.state === 'BLOCKED')) {
+        const key = `${edge.node.customer.partnerTenant.tenantId}/${edge.node.customer.tenantId}`;
+        blockedBefore.set(
+          key,
+          await subscriptionsOf(
+            emulator,
+            edge.node.customer.partnerTenant.tenantId,
+            edge.node.customer.tenantId,
+          ),
         );
-        if (item.kind === 'LICENSE_REPROVISION') {
-          licenseItems += 1;
-          // R-CON-3: same offer, same seats as the inventory, active under the target.
-          const replacement = targetSubs.find((s) => s.id === item.target?.subscriptionId);
-          expect(replacement?.offerId.toUpperCase()).toBe(item.source.offerId.toUpperCase());
-          expect(replacement?.quantity).toBe(item.seats);
-          expect(replacement?.status).toBe('active');
-          // R-CON-4: the source is suspended, on the same UTC day as the replacement's activation.
-          expect(item.source.status).toBe('SUSPENDED');
-          expect(item.sourceSuspendedAt?.slice(0, 10)).toBe(item.targetActiveAt?.slice(0, 10));
-          expect(item.overlapDays).toBe(0);
-        } else {
-          azureItems += 1;
-          // R-CON-6: suspended at the source, active at the target, same Azure subscription.
-          expect(item.source.status).toBe('SUSPENDED');
-          expect(item.target?.status).toBe('ACTIVE');
+      }
+
+      // Planning any role may do; starting needs GLOBAL_ADMIN or ADMIN_AGENT (R-CON-10).
+      const refused = await start(planned.id, [PartnerRole.SALES_AGENT]);
+      expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const started = await start(planned.id, [PartnerRole.ADMIN_AGENT]);
+      expect(started.body.data?.startWorkflow.userErrors).toEqual([]);
+
+      await playUntil(t, emulator, async () =>
+        ['COMPLETED', 'FAILED'].includes(await workflowStatus(t, token, planned.id)),
+      );
+      const state = await consolidationState(t, token, planned.id);
+      expect(
+        state.status,
+        JSON.stringify(
+          state.customers.edges.map((e) => [
+            e.node.customer.companyName,
+            e.node.state,
+            e.node.waitingReason,
+          ]),
+        ),
+      ).toBe('COMPLETED');
+      expect(state.billingOverlap.maxOverlapDays).toBe(0);
+      expect(state.progress.completed).toBe(state.progress.total);
+
+      // Cancel is refused once re-provisioning happened (R-CON-8).
+      const cancel = await t.gql<{ cancelWorkflow: { userErrors: Array<{ code: string }> } }>(
+        'mutation($id: ID!) { cancelWorkflow(input: { id: $id }) { userErrors { code message } } }',
+        { token, variables: { id: planned.id } },
+      );
+      expect(cancel.body.data?.cancelWorkflow.userErrors[0]?.code).toMatch(
+        /IRREVERSIBLE|NOT_CANCELABLE/,
+      );
+
+      let licenseItems = 0;
+      let azureItems = 0;
+      for (const { node: customer } of state.customers.edges) {
+        const cid = customer.customer.tenantId;
+        if (customer.state === 'BLOCKED') {
+          continue;
+        }
+        expect(customer.state).toBe('DONE');
+        expect(customer.invitationUrl).toContain(target.tenantId);
+        const targetSubs = await subscriptionsOf(emulator, target.tenantId, cid);
+        // Directly against the emulator, as the source tenant sees them.
+        const sourceSubs = await subscriptionsOf(
+          emulator,
+          customer.customer.partnerTenant.tenantId,
+          cid,
+        );
+        for (const item of customer.items) {
+          expect(item.status).toBe('DONE');
+          expect(item.target).not.toBeNull();
+          expect(sourceSubs.find((s) => s.id === item.source.subscriptionId)?.status).toBe(
+            'suspended',
+          );
+          if (item.kind === 'LICENSE_REPROVISION') {
+            licenseItems += 1;
+            // R-CON-3: same offer, same seats as the inventory, active under the target.
+            const replacement = targetSubs.find((s) => s.id === item.target?.subscriptionId);
+            expect(replacement?.offerId.toUpperCase()).toBe(item.source.offerId.toUpperCase());
+            expect(replacement?.quantity).toBe(item.seats);
+            expect(replacement?.status).toBe('active');
+            // R-CON-4: the source is suspended, on the same UTC day as the replacement's activation.
+            expect(item.source.status).toBe('SUSPENDED');
+            expect(item.sourceSuspendedAt?.slice(0, 10)).toBe(item.targetActiveAt?.slice(0, 10));
+            expect(item.overlapDays).toBe(0);
+          } else {
+            azureItems += 1;
+            // R-CON-6: suspended at the source, active at the target, same Azure subscription.
+            expect(item.source.status).toBe('SUSPENDED');
+            expect(item.target?.status).toBe('ACTIVE');
+          }
         }
       }
-    }
-    expect(licenseItems).toBeGreaterThan(0);
-    expect(azureItems).toBeGreaterThan(0);
+      expect(licenseItems).toBeGreaterThan(0);
+      expect(azureItems).toBeGreaterThan(0);
 
-    // No order was placed twice: each target subscription id appears once.
-    const targetIds = state.customers.edges
-      .flatMap((e) => e.node.items.map((i) => i.target?.subscriptionId))
-      .filter(Boolean);
-    expect(new Set(targetIds).size).toBe(targetIds.length);
+      // No order was placed twice: each target subscription id appears once.
+      const targetIds = state.customers.edges
+        .flatMap((e) => e.node.items.map((i) => i.target?.subscriptionId))
+        .filter(Boolean);
+      expect(new Set(targetIds).size).toBe(targetIds.length);
 
-    // Blocked customers are untouched.
-    for (const [key, subs] of blockedBefore) {
-      const [tenantId, cid] = key.split('/') as [string, string];
-      expect(await subscriptionsOf(emulator, tenantId, cid)).toEqual(subs);
-    }
+      // Blocked customers are untouched.
+      for (const [key, subs] of blockedBefore) {
+        const [tenantId, cid] = key.split('/') as [string, string];
+        expect(await subscriptionsOf(emulator, tenantId, cid)).toEqual(subs);
+      }
 
-    // Activity entries for each change (R-CON-9).
-    const activity = await t.gql<{
-      activityLog: {
-        totalCount: number;
-        edges: Array<{ node: { operation: string; source: string } }>;
-      };
-    }>(
-      'query($id: ID!) { activityLog(filter: { workflowId: $id }, first: 100) { totalCount edges { node { operation source } } } }',
-      { token, variables: { id: planned.id } },
-    );
-    const operations = activity.body.data?.activityLog.edges.map((e) => e.node.operation) ?? [];
-    expect(operations.filter((o) => o === 'create_order')).toHaveLength(licenseItems);
-    expect(operations.filter((o) => o === 'suspend_subscription')).toHaveLength(licenseItems);
-    expect(operations.filter((o) => o === 'azure_subscription_migrated')).toHaveLength(azureItems);
-    expect(operations).toContain('create_service_request');
-    expect(operations).toContain('start_workflow');
+      // Activity entries for each change (R-CON-9).
+      const activity = await t.gql<{
+        activityLog: {
+          totalCount: number;
+          edges: Array<{ node: { operation: string; source: string } }>;
+        };
+      }>(
+        'query($id: ID!) { activityLog(filter: { workflowId: $id }, first: 100) { totalCount edges { node { operation source } } } }',
+        { token, variables: { id: planned.id } },
+      );
+      const operations = activity.body.data?.activityLog.edges.map((e) => e.node.operation) ?? [];
+      expect(operations.filter((o) => o === 'create_order')).toHaveLength(licenseItems);
+      expect(operations.filter((o) => o === 'suspend_subscription')).toHaveLength(licenseItems);
+      expect(operations.filter((o) => o === 'azure_subscription_migrated')).toHaveLength(
+        azureItems,
+      );
+      expect(operations).toContain('create_service_request');
+      expect(operations).toContain('start_workflow');
 
-    // Exports open with the right row counts.
-    const exportRes = await t.gql<{
-      exportSubscriptions: { export: { url: string; rowCount: number } };
-    }>(
-      'mutation($id: ID!, $f: ExportFormat!) { exportSubscriptions(input: { partnerTenantId: $id, format: $f }) { userErrors { code } export { url rowCount fileName } } }',
-      { token, variables: { id: target.id, f: 'XLSX' } },
-    );
-    const xlsx = exportRes.body.data?.exportSubscriptions.export;
-    const download = await fetch(xlsx?.url as string, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(download.status).toBe(200);
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(Buffer.from(await download.arrayBuffer()) as never);
-    expect(workbook.worksheets[0]?.rowCount).toBe((xlsx?.rowCount ?? 0) + 1);
-    expect(xlsx?.rowCount).toBeGreaterThanOrEqual(licenseItems + azureItems);
-
-    const csvRes = await t.gql<{
-      exportActivityLog: { export: { url: string; rowCount: number } };
-    }>(
-      'mutation($id: ID!) { exportActivityLog(input: { filter: { workflowId: $id }, format: CSV }) { export { url rowCount } } }',
-      { token, variables: { id: planned.id } },
-    );
-    const csv = await (
-      await fetch(csvRes.body.data?.exportActivityLog.export.url as string, {
+      // Exports open with the right row counts.
+      const exportRes = await t.gql<{
+        exportSubscriptions: { export: { url: string; rowCount: number } };
+      }>(
+        'mutation($id: ID!, $f: ExportFormat!) { exportSubscriptions(input: { partnerTenantId: $id, format: $f }) { userErrors { code } export { url rowCount fileName } } }',
+        { token, variables: { id: target.id, f: 'XLSX' } },
+      );
+      const xlsx = exportRes.body.data?.exportSubscriptions.export;
+      const download = await fetch(xlsx?.url as string, {
         headers: { authorization: `Bearer ${token}` },
-      })
-    ).text();
-    expect(csv.trim().split('\r\n')).toHaveLength(
-      (csvRes.body.data?.exportActivityLog.export.rowCount ?? 0) + 1,
-    );
-    expect(csvRes.body.data?.exportActivityLog.export.rowCount).toBe(
-      activity.body.data?.activityLog.totalCount,
-    );
-  });
+      });
+      expect(download.status).toBe(200);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(Buffer.from(await download.arrayBuffer()) as never);
+      expect(workbook.worksheets[0]?.rowCount).toBe((xlsx?.rowCount ?? 0) + 1);
+      expect(xlsx?.rowCount).toBeGreaterThanOrEqual(licenseItems + azureItems);
+
+      const csvRes = await t.gql<{
+        exportActivityLog: { export: { url: string; rowCount: number } };
+      }>(
+        'mutation($id: ID!) { exportActivityLog(input: { filter: { workflowId: $id }, format: CSV }) { export { url rowCount } } }',
+        { token, variables: { id: planned.id } },
+      );
+      const csv = await (
+        await fetch(csvRes.body.data?.exportActivityLog.export.url as string, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).text();
+      expect(csv.trim().split('\r\n')).toHaveLength(
+        (csvRes.body.data?.exportActivityLog.export.rowCount ?? 0) + 1,
+      );
+      expect(csvRes.body.data?.exportActivityLog.export.rowCount).toBe(
+        activity.body.data?.activityLog.totalCount,
+      );
+    },
+  );
 
   it('waits on a customer that never accepts, with that customer as the reason, without failing the others', async () => {
     const planned = await planAll(false);

@@ -87,12 +87,14 @@ export const TWO_ORG_DIRECTORY = configDirectorySource([
 
 /** Builds the application in memory (SQLite `:memory:`) and serves it on an ephemeral port. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  // A concrete port (not 0) so links the API hands out (exports, signing pages) point at it.
+  const port = await freePort();
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: 'file::memory:',
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: 'silent',
-    PORT: '0',
+    PORT: String(port),
     ...options.env,
   });
   const fetch = options.emulator?.fetch ?? options.fetch;
@@ -116,7 +118,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       ...options.partnerCenter,
     },
   });
-  const http = await app.listen({ port: 0, host: '127.0.0.1' });
+  const http = await app.listen({ port, host: '127.0.0.1' });
   const token = (organizationId: string, roles: PartnerRole[] = [PartnerRole.GLOBAL_ADMIN]) =>
     signDevToken({
       secret: TEST_JWT_SECRET,
@@ -152,3 +154,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
 // The global fetch, under a name that does not clash with the option.
 const fetch_ = (input: string, init?: RequestInit) => globalThis.fetch(input, init);
+
+/** A TCP port free on 127.0.0.1 right now. */
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}

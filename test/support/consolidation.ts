@@ -206,3 +206,15 @@ export async function playUntil(
   await t.app.runner.drain();
   return maxSteps;
 }
+
+/** Just the status (cheap: no Partner Center reads). */
+export async function workflowStatus(t: TestApp, token: string, id: string): Promise<string> {
+  const res = await t.gql<{ node: { status: string } | null }>(
+    'query($id: ID!) { node(id: $id) { ... on Workflow { status } } }',
+    {
+      token,
+      variables: { id },
+    },
+  );
+  return res.body.data?.node?.status ?? 'UNKNOWN';
+}

@@ -444,8 +444,13 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
       clients.forTenant(sub.sourceTenantId).getSubscription(customerId, sub.sourceSubscriptionId),
     ]);
     const azureId = (sub.azureSubscriptionId ?? '').toLowerCase();
+    // The moved subscription keeps its Azure subscription id (legacy Azure) or names its origin
+    // (`migratedFromSubscriptionId`, e.g. an Azure plan, whose own id changes).
     const moved = targetSubs.find(
-      (s) => (s.entitlementId ?? s.id).toLowerCase() === azureId && s.status === 'active',
+      (s) =>
+        s.status === 'active' &&
+        ((s.entitlementId ?? '').toLowerCase() === azureId ||
+          s.migratedFromSubscriptionId?.toLowerCase() === sub.sourceSubscriptionId.toLowerCase()),
     );
     // R-CON-6: verified only when the source shows Suspended and the target Active.
     if (!moved || source.status !== 'suspended') {
