@@ -8,6 +8,7 @@ import {
   planChannelMove,
   startWorkflow,
 } from '../support/channel-move.js';
+import { PLAN_CONSOLIDATION } from '../support/consolidation.js';
 
 // planChannelMove over GraphQL against the demo scenario: the dry run's rules (R-CHN-3, 5, 6, 7,
 // seat bounds), input and CSV validation. Planning never changes Partner Center.
@@ -285,5 +286,96 @@ describe('planChannelMove', () => {
       licenses: [{ ...input.licenses[0], seats: 4 }],
     });
     expect(other.userErrors[0]?.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+});
+
+describe('planChannelMove guards against double work', () => {
+  let emulator: Emulator;
+  let t: TestApp;
+  let demo: Awaited<ReturnType<typeof channelMoveDemo>>;
+
+  beforeAll(async () => {
+    emulator = createEmulator({ scenario: 'demo', seed: 4 });
+    t = await startTestApp({
+      emulator,
+      clock: clockFrom(emulator.clock),
+      env: { WORKFLOW_RUNNER: 'off' },
+    });
+    demo = await channelMoveDemo(t, emulator);
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('R-CON-7: no move into a tenant that is the source of a running consolidation of the customer', async () => {
+    const central = emulator.control.partners().find((p) => p.labels.includes('central'));
+    const tenants = await t.gql<{
+      viewer: { organization: { partnerTenants: Array<{ id: string; tenantId: string }> } };
+    }>('{ viewer { organization { partnerTenants { id tenantId } } } }', { token: demo.token });
+    const target = tenants.body.data?.viewer.organization.partnerTenants.find(
+      (p) => p.tenantId === central?.tenantId,
+    );
+    const customers = await t.gql<{
+      customers: { edges: Array<{ node: { id: string; tenantId: string; country: string } }> };
+    }>(
+      'query($id: ID!) { customers(partnerTenantId: $id, first: 100) { edges { node { id tenantId country } } } }',
+      { token: demo.token, variables: { id: demo.partner.id } },
+    );
+    const customer = customers.body.data?.customers.edges.find((e) => e.node.country === 'FR')
+      ?.node as { id: string; tenantId: string; country: string };
+    const consolidation = await t.gql<{
+      planTenantConsolidation: { workflow: { id: string } | null };
+    }>(PLAN_CONSOLIDATION, {
+      token: demo.token,
+      variables: {
+        input: {
+          sourcePartnerTenantIds: [demo.partner.id],
+          targetPartnerTenantId: target?.id,
+          customerIds: [customer.id],
+        },
+      },
+    });
+    const consolidationId = consolidation.body.data?.planTenantConsolidation.workflow?.id as string;
+    const move = {
+      partnerTenantId: demo.partner.id,
+      customerTenantId: customer.tenantId,
+      customerCountry: customer.country,
+      sourceChannel: 'WEB_DIRECT',
+      licenses: [{ offerId: demo.offers.e3.id, seats: 2, expiresOn: '2026-03-31T00:00:00Z' }],
+    };
+    // A planned (not started) consolidation holds nothing.
+    const beforeStart = await planChannelMove(t, demo.token, move);
+    const draft = await channelMoveState(t, demo.token, beforeStart.workflow?.id as string);
+    expect(draft.blockers.map((b) => b.code)).not.toContain('SOURCE_OF_CONSOLIDATION');
+
+    expect((await startWorkflow(t, demo.token, consolidationId))?.userErrors).toEqual([]);
+    const planned = await planChannelMove(t, demo.token, move);
+    const state = await channelMoveState(t, demo.token, planned.workflow?.id as string);
+    const blocker = state.blockers.find((b) => b.code === 'SOURCE_OF_CONSOLIDATION');
+    expect(blocker?.subject).toBeNull();
+    expect((await startWorkflow(t, demo.token, state.id))?.userErrors[0]?.code).toBe('BLOCKED');
+  });
+
+  it('one running move per customer and partner tenant', async () => {
+    const move = {
+      partnerTenantId: demo.partner.id,
+      customerTenantId: demo.inRegion.tenantId,
+      customerCountry: demo.inRegion.country,
+      sourceChannel: 'OTHER_PARTNER',
+      licenses: [{ offerId: demo.offers.e3.id, seats: 2, expiresOn: '2026-03-31T00:00:00Z' }],
+    };
+    const first = await planChannelMove(t, demo.token, move);
+    const second = await planChannelMove(t, demo.token, move);
+    expect((await startWorkflow(t, demo.token, first.workflow?.id as string))?.userErrors).toEqual(
+      [],
+    );
+    // The draft planned before the first started is refused at start…
+    const refused = await startWorkflow(t, demo.token, second.workflow?.id as string);
+    expect(refused?.userErrors[0]?.code).toBe('ALREADY_MOVING');
+    // …and a new plan shows it as a blocker.
+    const third = await planChannelMove(t, demo.token, move);
+    const state = await channelMoveState(t, demo.token, third.workflow?.id as string);
+    expect(state.blockers.map((b) => b.code)).toContain('ALREADY_MOVING');
   });
 });
