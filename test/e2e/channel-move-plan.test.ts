@@ -348,6 +348,10 @@ describe('planChannelMove guards against double work', () => {
     const beforeStart = await planChannelMove(t, demo.token, move);
     const draft = await channelMoveState(t, demo.token, beforeStart.workflow?.id as string);
     expect(draft.blockers.map((b) => b.code)).not.toContain('SOURCE_OF_CONSOLIDATION');
+    // An existing customer of the tenant: no relationship request needed, Partner Center's name.
+    expect(draft.customer.relationship).toBe('RESELLER');
+    expect(draft.customer.companyName).not.toBe(customer.tenantId);
+    expect(draft.events.edges[0]?.node.message).toMatch(/relationship already exists/);
 
     expect((await startWorkflow(t, demo.token, consolidationId))?.userErrors).toEqual([]);
     const planned = await planChannelMove(t, demo.token, move);
