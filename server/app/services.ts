@@ -20,6 +20,7 @@ import {
   channelMoveStartGuard,
 } from '../workflows/channel-move/channel-move.service.js';
 import { AzurePlanViewService } from '../workflows/azure-plan/azure-plan-view.service.js';
+import { AzureReconciliationService } from '../workflows/azure-plan/azure-reconciliation.service.js';
 import {
   AzurePlanService,
   azurePlanStartGuard,
@@ -46,6 +47,7 @@ export interface Services {
   consolidationViews: ConsolidationViewService;
   azurePlans: AzurePlanService;
   azurePlanViews: AzurePlanViewService;
+  azureReconciliation: AzureReconciliationService;
   channelMoves: ChannelMoveService;
   channelMoveViews: ChannelMoveViewService;
   channelMoveExports: ChannelMoveExportService;
@@ -108,6 +110,13 @@ export function createServices(deps: {
     consolidationViews: new ConsolidationViewService({ db, clock }),
     azurePlans: new AzurePlanService({ db, clock, organizations, workflows, clients: pc }),
     azurePlanViews: new AzurePlanViewService({ db }),
+    azureReconciliation: new AzureReconciliationService({
+      db,
+      clock,
+      organizations,
+      clients: pc,
+      publicUrl: deps.publicUrl,
+    }),
     channelMoves: new ChannelMoveService({ db, clock, organizations, workflows, clients: pc }),
     channelMoveViews: new ChannelMoveViewService({ db }),
     channelMoveExports: new ChannelMoveExportService({

@@ -1,4 +1,5 @@
 import { type PartnerCenterClient } from './client.js';
+import { pcAuditRecordCollectionSchema, type PcAuditRecord } from './contracts/audit-records.js';
 import {
   pcProductUpgradeEligibilitySchema,
   pcProductUpgradeStatusSchema,
@@ -106,4 +107,25 @@ export async function setUsageBudget(
     schema: pcUsageBudgetSchema,
   });
   return response.data;
+}
+
+/**
+ * `GET /v1/auditrecords?startDate=&endDate=&filter={"Field":"CustomerId",…}`: one customer's audit
+ * records, all pages (reference §8; Partner Center keeps 90 days).
+ */
+export async function listCustomerAuditRecords(
+  client: PartnerCenterClient,
+  customerTenantId: string,
+  window: { startDate: string; endDate: string },
+): Promise<PcAuditRecord[]> {
+  return client.listCollection(
+    '/auditrecords',
+    pcAuditRecordCollectionSchema,
+    {},
+    {
+      startDate: window.startDate,
+      endDate: window.endDate,
+      filter: JSON.stringify({ Field: 'CustomerId', Value: customerTenantId, Operator: 'equals' }),
+    },
+  );
 }

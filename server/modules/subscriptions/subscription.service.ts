@@ -6,7 +6,7 @@ import {
   mapProductFamily,
   mapSubscriptionStatus,
 } from '../../partner-center/mapping.js';
-import { type BillingType, ProductFamily, type SubscriptionStatus } from '../../shared/enums.js';
+import { type BillingType, ProductFamily, SubscriptionStatus } from '../../shared/enums.js';
 import { type ConnectionPage, type PageArgs, paginateInMemory } from '../../shared/pagination.js';
 import { readUpstream, requireUpstream } from '../../shared/upstream.js';
 import { type CustomerRecord, type CustomerService } from '../customers/customer.service.js';
@@ -34,6 +34,10 @@ export interface AzureEntitlementRecord {
   commerceSubscriptionId: string;
   status: SubscriptionStatus;
   azurePlanSubscriptionId: string | null;
+  /** Status of the commerce subscription (R-AZP-8: suspended once the transition is done). */
+  commerceStatus: SubscriptionStatus;
+  /** Azure subscription id ≠ commerce subscription id (after a transfer or billing-ownership change). */
+  idsDiffer: boolean;
 }
 
 export interface SubscriptionListArgs extends PageArgs {
@@ -137,15 +141,60 @@ export class SubscriptionService {
     if (!first) {
       return null;
     }
+    const commerceSubscriptionId = first.subscriptionId ?? subscription.subscriptionId;
+    let status = mapSubscriptionStatus(first.status);
+    let azurePlanSubscriptionId =
+      subscription.productFamily === ProductFamily.AZURE_PLAN
+        ? subscription.subscriptionId
+        : (first.azurePlanSubscriptionId ?? null);
+    if (subscription.productFamily === ProductFamily.AZURE_LEGACY && !azurePlanSubscriptionId) {
+      // R-AZP-8: after the transition the Azure subscription is an entitlement of an Azure plan.
+      const onPlan = await this.planHolding(scope, subscription, first.id);
+      if (onPlan) {
+        azurePlanSubscriptionId = onPlan.planSubscriptionId;
+        status = onPlan.status;
+      }
+    }
     return {
       azureSubscriptionId: first.id,
-      commerceSubscriptionId: first.subscriptionId ?? subscription.subscriptionId,
-      status: mapSubscriptionStatus(first.status),
-      azurePlanSubscriptionId:
-        subscription.productFamily === ProductFamily.AZURE_PLAN
-          ? subscription.subscriptionId
-          : (first.azurePlanSubscriptionId ?? null),
+      commerceSubscriptionId,
+      status,
+      azurePlanSubscriptionId,
+      commerceStatus: subscription.status,
+      idsDiffer: first.id.toLowerCase() !== commerceSubscriptionId.toLowerCase(),
     };
+  }
+
+  /** The customer's Azure plan (same partner tenant) whose entitlements include an Azure subscription. */
+  private async planHolding(
+    scope: RequestScope,
+    legacy: SubscriptionRecord,
+    azureSubscriptionId: string,
+  ): Promise<{ planSubscriptionId: string; status: SubscriptionStatus } | null> {
+    const all = await readUpstream(() =>
+      this.subscriptionsOf(scope, legacy.partnerTenantId, legacy.customerTenantId),
+    );
+    const plans = (all ?? []).filter(
+      (s) =>
+        s.productFamily === ProductFamily.AZURE_PLAN && s.status !== SubscriptionStatus.DELETED,
+    );
+    for (const plan of plans) {
+      const entitlements = await readUpstream(() =>
+        scope.loaders.subscriptions.azureEntitlementsBySubscription.load(
+          entitlementsKey(plan.partnerTenantId, plan.customerTenantId, plan.subscriptionId),
+        ),
+      );
+      const found = entitlements?.find(
+        (e) => e.id.toLowerCase() === azureSubscriptionId.toLowerCase(),
+      );
+      if (found) {
+        return {
+          planSubscriptionId: plan.subscriptionId,
+          status: mapSubscriptionStatus(found.status),
+        };
+      }
+    }
+    return null;
   }
 
   private async subscriptionsOf(

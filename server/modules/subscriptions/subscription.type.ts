@@ -132,6 +132,20 @@ export class AzureEntitlement {
   })
   azurePlanSubscriptionId!: string | null;
 
+  @Field(() => SubscriptionStatus, {
+    nullable: true,
+    description:
+      'Status of the commerce subscription (R-AZP-8: suspended after the transition, so no further consumption is reported on it).',
+  })
+  commerceStatus!: SubscriptionStatus | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'True when the Azure subscription id differs from the commerce subscription id (after a partner transfer or billing-ownership change); equal at purchase.',
+  })
+  idsDiffer!: boolean | null;
+
   static from(record: AzureEntitlementRecord): AzureEntitlement {
     return Object.assign(new AzureEntitlement(), record);
   }

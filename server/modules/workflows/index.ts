@@ -6,6 +6,7 @@ import { ExportResolver } from '../exports/export.resolver.js';
 import { TenantConsolidationResolver } from './consolidation.resolver.js';
 import { AzurePlanTransitionResolver } from './azure-plan.resolver.js';
 import { AzurePlanTransition } from './azure-plan.type.js';
+import { AzureReconciliationResolver } from './azure-reconciliation.resolver.js';
 import { ChannelMoveResolver } from './channel-move.resolver.js';
 import { ChannelMove } from './channel-move.type.js';
 import { type AppContext } from '../../app/context.js';
@@ -22,6 +23,7 @@ export const workflowsModule: AppModule = {
     WorkflowCommonResolver,
     TenantConsolidationResolver,
     AzurePlanTransitionResolver,
+    AzureReconciliationResolver,
     ChannelMoveResolver,
     ActivityResolver,
     ExportResolver,

@@ -34,6 +34,8 @@ export interface AzureLineView {
     commerceSubscriptionId: string;
     status: SubscriptionStatus;
     azurePlanSubscriptionId: string | null;
+    commerceStatus: SubscriptionStatus;
+    idsDiffer: boolean;
   };
 }
 
@@ -87,6 +89,8 @@ export class AzurePlanViewService {
         // Mapped: the Azure subscription is active on its plan (its commerce part is suspended).
         status: mapped ? mapSubscriptionStatus('active') : mapSubscriptionStatus(d.status),
         azurePlanSubscriptionId: mapped ? (d.planSubscriptionId ?? null) : null,
+        commerceStatus: mapSubscriptionStatus(mapped ? 'suspended' : d.status),
+        idsDiffer: d.azureSubscriptionId.toLowerCase() !== d.commerceSubscriptionId.toLowerCase(),
       },
     };
   }

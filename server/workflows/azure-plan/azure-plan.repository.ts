@@ -1,5 +1,6 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import { workflowItems, workflows } from '../../../schema/workflow-tables.js';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { activityEntries, workflowItems, workflows } from '../../../schema/workflow-tables.js';
+import { type ActivityEntryRow } from '../../modules/activity-log/activity.repository.js';
 import { type EngineDb } from '../engine/db.types.js';
 import { type WorkflowRow } from '../engine/engine.types.js';
 import { TRANSITION } from './azure-plan.model.js';
@@ -29,4 +30,29 @@ export async function transitionsOfCustomer(
     )
     .all()
     .map((r) => r.workflow);
+}
+
+/** Our own activity entries (kept beyond Partner Center's 90 days) about some subscriptions of a customer. */
+export async function activityOfSubscriptions(
+  db: EngineDb,
+  organizationId: string,
+  customerTenantId: string,
+  subscriptionIds: string[],
+): Promise<ActivityEntryRow[]> {
+  if (subscriptionIds.length === 0) {
+    return [];
+  }
+  return db
+    .select()
+    .from(activityEntries)
+    .where(
+      and(
+        eq(activityEntries.organizationId, organizationId),
+        eq(activityEntries.customerTenantId, customerTenantId),
+        eq(activityEntries.source, 'PRODUCT'),
+        inArray(activityEntries.subscriptionId, subscriptionIds),
+      ),
+    )
+    .orderBy(asc(activityEntries.at), asc(activityEntries.id))
+    .all();
 }
