@@ -88,6 +88,12 @@ describe('Azure plan transition: failures and crashes', () => {
       const [running] = upgradesOf(emulator, bergmann.tenantId);
       expect(running?.status).toBe('InProgress');
       expect(running?.lineItems).toHaveLength(2);
+      // R-AZP-4: progress is visible per line while Partner Center works.
+      const midway = await azureState(t, token, id);
+      expect(midway.status).toBe('WAITING');
+      expect(midway.lines.map((l) => l.state)).toEqual(['UPGRADING', 'UPGRADING']);
+      expect(midway.lines.every((l) => l.upgradeId === running?.id)).toBe(true);
+      expect(midway.lines[0]?.detail).toMatch(/InProgress/);
       // Make Partner Center fail one line: its source subscription cannot be found when the upgrade
       // completes (the emulator then reports the line Failed with 900114, the other Completed).
       const failing = running?.lineItems[0];
