@@ -27,6 +27,13 @@ import {
 } from './services.js';
 import { type Actor } from './auth.js';
 import { exportDownloadRoute } from '../modules/exports/export.route.js';
+import {
+  transferFormPdfRoute,
+  transferSigningRoutes,
+} from '../modules/workflows/transfer.route.js';
+import { armUrlFor, createArmClientFactory } from '../azure-rm/arm.client.js';
+import { type HolidayConfig } from '../workflows/transfer/business-hours.js';
+import { readDevSecret } from './dev-secret.js';
 import { workflowGlobalId } from '../modules/workflows/workflow.mapper.js';
 import { workflowDefinitions } from '../workflows/definitions.js';
 import { type RunnerOptions, WorkflowRunner } from '../workflows/engine/workflow-runner.js';
@@ -52,6 +59,12 @@ export interface ApplicationOptions {
   devToken?: string;
   /** Engine knobs for tests (crash hook, fast backoff); the runner starts with `listen()` unless `startRunner: false`. */
   runner?: Partial<Omit<RunnerOptions, 'db' | 'clock' | 'definitions'>>;
+  /** Azure Resource Manager root (default: next to Partner Center, see `armUrlFor`). */
+  armUrl?: string;
+  /** Tokens for ARM (audience management.azure.com); default the Partner Center provider. */
+  armTokenProvider?: TokenProvider;
+  /** Holidays of the transfer's 8-business-hour SLA (R-TRF-7). */
+  transferHolidays?: HolidayConfig;
 }
 
 /** The composed server, before and after it listens. */
@@ -104,6 +117,22 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     ...options.partnerCenter,
   });
 
+  // R-TRF-8 clean-up: ARM with the same transport machinery, its own per-tenant budget.
+  const arm = createArmClientFactory({
+    baseUrl: options.armUrl ?? armUrlFor(options.partnerCenterUrl),
+    tokenProvider: options.armTokenProvider ?? options.tokenProvider,
+    limiter: createTenantRateLimiter({
+      concurrency: config.partnerCenter.concurrency,
+      ratePerMinute: config.partnerCenter.ratePerMinute,
+    }),
+    timeoutMs: config.partnerCenter.timeoutMs,
+    retry: { maxAttempts: config.partnerCenter.maxAttempts },
+    logger: logger.child({ component: 'azure-rm' }),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...options.partnerCenter,
+  });
+  const signingSecret = config.auth.jwtSecret ?? (await readDevSecret(config.databaseUrl));
+
   const modules = options.modules ?? appModules;
   const repositories = createRepositories(db.db);
   const pubSub = createAppPubSub();
@@ -124,11 +153,21 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     kick: () => runnerRef.current?.kick(),
     publish,
     onAuditSyncError: (error) => logger.warn({ err: error }, 'audit record read failed'),
+    ...(signingSecret ? { transfer: { signingSecret } } : {}),
   });
   const runner = new WorkflowRunner({
     db: db.db,
     clock,
-    definitions: workflowDefinitions({ db: db.db, clients: pc, clock }),
+    definitions: workflowDefinitions({
+      db: db.db,
+      clients: pc,
+      clock,
+      transfer: {
+        arm,
+        publicUrl: config.publicUrl,
+        ...(options.transferHolidays ? { holidays: options.transferHolidays } : {}),
+      },
+    }),
     concurrency: config.workflow.concurrency,
     recheckMinMs: config.workflow.recheckMinMs,
     recheckMaxMs: config.workflow.recheckMaxMs,
@@ -204,7 +243,11 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
           introspection: config.introspection,
           devToken: options.devToken,
           readiness,
-          routes: [exportDownloadRoute({ auth: options.auth, exports: services.exports })],
+          routes: [
+            exportDownloadRoute({ auth: options.auth, exports: services.exports }),
+            ...transferSigningRoutes({ transfers: services.transfers }),
+            transferFormPdfRoute({ auth: options.auth, transfers: services.transfers }),
+          ],
         },
         { port: at.port ?? config.port, host: at.host ?? config.host },
       );

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type PartnerCenterClientFactory } from '../partner-center/client-factory.js';
 import { type Clock } from '../shared/clock.js';
 import { CustomerService } from '../modules/customers/customer.service.js';
@@ -25,6 +26,7 @@ import {
   AzurePlanService,
   azurePlanStartGuard,
 } from '../workflows/azure-plan/azure-plan.service.js';
+import { TransferService, transferStartGuard } from '../workflows/transfer/transfer.service.js';
 import { WorkflowQueryService } from '../workflows/workflow-query.service.js';
 import { WorkflowService } from '../workflows/workflow.service.js';
 import { type WorkflowRow } from '../workflows/engine/engine.types.js';
@@ -45,6 +47,7 @@ export interface Services {
   workflowQueries: WorkflowQueryService;
   consolidations: ConsolidationService;
   consolidationViews: ConsolidationViewService;
+  transfers: TransferService;
   azurePlans: AzurePlanService;
   azurePlanViews: AzurePlanViewService;
   azureReconciliation: AzureReconciliationService;
@@ -72,6 +75,8 @@ export function createServices(deps: {
   /** Publishes a workflow change to `workflowUpdated` subscribers. */
   publish?: (workflow: WorkflowRow) => void;
   onAuditSyncError?: (error: unknown) => void;
+  /** Key material of the transfer form's signing links, and their lifetime. */
+  transfer?: { signingSecret: string | Uint8Array; signingLinkTtlMs?: number };
 }): Services {
   const organizations = new OrganizationService({
     repository: deps.repositories.organizations,
@@ -88,6 +93,7 @@ export function createServices(deps: {
     ...(deps.publish ? { publish: deps.publish } : {}),
     startGuards: {
       TENANT_CONSOLIDATION: consolidationStartGuard(db),
+      SUBSCRIPTION_TRANSFER: transferStartGuard(db),
       AZURE_PLAN_TRANSITION: azurePlanStartGuard(db),
       CHANNEL_MOVE: channelMoveStartGuard(db),
     },
@@ -108,6 +114,21 @@ export function createServices(deps: {
     workflowQueries: new WorkflowQueryService({ db }),
     consolidations: new ConsolidationService({ db, organizations, workflows, clients: pc }),
     consolidationViews: new ConsolidationViewService({ db, clock }),
+    transfers: new TransferService({
+      db,
+      clock,
+      organizations,
+      workflows,
+      clients: pc,
+      publicUrl: deps.publicUrl,
+      // Without a configured key, links last as long as the process (they cannot be shown again).
+      signingSecret: deps.transfer?.signingSecret ?? randomBytes(32),
+      ...(deps.transfer?.signingLinkTtlMs
+        ? { signingLinkTtlMs: deps.transfer.signingLinkTtlMs }
+        : {}),
+      ...(deps.kick ? { kick: deps.kick } : {}),
+      ...(deps.publish ? { publish: deps.publish } : {}),
+    }),
     azurePlans: new AzurePlanService({ db, clock, organizations, workflows, clients: pc }),
     azurePlanViews: new AzurePlanViewService({ db }),
     azureReconciliation: new AzureReconciliationService({

@@ -71,6 +71,11 @@ export interface PartnerCenterClientOptions {
   logger?: ClientLogger;
   /** Sent as `MS-PartnerCenter-Application`. */
   applicationName?: string;
+  /**
+   * Prefix of every request path: `/v1` for Partner Center; empty for Azure Resource Manager,
+   * which reuses this client's retries, limiter and error handling (server/azure-rm).
+   */
+  pathPrefix?: string;
 }
 
 /** Per-call options. */
@@ -299,9 +304,11 @@ export class PartnerCenterClient {
   async request<S extends z.ZodTypeAny = z.ZodUnknown>(
     spec: RequestSpec<S>,
   ): Promise<PcResponse<z.infer<S>>> {
-    const path = spec.path.startsWith('/v1/')
-      ? spec.path
-      : `/v1${spec.path.startsWith('/') ? '' : '/'}${spec.path}`;
+    const prefix = this.options.pathPrefix ?? '/v1';
+    const path =
+      prefix === '' || spec.path.startsWith(`${prefix}/`)
+        ? spec.path
+        : `${prefix}${spec.path.startsWith('/') ? '' : '/'}${spec.path}`;
     const url = new URL(this.baseUrl + path);
     for (const [key, value] of Object.entries(spec.query ?? {})) {
       if (value !== undefined) {
@@ -500,6 +507,12 @@ export class PartnerCenterClient {
       if (parsed.success) {
         code = parsed.data.code !== undefined ? String(parsed.data.code) : code;
         description = parsed.data.description ?? parsed.data.message ?? description;
+        // Azure Resource Manager nests its error: {"error":{"code":"AuthorizationFailed","message":…}}.
+        const arm = parsed.data.error as { code?: unknown; message?: unknown } | undefined;
+        if (arm && typeof arm === 'object') {
+          code = typeof arm.code === 'string' ? arm.code : code;
+          description = typeof arm.message === 'string' ? arm.message : description;
+        }
       }
     } catch {
       // Not JSON (e.g. a proxy's HTML page): keep the status as the code.

@@ -14,6 +14,7 @@ import {
 } from './engine/engine.types.js';
 import * as repo from './engine/workflow.repository.js';
 import { insertActivityEntries } from '../modules/activity-log/activity.repository.js';
+import { viewerRole } from './transfer/transfer.repository.js';
 
 /** Roles allowed to start or cancel workflows that change Partner Center (R-CON-10). */
 const WRITE_ROLES: ReadonlySet<PartnerRole> = new Set([
@@ -64,6 +65,32 @@ export class WorkflowService {
   async get(actor: Actor, id: string): Promise<WorkflowRow | null> {
     const row = await repo.getWorkflow(this.deps.db, id);
     return row && row.organizationId === actor.organizationId ? row : null;
+  }
+
+  /**
+   * A workflow the actor may read: its organization's, or one shared with it read-only (the new
+   * partner's organization sees an incoming transfer), or null.
+   */
+  async getReadable(actor: Actor, id: string): Promise<WorkflowRow | null> {
+    const row = await repo.getWorkflow(this.deps.db, id);
+    if (!row) {
+      return null;
+    }
+    if (row.organizationId === actor.organizationId) {
+      return row;
+    }
+    return (await viewerRole(this.deps.db, id, actor.organizationId)) ? row : null;
+  }
+
+  /** The refusal for a workflow the actor may read but not change, or NOT_FOUND. */
+  private async missing(actor: Actor, id: string): Promise<Result<WorkflowRow>> {
+    return (await this.getReadable(actor, id))
+      ? err({
+          code: 'READ_ONLY',
+          message: 'This workflow belongs to another organization; you may only read it.',
+          field: ['input', 'id'],
+        })
+      : err({ code: 'NOT_FOUND', message: 'No such workflow.', field: ['input', 'id'] });
   }
 
   /**
@@ -159,7 +186,7 @@ export class WorkflowService {
     this.assertWriter(actor);
     const row = await this.get(actor, id);
     if (!row) {
-      return err({ code: 'NOT_FOUND', message: 'No such workflow.', field: ['input', 'id'] });
+      return this.missing(actor, id);
     }
     if (row.status !== 'DRAFT') {
       if (row.status === 'RUNNING' || row.status === 'WAITING' || row.status === 'COMPLETED') {
@@ -242,7 +269,7 @@ export class WorkflowService {
     this.assertWriter(actor);
     const row = await this.get(actor, id);
     if (!row) {
-      return err({ code: 'NOT_FOUND', message: 'No such workflow.', field: ['input', 'id'] });
+      return this.missing(actor, id);
     }
     if (row.irreversibleAt) {
       return err({
@@ -290,7 +317,7 @@ export class WorkflowService {
     this.assertWriter(actor);
     const row = await this.get(actor, id);
     if (!row) {
-      return err({ code: 'NOT_FOUND', message: 'No such workflow.', field: ['input', 'id'] });
+      return this.missing(actor, id);
     }
     const count = await repo.retryFailedItems(
       this.deps.db,

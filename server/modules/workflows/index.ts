@@ -4,6 +4,8 @@ import { ActivityEntry } from '../activity-log/activity.type.js';
 import { toActivityEntry } from '../activity-log/activity.resolver.js';
 import { ExportResolver } from '../exports/export.resolver.js';
 import { TenantConsolidationResolver } from './consolidation.resolver.js';
+import { SubscriptionTransferResolver } from './transfer.resolver.js';
+import { SubscriptionTransfer } from './transfer.type.js';
 import { AzurePlanTransitionResolver } from './azure-plan.resolver.js';
 import { AzurePlanTransition } from './azure-plan.type.js';
 import { AzureReconciliationResolver } from './azure-reconciliation.resolver.js';
@@ -22,20 +24,28 @@ export const workflowsModule: AppModule = {
     WorkflowResolver,
     WorkflowCommonResolver,
     TenantConsolidationResolver,
+    SubscriptionTransferResolver,
     AzurePlanTransitionResolver,
     AzureReconciliationResolver,
     ChannelMoveResolver,
     ActivityResolver,
     ExportResolver,
   ],
-  orphanedTypes: [TenantConsolidation, AzurePlanTransition, ChannelMove, ActivityEntry],
+  orphanedTypes: [
+    TenantConsolidation,
+    SubscriptionTransfer,
+    AzurePlanTransition,
+    ChannelMove,
+    ActivityEntry,
+  ],
   nodes: [
-    // Every workflow type is fetched the same way: by row id, within the caller's organization.
+    // Every workflow type is fetched the same way: by row id, within the caller's organization
+    // (or shared with it: an incoming transfer is readable by the new partner's organization).
     ...Object.entries(WORKFLOW_OBJECTS).map(([kind, { typeName }]) => ({
       typeName,
       arity: 1,
       async resolve(ctx: AppContext, [id = '']: string[]) {
-        const row = await ctx.services.workflows.get(ctx.actor, id);
+        const row = await ctx.services.workflows.getReadable(ctx.actor, id);
         return row && row.kind === kind ? toWorkflowObject(row) : null;
       },
     })),

@@ -5,6 +5,7 @@ import { Customer } from '../customers/customer.type.js';
 import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
 import { type WorkflowKind, type WorkflowStatus } from '../workflow-core/workflow.type.js';
 import { TenantConsolidation } from './workflow-objects.type.js';
+import { SubscriptionTransfer } from './transfer.type.js';
 import { AzurePlanTransition } from './azure-plan.type.js';
 import { ChannelMove } from './channel-move.type.js';
 
@@ -16,6 +17,10 @@ export const WORKFLOW_OBJECTS: Record<string, { typeName: string; create: () => 
   TENANT_CONSOLIDATION: {
     typeName: 'TenantConsolidation',
     create: () => new TenantConsolidation(),
+  },
+  SUBSCRIPTION_TRANSFER: {
+    typeName: 'SubscriptionTransfer',
+    create: () => new SubscriptionTransfer(),
   },
   AZURE_PLAN_TRANSITION: {
     typeName: 'AzurePlanTransition',

@@ -21,6 +21,7 @@ import {
   workflowSteps,
   workflows,
 } from '../../../schema/workflow-tables.js';
+import { workflowViewers } from '../../../schema/transfer-tables.js';
 import type { EngineDb } from './db.types.js';
 import {
   TERMINAL_ITEM_STATUSES,
@@ -150,7 +151,19 @@ export async function listWorkflows(
   filter: WorkflowListFilter,
   page: { limit: number; after?: [string, string] | null },
 ): Promise<{ rows: WorkflowRow[]; totalCount: number }> {
-  const base = [eq(workflows.organizationId, filter.organizationId)];
+  // The organization's own workflows and those shared with it read-only (incoming transfers).
+  const base = [
+    or(
+      eq(workflows.organizationId, filter.organizationId),
+      inArray(
+        workflows.id,
+        db
+          .select({ id: workflowViewers.workflowId })
+          .from(workflowViewers)
+          .where(eq(workflowViewers.organizationId, filter.organizationId)),
+      ),
+    ),
+  ];
   if (filter.kind) {
     base.push(eq(workflows.kind, filter.kind));
   }
