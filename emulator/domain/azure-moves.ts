@@ -136,7 +136,7 @@ export function moveAzurePlan(
     partnerId: null,
     friendlyName: source.friendlyName,
     id: undefined,
-    entitlementId: null,
+    entitlementId: undefined,
     billingCycle: source.billingCycle,
     created: now,
     now,
