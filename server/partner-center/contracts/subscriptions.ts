@@ -25,6 +25,8 @@ export const pcSubscriptionSchema = z
     parentSubscriptionId: z.string().nullish(),
     suspensionReasons: z.array(z.string()).nullish(),
     cancellationAllowedUntilDate: z.string().nullish(),
+    /** Set on a subscription created by a move (consolidation, transfer, migration). */
+    migratedFromSubscriptionId: z.string().nullish(),
     actions: z.array(z.string()).nullish(),
     productType: z
       .object({ id: z.string().nullish(), displayName: z.string().nullish() })
