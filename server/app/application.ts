@@ -8,6 +8,7 @@ import {
   type PartnerCenterClientFactory,
 } from '../partner-center/client-factory.js';
 import { createTenantRateLimiter } from '../partner-center/rate-limiter.js';
+import { PartnerCenterReadCache } from '../partner-center/read-cache.js';
 import { type TokenProvider } from '../partner-center/token-provider.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { type DirectorySource } from '../modules/organizations/directory-source.js';
@@ -104,18 +105,24 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   const limiter = createTenantRateLimiter({
     concurrency: config.partnerCenter.concurrency,
     ratePerMinute: config.partnerCenter.ratePerMinute,
+    ...(config.partnerCenter.burst ? { burst: config.partnerCenter.burst } : {}),
   });
-  const pc = createPartnerCenterClientFactory({
-    baseUrl: options.partnerCenterUrl,
-    tokenProvider: options.tokenProvider,
-    limiter,
-    timeoutMs: config.partnerCenter.timeoutMs,
-    retry: { maxAttempts: config.partnerCenter.maxAttempts },
-    logger: logger.child({ component: 'partner-center' }),
-    applicationName: 'csp-migrations',
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...options.partnerCenter,
-  });
+  // Front-end reads only; the workflow engine always reads Partner Center live.
+  const readCache = new PartnerCenterReadCache({ ttlMs: config.partnerCenter.readCacheTtlMs });
+  const pc = createPartnerCenterClientFactory(
+    {
+      baseUrl: options.partnerCenterUrl,
+      tokenProvider: options.tokenProvider,
+      limiter,
+      timeoutMs: config.partnerCenter.timeoutMs,
+      retry: { maxAttempts: config.partnerCenter.maxAttempts },
+      logger: logger.child({ component: 'partner-center' }),
+      applicationName: 'csp-migrations',
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...options.partnerCenter,
+    },
+    { readCache },
+  );
 
   // R-TRF-8 clean-up: ARM with the same transport machinery, its own per-tenant budget.
   const arm = createArmClientFactory({

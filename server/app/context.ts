@@ -55,11 +55,15 @@ export interface ContextDeps {
   pubSub: AppPubSub;
 }
 
-export function createLoaders(deps: Pick<ContextDeps, 'repositories' | 'pc'>): Loaders {
+/** Loaders of one request; Partner Center reads are cached per tenant for `organizationId` only. */
+export function createLoaders(
+  deps: Pick<ContextDeps, 'repositories' | 'pc'>,
+  organizationId: string,
+): Loaders {
   return {
     organizations: createOrganizationLoaders(deps.repositories.organizations),
-    customers: createCustomerLoaders(deps.pc),
-    subscriptions: createSubscriptionLoaders(deps.pc),
+    customers: createCustomerLoaders(deps.pc, organizationId),
+    subscriptions: createSubscriptionLoaders(deps.pc, organizationId),
   };
 }
 
@@ -73,13 +77,13 @@ export function createContextForActor(
     requestId,
     actor,
     organization: { id: actor.organizationId },
-    loaders: createLoaders(deps),
+    loaders: createLoaders(deps, actor.organizationId),
     services: deps.services,
     logger: deps.logger.child({ requestId, org: actor.organizationId, user: actor.userId }),
     clock: deps.clock,
     pubSub: deps.pubSub,
     refreshLoaders() {
-      ctx.loaders = createLoaders(deps);
+      ctx.loaders = createLoaders(deps, actor.organizationId);
     },
   };
   return ctx;

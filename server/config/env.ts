@@ -54,6 +54,10 @@ const envSchema = z.object({
   PARTNER_CENTER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   PARTNER_CENTER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   PARTNER_CENTER_RATE_PER_MINUTE: z.coerce.number().int().positive().default(500),
+  /** Burst of the per-tenant limiter (default: the per-minute rate). */
+  PARTNER_CENTER_BURST: z.coerce.number().int().positive().optional(),
+  /** How long front-end reads of customers and subscriptions are cached per tenant (PT0S: off). */
+  PARTNER_CENTER_READ_CACHE_TTL: z.string().regex(/^P/).default('PT30S'),
   PARTNER_DIRECTORY: z.string().optional(),
   PARTNER_DIRECTORY_FILE: z.string().optional(),
 
@@ -104,6 +108,10 @@ export interface AppConfig {
     maxAttempts: number;
     concurrency: number;
     ratePerMinute: number;
+    /** Limiter bucket size; undefined = the per-minute rate. */
+    burst: number | undefined;
+    /** TTL of the per-tenant read cache; 0 = off. */
+    readCacheTtlMs: number;
   };
   directory: PartnerDirectoryConfig | null;
   auth: {
@@ -193,6 +201,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAttempts: e.PARTNER_CENTER_MAX_ATTEMPTS,
       concurrency: e.PARTNER_CENTER_CONCURRENCY,
       ratePerMinute: e.PARTNER_CENTER_RATE_PER_MINUTE,
+      burst: e.PARTNER_CENTER_BURST,
+      readCacheTtlMs: durationMs(e.PARTNER_CENTER_READ_CACHE_TTL),
     },
     directory,
     auth: {

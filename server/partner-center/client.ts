@@ -76,6 +76,11 @@ export interface PartnerCenterClientOptions {
    * which reuses this client's retries, limiter and error handling (server/azure-rm).
    */
   pathPrefix?: string;
+  /**
+   * Told of every write attempted (any method but GET, whatever its outcome: a timed-out write may
+   * have happened), with the path under the prefix; the read cache invalidates there.
+   */
+  onWrite?: (write: { partnerTenantId: string; method: string; path: string }) => void;
 }
 
 /** Per-call options. */
@@ -328,6 +333,13 @@ export class PartnerCenterClient {
         outcome = await this.attempt(spec, url, operation, requestId, correlationId);
       } finally {
         permit?.release();
+        if (spec.method !== 'GET') {
+          this.options.onWrite?.({
+            partnerTenantId: this.partnerTenantId,
+            method: spec.method,
+            path,
+          });
+        }
       }
       if ('response' in outcome) {
         return outcome.response;

@@ -95,6 +95,8 @@ export class ActivityService {
         startDate,
         endDate: now.toISOString().slice(0, 10),
       });
+      // Anyone's change shows up here (a customer accepting, Microsoft support moving a subscription).
+      this.deps.clients.readCache?.invalidateForAuditRecords(tenantId, records);
       const entries: NewActivityEntry[] = records.map((r) => ({
         organizationId,
         at: new Date(r.operationDate).toISOString(),

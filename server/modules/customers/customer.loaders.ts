@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
 import { type PcCustomer } from '../../partner-center/contracts/customers.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
+import { type ReadKey } from '../../partner-center/read-cache.js';
 
 /** Page size asked of Partner Center when reading a tenant's whole customer list. */
 export const CUSTOMER_LIST_PAGE_SIZE = 500;
@@ -44,33 +45,51 @@ async function settle<K, V>(
   );
 }
 
-export function createCustomerLoaders(pc: PartnerCenterClientFactory): CustomerLoaders {
+/**
+ * Loaders for one request of one organization. Reads go through the per-tenant read cache
+ * (server/partner-center/read-cache.ts) when there is one; it serves only this organization.
+ */
+export function createCustomerLoaders(
+  pc: PartnerCenterClientFactory,
+  organizationId: string,
+): CustomerLoaders {
+  const cached = <T>(tenantId: string, key: ReadKey, load: () => Promise<T>): Promise<T> =>
+    pc.readCache
+      ? pc.readCache.read({ organizationId, partnerTenantId: tenantId }, key, load)
+      : load();
   return {
     customersByTenant: new DataLoader((tenantIds) =>
       settle(tenantIds, (tenantId) =>
-        pc.forTenant(tenantId).listAllCustomers({ size: CUSTOMER_LIST_PAGE_SIZE }),
+        cached(tenantId, { kind: 'customers' }, () =>
+          pc.forTenant(tenantId).listAllCustomers({ size: CUSTOMER_LIST_PAGE_SIZE }),
+        ),
       ),
     ),
     customerById: new DataLoader((keys) =>
       settle(keys, async (key) => {
         const [tenantId, customerId] = splitKey(key);
-        try {
-          return await pc.forTenant(tenantId).getCustomer(customerId);
-        } catch (error) {
-          if (error instanceof PartnerCenterError && error.isNotFound) {
-            return null;
+        // A 404 (no relationship) is cached as null like any answer.
+        return cached(tenantId, { kind: 'customer', customerTenantId: customerId }, async () => {
+          try {
+            return await pc.forTenant(tenantId).getCustomer(customerId);
+          } catch (error) {
+            if (error instanceof PartnerCenterError && error.isNotFound) {
+              return null;
+            }
+            throw error;
           }
-          throw error;
-        }
+        });
       }),
     ),
     mcaSigned: new DataLoader((keys) =>
       settle(keys, async (key) => {
         const [tenantId, customerId] = splitKey(key);
-        const agreements = await pc
-          .forTenant(tenantId)
-          .listCustomerAgreements(customerId, 'MicrosoftCustomerAgreement');
-        return agreements.some((a) => a.type.toLowerCase() === 'microsoftcustomeragreement');
+        return cached(tenantId, { kind: 'agreements', customerTenantId: customerId }, async () => {
+          const agreements = await pc
+            .forTenant(tenantId)
+            .listCustomerAgreements(customerId, 'MicrosoftCustomerAgreement');
+          return agreements.some((a) => a.type.toLowerCase() === 'microsoftcustomeragreement');
+        });
       }),
     ),
   };

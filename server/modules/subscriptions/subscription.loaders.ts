@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
+import { type ReadKey } from '../../partner-center/read-cache.js';
 import {
   type PcAzureEntitlement,
   type PcSubscription,
@@ -36,18 +37,32 @@ async function settle<K, V>(
   );
 }
 
-export function createSubscriptionLoaders(pc: PartnerCenterClientFactory): SubscriptionLoaders {
+/** Loaders for one request of one organization, through the per-tenant read cache when there is one. */
+export function createSubscriptionLoaders(
+  pc: PartnerCenterClientFactory,
+  organizationId: string,
+): SubscriptionLoaders {
+  const cached = <T>(tenantId: string, key: ReadKey, load: () => Promise<T>): Promise<T> =>
+    pc.readCache
+      ? pc.readCache.read({ organizationId, partnerTenantId: tenantId }, key, load)
+      : load();
   return {
     subscriptionsByCustomer: new DataLoader((keys) =>
       settle(keys, (key) => {
         const [tenantId = '', customerId = ''] = key.split('|');
-        return pc.forTenant(tenantId).listSubscriptions(customerId);
+        return cached(tenantId, { kind: 'subscriptions', customerTenantId: customerId }, () =>
+          pc.forTenant(tenantId).listSubscriptions(customerId),
+        );
       }),
     ),
     azureEntitlementsBySubscription: new DataLoader((keys) =>
       settle(keys, (key) => {
         const [tenantId = '', customerId = '', subscriptionId = ''] = key.split('|');
-        return pc.forTenant(tenantId).listAzureEntitlements(customerId, subscriptionId);
+        return cached(
+          tenantId,
+          { kind: 'entitlements', customerTenantId: customerId, subscriptionId },
+          () => pc.forTenant(tenantId).listAzureEntitlements(customerId, subscriptionId),
+        );
       }),
     ),
   };
