@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../emulator/index.js';
 import { clockFrom } from '../../server/shared/clock.js';
 import { encodeId } from '../../server/shared/ids.js';
+import * as engineRepo from '../../server/workflows/engine/workflow.repository.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { PLAN_AZURE, demoCustomer, startWorkflow } from '../support/azure-plan.js';
 
@@ -75,6 +76,52 @@ describe('planAzurePlanTransition: blockers and bad input (demo scenario)', () =
     const onPlan = await plan({ customerId: demoCustomer(emulator, { label: 'azure-plan' }).gid });
     expect(codes(onPlan)).toContain('NO_LEGACY_AZURE');
     await expectBlockedStart(licensesOnly);
+  });
+
+  it('SOURCE_OF_CONSOLIDATION: nothing is bought from a tenant the customer is consolidated away from (R-CON-7)', async () => {
+    const customer = demoCustomer(emulator, { name: 'Alpine' });
+    const organizationId = emulator.control
+      .partners()
+      .find((p) => p.tenantId === customer.partnerTenantId)?.organizationId as string;
+    // A running consolidation whose source is this customer's tenant.
+    const at = emulator.clock.now().toISOString();
+    await engineRepo.createWorkflow(t.app.db.db, {
+      workflow: {
+        id: 'consolidation-away',
+        organizationId,
+        kind: 'TENANT_CONSOLIDATION',
+        status: 'RUNNING',
+        inputJson: '{}',
+        inputHash: 'consolidation-away',
+        idempotencyKey: null,
+        dataJson: '{}',
+        createdBy: 'test',
+        createdAt: at,
+        updatedAt: at,
+      },
+      items: [
+        {
+          id: 'consolidation-away-customer',
+          kind: 'CUSTOMER',
+          state: 'INVITED',
+          step: 'await_acceptance',
+          nextRunAt: null,
+          status: 'WAITING',
+          customerTenantId: customer.tenantId,
+          partnerTenantId: customer.partnerTenantId,
+          data: { companyName: customer.companyName },
+        },
+      ],
+      blockers: [],
+      events: [],
+    });
+    try {
+      const p = await plan({ customerId: customer.gid });
+      expect(codes(p)).toContain('SOURCE_OF_CONSOLIDATION');
+      await expectBlockedStart(p);
+    } finally {
+      await engineRepo.cancelWorkflowRow(t.app.db.db, 'consolidation-away', at, 'test cleanup');
+    }
   });
 
   it('NO_RELATIONSHIP: the partner tenant is not the customer’s reseller (R-AZP-2)', async () => {

@@ -83,6 +83,7 @@ export const BLOCKER = {
   SUSPENDED_AZURE_SUBSCRIPTION: 'SUSPENDED_AZURE_SUBSCRIPTION',
   TRANSITION_IN_PROGRESS: 'TRANSITION_IN_PROGRESS',
   NOT_ELIGIBLE: 'NOT_ELIGIBLE',
+  SOURCE_OF_CONSOLIDATION: 'SOURCE_OF_CONSOLIDATION',
 } as const;
 
 /** Partner Center error codes of the product upgrade (reference §1, §9a) → our blocker codes. */

@@ -27,6 +27,8 @@ export interface AzurePlanPlanRequest {
   customer: PcCustomer | null;
   /** Another started transition of the organization already moves this customer. */
   alreadyRunning: boolean;
+  /** The tenant is the source of a consolidation of this customer (R-CON-7). */
+  consolidatedAway: boolean;
 }
 
 export interface AzurePlanPlan {
@@ -107,6 +109,14 @@ export async function planAzurePlanTransition(
     block(
       BLOCKER.NO_MCA,
       `${name} has not signed the Microsoft Customer Agreement; the Azure plan requires it (R-AZP-1).`,
+    );
+  }
+  if (request.consolidatedAway) {
+    // R-CON-7: nothing new is bought for this customer from a tenant it is consolidated away from;
+    // the Azure plans belong under the target tenant.
+    block(
+      BLOCKER.SOURCE_OF_CONSOLIDATION,
+      `${name} is being (or was) consolidated away from this partner tenant; transition it from the consolidation's target tenant (R-CON-7).`,
     );
   }
   if (request.alreadyRunning) {

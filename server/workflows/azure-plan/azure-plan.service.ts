@@ -1,3 +1,4 @@
+import { consolidationsFromTenant } from '../consolidation/consolidation.repository.js';
 import { randomUUID } from 'node:crypto';
 import { type RequestScope } from '../../app/context.js';
 import { insertActivityEntries } from '../../modules/activity-log/activity.repository.js';
@@ -177,6 +178,15 @@ export class AzurePlanService {
             customerTenantId,
             customer,
             alreadyRunning: running.length > 0,
+            consolidatedAway:
+              (
+                await consolidationsFromTenant(
+                  this.deps.db,
+                  scope.actor.organizationId,
+                  tenant.tenantId,
+                  customerTenantId,
+                )
+              ).length > 0,
           });
         } catch (error) {
           if (error instanceof PartnerCenterError) {

@@ -1,38 +1,8 @@
-import { and, eq, inArray, ne } from 'drizzle-orm';
-import { workflowItems, workflows } from '../../../schema/workflow-tables.js';
+import { and, eq, inArray } from 'drizzle-orm';
+import { workflowItems } from '../../../schema/workflow-tables.js';
 import { type EngineDb } from '../engine/db.types.js';
 import * as engineRepo from '../engine/workflow.repository.js';
 import { RELATIONSHIP } from './channel-move.model.js';
-
-/**
- * Consolidations (running or completed) of the organization in which `partnerTenantId` is the
- * source ("transition from") tenant of this customer. R-CON-7: the partner must not add new
- * subscriptions to those customers from the source tenant afterwards.
- */
-export async function consolidationsFromTenant(
-  db: EngineDb,
-  organizationId: string,
-  partnerTenantId: string,
-  customerTenantId: string,
-): Promise<string[]> {
-  const rows = db
-    .select({ workflowId: workflowItems.workflowId })
-    .from(workflowItems)
-    .innerJoin(workflows, eq(workflows.id, workflowItems.workflowId))
-    .where(
-      and(
-        eq(workflows.organizationId, organizationId),
-        eq(workflows.kind, 'TENANT_CONSOLIDATION'),
-        inArray(workflows.status, ['RUNNING', 'WAITING', 'COMPLETED']),
-        eq(workflowItems.kind, 'CUSTOMER'),
-        eq(workflowItems.partnerTenantId, partnerTenantId),
-        eq(workflowItems.customerTenantId, customerTenantId),
-        ne(workflowItems.status, 'BLOCKED'),
-      ),
-    )
-    .all();
-  return [...new Set(rows.map((r) => r.workflowId))];
-}
 
 /** Started, unfinished channel moves of the organization for this partner tenant and customer. */
 export async function openChannelMoves(

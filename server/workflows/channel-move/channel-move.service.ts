@@ -25,7 +25,8 @@ import {
   type TenantRef,
 } from './channel-move.model.js';
 import { planChannelMove } from './channel-move.planner.js';
-import { consolidationsFromTenant, openChannelMoves } from './channel-move.repository.js';
+import { consolidationsFromTenant } from '../consolidation/consolidation.repository.js';
+import { openChannelMoves } from './channel-move.repository.js';
 
 export interface ExistingLicense {
   offerId: string;

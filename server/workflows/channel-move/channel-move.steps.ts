@@ -17,7 +17,7 @@ import {
   type LineItemData,
   type RelationshipItemData,
 } from './channel-move.model.js';
-import { consolidationsFromTenant } from './channel-move.repository.js';
+import { consolidationsFromTenant } from '../consolidation/consolidation.repository.js';
 
 export interface ChannelMoveDeps {
   db: EngineDb;
