@@ -18,7 +18,8 @@ import { delayHours } from './customer-actors.js';
  *   subscriptions from the organization's other tenants to the target within N business hours;
  * - transfer tickets (R-TRF-3..7): the customer and new partner sign the CSP Subscription Transfer
  *   form after a delay; once the signed form is attached to the ticket, support checks it and moves
- *   the subscription to the new partner within 8 business hours;
+ *   the subscription to the new partner within 8 business hours (a file named like the transfer
+ *   form is read as the form the three parties signed, see readAttachedForm);
  * - other tickets get an acknowledgement note.
  * Business hours are weekdays 09:00–17:00 in the ticket's country (R-TRF-7).
  */
@@ -63,6 +64,35 @@ function formFor(rt: EmulatorRuntime, srId: string): TransferFormRecord | undefi
 }
 
 const FORM_FILE = /transfer/i;
+/** A file link naming the CSP Subscription Transfer form: what a support engineer opens and reads. */
+const SIGNED_FORM_FILE = /transfer[\s_.-]*form/i;
+const EMAIL = /[^\s<>()@,;:"]+@[^\s<>()@,;:"]+\.[a-z]{2,}/gi;
+
+/**
+ * Reads the transfer form attached to a ticket as support would (R-TRF-7): the attached, filled-in
+ * form carries the three signatures, and the partner administrators are the people the partner
+ * names on the ticket (its description and its own notes). The emulator cannot open the PDF, so
+ * "attached under the form's name" stands for "signed by the three parties"; the other checks
+ * (two administrators, new partner named, subscription transferable) still apply.
+ */
+function readAttachedForm(
+  rt: EmulatorRuntime,
+  sr: ServiceRequestRecord,
+  form: TransferFormRecord,
+): void {
+  if (!sr.fileLinks.some((f) => SIGNED_FORM_FILE.test(f.fileName))) {
+    return;
+  }
+  const partner = rt.store.partners.get(sr.partnerTenantId);
+  const ownNotes = sr.notes.filter((n) => partner && n.createdByName === `admin@${partner.domain}`);
+  const named = [sr.description, ...ownNotes.map((n) => n.text)]
+    .flatMap((text) => text.match(EMAIL) ?? [])
+    .map((e) => e.replace(/[.]+$/, '').toLowerCase());
+  form.partnerAdministrators = [...new Set([...form.partnerAdministrators, ...named])];
+  form.signatures = { currentPartner: true, customer: true, newPartner: true };
+  form.signedAt ??= rt.nowIso();
+  form.attached = true;
+}
 
 /** A ticket was just created. */
 export function onTicketCreated(
@@ -111,6 +141,7 @@ export function onTicketCreated(
     completedAt: null,
   };
   rt.store.addTransferForm(form);
+  readAttachedForm(rt, sr, form);
   const hours = delayHours(
     customer.autopilot.signTransferForm,
     cfg.customers.signTransferFormHours,
@@ -141,6 +172,7 @@ export function onTicketUpdated(
     const form = formFor(rt, sr.id);
     if (form && change.fileAdded && sr.fileLinks.some((f) => FORM_FILE.test(f.fileName))) {
       form.attached = true;
+      readAttachedForm(rt, sr, form);
     }
     if (change.fileAdded || (change.noteAdded && sr.status === 'attention_needed')) {
       scheduleProcessing(rt, sr, cfg.transferBusinessHours);
@@ -288,6 +320,7 @@ function processTransfer(rt: EmulatorRuntime, sr: ServiceRequestRecord): void {
     );
     return;
   }
+  readAttachedForm(rt, sr, form);
   const problems: string[] = [];
   const sub = rt.store.subscriptions.get(form.subscriptionId);
   const target = form.targetPartnerTenantId

@@ -871,6 +871,132 @@ describe.each(MODES)('Partner Center emulator conformance (%s)', (mode) => {
       ).toBe(403);
     });
 
+    it('a transfer ticket with the signed form attached at once: support reads the form and moves the subscription on its first answer', async () => {
+      const eu = partner('Contoso Cloud Europe');
+      const fab = partner('Fabrikam Partners UK');
+      const oak = customer('transfer-out');
+      const source = (
+        await body<Collection<{ id: string; offerId: string; entitlementId: string }>>(
+          await h.pc(eu.tenantId, `/v1/customers/${oak.tenantId}/subscriptions`),
+        )
+      ).items.find((s) => s.offerId === 'MS-AZR-0145P');
+      const open = async (admins: string) =>
+        body<{ id: string }>(
+          await h.pc(
+            eu.tenantId,
+            '/v1/servicerequests/en-US',
+            json(
+              {
+                title: `Azure subscription transfer ${source?.entitlementId ?? ''}`,
+                description: `Transfer Azure subscription ${source?.entitlementId ?? ''} to partner ${fab.tenantId}. ${admins}`,
+                severity: 'minimal',
+                supportTopicId: '32444669',
+              },
+              { method: 'POST' },
+            ),
+          ),
+        );
+      const attach = (id: string, fileName: string) =>
+        h.pc(
+          eu.tenantId,
+          `/v1/servicerequests/${id}`,
+          json(
+            {
+              newNote: { text: `Attached ${fileName}.` },
+              fileLinks: [{ fileName, fileLink: 'https://files.example/form.pdf' }],
+            },
+            { method: 'PATCH' },
+          ),
+        );
+      const status = async (id: string) =>
+        body<{ status: string; notes: { createdByName: string; text: string }[] }>(
+          await h.pc(eu.tenantId, `/v1/servicerequests/${id}`),
+        );
+      // Only one partner administrator named on the first ticket: the form read from it fails R-TRF-7.
+      const oneAdmin = await open('Partner administrator: Aoife Byrne <aoife@contoso.example>.');
+      expect((await attach(oneAdmin.id, 'CSP-Subscription-Transfer-Form.pdf')).status).toBe(200);
+      const sr = await open(
+        'Partner administrators: Aoife Byrne <aoife@contoso.example> and Tom Walsh <tom@fabrikam.example>.',
+      );
+      expect((await attach(sr.id, 'CSP-Subscription-Transfer-Form-1a2b3c4d.pdf')).status).toBe(200);
+      const forms = await body<
+        {
+          serviceRequestId: string;
+          signatures: Record<string, boolean>;
+          partnerAdministrators: string[];
+          attached: boolean;
+        }[]
+      >(await h.control('/transfer-forms'));
+      expect(forms.find((f) => f.serviceRequestId === sr.id)).toMatchObject({
+        attached: true,
+        signatures: { currentPartner: true, customer: true, newPartner: true },
+        partnerAdministrators: ['aoife@contoso.example', 'tom@fabrikam.example'],
+      });
+      // Monday 08:00 + 8 business hours (Ireland) = Monday 17:00, long before the customer's
+      // autopilot would have signed its own copy (24 h).
+      await h.control('/clock/advance', json({ duration: 'PT8H' }, { method: 'POST' }));
+      expect((await status(sr.id)).status).toBe('open');
+      await h.control('/clock/advance', json({ duration: 'PT1H' }, { method: 'POST' }));
+      const refused = await status(oneAdmin.id);
+      expect(refused.status).toBe('attention_needed');
+      expect(refused.notes.at(-1)?.text).toContain('two partner administrators');
+      expect(refused.notes.at(-1)?.text).not.toContain('missing signatures');
+      const done = await status(sr.id);
+      expect(done.status).toBe('closed');
+      expect(done.notes.filter((n) => n.createdByName === 'Microsoft Support')).toHaveLength(1);
+      expect(done.notes.at(-1)?.text).toContain('Transfer completed');
+      const moved = (
+        await body<Collection<{ id: string; offerId: string; entitlementId: string }>>(
+          await h.pc(fab.tenantId, `/v1/customers/${oak.tenantId}/subscriptions`),
+        )
+      ).items.find((s) => s.offerId === 'MS-AZR-0145P');
+      expect(moved?.entitlementId).toBe(source?.entitlementId);
+    });
+
+    it('a transfer ticket with another file attached and no signed form keeps waiting for signatures', async () => {
+      const eu = partner('Contoso Cloud Europe');
+      const fab = partner('Fabrikam Partners UK');
+      const oak = customer('transfer-out');
+      const source = (
+        await body<Collection<{ offerId: string; entitlementId: string }>>(
+          await h.pc(eu.tenantId, `/v1/customers/${oak.tenantId}/subscriptions`),
+        )
+      ).items.find((s) => s.offerId === 'MS-AZR-0145P');
+      const sr = await body<{ id: string }>(
+        await h.pc(
+          eu.tenantId,
+          '/v1/servicerequests/en-US',
+          json(
+            {
+              title: 'Azure subscription transfer',
+              description: `Transfer ${source?.entitlementId ?? ''} to ${fab.tenantId}. Admins a@contoso.example and b@fabrikam.example.`,
+              severity: 'minimal',
+              supportTopicId: '32444669',
+            },
+            { method: 'POST' },
+          ),
+        ),
+      );
+      await h.pc(
+        eu.tenantId,
+        `/v1/servicerequests/${sr.id}`,
+        json(
+          {
+            fileLinks: [
+              { fileName: 'transfer-request-letter.pdf', fileLink: 'https://x.example/l' },
+            ],
+          },
+          { method: 'PATCH' },
+        ),
+      );
+      await h.control('/clock/advance', json({ duration: 'PT9H' }, { method: 'POST' }));
+      const sr1 = await body<{ status: string; notes: { text: string }[] }>(
+        await h.pc(eu.tenantId, `/v1/servicerequests/${sr.id}`),
+      );
+      expect(sr1.status).toBe('attention_needed');
+      expect(sr1.notes.at(-1)?.text).toContain('missing signatures');
+    });
+
     it('product upgrade: one Azure plan per reseller, entitlements re-parented, 0145P suspended', async () => {
       const de = partner('Contoso Cloud Deutschland');
       const bergmann = customer('two-resellers');
