@@ -35,6 +35,7 @@ import {
 import { armUrlFor, createArmClientFactory } from '../azure-rm/arm.client.js';
 import { type HolidayConfig } from '../workflows/transfer/business-hours.js';
 import { readDevSecret } from './dev-secret.js';
+import { InMemoryCostBudget } from './limits/cost-budget.js';
 import { workflowGlobalId } from '../modules/workflows/workflow.mapper.js';
 import { workflowDefinitions } from '../workflows/definitions.js';
 import { type RunnerOptions, WorkflowRunner } from '../workflows/engine/workflow-runner.js';
@@ -250,6 +251,11 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
           introspection: config.introspection,
           devToken: options.devToken,
           readiness,
+          limits: config.graphqlLimits,
+          costBudget: new InMemoryCostBudget({
+            capacity: config.graphqlLimits.costBudget,
+            restorePerSecond: config.graphqlLimits.costRestorePerSecond,
+          }),
           routes: [
             exportDownloadRoute({ auth: options.auth, exports: services.exports }),
             ...transferSigningRoutes({ transfers: services.transfers }),

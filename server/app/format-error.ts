@@ -22,7 +22,7 @@ export function createFormatError(options: { production: boolean }) {
         return formatted;
       }
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      return { ...formatted, message: withoutSuggestions(formatted.message), extensions };
     }
     return {
       message: MASKED_MESSAGE,
@@ -32,6 +32,13 @@ export function createFormatError(options: { production: boolean }) {
     };
   };
 }
+
+/**
+ * OWASP: "Did you mean …?" leaks field, argument and enum names even with introspection off
+ * (parse-server GHSA-8cph-rgr4-g5vj); production messages drop them.
+ */
+export const withoutSuggestions = (message: string): string =>
+  message.replace(/\s*Did you mean [^?]*\?/g, '');
 
 /** Logs unexpected errors with the request id, and returns the request id in `x-request-id`. */
 export function errorLoggingPlugin(logger: Logger): ApolloServerPlugin<AppContext> {

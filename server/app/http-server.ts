@@ -5,10 +5,15 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
-  type GraphQLError,
+  type DocumentNode,
+  execute,
+  type ExecutionArgs,
+  getOperationAST,
+  GraphQLError,
   type GraphQLFormattedError,
   type GraphQLSchema,
   NoSchemaIntrospectionCustomRule,
+  parse,
   specifiedRules,
   validate,
 } from 'graphql';
@@ -24,9 +29,22 @@ import {
 import { createFormatError, errorLoggingPlugin } from './format-error.js';
 import { GRAPHIQL_ASSET_PREFIX, readGraphiqlAsset, renderGraphiqlPage } from './graphiql.js';
 import { type Logger } from './logger.js';
+import { type CostBudget, InMemoryCostBudget } from './limits/cost-budget.js';
+import { queryLimitsPlugin } from './limits/limits.plugin.js';
+import {
+  admitOperation,
+  type CostReport,
+  DEFAULT_QUERY_LIMITS,
+  isTokenLimitMessage,
+  principalOf,
+  type QueryLimits,
+  settleOperation,
+  tooManyTokensError,
+} from './limits/operation-limits.js';
+import { actualCost } from './limits/query-cost.js';
+import { ErrorCode } from '../shared/errors.js';
 
 export const GRAPHQL_PATH = '/graphql';
-const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface ReadinessReport {
   ok: boolean;
@@ -45,6 +63,10 @@ export interface HttpServerOptions {
   readiness: () => Promise<ReadinessReport>;
   /** Further plain-HTTP routes by path prefix (e.g. export downloads). */
   routes?: HttpRoute[];
+  /** Depth, alias, token, cost, timeout and body limits (issue 8); defaults when absent. */
+  limits?: QueryLimits;
+  /** Per-principal cost budget; default an in-memory leaky bucket. */
+  costBudget?: CostBudget;
 }
 
 /** A plain-HTTP route; `handle` writes the whole response. */
@@ -64,19 +86,45 @@ export interface RunningHttpServer {
 
 class BodyTooLargeError extends Error {}
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/** The default budget: 100,000 points per user, 2,000 restored per second. */
+export const defaultCostBudget = (): CostBudget =>
+  new InMemoryCostBudget({ capacity: 100_000, restorePerSecond: 2_000 });
+
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) {
+    if (size > maxBytes) {
       throw new BodyTooLargeError();
     }
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
+
+const TIMED_OUT = Symbol('timed out');
+
+/** Resolves with the promise's value, or with {@link TIMED_OUT} after `ms`. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<typeof TIMED_OUT>((resolve) => {
+        timer = setTimeout(() => resolve(TIMED_OUT), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const timeoutError = (ms: number): GraphQLError =>
+  new GraphQLError(`The operation took longer than ${ms} ms and was abandoned.`, {
+    extensions: { code: ErrorCode.TIMEOUT, timeoutMs: ms },
+  });
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.statusCode = status;
@@ -101,22 +149,100 @@ export async function startHttpServer(
   const { logger } = options;
   const httpServer: Server = createServer();
   const formatError = createFormatError({ production: options.production });
+  const limits = options.limits ?? DEFAULT_QUERY_LIMITS;
+  const costBudget = options.costBudget ?? defaultCostBudget();
+  const validationRules = options.introspection
+    ? specifiedRules
+    : [...specifiedRules, NoSchemaIntrospectionCustomRule];
 
-  // graphql-ws bypasses Apollo's pipeline: auth, introspection rule and error masking are wired here.
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  // graphql-ws bypasses Apollo's pipeline: auth, introspection rule, query limits, cost budget,
+  // timeout and error masking are wired here, the same as on HTTP.
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: GRAPHQL_PATH,
+    maxPayload: limits.maxBodyBytes,
+  });
   const actors = new WeakMap<object, Actor>();
+  const wsCosts = new WeakMap<object, Map<string, CostReport>>();
   const wsCleanup = useServer<Record<string, unknown>>(
     {
       schema: options.schema,
-      validate: (schema, document, rules, ...rest) =>
-        validate(
-          schema,
+      onSubscribe: (ctx, id, payload) => {
+        const actor = actors.get(ctx);
+        if (!actor) {
+          return [
+            new GraphQLError('Unauthenticated.', { extensions: { code: 'UNAUTHENTICATED' } }),
+          ];
+        }
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: limits.maxTokens });
+        } catch (error) {
+          if (error instanceof GraphQLError && isTokenLimitMessage(error.message)) {
+            return [tooManyTokensError(limits)];
+          }
+          return [
+            new GraphQLError(error instanceof Error ? error.message : 'Syntax error.', {
+              extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+            }),
+          ];
+        }
+        const errors = validate(options.schema, document, validationRules);
+        if (errors.length > 0) {
+          return errors.map(
+            (e) =>
+              new GraphQLError(e.message, {
+                nodes: e.nodes ?? null,
+                extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' },
+              }),
+          );
+        }
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) {
+          return [
+            new GraphQLError('Unable to identify the operation.', {
+              extensions: { code: 'BAD_REQUEST' },
+            }),
+          ];
+        }
+        try {
+          const report = admitOperation({
+            schema: options.schema,
+            document,
+            operation,
+            variables: payload.variables,
+            limits,
+            budget: costBudget,
+            principal: principalOf(actor),
+          });
+          const costs = wsCosts.get(ctx) ?? new Map<string, CostReport>();
+          costs.set(id, report);
+          wsCosts.set(ctx, costs);
+        } catch (error) {
+          if (error instanceof GraphQLError) {
+            return [error];
+          }
+          throw error;
+        }
+        const args: ExecutionArgs = {
+          schema: options.schema,
           document,
-          options.introspection
-            ? rules
-            : [...(rules ?? specifiedRules), NoSchemaIntrospectionCustomRule],
-          ...rest,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? null,
+          contextValue: createContextForActor(options.contextDeps, actor),
+        };
+        return args;
+      },
+      // Queries and mutations over the socket get the same per-operation time limit as HTTP.
+      execute: (args) =>
+        withTimeout(Promise.resolve(execute(args)), limits.timeoutMs).then((outcome) =>
+          outcome === TIMED_OUT
+            ? { errors: [timeoutError(limits.timeoutMs)] }
+            : (outcome as Awaited<ReturnType<typeof execute>>),
         ),
+      onComplete: (ctx, id) => {
+        wsCosts.get(ctx)?.delete(id);
+      },
       onConnect: async (ctx) => {
         const authorization =
           ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
@@ -140,15 +266,29 @@ export async function startHttpServer(
           unknown
         >;
       },
-      onNext: (_ctx, _id, _payload, _args, result) => {
-        if (!result.errors) {
-          return;
+      onNext: (ctx, id, _payload, _args, result) => {
+        const actor = actors.get(ctx);
+        const report = wsCosts.get(ctx)?.get(id);
+        const cost =
+          actor && report
+            ? report.actual === null
+              ? settleOperation(costBudget, principalOf(actor), report, actualCost(result.data))
+              : report
+            : undefined;
+        if (cost) {
+          // A subscription is charged once; later events repeat the settled report.
+          wsCosts.get(ctx)?.set(id, cost);
         }
         return {
           ...result,
-          errors: result.errors.map((e: GraphQLError) =>
-            formatError(e.toJSON() as GraphQLFormattedError, e),
-          ),
+          ...(result.errors
+            ? {
+                errors: result.errors.map((e: GraphQLError) =>
+                  formatError(e.toJSON() as GraphQLFormattedError, e),
+                ),
+              }
+            : {}),
+          ...(cost ? { extensions: { ...result.extensions, cost } } : {}),
         };
       },
       onError: (_ctx, _id, _payload, errors) =>
@@ -164,7 +304,11 @@ export async function startHttpServer(
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !options.production,
     formatError,
+    // OWASP: array batches evade per-operation counting; keep them off explicitly.
+    allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: limits.maxTokens },
     plugins: [
+      queryLimitsPlugin({ limits, budget: costBudget }),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       errorLoggingPlugin(logger),
@@ -191,7 +335,7 @@ export async function startHttpServer(
     }
     let body: unknown = undefined;
     if (req.method === 'POST') {
-      const text = await readBody(req);
+      const text = await readBody(req, limits.maxBodyBytes);
       if ((headers.get('content-type') ?? '').includes('json') && text !== '') {
         try {
           body = JSON.parse(text);
@@ -205,11 +349,21 @@ export async function startHttpServer(
         body = text;
       }
     }
-    const result = await apollo.executeHTTPGraphQLRequest({
+    const running = apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: () =>
         createContextFromAuthorization(options.contextDeps, req.headers.authorization, requestId),
     });
+    // graphql-js cannot abort a running operation: answer on time and let it finish unobserved.
+    running.catch((error: unknown) =>
+      logger.error({ err: error, requestId }, 'GraphQL request failed after its time limit'),
+    );
+    const result = await withTimeout(running, limits.timeoutMs);
+    if (result === TIMED_OUT) {
+      res.setHeader('x-request-id', requestId);
+      sendJson(res, 504, { errors: [timeoutError(limits.timeoutMs).toJSON()] });
+      return;
+    }
     res.statusCode = result.status ?? 200;
     for (const [key, value] of result.headers) {
       res.setHeader(key, value);

@@ -67,6 +67,15 @@ const envSchema = z.object({
   AUTH_AUDIENCE: z.string().optional(),
 
   GRAPHQL_INTROSPECTION: onOff.optional(),
+  /** Query limits and the per-user cost budget (leaky bucket), see server/app/limits. */
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(10),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(50).max(100_000).default(2_000),
+  GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(25_000),
+  GRAPHQL_COST_BUDGET: z.coerce.number().int().positive().default(100_000),
+  GRAPHQL_COST_RESTORE_RATE: z.coerce.number().positive().default(2_000),
+  GRAPHQL_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  GRAPHQL_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
 
   /** Absolute base URL clients reach this API at (export download links); default http://HOST:PORT. */
   PUBLIC_URL: z.string().url().optional(),
@@ -122,6 +131,17 @@ export interface AppConfig {
   };
   /** Introspection and the GraphiQL UI. */
   introspection: boolean;
+  /** Query limits, per-operation timeout, body size and the per-user cost budget. */
+  graphqlLimits: {
+    maxDepth: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxCost: number;
+    timeoutMs: number;
+    maxBodyBytes: number;
+    costBudget: number;
+    costRestorePerSecond: number;
+  };
   publicUrl: string;
   workflow: {
     runner: boolean;
@@ -212,6 +232,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       audience: e.AUTH_AUDIENCE,
     },
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+    graphqlLimits: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxCost: Math.min(e.GRAPHQL_MAX_COST, e.GRAPHQL_COST_BUDGET),
+      timeoutMs: e.GRAPHQL_TIMEOUT_MS,
+      maxBodyBytes: e.GRAPHQL_MAX_BODY_BYTES,
+      costBudget: e.GRAPHQL_COST_BUDGET,
+      costRestorePerSecond: e.GRAPHQL_COST_RESTORE_RATE,
+    },
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     workflow: {
       runner: e.WORKFLOW_RUNNER,

@@ -8,6 +8,15 @@ export enum ErrorCode {
   NOT_FOUND = 'NOT_FOUND',
   UPSTREAM_UNAVAILABLE = 'UPSTREAM_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+  /** Query limits (issue 8): refused before execution. */
+  QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
+  TOO_MANY_ALIASES = 'TOO_MANY_ALIASES',
+  TOO_MANY_TOKENS = 'TOO_MANY_TOKENS',
+  QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
+  /** The caller's cost budget is empty (HTTP 429 with Retry-After). */
+  THROTTLED = 'THROTTLED',
+  /** The operation ran longer than the per-operation limit. */
+  TIMEOUT = 'TIMEOUT',
 }
 
 /** Base of the request-level errors; `formatError` lets these through unmasked. */
