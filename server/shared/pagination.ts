@@ -109,22 +109,32 @@ export function compareSortKeys(a: SortKey, b: SortKey): number {
 export function paginateInMemory<T>(
   items: readonly T[],
   args: PageArgs,
-  options: { scope: string; sortKey: (item: T) => SortKey },
+  options: {
+    scope: string;
+    sortKey: (item: T) => SortKey;
+    /** `items` are already in `sortKey` order: only the page's keys are computed. */
+    presorted?: boolean;
+  },
 ): ConnectionPage<T> {
   const first = resolveFirst(args.first);
   const afterKey = args.after ? decodeCursor(options.scope, args.after) : null;
-  const keyed = items
-    .map((node) => ({ node, key: options.sortKey(node) }))
-    .sort((a, b) => compareSortKeys(a.key, b.key));
-  const start = afterKey ? keyed.findIndex((e) => compareSortKeys(e.key, afterKey) > 0) : 0;
-  const remaining = start < 0 ? [] : keyed.slice(start);
+  const sorted = options.presorted
+    ? items
+    : items
+        .map((node) => ({ node, key: options.sortKey(node) }))
+        .sort((a, b) => compareSortKeys(a.key, b.key))
+        .map((e) => e.node);
+  const start = afterKey
+    ? sorted.findIndex((node) => compareSortKeys(options.sortKey(node), afterKey) > 0)
+    : 0;
+  const remaining = start < 0 ? [] : sorted.slice(start);
   const page = remaining.slice(0, first);
   return connectionFromSlice(
-    page.map((e) => ({ node: e.node, cursor: encodeCursor(options.scope, e.key) })),
+    page.map((node) => ({ node, cursor: encodeCursor(options.scope, options.sortKey(node)) })),
     {
       hasNextPage: remaining.length > first,
       // Items precede the page when a cursor was given and something sorts at or before it.
-      hasPreviousPage: afterKey !== null && (start < 0 ? keyed.length > 0 : start > 0),
+      hasPreviousPage: afterKey !== null && (start < 0 ? sorted.length > 0 : start > 0),
       totalCount: items.length,
     },
   );

@@ -3,7 +3,13 @@ import { type PcCustomer } from '../../partner-center/contracts/customers.js';
 import { mapRelationship } from '../../partner-center/mapping.js';
 import { type CustomerRelationship } from '../../shared/enums.js';
 import { NotFoundError } from '../../shared/errors.js';
-import { type ConnectionPage, type PageArgs, paginateInMemory } from '../../shared/pagination.js';
+import {
+  compareSortKeys,
+  type ConnectionPage,
+  type PageArgs,
+  paginateInMemory,
+  type SortKey,
+} from '../../shared/pagination.js';
 import { readUpstream, requireUpstream } from '../../shared/upstream.js';
 import { type OrganizationService } from '../organizations/organization.service.js';
 import { customerKey } from './customer.loaders.js';
@@ -23,6 +29,8 @@ export interface CustomerSearchArgs extends PageArgs {
   search?: string | null;
 }
 
+const customerSortKey = (c: CustomerRecord): SortKey => [c.companyName.toLowerCase(), c.tenantId];
+
 function toRecord(partnerTenantId: string, c: PcCustomer): CustomerRecord {
   return {
     partnerTenantId,
@@ -36,7 +44,24 @@ function toRecord(partnerTenantId: string, c: PcCustomer): CustomerRecord {
 
 /** Customers, read live from Partner Center. */
 export class CustomerService {
+  /**
+   * Records per Partner Center list, sorted: the read cache hands out the same list object while it
+   * is fresh, so a page request does not map and sort the tenant's whole list again.
+   */
+  private readonly sorted = new WeakMap<PcCustomer[], CustomerRecord[]>();
+
   constructor(private readonly deps: { organizations: OrganizationService }) {}
+
+  private records(partnerTenantId: string, all: PcCustomer[]): CustomerRecord[] {
+    let records = this.sorted.get(all);
+    if (!records) {
+      records = all
+        .map((c) => toRecord(partnerTenantId, c))
+        .sort((a, b) => compareSortKeys(customerSortKey(a), customerSortKey(b)));
+      this.sorted.set(all, records);
+    }
+    return records;
+  }
 
   /**
    * A page of the tenant's customers. Partner Center's list has seek paging and no total, so the
@@ -66,17 +91,17 @@ export class CustomerService {
       scope.loaders.customers.customersByTenant.load(partnerTenantId),
     );
     const needle = args.search?.trim().toLowerCase();
-    const records = all
-      .map((c) => toRecord(partnerTenantId, c))
-      .filter(
-        (c) =>
-          !needle ||
-          c.companyName.toLowerCase().includes(needle) ||
-          c.domain.toLowerCase().includes(needle),
-      );
+    const sorted = this.records(partnerTenantId, all);
+    const records = needle
+      ? sorted.filter(
+          (c) =>
+            c.companyName.toLowerCase().includes(needle) || c.domain.toLowerCase().includes(needle),
+        )
+      : sorted;
     return paginateInMemory(records, args, {
       scope: `customers:${partnerTenantId}`,
-      sortKey: (c) => [c.companyName.toLowerCase(), c.tenantId],
+      sortKey: customerSortKey,
+      presorted: true,
     });
   }
 

@@ -7,7 +7,13 @@ import {
   mapSubscriptionStatus,
 } from '../../partner-center/mapping.js';
 import { type BillingType, ProductFamily, SubscriptionStatus } from '../../shared/enums.js';
-import { type ConnectionPage, type PageArgs, paginateInMemory } from '../../shared/pagination.js';
+import {
+  compareSortKeys,
+  type ConnectionPage,
+  type PageArgs,
+  paginateInMemory,
+  type SortKey,
+} from '../../shared/pagination.js';
 import { readUpstream, requireUpstream } from '../../shared/upstream.js';
 import { type CustomerRecord, type CustomerService } from '../customers/customer.service.js';
 import { entitlementsKey, subscriptionsKey } from './subscription.loaders.js';
@@ -74,8 +80,16 @@ function toRecord(
   };
 }
 
+const subscriptionSortKey = (s: SubscriptionRecord): SortKey => [
+  s.offerName.toLowerCase(),
+  s.subscriptionId,
+];
+
 /** Customer subscriptions, read live from Partner Center. */
 export class SubscriptionService {
+  /** Records per Partner Center list, sorted (the read cache hands out the same list while fresh). */
+  private readonly sorted = new WeakMap<PcSubscription[], SubscriptionRecord[]>();
+
   constructor(private readonly deps: { customers: CustomerService }) {}
 
   /**
@@ -91,7 +105,8 @@ export class SubscriptionService {
     const filtered = args.status ? all.filter((s) => s.status === args.status) : all;
     return paginateInMemory(filtered, args, {
       scope: `subscriptions:${customer.partnerTenantId}:${customer.tenantId}`,
-      sortKey: (s) => [s.offerName.toLowerCase(), s.subscriptionId],
+      sortKey: subscriptionSortKey,
+      presorted: true,
     });
   }
 
@@ -207,6 +222,13 @@ export class SubscriptionService {
         subscriptionsKey(partnerTenantId, customerTenantId),
       ),
     );
-    return raw.map((s) => toRecord(partnerTenantId, customerTenantId, s));
+    let records = this.sorted.get(raw);
+    if (!records) {
+      records = raw
+        .map((s) => toRecord(partnerTenantId, customerTenantId, s))
+        .sort((a, b) => compareSortKeys(subscriptionSortKey(a), subscriptionSortKey(b)));
+      this.sorted.set(raw, records);
+    }
+    return records;
   }
 }

@@ -1,0 +1,542 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeId } from '../server/shared/ids.js';
+import { sequentialBaseline } from './baseline.js';
+import {
+  acceptAll,
+  layout,
+  plan,
+  runToEnd,
+  utilization,
+  type Layout,
+} from './consolidation-driver.js';
+import { runLoad, type LoadResult } from './load.js';
+import { ServerProcess } from './server-process.js';
+
+// `npm run bench [-- --quick] [-- --only=api,workflow,growth]`: API read throughput, workflow
+// throughput within Partner Center's rate limits, and cost growth. Writes bench/results/latest.json
+// and prints a table. `--quick` runs everything at about a tenth of the size.
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const wanted = (name: string) => !only || only.includes(name);
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+const SIZE = {
+  apiCustomers: quick ? 500 : 5_000,
+  apiSeconds: quick ? 5 : 10,
+  workflowCustomers: quick ? 100 : 1_000,
+  baselineCustomers: quick ? 2 : 8,
+  growth: quick ? [10, 100, 500] : [100, 1_000, 5_000],
+};
+const CONNECTIONS = 10;
+const LIMIT_PER_SECOND = 50;
+const LATENCY_MS = 200;
+
+// ---- API reads ---------------------------------------------------------------------------------
+
+const CUSTOMERS_PAGE = /* GraphQL */ `
+  query Page($id: ID!) {
+    customers(partnerTenantId: $id, first: 50) {
+      totalCount
+      pageInfo {
+        endCursor
+        hasNextPage
+      }
+      edges {
+        node {
+          id
+          tenantId
+          companyName
+          domain
+          subscriptions(first: 20) {
+            totalCount
+            edges {
+              node {
+                id
+                subscriptionId
+                offerId
+                offerName
+                quantity
+                status
+                billingType
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+const WORKFLOW_PAGE = /* GraphQL */ `
+  query Workflow($id: ID!) {
+    node(id: $id) {
+      ... on TenantConsolidation {
+        id
+        status
+        progress {
+          completed
+          total
+        }
+        customers(first: 100) {
+          totalCount
+          edges {
+            node {
+              state
+              waitingReason
+              customer {
+                id
+                tenantId
+                companyName
+              }
+              items {
+                kind
+                seats
+                status
+                detail
+                targetActiveAt
+                sourceSuspendedAt
+                source {
+                  subscriptionId
+                  offerId
+                  quantity
+                  status
+                }
+                target {
+                  subscriptionId
+                  offerId
+                  quantity
+                  status
+                }
+              }
+            }
+          }
+        }
+        events(first: 100) {
+          totalCount
+          edges {
+            node {
+              at
+              type
+              message
+              subscriptionId
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+interface ApiReport {
+  floor: LoadResult;
+  customersPage: LoadResult & {
+    ratioToFloor: number;
+    pcCallsPerRequest: number;
+    cacheHitRatio: number;
+    coldMs: number;
+    coldPcCalls: number;
+  };
+  workflowPage: LoadResult & { ratioToFloor: number; pcCallsPerRequest: number; items: number };
+}
+
+async function load(
+  server: ServerProcess,
+  query: string,
+  variables: (n: number) => Record<string, unknown>,
+): Promise<LoadResult> {
+  return runLoad({
+    url: server.ready.graphqlUrl,
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${server.ready.token}`,
+    },
+    body: (n) => JSON.stringify({ query, variables: variables(n) }),
+    connections: CONNECTIONS,
+    durationMs: SIZE.apiSeconds * 1000,
+    warmupMs: 1_000,
+  });
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) {
+      throw new Error('timed out');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function apiBench(): Promise<ApiReport> {
+  log(`api: large:${SIZE.apiCustomers}, ${CONNECTIONS} connections, ${SIZE.apiSeconds}s each`);
+  const server = await ServerProcess.start({
+    scenario: `large:${SIZE.apiCustomers}`,
+    throttlePerSecond: null,
+    latencyMs: 0,
+    // One bench user stands for many front-end users: lift the per-user cost budget (issue 8).
+    env: { GRAPHQL_COST_BUDGET: '100000000', GRAPHQL_COST_RESTORE_RATE: '100000000' },
+  });
+  try {
+    const l = await layout(server);
+    const tenantIds = l.sources.map((s) => encodeId('PartnerTenant', s.tenantId));
+
+    // A workflow of ~100 items to show: 9 customers (9 + 9×10 subscriptions + support request).
+    const picked = l.customers
+      .filter((c) => c.sourceTenantId === l.sources[0]?.tenantId)
+      .slice(0, 9);
+    await acceptAll(server, l.target.tenantId, picked);
+    const planned = await plan(server, l, picked);
+    await server.gql(
+      'mutation($id: ID!) { startWorkflow(input: { id: $id }) { userErrors { message } } }',
+      {
+        id: planned.id,
+      },
+    );
+    await waitFor(async () => {
+      const { node } = await server.gql<{ node: { status: string } }>(
+        'query($id: ID!) { node(id: $id) { ... on Workflow { status } } }',
+        { id: planned.id },
+      );
+      return node.status !== 'RUNNING';
+    }, 120_000);
+
+    const floor = await load(server, '{ __typename }', () => ({}));
+    log(`api.floor ${round(floor.rps)} rps`);
+
+    // Cold: the first read of each tenant's first page.
+    let since = await server.reset();
+    const t0 = performance.now();
+    for (const id of tenantIds) {
+      await server.gql(CUSTOMERS_PAGE, { id });
+    }
+    const coldMs = (performance.now() - t0) / tenantIds.length;
+    const coldPcCalls = (await server.stats(since)).calls.length / tenantIds.length;
+
+    since = await server.reset();
+    const page = await load(server, CUSTOMERS_PAGE, (n) => ({
+      id: tenantIds[n % tenantIds.length],
+    }));
+    const pageStats = await server.stats(since);
+    log(`api.customersPage ${round(page.rps)} rps, p99 ${round(page.p99Ms)} ms`);
+
+    since = await server.reset();
+    const wfPage = await load(server, WORKFLOW_PAGE, () => ({ id: planned.id }));
+    const wfStats = await server.stats(since);
+    log(`api.workflowPage ${round(wfPage.rps)} rps, p99 ${round(wfPage.p99Ms)} ms`);
+
+    return {
+      floor,
+      customersPage: {
+        ...page,
+        ratioToFloor: page.rps / floor.rps,
+        pcCallsPerRequest: pageStats.calls.length / Math.max(1, page.requests),
+        cacheHitRatio: pageStats.cache.hitRatio,
+        coldMs,
+        coldPcCalls,
+      },
+      workflowPage: {
+        ...wfPage,
+        ratioToFloor: wfPage.rps / floor.rps,
+        pcCallsPerRequest: wfStats.calls.length / Math.max(1, wfPage.requests),
+        items: planned.items,
+      },
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+// ---- workflow throughput -----------------------------------------------------------------------
+
+/** The engine and client settings the workflow benchmarks run with (documented in README). */
+function workflowEnv(limitPerSecond: number | null): Record<string, string> {
+  return limitPerSecond === null
+    ? {
+        PARTNER_CENTER_RATE_PER_MINUTE: '6000000',
+        PARTNER_CENTER_CONCURRENCY: '32',
+        WORKFLOW_CONCURRENCY: '64',
+      }
+    : {
+        // Our limiter at the emulator's limit, with a burst no larger than its bucket.
+        PARTNER_CENTER_RATE_PER_MINUTE: String(limitPerSecond * 60),
+        PARTNER_CENTER_BURST: String(limitPerSecond),
+        // 200 ms × 50/s = 10 calls in flight per tenant keep the budget busy; 16 leaves slack.
+        PARTNER_CENTER_CONCURRENCY: '16',
+        WORKFLOW_CONCURRENCY: '128',
+      };
+}
+
+async function consolidation(
+  server: ServerProcess,
+  l: Layout,
+  customers: Layout['customers'],
+  options: { timeoutMs: number; limitPerSecond: number | null },
+) {
+  await acceptAll(server, l.target.tenantId, customers);
+  const planned = await plan(server, l, customers);
+  log(
+    `planned ${customers.length} customers, ${planned.items} items in ${round(planned.seconds)}s`,
+  );
+  const run = await runToEnd(server, planned.id, { timeoutMs: options.timeoutMs });
+  const stats = await server.stats(run.startMs);
+  const engine = await server.engine();
+  const count = (kind: string, status?: string) =>
+    engine.items
+      .filter((i) => i.kind === kind && (!status || i.status === status))
+      .reduce((a, i) => a + i.n, 0);
+  const events = (type: string) => engine.events.find((e) => e.type === type)?.n ?? 0;
+  const migrated = count('LICENSE_REPROVISION', 'DONE') + count('AZURE_SUPPORT_MIGRATION', 'DONE');
+  const subscriptions = engine.items
+    .filter((i) => i.kind !== 'CUSTOMER' && i.kind !== 'SUPPORT_REQUEST')
+    .reduce((a, i) => a + i.n, 0);
+  const util =
+    options.limitPerSecond === null
+      ? null
+      : utilization(stats.calls, stats.tenants, run, options.limitPerSecond);
+  return {
+    planned,
+    run,
+    stats,
+    migrated,
+    subscriptions,
+    licenses: count('LICENSE_REPROVISION'),
+    failedItems: engine.items.filter((i) => i.status === 'FAILED').reduce((a, i) => a + i.n, 0),
+    failedSteps: events('STEP_FAILED'),
+    stepRetries: events('STEP_RETRY'),
+    util,
+    peakRssMb: Math.max(server.peakRssMb(), stats.peakRssMb),
+  };
+}
+
+async function workflowBench() {
+  const n = SIZE.workflowCustomers;
+  const b = SIZE.baselineCustomers;
+  log(
+    `workflow: ${n} customers × 10 subscriptions, throttle ${LIMIT_PER_SECOND}/s per tenant, ${LATENCY_MS} ms latency`,
+  );
+  const server = await ServerProcess.start({
+    scenario: `large:${n + b}`,
+    throttlePerSecond: LIMIT_PER_SECOND,
+    latencyMs: LATENCY_MS,
+    env: workflowEnv(LIMIT_PER_SECOND),
+  });
+  try {
+    const l = await layout(server);
+    const workflowCustomers = l.customers.slice(0, n);
+    const baselineCustomers = l.customers
+      .slice(n)
+      .filter((c) => l.customers.indexOf(c) % 5 !== 0) // no Azure: the baseline moves licenses only
+      .slice(0, b);
+    const result = await consolidation(server, l, workflowCustomers, {
+      timeoutMs: 30 * 60_000,
+      limitPerSecond: LIMIT_PER_SECOND,
+    });
+    log(
+      `workflow ${result.run.status} in ${round(result.run.wallSeconds)}s, utilization ${round(result.util?.utilization ?? 0)}`,
+    );
+
+    log(`baseline: ${baselineCustomers.length} customers, one call at a time`);
+    await acceptAll(server, l.target.tenantId, baselineCustomers);
+    const baseline = await sequentialBaseline(server, l.target.tenantId, baselineCustomers);
+    // Extrapolated to the workflow's license subscriptions (Azure moves are Microsoft's, not timed).
+    const baselineWallSeconds = baseline.secondsPerSubscription * result.licenses;
+    const throttled429 = result.stats.calls.filter((c) => c[2] === 429).length;
+    return {
+      customers: n,
+      subscriptions: result.subscriptions,
+      status: result.run.status,
+      utilization: result.util?.utilization ?? 0,
+      utilizationPerTenant: result.util?.perTenant ?? [],
+      utilizationAllTenants: result.util?.allTenants ?? 0,
+      pcCalls: result.stats.calls.length,
+      callsPerSubscription: result.stats.calls.length / Math.max(1, result.migrated),
+      migratedSubscriptions: result.migrated,
+      throttled429,
+      failedSteps: result.failedSteps,
+      failedItems: result.failedItems,
+      stepRetries: result.stepRetries,
+      wallSeconds: result.run.wallSeconds,
+      planSeconds: result.planned.seconds,
+      clockAdvances: result.run.clockAdvances,
+      baselineWallSeconds,
+      baseline,
+      speedup: baselineWallSeconds / result.run.wallSeconds,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+// ---- growth ------------------------------------------------------------------------------------
+
+async function growthBench() {
+  const rows = [];
+  for (const customers of SIZE.growth) {
+    log(`growth: ${customers} customers (no throttle, no latency: our own cost)`);
+    const server = await ServerProcess.start({
+      scenario: `large:${customers}`,
+      throttlePerSecond: null,
+      latencyMs: 0,
+      env: workflowEnv(null),
+    });
+    try {
+      const l = await layout(server);
+      const result = await consolidation(server, l, l.customers, {
+        timeoutMs: 60 * 60_000,
+        limitPerSecond: null,
+      });
+      rows.push({
+        customers,
+        status: result.run.status,
+        wallSeconds: result.run.wallSeconds,
+        planSeconds: result.planned.seconds,
+        msPerCustomer: (result.run.wallSeconds * 1000) / customers,
+        pcCalls: result.stats.calls.length,
+        peakRssMb: result.peakRssMb,
+      });
+      log(
+        `growth ${customers}: ${result.run.status} ${round(result.run.wallSeconds)}s, plan ${round(result.planned.seconds)}s, peak RSS ${round(result.peakRssMb)} MB`,
+      );
+    } finally {
+      await server.stop();
+    }
+  }
+  return rows;
+}
+
+// ---- report ------------------------------------------------------------------------------------
+
+function table(rows: Array<[string, string, string]>): string {
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const benchmarks: Record<string, unknown> = {};
+  const lines: Array<[string, string, string]> = [['benchmark', 'result', 'target']];
+
+  if (wanted('api')) {
+    const api = await apiBench();
+    const pick = (r: LoadResult) => ({
+      rps: round(r.rps, 1),
+      p50Ms: round(r.p50Ms),
+      p99Ms: round(r.p99Ms),
+    });
+    benchmarks['api.floor'] = pick(api.floor);
+    benchmarks['api.customersPage'] = {
+      ...pick(api.customersPage),
+      ratioToFloor: round(api.customersPage.ratioToFloor, 3),
+      pcCallsPerRequest: round(api.customersPage.pcCallsPerRequest, 3),
+      cacheHitRatio: round(api.customersPage.cacheHitRatio, 3),
+      coldMs: round(api.customersPage.coldMs),
+      coldPcCalls: round(api.customersPage.coldPcCalls, 1),
+    };
+    benchmarks['api.workflowPage'] = {
+      ...pick(api.workflowPage),
+      ratioToFloor: round(api.workflowPage.ratioToFloor, 3),
+      pcCallsPerRequest: round(api.workflowPage.pcCallsPerRequest, 3),
+      items: api.workflowPage.items,
+    };
+    lines.push(
+      ['api.floor', `${round(api.floor.rps, 0)} req/s, p99 ${round(api.floor.p99Ms, 1)} ms`, ''],
+      [
+        'api.customersPage',
+        `${round(api.customersPage.rps, 0)} req/s, p99 ${round(api.customersPage.p99Ms, 1)} ms, ratio ${round(api.customersPage.ratioToFloor, 3)}, ${round(api.customersPage.pcCallsPerRequest, 3)} PC calls/req, hit ${round(api.customersPage.cacheHitRatio, 3)}`,
+        'ratio ≥ 0.25, p99 ≤ 100 ms',
+      ],
+      [
+        'api.workflowPage',
+        `${round(api.workflowPage.rps, 0)} req/s, p99 ${round(api.workflowPage.p99Ms, 1)} ms, ratio ${round(api.workflowPage.ratioToFloor, 3)}`,
+        '',
+      ],
+    );
+  }
+  if (wanted('workflow')) {
+    const wf = await workflowBench();
+    benchmarks['workflow.consolidation'] = {
+      customers: wf.customers,
+      subscriptions: wf.subscriptions,
+      status: wf.status,
+      utilization: round(wf.utilization, 3),
+      callsPerSubscription: round(wf.callsPerSubscription, 3),
+      throttled429: wf.throttled429,
+      failedSteps: wf.failedSteps,
+      wallSeconds: round(wf.wallSeconds, 1),
+      baselineWallSeconds: round(wf.baselineWallSeconds, 1),
+      speedup: round(wf.speedup, 1),
+      details: {
+        pcCalls: wf.pcCalls,
+        migratedSubscriptions: wf.migratedSubscriptions,
+        failedItems: wf.failedItems,
+        stepRetries: wf.stepRetries,
+        planSeconds: round(wf.planSeconds, 1),
+        clockAdvances: wf.clockAdvances,
+        limitPerSecondPerTenant: LIMIT_PER_SECOND,
+        utilizationAllTenants: round(wf.utilizationAllTenants, 3),
+        latencyMs: LATENCY_MS,
+        utilizationPerTenant: wf.utilizationPerTenant.map((t) => ({
+          ...t,
+          busySeconds: round(t.busySeconds, 1),
+          utilization: round(t.utilization, 3),
+        })),
+        baseline: {
+          ...wf.baseline,
+          wallSeconds: round(wf.baseline.wallSeconds, 1),
+          secondsPerSubscription: round(wf.baseline.secondsPerSubscription, 3),
+        },
+      },
+    };
+    lines.push([
+      'workflow.consolidation',
+      `${wf.customers} customers ${wf.status} in ${round(wf.wallSeconds, 1)} s, utilization ${round(wf.utilization, 3)}, ${round(wf.callsPerSubscription, 2)} calls/sub, ${wf.throttled429} × 429, ${wf.failedSteps} failed steps, ${round(wf.speedup, 1)}× baseline (${round(wf.baselineWallSeconds, 0)} s)`,
+      'util ≥ 0.85, 0 failed, ≥ 5×',
+    ]);
+  }
+  if (wanted('growth')) {
+    const growth = await growthBench();
+    benchmarks.growth = growth.map((g) => ({
+      customers: g.customers,
+      wallSeconds: round(g.wallSeconds, 1),
+      peakRssMb: round(g.peakRssMb, 0),
+      msPerCustomer: round(g.msPerCustomer, 1),
+      planSeconds: round(g.planSeconds, 1),
+      status: g.status,
+    }));
+    for (const g of growth) {
+      lines.push([
+        `growth ${g.customers}`,
+        `${g.status} ${round(g.wallSeconds, 1)} s (${round(g.msPerCustomer, 1)} ms/customer), peak RSS ${round(g.peakRssMb, 0)} MB`,
+        g.customers === SIZE.growth.at(-1) ? 'linear ±30%, ≤ 500 MB' : '',
+      ]);
+    }
+  }
+
+  const report = {
+    node: process.version,
+    cpus: cpus().length,
+    quick,
+    durationSeconds: round((performance.now() - started) / 1000, 1),
+    benchmarks,
+  };
+  const here = dirname(fileURLToPath(import.meta.url));
+  // dist/bench/run.js → <repo>/bench/results
+  const resultsDir = join(here, '..', '..', 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
+  process.stdout.write(`\n${table(lines)}\n\nReport: bench/results/latest.json\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,230 @@
+import 'reflect-metadata';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { count } from 'drizzle-orm';
+import { workflowEvents, workflowItems } from '../schema/db.js';
+import { createEmulator, startEmulatorServer } from '../emulator/index.js';
+import { createApplication } from '../server/app/application.js';
+import { createAuthVerifier, signDevToken } from '../server/app/auth.js';
+import { createLogger } from '../server/app/logger.js';
+import { loadConfig } from '../server/config/env.js';
+import { emulatorDirectorySource } from '../server/modules/organizations/directory-source.js';
+import { EmulatorTokenProvider } from '../server/partner-center/token-provider.js';
+import { clockFrom } from '../server/shared/clock.js';
+import { PartnerRole } from '../server/shared/enums.js';
+
+// The benchmark's server process: the emulator (over HTTP, as with `npm start`) and the API in one
+// process, started by bench/run.ts with fork() and driven over IPC. Every Partner Center call the
+// API makes is recorded (time, partner tenant, status) for rates, utilization and 429 counts.
+
+export interface ServeOptions {
+  /** Emulator scenario, e.g. `large:1000`. */
+  scenario: string;
+  /** Per-partner-tenant limit of the emulator's throttle (calls per second); null = throttle off. */
+  throttlePerSecond: number | null;
+  /** Latency added to every Partner Center call. */
+  latencyMs: number;
+  /** Application environment (PARTNER_CENTER_*, WORKFLOW_*). */
+  env: Record<string, string>;
+}
+
+export interface ServeReady {
+  type: 'ready';
+  graphqlUrl: string;
+  emulatorUrl: string;
+  organizationId: string;
+  token: string;
+}
+
+/** One Partner Center call: [ms since process start, partner tenant index, HTTP status]. */
+export type CallRecord = [number, number, number];
+
+export interface ServeStats {
+  type: 'stats';
+  calls: CallRecord[];
+  tenants: string[];
+  cache: { hits: number; misses: number; hitRatio: number };
+  rssMb: number;
+  peakRssMb: number;
+}
+
+export type ServeRequest =
+  | { type: 'stats'; sinceMs?: number }
+  | { type: 'reset' }
+  | { type: 'mark' }
+  | { type: 'engine' }
+  | { type: 'stop' };
+
+/** What the engine's tables say about the run (one workflow per bench server). */
+export interface EngineStats {
+  type: 'engine';
+  items: Array<{ kind: string; status: string; n: number }>;
+  events: Array<{ type: string; n: number }>;
+}
+
+const JWT_SECRET = 'bench-secret-that-is-long-enough-0123456789';
+
+function peakRssMb(): number {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = /VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1];
+    if (kb) {
+      return Number(kb) / 1024;
+    }
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+function tenantOf(authorization: string | null): string {
+  const payload = authorization?.split('.')[1];
+  if (!payload) {
+    return '?';
+  }
+  try {
+    return (
+      (JSON.parse(Buffer.from(payload, 'base64url').toString()) as { tid?: string }).tid ?? '?'
+    );
+  } catch {
+    return '?';
+  }
+}
+
+async function main(): Promise<void> {
+  const options = JSON.parse(process.env.BENCH_SERVE ?? '{}') as ServeOptions;
+  const limit = options.throttlePerSecond;
+  const emulator = createEmulator({
+    scenario: options.scenario,
+    seed: 1,
+    journalLimit: 1_000,
+    throttling:
+      limit === null
+        ? { enabled: false }
+        : {
+            enabled: true,
+            limits: {
+              customers: { limit, windowSeconds: 1, per: 'partner' },
+              subscriptions: { limit, windowSeconds: 1, per: 'partner' },
+              orders: { limit, windowSeconds: 1, per: 'partner' },
+            },
+          },
+    faults: options.latencyMs > 0 ? [{ path: '/v1/*', latencyMs: options.latencyMs }] : [],
+  });
+  const emulatorServer = await startEmulatorServer(emulator, { port: 0 });
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'csp-bench-'));
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    EMULATOR: 'off',
+    DATABASE_URL: join(dataDir, 'app.db'),
+    AUTH_JWT_SECRET: JWT_SECRET,
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    PARTNER_DIRECTORY: '[]',
+    PARTNER_CENTER_CLIENT_ID: 'bench',
+    PARTNER_CENTER_CLIENT_SECRET: 'bench',
+    ...options.env,
+  });
+
+  const tenantIndex = new Map<string, number>();
+  const calls: CallRecord[] = [];
+  const recordingFetch = async (input: string | URL | Request, init?: RequestInit) => {
+    const headers = new Headers(init?.headers);
+    const tenant = tenantOf(headers.get('authorization'));
+    let index = tenantIndex.get(tenant);
+    if (index === undefined) {
+      index = tenantIndex.size;
+      tenantIndex.set(tenant, index);
+    }
+    const response = await fetch(input, init);
+    calls.push([performance.now(), index, response.status]);
+    return response;
+  };
+
+  const app = await createApplication({
+    config,
+    partnerCenterUrl: emulatorServer.url,
+    tokenProvider: new EmulatorTokenProvider(),
+    directory: emulatorDirectorySource({ emulatorUrl: emulatorServer.url }),
+    auth: createAuthVerifier({ jwtSecret: JWT_SECRET }),
+    logger: createLogger({ level: 'silent' }),
+    clock: clockFrom(emulator.clock),
+    fetch: recordingFetch,
+  });
+  const http = await app.listen({ port: 0, host: '127.0.0.1' });
+  const organizationId = emulator.control.partners()[0]?.organizationId ?? '';
+  const token = await signDevToken({
+    secret: JWT_SECRET,
+    organizationId,
+    roles: [PartnerRole.GLOBAL_ADMIN],
+    userId: 'bench',
+    expiresIn: '12h',
+  });
+
+  process.on('message', (message: ServeRequest) => {
+    if (message.type === 'reset') {
+      calls.length = 0;
+      app.pc.readCache?.resetStats();
+      process.send?.({ type: 'reset-done', now: performance.now() });
+    } else if (message.type === 'engine') {
+      void (async () => {
+        const db = app.db.db;
+        const reply: EngineStats = {
+          type: 'engine',
+          items: await db
+            .select({ kind: workflowItems.kind, status: workflowItems.status, n: count() })
+            .from(workflowItems)
+            .groupBy(workflowItems.kind, workflowItems.status),
+          events: await db
+            .select({ type: workflowEvents.type, n: count() })
+            .from(workflowEvents)
+            .groupBy(workflowEvents.type),
+        };
+        process.send?.(reply);
+      })();
+    } else if (message.type === 'mark') {
+      process.send?.({ type: 'mark', now: performance.now() });
+    } else if (message.type === 'stats') {
+      const stats = app.pc.readCache?.stats();
+      const since = message.sinceMs ?? 0;
+      const reply: ServeStats = {
+        type: 'stats',
+        calls: calls.filter((c) => c[0] >= since),
+        tenants: [...tenantIndex.keys()],
+        cache: {
+          hits: stats?.hits ?? 0,
+          misses: stats?.misses ?? 0,
+          hitRatio: stats?.hitRatio ?? 0,
+        },
+        rssMb: process.memoryUsage().rss / 1024 / 1024,
+        peakRssMb: peakRssMb(),
+      };
+      process.send?.(reply);
+    } else if (message.type === 'stop') {
+      void (async () => {
+        await app.close();
+        await emulatorServer.close();
+        rmSync(dataDir, { recursive: true, force: true });
+        process.exit(0);
+      })();
+    }
+  });
+
+  const ready: ServeReady = {
+    type: 'ready',
+    graphqlUrl: http.graphqlUrl,
+    emulatorUrl: emulatorServer.url,
+    organizationId,
+    token,
+  };
+  process.send?.(ready);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench server failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  process.exit(1);
+});
