@@ -182,6 +182,12 @@ export function defineTables(b: TableBuilders) {
       /** Wall-clock ms before which a transiently failed step is not retried. */
       backoffUntilMs: b.bigint('backoff_until_ms'),
       recheckCount: b.integer('recheck_count').notNull().default(0),
+      /**
+       * Bumped whenever something wakes the item (a child's progress). A step that ends in `wait`
+       * while this changed runs again at once instead of sleeping: no wake-up is lost to a step
+       * that read its children just before one finished (several runners, several replicas).
+       */
+      wakeCount: b.integer('wake_count').notNull().default(0),
       waitingReason: b.text('waiting_reason'),
       lastError: b.text('last_error'),
       /** The runner (process, replica) that holds the item while it runs a step. */

@@ -1,7 +1,6 @@
 import { type GraphQLSchema } from 'graphql';
 import { type AppConfig } from '../config/env.js';
-import { createDb, type DbHandle } from '../db/client.js';
-import { runMigrations } from '../db/migrate.js';
+import { type DbHandle, openDatabase } from '../db/client.js';
 import { type FetchLike, type PartnerCenterClientOptions } from '../partner-center/client.js';
 import {
   createPartnerCenterClientFactory,
@@ -65,6 +64,8 @@ export interface ApplicationOptions {
   armUrl?: string;
   /** Tokens for ARM (audience management.azure.com); default the Partner Center provider. */
   armTokenProvider?: TokenProvider;
+  /** An already open database (tests share one in-process PostgreSQL); default: `DATABASE_URL`. */
+  database?: DbHandle;
   /** Holidays of the transfer's 8-business-hour SLA (R-TRF-7). */
   transferHolidays?: HolidayConfig;
 }
@@ -100,8 +101,8 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
-  const db = createDb(config.databaseUrl);
-  runMigrations(db.db);
+  // SQLite file (default) or PostgreSQL (DATABASE_URL=postgres://…); migrations applied here.
+  const db = options.database ?? (await openDatabase(config.databaseUrl));
 
   const limiter = createTenantRateLimiter({
     concurrency: config.partnerCenter.concurrency,
@@ -273,7 +274,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     async close() {
       await runner.stop();
       await Promise.all(servers.map((s) => s.close()));
-      db.close();
+      await db.close();
     },
   };
 }

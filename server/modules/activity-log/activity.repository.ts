@@ -1,5 +1,6 @@
-import { and, asc, count, eq, gt, gte, like, lte, or, type SQL } from 'drizzle-orm';
-import { activityEntries, auditCursors } from '../../../schema/workflow-tables.js';
+import { and, asc, count, eq, gt, gte, ilike, like, lte, or, type SQL } from 'drizzle-orm';
+import type { activityEntries } from '../../../schema/workflow-tables.js';
+import { dialectOf, first, tablesOf, transaction } from '../../db/client.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
 
 export type ActivityEntryRow = typeof activityEntries.$inferSelect;
@@ -16,10 +17,9 @@ export async function insertActivityEntries(
   if (entries.length === 0) {
     return;
   }
-  db.transaction((tx) => {
-    for (const entry of entries) {
-      tx.insert(activityEntries).values(entry).onConflictDoNothing().run();
-    }
+  const { activityEntries } = tablesOf(db);
+  await transaction(db, async (tx) => {
+    await tx.insert(activityEntries).values(entries).onConflictDoNothing();
   });
 }
 
@@ -31,7 +31,8 @@ export interface ActivityQuery {
   workflowId?: string | null;
 }
 
-function whereOf(query: ActivityQuery): SQL | undefined {
+function whereOf(db: EngineDb, query: ActivityQuery): SQL | undefined {
+  const { activityEntries } = tablesOf(db);
   const conditions: SQL[] = [eq(activityEntries.organizationId, query.organizationId)];
   if (query.from) {
     conditions.push(gte(activityEntries.at, query.from));
@@ -43,11 +44,12 @@ function whereOf(query: ActivityQuery): SQL | undefined {
     conditions.push(eq(activityEntries.workflowId, query.workflowId));
   }
   if (query.customerSearch) {
-    // LIKE is case-insensitive for ASCII in SQLite; % and _ in the search are escaped.
+    // Case-insensitive: SQLite's LIKE is for ASCII, PostgreSQL needs ILIKE. % and _ are escaped.
     const pattern = `%${query.customerSearch.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const match = dialectOf(db) === 'pg' ? ilike : like;
     const search = or(
-      like(activityEntries.customerName, pattern),
-      like(activityEntries.customerTenantId, pattern),
+      match(activityEntries.customerName, pattern),
+      match(activityEntries.customerTenantId, pattern),
     );
     if (search) {
       conditions.push(search);
@@ -62,21 +64,21 @@ export async function listActivityEntries(
   query: ActivityQuery,
   page: { limit: number; after?: { at: string; id: number } | null },
 ): Promise<{ rows: ActivityEntryRow[]; totalCount: number }> {
-  const where = whereOf(query);
+  const { activityEntries } = tablesOf(db);
+  const where = whereOf(db, query);
   const keyset = page.after
     ? or(
         gt(activityEntries.at, page.after.at),
         and(eq(activityEntries.at, page.after.at), gt(activityEntries.id, page.after.id)),
       )
     : undefined;
-  const rows = db
+  const rows = await db
     .select()
     .from(activityEntries)
     .where(keyset ? and(where, keyset) : where)
     .orderBy(asc(activityEntries.at), asc(activityEntries.id))
-    .limit(page.limit)
-    .all();
-  const total = db.select({ n: count() }).from(activityEntries).where(where).get();
+    .limit(page.limit);
+  const total = first(await db.select({ n: count() }).from(activityEntries).where(where));
   return { rows, totalCount: total?.n ?? 0 };
 }
 
@@ -84,18 +86,22 @@ export async function getActivityEntry(
   db: EngineDb,
   id: number,
 ): Promise<ActivityEntryRow | undefined> {
-  return db.select().from(activityEntries).where(eq(activityEntries.id, id)).get();
+  const { activityEntries } = tablesOf(db);
+  return first(await db.select().from(activityEntries).where(eq(activityEntries.id, id)).limit(1));
 }
 
 export async function getAuditCursor(
   db: EngineDb,
   partnerTenantId: string,
 ): Promise<string | null> {
-  const row = db
-    .select()
-    .from(auditCursors)
-    .where(eq(auditCursors.partnerTenantId, partnerTenantId))
-    .get();
+  const { auditCursors } = tablesOf(db);
+  const row = first(
+    await db
+      .select()
+      .from(auditCursors)
+      .where(eq(auditCursors.partnerTenantId, partnerTenantId))
+      .limit(1),
+  );
   return row?.readUntil ?? null;
 }
 
@@ -104,8 +110,9 @@ export async function setAuditCursor(
   partnerTenantId: string,
   readUntil: string,
 ): Promise<void> {
-  db.insert(auditCursors)
+  const { auditCursors } = tablesOf(db);
+  await db
+    .insert(auditCursors)
     .values({ partnerTenantId, readUntil })
-    .onConflictDoUpdate({ target: auditCursors.partnerTenantId, set: { readUntil } })
-    .run();
+    .onConflictDoUpdate({ target: auditCursors.partnerTenantId, set: { readUntil } });
 }

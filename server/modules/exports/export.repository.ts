@@ -1,11 +1,13 @@
 import { and, eq, lt } from 'drizzle-orm';
-import { exportFiles } from '../../../schema/workflow-tables.js';
+import type { exportFiles } from '../../../schema/workflow-tables.js';
+import { first, tablesOf } from '../../db/client.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
 
 export type ExportFileRow = typeof exportFiles.$inferSelect;
 
 export async function insertExportFile(db: EngineDb, row: ExportFileRow): Promise<void> {
-  db.insert(exportFiles).values(row).run();
+  const { exportFiles } = tablesOf(db);
+  await db.insert(exportFiles).values(row);
 }
 
 /** An export of the organization, or undefined (another organization's id is "not found"). */
@@ -14,13 +16,21 @@ export async function getExportFile(
   organizationId: string,
   id: string,
 ): Promise<ExportFileRow | undefined> {
-  return db
-    .select()
-    .from(exportFiles)
-    .where(and(eq(exportFiles.id, id), eq(exportFiles.organizationId, organizationId)))
-    .get();
+  const { exportFiles } = tablesOf(db);
+  return first(
+    await db
+      .select()
+      .from(exportFiles)
+      .where(and(eq(exportFiles.id, id), eq(exportFiles.organizationId, organizationId)))
+      .limit(1),
+  );
 }
 
 export async function deleteExpiredExports(db: EngineDb, now: string): Promise<number> {
-  return db.delete(exportFiles).where(lt(exportFiles.expiresAt, now)).run().changes;
+  const { exportFiles } = tablesOf(db);
+  const deleted = await db
+    .delete(exportFiles)
+    .where(lt(exportFiles.expiresAt, now))
+    .returning({ id: exportFiles.id });
+  return deleted.length;
 }

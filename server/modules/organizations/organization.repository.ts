@@ -1,11 +1,6 @@
 import { asc, eq, inArray, notInArray, and } from 'drizzle-orm';
-import {
-  partnerOrganizations,
-  partnerTenants,
-  type PartnerOrganizationRow,
-  type PartnerTenantRow,
-} from '../../../schema/db.js';
-import { type Db } from '../../db/client.js';
+import { type PartnerOrganizationRow, type PartnerTenantRow } from '../../../schema/db.js';
+import { type Db, tablesOf, transaction } from '../../db/client.js';
 
 /** One organization with its tenants, as the directory source delivers it. */
 export interface DirectoryOrganization {
@@ -19,6 +14,8 @@ export interface DirectoryOrganization {
     region: string | null;
     kind: string;
     labels: string[];
+    /** Object id of the tenant's Admin Agents group (R-TRF-8: the new partner adds it on Azure). */
+    adminAgentsGroupId?: string | null;
   }>;
 }
 
@@ -30,6 +27,7 @@ export class OrganizationRepository {
     if (ids.length === 0) {
       return [];
     }
+    const { partnerOrganizations } = tablesOf(this.db);
     return this.db
       .select()
       .from(partnerOrganizations)
@@ -40,6 +38,7 @@ export class OrganizationRepository {
     if (tenantIds.length === 0) {
       return [];
     }
+    const { partnerTenants } = tablesOf(this.db);
     return this.db
       .select()
       .from(partnerTenants)
@@ -52,6 +51,7 @@ export class OrganizationRepository {
     if (organizationIds.length === 0) {
       return [];
     }
+    const { partnerTenants } = tablesOf(this.db);
     return this.db
       .select()
       .from(partnerTenants)
@@ -60,29 +60,31 @@ export class OrganizationRepository {
   }
 
   async countOrganizations(): Promise<number> {
+    const { partnerOrganizations } = tablesOf(this.db);
     return (await this.db.select({ id: partnerOrganizations.id }).from(partnerOrganizations))
       .length;
   }
 
   /**
    * Replaces the directory from one source: upserts every organization and tenant given, and
-   * deletes the tenants of those organizations that are no longer listed. One synchronous
-   * transaction (better-sqlite3), no I/O inside.
+   * deletes the tenants of those organizations that are no longer listed. One transaction, no
+   * I/O inside. Replicas starting together may both run it: upserts make that harmless.
    */
   async replaceDirectory(
     organizations: DirectoryOrganization[],
     source: string,
     now: Date,
   ): Promise<void> {
-    this.db.transaction((tx) => {
+    const { partnerOrganizations, partnerTenants } = tablesOf(this.db);
+    await transaction(this.db, async (tx) => {
       for (const org of organizations) {
-        tx.insert(partnerOrganizations)
+        await tx
+          .insert(partnerOrganizations)
           .values({ id: org.id, name: org.name, source, updatedAt: now })
           .onConflictDoUpdate({
             target: partnerOrganizations.id,
             set: { name: org.name, source, updatedAt: now },
-          })
-          .run();
+          });
         for (const tenant of org.tenants) {
           const values = {
             organizationId: org.id,
@@ -94,13 +96,14 @@ export class OrganizationRepository {
             labels: JSON.stringify(tenant.labels),
             updatedAt: now,
           };
-          tx.insert(partnerTenants)
+          await tx
+            .insert(partnerTenants)
             .values({ tenantId: tenant.tenantId, ...values })
-            .onConflictDoUpdate({ target: partnerTenants.tenantId, set: values })
-            .run();
+            .onConflictDoUpdate({ target: partnerTenants.tenantId, set: values });
         }
         const keep = org.tenants.map((t) => t.tenantId);
-        tx.delete(partnerTenants)
+        await tx
+          .delete(partnerTenants)
           .where(
             keep.length > 0
               ? and(
@@ -108,8 +111,7 @@ export class OrganizationRepository {
                   notInArray(partnerTenants.tenantId, keep),
                 )
               : eq(partnerTenants.organizationId, org.id),
-          )
-          .run();
+          );
       }
     });
   }

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { activityEntries, workflowItems, workflows } from '../../../schema/workflow-tables.js';
+import { tablesOf } from '../../db/client.js';
 import { type ActivityEntryRow } from '../../modules/activity-log/activity.repository.js';
 import { type EngineDb } from '../engine/db.types.js';
 import { type WorkflowRow } from '../engine/engine.types.js';
@@ -15,7 +15,8 @@ export async function transitionsOfCustomer(
   customerTenantId: string,
   statuses: string[],
 ): Promise<WorkflowRow[]> {
-  return db
+  const { workflows, workflowItems } = tablesOf(db);
+  const rows = await db
     .select({ workflow: workflows })
     .from(workflows)
     .innerJoin(workflowItems, eq(workflowItems.workflowId, workflows.id))
@@ -27,9 +28,8 @@ export async function transitionsOfCustomer(
         eq(workflowItems.kind, TRANSITION),
         eq(workflowItems.customerTenantId, customerTenantId),
       ),
-    )
-    .all()
-    .map((r) => r.workflow);
+    );
+  return rows.map((r) => r.workflow);
 }
 
 /** Our own activity entries (kept beyond Partner Center's 90 days) about some subscriptions of a customer. */
@@ -42,6 +42,7 @@ export async function activityOfSubscriptions(
   if (subscriptionIds.length === 0) {
     return [];
   }
+  const { activityEntries } = tablesOf(db);
   return db
     .select()
     .from(activityEntries)
@@ -53,6 +54,5 @@ export async function activityOfSubscriptions(
         inArray(activityEntries.subscriptionId, subscriptionIds),
       ),
     )
-    .orderBy(asc(activityEntries.at), asc(activityEntries.id))
-    .all();
+    .orderBy(asc(activityEntries.at), asc(activityEntries.id));
 }

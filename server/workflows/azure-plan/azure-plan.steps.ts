@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { workflowItems } from '../../../schema/workflow-tables.js';
+import { tablesOf } from '../../db/client.js';
 import { insertActivityEntries } from '../../modules/activity-log/activity.repository.js';
 import {
   createProductUpgrade,
@@ -75,6 +75,7 @@ export async function upgradeRounds(
  */
 export function azurePlanDefinition(deps: AzurePlanDeps): WorkflowDefinition {
   const { db, clients } = deps;
+  const { workflowItems } = tablesOf(db);
   const upgradeRecheckMs = deps.upgradeRecheckMs ?? 5 * 60_000;
   const verifyRecheckMs = deps.verifyRecheckMs ?? 5 * 60_000;
   const maxVerifyChecks = deps.maxVerifyChecks ?? 24;
@@ -116,8 +117,7 @@ export function azurePlanDefinition(deps: AzurePlanDeps): WorkflowDefinition {
           eq(workflowItems.workflowId, ctx.workflow.id),
           eq(workflowItems.parentItemId, parentId),
         ),
-      )
-      .all();
+      );
 
   /**
    * Starts product upgrade number `round` once. After a crash between the call and its journal
@@ -216,7 +216,7 @@ export function azurePlanDefinition(deps: AzurePlanDeps): WorkflowDefinition {
 
   const awaitLines = async (ctx: StepContext): Promise<StepOutcome> => {
     const wf = workflowData(ctx);
-    const children = childrenOf(ctx, ctx.item.id);
+    const children = await childrenOf(ctx, ctx.item.id);
     const mappings = children.filter((c) => c.kind === AZURE_MAPPING);
     const rounds = await upgradeRounds(db, ctx.item.id);
     const latest = rounds.at(-1);
@@ -327,7 +327,7 @@ export function azurePlanDefinition(deps: AzurePlanDeps): WorkflowDefinition {
 
   const finish = async (ctx: StepContext): Promise<StepOutcome> => {
     const wf = workflowData(ctx);
-    const mappings = childrenOf(ctx, ctx.item.id)
+    const mappings = (await childrenOf(ctx, ctx.item.id))
       .filter((c) => c.kind === AZURE_MAPPING)
       .map((c) => parse<MappingItemData>(c));
     // R-AZP-7: consumption up to the end of the original subscription stays on the CSP invoice.
@@ -391,7 +391,7 @@ export function azurePlanDefinition(deps: AzurePlanDeps): WorkflowDefinition {
       };
     }
     // A plan that never comes because all its lines failed is reported with them (R-AZP-9).
-    const siblings = childrenOf(ctx, ctx.item.parentItemId ?? '').filter(
+    const siblings = (await childrenOf(ctx, ctx.item.parentItemId ?? '')).filter(
       (c) => c.kind === AZURE_MAPPING && plan.commerceSubscriptionIds.includes(c.subject ?? ''),
     );
     if (siblings.length > 0 && siblings.every((s) => s.status === 'FAILED')) {

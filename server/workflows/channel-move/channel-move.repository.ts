@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { workflowItems } from '../../../schema/workflow-tables.js';
+import { tablesOf } from '../../db/client.js';
 import { type EngineDb } from '../engine/db.types.js';
 import * as engineRepo from '../engine/workflow.repository.js';
 import { RELATIONSHIP } from './channel-move.model.js';
@@ -19,7 +19,8 @@ export async function openChannelMoves(
   if (candidates.length === 0) {
     return [];
   }
-  const rows = db
+  const { workflowItems } = tablesOf(db);
+  const rows = await db
     .select({ workflowId: workflowItems.workflowId })
     .from(workflowItems)
     .where(
@@ -28,7 +29,6 @@ export async function openChannelMoves(
         eq(workflowItems.kind, RELATIONSHIP),
         eq(workflowItems.partnerTenantId, partnerTenantId),
       ),
-    )
-    .all();
+    );
   return [...new Set(rows.map((r) => r.workflowId))];
 }

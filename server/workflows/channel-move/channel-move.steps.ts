@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { workflowItems } from '../../../schema/workflow-tables.js';
+import { tablesOf } from '../../db/client.js';
 import { insertActivityEntries } from '../../modules/activity-log/activity.repository.js';
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
@@ -39,6 +39,7 @@ function isNotFound(error: unknown): boolean {
 /** The channel move's steps (R-CHN-1..6). Every Partner Center write is journalled. */
 export function channelMoveDefinition(deps: ChannelMoveDeps): WorkflowDefinition {
   const { db, clients } = deps;
+  const { workflowItems } = tablesOf(db);
   const wakeFallbackMs = deps.wakeFallbackMs ?? 24 * 60 * 60_000;
   const provisioningRecheckMs = deps.provisioningRecheckMs ?? 2 * 60_000;
   const later = (ctx: StepContext, ms: number) => new Date(ctx.now().getTime() + ms);
@@ -141,7 +142,7 @@ export function channelMoveDefinition(deps: ChannelMoveDeps): WorkflowDefinition
 
   const awaitLines = async (ctx: StepContext): Promise<StepOutcome> => {
     const rel = data<RelationshipItemData>(ctx);
-    const lines = db
+    const lines = await db
       .select()
       .from(workflowItems)
       .where(
@@ -149,8 +150,7 @@ export function channelMoveDefinition(deps: ChannelMoveDeps): WorkflowDefinition
           eq(workflowItems.workflowId, ctx.workflow.id),
           eq(workflowItems.parentItemId, ctx.item.id),
         ),
-      )
-      .all();
+      );
     if (lines.every((l) => TERMINAL_ITEM_STATUSES.has(l.status as ItemStatus))) {
       const failed = lines.filter((l) => l.status === 'FAILED');
       if (failed.length > 0) {

@@ -1,5 +1,5 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
-import { workflowItems, workflows } from '../../../schema/workflow-tables.js';
+import { tablesOf } from '../../db/client.js';
 import { type EngineDb } from '../engine/db.types.js';
 
 /**
@@ -13,7 +13,8 @@ export async function consolidationsFromTenant(
   partnerTenantId: string,
   customerTenantId: string,
 ): Promise<string[]> {
-  const rows = db
+  const { workflows, workflowItems } = tablesOf(db);
+  const rows = await db
     .select({ workflowId: workflowItems.workflowId })
     .from(workflowItems)
     .innerJoin(workflows, eq(workflows.id, workflowItems.workflowId))
@@ -27,7 +28,6 @@ export async function consolidationsFromTenant(
         eq(workflowItems.customerTenantId, customerTenantId),
         ne(workflowItems.status, 'BLOCKED'),
       ),
-    )
-    .all();
+    );
   return [...new Set(rows.map((r) => r.workflowId))];
 }

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { workflowItems } from '../../../schema/workflow-tables.js';
+import { tablesOf } from '../../db/client.js';
 import { insertActivityEntries } from '../../modules/activity-log/activity.repository.js';
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
@@ -53,6 +53,7 @@ function isNotFound(error: unknown): boolean {
 /** The consolidation's steps (R-CON-2..8). Every Partner Center write is journalled. */
 export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefinition {
   const { db, clients } = deps;
+  const { workflowItems } = tablesOf(db);
   const wakeFallbackMs = deps.wakeFallbackMs ?? 60 * 60_000;
   const provisioningRecheckMs = deps.provisioningRecheckMs ?? 2 * 60_000;
   const later = (ctx: StepContext, ms: number) => new Date(ctx.now().getTime() + ms);
@@ -157,7 +158,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
   };
 
   const awaitChildren = async (ctx: StepContext): Promise<StepOutcome> => {
-    const children = db
+    const children = await db
       .select()
       .from(workflowItems)
       .where(
@@ -165,8 +166,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
           eq(workflowItems.workflowId, ctx.workflow.id),
           eq(workflowItems.parentItemId, ctx.item.id),
         ),
-      )
-      .all();
+      );
     const licenses = children.filter((c) => c.kind === LICENSE_REPROVISION);
     const azure = children.filter((c) => c.kind === AZURE_SUPPORT_MIGRATION);
     const terminal = (c: WorkflowItemRow) =>
@@ -386,21 +386,23 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
 
   // ---- AZURE_SUPPORT_MIGRATION -----------------------------------------------------------------
 
-  const supportItemId = (ctx: StepContext) =>
-    db
-      .select({ id: workflowItems.id })
-      .from(workflowItems)
-      .where(
-        and(
-          eq(workflowItems.workflowId, ctx.workflow.id),
-          eq(workflowItems.kind, 'SUPPORT_REQUEST'),
-        ),
-      )
-      .get()?.id;
+  const supportItemId = async (ctx: StepContext) =>
+    (
+      await db
+        .select({ id: workflowItems.id })
+        .from(workflowItems)
+        .where(
+          and(
+            eq(workflowItems.workflowId, ctx.workflow.id),
+            eq(workflowItems.kind, 'SUPPORT_REQUEST'),
+          ),
+        )
+        .limit(1)
+    )[0]?.id;
 
   const azureReady = async (ctx: StepContext): Promise<StepOutcome> => {
     // R-CON-6: ready for Microsoft support once the customer accepted the target.
-    const supportId = supportItemId(ctx);
+    const supportId = await supportItemId(ctx);
     if (supportId) {
       await engineRepo.wakeItems(db, [supportId], ctx.now().toISOString());
     }
@@ -414,7 +416,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
   };
 
   const azureAwaitRequest = async (ctx: StepContext): Promise<StepOutcome> => {
-    const supportId = supportItemId(ctx);
+    const supportId = await supportItemId(ctx);
     const batches = supportId ? await engineRepo.succeededSteps(db, supportId) : [];
     for (const step of batches) {
       const batch = JSON.parse(step.resultJson ?? 'null') as SupportBatchResult | null;
@@ -488,7 +490,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
 
   const collect = async (ctx: StepContext): Promise<StepOutcome> => {
     const wf = workflowData(ctx);
-    const azure = db
+    const azure = await db
       .select()
       .from(workflowItems)
       .where(
@@ -496,8 +498,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
           eq(workflowItems.workflowId, ctx.workflow.id),
           eq(workflowItems.kind, AZURE_SUPPORT_MIGRATION),
         ),
-      )
-      .all();
+      );
     const done = await engineRepo.succeededSteps(db, ctx.item.id);
     const assigned = new Set(
       done.flatMap(
@@ -607,13 +608,12 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
    */
   const sweep = async (now: Date): Promise<string[]> => {
     const today = now.toISOString().slice(0, 10);
-    const pending = db
+    const pending = await db
       .select()
       .from(workflowItems)
       .where(
         and(eq(workflowItems.kind, LICENSE_REPROVISION), eq(workflowItems.state, 'TARGET_ACTIVE')),
-      )
-      .all();
+      );
     const changed: string[] = [];
     for (const item of pending) {
       const d = JSON.parse(item.dataJson) as SubscriptionItemData & { overlapFlagged?: boolean };

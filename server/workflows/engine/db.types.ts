@@ -1,5 +1,7 @@
-import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { AppDb } from '../../db/client.js';
 
-/** The database handle the engine's repositories take (schema-agnostic query builder). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- drizzle's schema generic; queries use table objects only
-export type EngineDb = BetterSQLite3Database<any>;
+/**
+ * The database handle the engine's repositories take: SQLite or PostgreSQL (server/db/client.ts).
+ * Await query builders, take tables from `tablesOf(db)`, and use `transaction(db, …)`.
+ */
+export type EngineDb = AppDb;

@@ -11,17 +11,16 @@ import {
   lt,
   lte,
   min,
+  notInArray,
   or,
   sql,
 } from 'drizzle-orm';
-import {
+import type {
   workflowBlockers,
   workflowEvents,
-  workflowItems,
   workflowSteps,
-  workflows,
 } from '../../../schema/workflow-tables.js';
-import { workflowViewers } from '../../../schema/transfer-tables.js';
+import { dialectOf, first, tablesOf, transaction } from '../../db/client.js';
 import type { EngineDb } from './db.types.js';
 import {
   TERMINAL_ITEM_STATUSES,
@@ -51,11 +50,12 @@ export interface CreateWorkflowInput {
 export async function createWorkflow(db: EngineDb, input: CreateWorkflowInput): Promise<void> {
   const { workflow, items, blockers, events } = input;
   const at = workflow.createdAt;
-  db.transaction((tx) => {
-    tx.insert(workflows).values(workflow).run();
-    items.forEach((item, position) => {
-      tx.insert(workflowItems)
-        .values({
+  const { workflows, workflowItems, workflowBlockers, workflowEvents } = tablesOf(db);
+  await transaction(db, async (tx) => {
+    await tx.insert(workflows).values(workflow);
+    if (items.length > 0) {
+      await tx.insert(workflowItems).values(
+        items.map((item, position) => ({
           id: item.id,
           workflowId: workflow.id,
           position,
@@ -70,18 +70,20 @@ export async function createWorkflow(db: EngineDb, input: CreateWorkflowInput): 
           dataJson: json(item.data),
           nextRunAt: item.nextRunAt,
           updatedAt: at,
-        })
-        .run();
-    });
-    for (const blocker of blockers) {
-      tx.insert(workflowBlockers)
-        .values({ ...blockerValues(blocker), workflowId: workflow.id, createdAt: at })
-        .run();
+        })),
+      );
     }
-    for (const event of events) {
-      tx.insert(workflowEvents)
-        .values({ ...eventValues(event), workflowId: workflow.id, at })
-        .run();
+    if (blockers.length > 0) {
+      await tx
+        .insert(workflowBlockers)
+        .values(
+          blockers.map((b) => ({ ...blockerValues(b), workflowId: workflow.id, createdAt: at })),
+        );
+    }
+    if (events.length > 0) {
+      await tx
+        .insert(workflowEvents)
+        .values(events.map((e) => ({ ...eventValues(e), workflowId: workflow.id, at })));
     }
   });
 }
@@ -110,7 +112,8 @@ function eventValues(event: NewEvent) {
 }
 
 export async function getWorkflow(db: EngineDb, id: string): Promise<WorkflowRow | undefined> {
-  return db.select().from(workflows).where(eq(workflows.id, id)).get();
+  const { workflows } = tablesOf(db);
+  return first(await db.select().from(workflows).where(eq(workflows.id, id)).limit(1));
 }
 
 export async function getWorkflowsByIds(
@@ -120,11 +123,11 @@ export async function getWorkflowsByIds(
   if (ids.length === 0) {
     return [];
   }
+  const { workflows } = tablesOf(db);
   return db
     .select()
     .from(workflows)
-    .where(inArray(workflows.id, [...ids]))
-    .all();
+    .where(inArray(workflows.id, [...ids]));
 }
 
 export async function findWorkflowByIdempotencyKey(
@@ -132,11 +135,14 @@ export async function findWorkflowByIdempotencyKey(
   organizationId: string,
   key: string,
 ): Promise<WorkflowRow | undefined> {
-  return db
-    .select()
-    .from(workflows)
-    .where(and(eq(workflows.organizationId, organizationId), eq(workflows.idempotencyKey, key)))
-    .get();
+  const { workflows } = tablesOf(db);
+  return first(
+    await db
+      .select()
+      .from(workflows)
+      .where(and(eq(workflows.organizationId, organizationId), eq(workflows.idempotencyKey, key)))
+      .limit(1),
+  );
 }
 
 export interface WorkflowListFilter {
@@ -152,6 +158,7 @@ export async function listWorkflows(
   page: { limit: number; after?: [string, string] | null },
 ): Promise<{ rows: WorkflowRow[]; totalCount: number }> {
   // The organization's own workflows and those shared with it read-only (incoming transfers).
+  const { workflows, workflowViewers } = tablesOf(db);
   const base = [
     or(
       eq(workflows.organizationId, filter.organizationId),
@@ -177,28 +184,28 @@ export async function listWorkflows(
         and(eq(workflows.createdAt, page.after[0]), lt(workflows.id, page.after[1])),
       )
     : undefined;
-  const rows = db
+  const rows = await db
     .select()
     .from(workflows)
     .where(keyset ? and(where, keyset) : where)
     .orderBy(desc(workflows.createdAt), desc(workflows.id))
-    .limit(page.limit)
-    .all();
-  const total = db.select({ n: count() }).from(workflows).where(where).get();
+    .limit(page.limit);
+  const total = first(await db.select({ n: count() }).from(workflows).where(where));
   return { rows, totalCount: total?.n ?? 0 };
 }
 
 export async function listItems(db: EngineDb, workflowId: string): Promise<WorkflowItemRow[]> {
+  const { workflowItems } = tablesOf(db);
   return db
     .select()
     .from(workflowItems)
     .where(eq(workflowItems.workflowId, workflowId))
-    .orderBy(asc(workflowItems.position))
-    .all();
+    .orderBy(asc(workflowItems.position));
 }
 
 export async function getItem(db: EngineDb, id: string): Promise<WorkflowItemRow | undefined> {
-  return db.select().from(workflowItems).where(eq(workflowItems.id, id)).get();
+  const { workflowItems } = tablesOf(db);
+  return first(await db.select().from(workflowItems).where(eq(workflowItems.id, id)).limit(1));
 }
 
 /** Items of the organization's non-terminal workflows for these customers (overlap detection). */
@@ -211,6 +218,7 @@ export async function activeItemsForCustomers(
   if (customerTenantIds.length === 0) {
     return [];
   }
+  const { workflows, workflowItems } = tablesOf(db);
   return db
     .select({
       workflowId: workflowItems.workflowId,
@@ -226,8 +234,7 @@ export async function activeItemsForCustomers(
         inArray(workflows.status, ['DRAFT', 'RUNNING', 'WAITING']),
         inArray(workflowItems.customerTenantId, [...customerTenantIds]),
       ),
-    )
-    .all();
+    );
 }
 
 export async function listEvents(
@@ -235,15 +242,15 @@ export async function listEvents(
   workflowId: string,
   page: { limit: number; afterId?: number | null },
 ): Promise<{ rows: WorkflowEventRow[]; totalCount: number }> {
+  const { workflowEvents } = tablesOf(db);
   const where = eq(workflowEvents.workflowId, workflowId);
-  const rows = db
+  const rows = await db
     .select()
     .from(workflowEvents)
     .where(page.afterId ? and(where, gt(workflowEvents.id, page.afterId)) : where)
     .orderBy(asc(workflowEvents.id))
-    .limit(page.limit)
-    .all();
-  const total = db.select({ n: count() }).from(workflowEvents).where(where).get();
+    .limit(page.limit);
+  const total = first(await db.select({ n: count() }).from(workflowEvents).where(where));
   return { rows, totalCount: total?.n ?? 0 };
 }
 
@@ -251,12 +258,12 @@ export async function listBlockers(
   db: EngineDb,
   workflowId: string,
 ): Promise<WorkflowBlockerRow[]> {
+  const { workflowBlockers } = tablesOf(db);
   return db
     .select()
     .from(workflowBlockers)
     .where(and(eq(workflowBlockers.workflowId, workflowId), isNull(workflowBlockers.resolvedAt)))
-    .orderBy(asc(workflowBlockers.id))
-    .all();
+    .orderBy(asc(workflowBlockers.id));
 }
 
 export async function addEvents(
@@ -268,13 +275,12 @@ export async function addEvents(
   if (events.length === 0) {
     return;
   }
-  db.transaction((tx) => {
-    for (const event of events) {
-      tx.insert(workflowEvents)
-        .values({ ...eventValues(event), workflowId, at })
-        .run();
-    }
-    tx.update(workflows).set({ updatedAt: at }).where(eq(workflows.id, workflowId)).run();
+  const { workflows, workflowEvents } = tablesOf(db);
+  await transaction(db, async (tx) => {
+    await tx
+      .insert(workflowEvents)
+      .values(events.map((event) => ({ ...eventValues(event), workflowId, at })));
+    await tx.update(workflows).set({ updatedAt: at }).where(eq(workflows.id, workflowId));
   });
 }
 
@@ -284,9 +290,10 @@ export async function addBlocker(
   at: string,
   blocker: NewBlocker,
 ): Promise<void> {
-  db.insert(workflowBlockers)
-    .values({ ...blockerValues(blocker), workflowId, createdAt: at })
-    .run();
+  const { workflowBlockers } = tablesOf(db);
+  await db
+    .insert(workflowBlockers)
+    .values({ ...blockerValues(blocker), workflowId, createdAt: at });
 }
 
 /** Marks the workflow RUNNING and schedules its runnable items (startWorkflow). */
@@ -296,8 +303,9 @@ export async function startWorkflowRow(
   at: string,
   expectedVersion: number,
 ): Promise<boolean> {
-  return db.transaction((tx) => {
-    const result = tx
+  const { workflows, workflowEvents } = tablesOf(db);
+  return transaction(db, async (tx) => {
+    const changed = await tx
       .update(workflows)
       .set({ status: 'RUNNING', startedAt: at, updatedAt: at, version: expectedVersion + 1 })
       .where(
@@ -307,13 +315,13 @@ export async function startWorkflowRow(
           eq(workflows.version, expectedVersion),
         ),
       )
-      .run();
-    if (result.changes !== 1) {
+      .returning({ id: workflows.id });
+    if (changed.length !== 1) {
       return false;
     }
-    tx.insert(workflowEvents)
-      .values({ workflowId, at, type: 'WORKFLOW_STARTED', message: 'Workflow started.' })
-      .run();
+    await tx
+      .insert(workflowEvents)
+      .values({ workflowId, at, type: 'WORKFLOW_STARTED', message: 'Workflow started.' });
     return true;
   });
 }
@@ -324,8 +332,9 @@ export async function cancelWorkflowRow(
   at: string,
   message: string,
 ): Promise<boolean> {
-  return db.transaction((tx) => {
-    const result = tx
+  const { workflows, workflowItems, workflowEvents } = tablesOf(db);
+  return transaction(db, async (tx) => {
+    const changed = await tx
       .update(workflows)
       .set({ status: 'CANCELED', updatedAt: at, completedAt: at })
       .where(
@@ -335,20 +344,20 @@ export async function cancelWorkflowRow(
           isNull(workflows.irreversibleAt),
         ),
       )
-      .run();
-    if (result.changes !== 1) {
+      .returning({ id: workflows.id });
+    if (changed.length !== 1) {
       return false;
     }
-    tx.update(workflowItems)
+    await tx
+      .update(workflowItems)
       .set({ status: 'CANCELED', updatedAt: at, leaseOwner: null, leaseExpiresAtMs: null })
       .where(
         and(
           eq(workflowItems.workflowId, workflowId),
           inArray(workflowItems.status, ['PENDING', 'RUNNING', 'WAITING']),
         ),
-      )
-      .run();
-    tx.insert(workflowEvents).values({ workflowId, at, type: 'WORKFLOW_CANCELED', message }).run();
+      );
+    await tx.insert(workflowEvents).values({ workflowId, at, type: 'WORKFLOW_CANCELED', message });
     return true;
   });
 }
@@ -362,12 +371,13 @@ export async function markIrreversible(
   workflowId: string,
   at: string,
 ): Promise<boolean> {
-  const result = db
+  const { workflows } = tablesOf(db);
+  const changed = await db
     .update(workflows)
     .set({ irreversibleAt: sql`coalesce(${workflows.irreversibleAt}, ${at})` })
     .where(and(eq(workflows.id, workflowId), inArray(workflows.status, ['RUNNING', 'WAITING'])))
-    .run();
-  return result.changes === 1;
+    .returning({ id: workflows.id });
+  return changed.length === 1;
 }
 
 export async function updateWorkflowData(
@@ -376,16 +386,22 @@ export async function updateWorkflowData(
   at: string,
   data: Record<string, unknown>,
 ): Promise<void> {
-  db.update(workflows)
+  const { workflows } = tablesOf(db);
+  await db
+    .update(workflows)
     .set({ dataJson: JSON.stringify(data), updatedAt: at })
-    .where(eq(workflows.id, workflowId))
-    .run();
+    .where(eq(workflows.id, workflowId));
 }
 
 /**
  * Claims up to `limit` runnable items with a lease. Runnable: an active status, due on the
- * business clock, past any transport backoff, and not leased by a live owner. The claim is one
- * conditional UPDATE per item, so two runners never take the same item.
+ * business clock, past any transport backoff, and not leased by a live owner. Any number of
+ * runners (processes, replicas) may claim at once and never take the same item: on PostgreSQL
+ * the candidates are locked with `FOR UPDATE SKIP LOCKED` (a replica skips rows another one is
+ * claiming instead of queueing behind it); on both dialects the lease is set by a conditional
+ * UPDATE that only succeeds while the item is unleased or its lease ran out. A replica killed
+ * mid-step stops renewing; once its lease expires another runner resumes the item through the
+ * journal (look before create), so no Partner Center effect happens twice.
  */
 export async function claimRunnableItems(
   db: EngineDb,
@@ -399,65 +415,88 @@ export async function claimRunnableItems(
   },
 ): Promise<WorkflowItemRow[]> {
   const { now, nowMs, owner, leaseMs, limit, exclude } = options;
-  return db.transaction((tx) => {
-    const candidates = tx
+  if (limit <= 0) {
+    return [];
+  }
+  const { workflows, workflowItems } = tablesOf(db);
+  const unleased = or(
+    isNull(workflowItems.leaseExpiresAtMs),
+    lt(workflowItems.leaseExpiresAtMs, nowMs),
+  );
+  return transaction(db, async (tx) => {
+    const conditions = [
+      // A subquery rather than a join, so the PostgreSQL row lock covers the items only.
+      inArray(
+        workflowItems.workflowId,
+        tx
+          .select({ id: workflows.id })
+          .from(workflows)
+          .where(inArray(workflows.status, ['RUNNING', 'WAITING'])),
+      ),
+      inArray(workflowItems.status, ['PENDING', 'RUNNING', 'WAITING']),
+      lte(workflowItems.nextRunAt, now),
+      or(isNull(workflowItems.backoffUntilMs), lte(workflowItems.backoffUntilMs, nowMs)),
+      unleased,
+    ];
+    if (exclude.length > 0) {
+      conditions.push(notInArray(workflowItems.id, [...exclude]));
+    }
+    const query = tx
       .select({ id: workflowItems.id })
       .from(workflowItems)
-      .innerJoin(workflows, eq(workflows.id, workflowItems.workflowId))
+      .where(and(...conditions))
+      .orderBy(asc(workflowItems.nextRunAt), asc(workflowItems.position))
+      .limit(limit);
+    const candidates =
+      dialectOf(tx) === 'pg'
+        ? await (query as unknown as PgSelectLockable).for('update', { skipLocked: true })
+        : await query;
+    if (candidates.length === 0) {
+      return [];
+    }
+    return tx
+      .update(workflowItems)
+      .set({ leaseOwner: owner, leaseExpiresAtMs: nowMs + leaseMs })
       .where(
         and(
-          inArray(workflows.status, ['RUNNING', 'WAITING']),
-          inArray(workflowItems.status, ['PENDING', 'RUNNING', 'WAITING']),
-          lte(workflowItems.nextRunAt, now),
-          or(isNull(workflowItems.backoffUntilMs), lte(workflowItems.backoffUntilMs, nowMs)),
-          or(isNull(workflowItems.leaseExpiresAtMs), lt(workflowItems.leaseExpiresAtMs, nowMs)),
+          inArray(
+            workflowItems.id,
+            candidates.map((c) => c.id),
+          ),
+          unleased,
         ),
       )
-      .orderBy(asc(workflowItems.nextRunAt), asc(workflowItems.position))
-      .limit(limit + exclude.length)
-      .all()
-      .filter((row) => !exclude.includes(row.id))
-      .slice(0, limit);
-    const claimed: WorkflowItemRow[] = [];
-    for (const { id } of candidates) {
-      const row = tx
-        .update(workflowItems)
-        .set({ leaseOwner: owner, leaseExpiresAtMs: nowMs + leaseMs })
-        .where(
-          and(
-            eq(workflowItems.id, id),
-            or(isNull(workflowItems.leaseExpiresAtMs), lt(workflowItems.leaseExpiresAtMs, nowMs)),
-          ),
-        )
-        .returning()
-        .get();
-      if (row) {
-        claimed.push(row);
-      }
-    }
-    return claimed;
+      .returning();
   });
 }
 
+/** The PostgreSQL row-locking clause of a select (not on SQLite's builder type). */
+interface PgSelectLockable {
+  for(strength: 'update', config: { skipLocked: boolean }): Promise<Array<{ id: string }>>;
+}
+
+/** Extends the caller's lease while its step runs; false once another runner owns the item. */
 export async function renewLease(
   db: EngineDb,
   itemId: string,
   owner: string,
   untilMs: number,
 ): Promise<boolean> {
-  const result = db
+  const { workflowItems } = tablesOf(db);
+  const changed = await db
     .update(workflowItems)
     .set({ leaseExpiresAtMs: untilMs })
     .where(and(eq(workflowItems.id, itemId), eq(workflowItems.leaseOwner, owner)))
-    .run();
-  return result.changes === 1;
+    .returning({ id: workflowItems.id });
+  return changed.length === 1;
 }
 
 export async function releaseLease(db: EngineDb, itemId: string, owner: string): Promise<void> {
-  db.update(workflowItems)
+  const { workflowItems } = tablesOf(db);
+  await db
+    .update(workflowItems)
     .set({ leaseOwner: null, leaseExpiresAtMs: null })
-    .where(and(eq(workflowItems.id, itemId), eq(workflowItems.leaseOwner, owner)))
-    .run();
+    .where(and(eq(workflowItems.id, itemId), eq(workflowItems.leaseOwner, owner)));
 }
 
 export interface ItemUpdate {
@@ -492,15 +531,20 @@ export async function applyItemUpdate(
   },
 ): Promise<{ applied: boolean; workflowStatus: WorkflowStatus | null }> {
   const { item, owner, at, update, events, blockers, releaseChildren } = options;
-  return db.transaction((tx) => {
-    const result = tx
+  const { workflowItems, workflowEvents, workflowBlockers } = tablesOf(db);
+  return transaction(db, async (tx) => {
+    const changed = await tx
       .update(workflowItems)
       .set({
         status: update.status,
         state: update.state,
         step: update.step,
         dataJson: JSON.stringify(update.data),
-        nextRunAt: update.nextRunAt,
+        nextRunAt:
+          update.status === 'WAITING' && update.nextRunAt !== null
+            ? // Woken while the step ran (a child finished after the step looked): look again now.
+              sql<string>`case when ${workflowItems.wakeCount} <> ${item.wakeCount} then ${at} else ${update.nextRunAt} end`
+            : update.nextRunAt,
         backoffUntilMs: update.backoffUntilMs ?? null,
         attempts: update.attempts ?? item.attempts,
         recheckCount: update.recheckCount ?? item.recheckCount,
@@ -512,8 +556,8 @@ export async function applyItemUpdate(
         leaseExpiresAtMs: null,
       })
       .where(and(eq(workflowItems.id, item.id), eq(workflowItems.leaseOwner, owner)))
-      .run();
-    if (result.changes !== 1) {
+      .returning({ id: workflowItems.id });
+    if (changed.length !== 1) {
       return { applied: false, workflowStatus: null };
     }
     if (releaseChildren) {
@@ -525,65 +569,71 @@ export async function applyItemUpdate(
       if (releaseChildren.kinds) {
         conditions.push(inArray(workflowItems.kind, releaseChildren.kinds));
       }
-      tx.update(workflowItems)
+      await tx
+        .update(workflowItems)
         .set({ nextRunAt: releaseChildren.nextRunAt, updatedAt: at })
-        .where(and(...conditions))
-        .run();
+        .where(and(...conditions));
     }
     if (item.parentItemId) {
-      // A child's progress is its parent's news: wake a waiting parent to re-evaluate.
-      tx.update(workflowItems)
-        .set({ nextRunAt: at })
-        .where(and(eq(workflowItems.id, item.parentItemId), eq(workflowItems.status, 'WAITING')))
-        .run();
+      // A child's progress is its parent's news: wake the parent to re-evaluate.
+      await wake(tx, [item.parentItemId], at);
     }
-    for (const event of events) {
-      tx.insert(workflowEvents)
-        .values({ ...eventValues(event), workflowId: item.workflowId, at })
-        .run();
+    if (events.length > 0) {
+      await tx
+        .insert(workflowEvents)
+        .values(events.map((e) => ({ ...eventValues(e), workflowId: item.workflowId, at })));
     }
-    for (const blocker of blockers) {
-      tx.insert(workflowBlockers)
-        .values({ ...blockerValues(blocker), workflowId: item.workflowId, createdAt: at })
-        .run();
+    if (blockers.length > 0) {
+      await tx.insert(workflowBlockers).values(
+        blockers.map((b) => ({
+          ...blockerValues(b),
+          workflowId: item.workflowId,
+          createdAt: at,
+        })),
+      );
     }
-    const workflowStatus = recomputeStatus(tx, item.workflowId, at);
+    const workflowStatus = await recomputeStatus(tx, item.workflowId, at);
     return { applied: true, workflowStatus };
   });
 }
 
-type Tx = Parameters<Parameters<EngineDb['transaction']>[0]>[0];
-
-function recomputeStatus(tx: Tx, workflowId: string, at: string): WorkflowStatus | null {
-  const workflow = tx.select().from(workflows).where(eq(workflows.id, workflowId)).get();
+async function recomputeStatus(
+  tx: EngineDb,
+  workflowId: string,
+  at: string,
+): Promise<WorkflowStatus | null> {
+  const { workflows, workflowItems, workflowEvents } = tablesOf(tx);
+  // Locks the workflow row on PostgreSQL (an UPDATE first), so two replicas finishing the last
+  // two items at once serialise here and the second sees the first one's item.
+  const locked = await tx
+    .update(workflows)
+    .set({ updatedAt: at })
+    .where(eq(workflows.id, workflowId))
+    .returning();
+  const workflow = first(locked);
   if (!workflow || !['RUNNING', 'WAITING'].includes(workflow.status)) {
     return (workflow?.status as WorkflowStatus | undefined) ?? null;
   }
-  const items = tx
+  const items = await tx
     .select({ status: workflowItems.status, nextRunAt: workflowItems.nextRunAt })
     .from(workflowItems)
-    .where(eq(workflowItems.workflowId, workflowId))
-    .all();
+    .where(eq(workflowItems.workflowId, workflowId));
   const status = deriveWorkflowStatus(items, at);
   if (status !== workflow.status) {
-    tx.update(workflows)
+    await tx
+      .update(workflows)
       .set({
         status,
         updatedAt: at,
         completedAt: status === 'COMPLETED' || status === 'FAILED' ? at : null,
       })
-      .where(eq(workflows.id, workflowId))
-      .run();
-    tx.insert(workflowEvents)
-      .values({
-        workflowId,
-        at,
-        type: `WORKFLOW_${status}`,
-        message: statusMessage(status),
-      })
-      .run();
-  } else {
-    tx.update(workflows).set({ updatedAt: at }).where(eq(workflows.id, workflowId)).run();
+      .where(eq(workflows.id, workflowId));
+    await tx.insert(workflowEvents).values({
+      workflowId,
+      at,
+      type: `WORKFLOW_${status}`,
+      message: statusMessage(status),
+    });
   }
   return status;
 }
@@ -642,8 +692,10 @@ export async function recordRetryableFailure(
   },
 ): Promise<void> {
   const { item, owner, at, error, backoffUntilMs, event } = options;
-  db.transaction((tx) => {
-    tx.update(workflowItems)
+  const { workflowItems, workflowEvents } = tablesOf(db);
+  await transaction(db, async (tx) => {
+    await tx
+      .update(workflowItems)
       .set({
         attempts: item.attempts + 1,
         lastError: error,
@@ -652,11 +704,10 @@ export async function recordRetryableFailure(
         leaseOwner: null,
         leaseExpiresAtMs: null,
       })
-      .where(and(eq(workflowItems.id, item.id), eq(workflowItems.leaseOwner, owner)))
-      .run();
-    tx.insert(workflowEvents)
-      .values({ ...eventValues(event), workflowId: item.workflowId, at })
-      .run();
+      .where(and(eq(workflowItems.id, item.id), eq(workflowItems.leaseOwner, owner)));
+    await tx
+      .insert(workflowEvents)
+      .values({ ...eventValues(event), workflowId: item.workflowId, at });
   });
 }
 
@@ -666,8 +717,9 @@ export async function retryFailedItems(
   workflowId: string,
   at: string,
 ): Promise<number> {
-  return db.transaction((tx) => {
-    const result = tx
+  const { workflows, workflowItems, workflowEvents } = tablesOf(db);
+  return transaction(db, async (tx) => {
+    const retried = await tx
       .update(workflowItems)
       .set({
         status: 'PENDING',
@@ -678,22 +730,20 @@ export async function retryFailedItems(
         updatedAt: at,
       })
       .where(and(eq(workflowItems.workflowId, workflowId), eq(workflowItems.status, 'FAILED')))
-      .run();
-    if (result.changes > 0) {
-      tx.update(workflows)
+      .returning({ id: workflowItems.id });
+    if (retried.length > 0) {
+      await tx
+        .update(workflows)
         .set({ status: 'RUNNING', completedAt: null, updatedAt: at })
-        .where(eq(workflows.id, workflowId))
-        .run();
-      tx.insert(workflowEvents)
-        .values({
-          workflowId,
-          at,
-          type: 'ITEMS_RETRIED',
-          message: `${result.changes} failed item(s) scheduled to run their failed step again.`,
-        })
-        .run();
+        .where(eq(workflows.id, workflowId));
+      await tx.insert(workflowEvents).values({
+        workflowId,
+        at,
+        type: 'ITEMS_RETRIED',
+        message: `${retried.length} failed item(s) scheduled to run their failed step again.`,
+      });
     }
-    return result.changes;
+    return retried.length;
   });
 }
 
@@ -704,11 +754,14 @@ export async function getStep(
   itemId: string,
   step: string,
 ): Promise<WorkflowStepRow | undefined> {
-  return db
-    .select()
-    .from(workflowSteps)
-    .where(and(eq(workflowSteps.itemId, itemId), eq(workflowSteps.step, step)))
-    .get();
+  const { workflowSteps } = tablesOf(db);
+  return first(
+    await db
+      .select()
+      .from(workflowSteps)
+      .where(and(eq(workflowSteps.itemId, itemId), eq(workflowSteps.step, step)))
+      .limit(1),
+  );
 }
 
 /** Journals a step's intent before its Partner Center call (idempotent: keeps the first intent). */
@@ -724,7 +777,9 @@ export async function journalIntent(
   },
 ): Promise<WorkflowStepRow> {
   const { workflowId, itemId, step, requestId, at, intent } = options;
-  db.insert(workflowSteps)
+  const { workflowSteps } = tablesOf(db);
+  await db
+    .insert(workflowSteps)
     .values({
       workflowId,
       itemId,
@@ -734,8 +789,7 @@ export async function journalIntent(
       intentJson: JSON.stringify(intent ?? null),
       startedAt: at,
     })
-    .onConflictDoNothing()
-    .run();
+    .onConflictDoNothing();
   const row = await getStep(db, itemId, step);
   if (!row) {
     throw new Error(`journal intent for ${itemId}/${step} was not written`);
@@ -755,20 +809,22 @@ export async function journalResult(
   },
 ): Promise<void> {
   const { itemId, step, at, result, phase = 'SUCCEEDED', error } = options;
-  db.update(workflowSteps)
+  const { workflowSteps } = tablesOf(db);
+  await db
+    .update(workflowSteps)
     .set({
       phase,
       resultJson: JSON.stringify(result ?? null),
       error: error ?? null,
       finishedAt: at,
     })
-    .where(and(eq(workflowSteps.itemId, itemId), eq(workflowSteps.step, step)))
-    .run();
+    .where(and(eq(workflowSteps.itemId, itemId), eq(workflowSteps.step, step)));
 }
 
 /** The earliest transport backoff among items due now on the business clock, or null. */
 export async function earliestBackoff(db: EngineDb, now: string): Promise<number | null> {
-  const row = db
+  const { workflows, workflowItems } = tablesOf(db);
+  const [row] = await db
     .select({ at: min(workflowItems.backoffUntilMs) })
     .from(workflowItems)
     .innerJoin(workflows, eq(workflows.id, workflowItems.workflowId))
@@ -779,8 +835,7 @@ export async function earliestBackoff(db: EngineDb, now: string): Promise<number
         lte(workflowItems.nextRunAt, now),
         isNotNull(workflowItems.backoffUntilMs),
       ),
-    )
-    .get();
+    );
   return row?.at ?? null;
 }
 
@@ -793,20 +848,37 @@ export async function wakeItems(
   if (itemIds.length === 0) {
     return;
   }
-  db.update(workflowItems)
-    .set({ nextRunAt: at })
-    .where(and(inArray(workflowItems.id, [...itemIds]), eq(workflowItems.status, 'WAITING')))
-    .run();
+  await wake(db, itemIds, at);
+}
+
+/**
+ * Wakes items: a WAITING one becomes runnable now; every open one counts the wake, so a step of
+ * it running at this moment looks again instead of sleeping (see `applyItemUpdate`).
+ */
+async function wake(db: EngineDb, itemIds: readonly string[], at: string): Promise<void> {
+  const { workflowItems } = tablesOf(db);
+  await db
+    .update(workflowItems)
+    .set({
+      nextRunAt: sql<string>`case when ${workflowItems.status} = 'WAITING' then ${at} else ${workflowItems.nextRunAt} end`,
+      wakeCount: sql<number>`${workflowItems.wakeCount} + 1`,
+    })
+    .where(
+      and(
+        inArray(workflowItems.id, [...itemIds]),
+        inArray(workflowItems.status, ['PENDING', 'RUNNING', 'WAITING']),
+      ),
+    );
 }
 
 /** Succeeded journal entries of one item (results other items may read). */
 export async function succeededSteps(db: EngineDb, itemId: string): Promise<WorkflowStepRow[]> {
+  const { workflowSteps } = tablesOf(db);
   return db
     .select()
     .from(workflowSteps)
     .where(and(eq(workflowSteps.itemId, itemId), eq(workflowSteps.phase, 'SUCCEEDED')))
-    .orderBy(asc(workflowSteps.id))
-    .all();
+    .orderBy(asc(workflowSteps.id));
 }
 
 /** Unfinished items of one kind in the organization's started, unfinished workflows of a kind. */
@@ -816,6 +888,7 @@ export async function openItemsOfKind(
   workflowKind: string,
   itemKind: string,
 ): Promise<Array<{ workflowId: string; customerTenantId: string | null }>> {
+  const { workflows, workflowItems } = tablesOf(db);
   return db
     .select({
       workflowId: workflowItems.workflowId,
@@ -831,8 +904,7 @@ export async function openItemsOfKind(
         eq(workflowItems.kind, itemKind),
         inArray(workflowItems.status, ['PENDING', 'RUNNING', 'WAITING', 'DONE']),
       ),
-    )
-    .all();
+    );
 }
 
 /**
@@ -845,8 +917,11 @@ export async function flagItemOnce(
   at: string,
   blocker: NewBlocker,
 ): Promise<boolean> {
-  return db.transaction((tx) => {
-    const current = tx.select().from(workflowItems).where(eq(workflowItems.id, item.id)).get();
+  const { workflowItems, workflowBlockers, workflowEvents } = tablesOf(db);
+  return transaction(db, async (tx) => {
+    const current = first(
+      await tx.select().from(workflowItems).where(eq(workflowItems.id, item.id)).limit(1),
+    );
     if (!current) {
       return false;
     }
@@ -854,26 +929,24 @@ export async function flagItemOnce(
     if (data.overlapFlagged) {
       return false;
     }
-    tx.update(workflowItems)
+    await tx
+      .update(workflowItems)
       .set({ dataJson: JSON.stringify({ ...data, overlapFlagged: true }) })
-      .where(eq(workflowItems.id, item.id))
-      .run();
-    tx.insert(workflowBlockers)
-      .values({ ...blockerValues(blocker), workflowId: item.workflowId, createdAt: at })
-      .run();
-    tx.insert(workflowEvents)
-      .values({
-        ...eventValues({
-          type: 'BLOCKER',
-          message: blocker.message,
-          itemId: item.id,
-          customerTenantId: item.customerTenantId,
-          subscriptionId: blocker.subject ?? null,
-        }),
-        workflowId: item.workflowId,
-        at,
-      })
-      .run();
+      .where(eq(workflowItems.id, item.id));
+    await tx
+      .insert(workflowBlockers)
+      .values({ ...blockerValues(blocker), workflowId: item.workflowId, createdAt: at });
+    await tx.insert(workflowEvents).values({
+      ...eventValues({
+        type: 'BLOCKER',
+        message: blocker.message,
+        itemId: item.id,
+        customerTenantId: item.customerTenantId,
+        subscriptionId: blocker.subject ?? null,
+      }),
+      workflowId: item.workflowId,
+      at,
+    });
     return true;
   });
 }

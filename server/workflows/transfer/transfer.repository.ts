@@ -1,11 +1,6 @@
-import { and, desc, eq, inArray, isNull, ne } from 'drizzle-orm';
-import { transferSigningLinks, workflowViewers } from '../../../schema/transfer-tables.js';
-import {
-  workflowBlockers,
-  workflowEvents,
-  workflowItems,
-  workflows,
-} from '../../../schema/workflow-tables.js';
+import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import type { transferSigningLinks } from '../../../schema/transfer-tables.js';
+import { first, tablesOf, transaction } from '../../db/client.js';
 import { type EngineDb } from '../engine/db.types.js';
 import { type WorkflowRow } from '../engine/engine.types.js';
 import { type SignatureRecord } from './transfer.model.js';
@@ -17,37 +12,42 @@ export const FORM_SIGNED = 'FORM_SIGNED';
 
 export async function insertSigningLinks(db: EngineDb, rows: SigningLinkRow[]): Promise<void> {
   if (rows.length > 0) {
-    db.insert(transferSigningLinks).values(rows).run();
+    const { transferSigningLinks } = tablesOf(db);
+    await db.insert(transferSigningLinks).values(rows);
   }
 }
 
 export async function signingLinksOf(db: EngineDb, workflowId: string): Promise<SigningLinkRow[]> {
+  const { transferSigningLinks } = tablesOf(db);
   return db
     .select()
     .from(transferSigningLinks)
     .where(eq(transferSigningLinks.workflowId, workflowId))
-    .orderBy(desc(transferSigningLinks.createdAt))
-    .all();
+    .orderBy(desc(transferSigningLinks.createdAt));
 }
 
 export async function signingLinkByHash(
   db: EngineDb,
   tokenHash: string,
 ): Promise<SigningLinkRow | undefined> {
-  return db
-    .select()
-    .from(transferSigningLinks)
-    .where(eq(transferSigningLinks.tokenHash, tokenHash))
-    .get();
+  const { transferSigningLinks } = tablesOf(db);
+  return first(
+    await db
+      .select()
+      .from(transferSigningLinks)
+      .where(eq(transferSigningLinks.tokenHash, tokenHash))
+      .limit(1),
+  );
 }
 
 export async function signaturesOf(db: EngineDb, workflowId: string): Promise<SignatureRecord[]> {
-  return db
+  const { workflowEvents } = tablesOf(db);
+  const rows = await db
     .select({ dataJson: workflowEvents.dataJson })
     .from(workflowEvents)
     .where(and(eq(workflowEvents.workflowId, workflowId), eq(workflowEvents.type, FORM_SIGNED)))
-    .all()
-    .map((r) => JSON.parse(r.dataJson ?? '{}') as SignatureRecord);
+    .orderBy(asc(workflowEvents.id));
+  return rows.map((r) => JSON.parse(r.dataJson ?? '{}') as SignatureRecord);
 }
 
 export type SignOutcome = 'SIGNED' | 'ALREADY_SIGNED' | 'LINK_USED' | 'NOT_SIGNABLE';
@@ -67,50 +67,56 @@ export async function recordSignature(
   },
 ): Promise<SignOutcome> {
   const { workflowId, signature, message, linkHash } = options;
-  return db.transaction((tx) => {
-    const wf = tx.select().from(workflows).where(eq(workflows.id, workflowId)).get();
+  const { workflows, workflowEvents, workflowItems, transferSigningLinks } = tablesOf(db);
+  return transaction(db, async (tx): Promise<SignOutcome> => {
+    // Locks the workflow row first (PostgreSQL), so two signatures of one party serialise here.
+    const wf = first(
+      await tx
+        .update(workflows)
+        .set({ updatedAt: sql`${workflows.updatedAt}` })
+        .where(eq(workflows.id, workflowId))
+        .returning(),
+    );
     if (!wf || !['DRAFT', 'RUNNING', 'WAITING'].includes(wf.status)) {
       return 'NOT_SIGNABLE';
     }
-    const signed = tx
-      .select({ dataJson: workflowEvents.dataJson })
-      .from(workflowEvents)
-      .where(and(eq(workflowEvents.workflowId, workflowId), eq(workflowEvents.type, FORM_SIGNED)))
-      .all()
-      .some((r) => (JSON.parse(r.dataJson ?? '{}') as SignatureRecord).party === signature.party);
+    const signed = (
+      await tx
+        .select({ dataJson: workflowEvents.dataJson })
+        .from(workflowEvents)
+        .where(and(eq(workflowEvents.workflowId, workflowId), eq(workflowEvents.type, FORM_SIGNED)))
+    ).some((r) => (JSON.parse(r.dataJson ?? '{}') as SignatureRecord).party === signature.party);
     if (signed) {
       return 'ALREADY_SIGNED';
     }
     if (linkHash) {
-      const used = tx
+      const used = await tx
         .update(transferSigningLinks)
         .set({ usedAt: signature.signedAt })
         .where(
           and(eq(transferSigningLinks.tokenHash, linkHash), isNull(transferSigningLinks.usedAt)),
         )
-        .run();
-      if (used.changes !== 1) {
+        .returning({ tokenHash: transferSigningLinks.tokenHash });
+      if (used.length !== 1) {
         return 'LINK_USED';
       }
     }
-    tx.insert(workflowEvents)
-      .values({
-        workflowId,
-        at: signature.signedAt,
-        type: FORM_SIGNED,
-        message,
-        dataJson: JSON.stringify(signature),
-      })
-      .run();
-    tx.update(workflows)
+    await tx.insert(workflowEvents).values({
+      workflowId,
+      at: signature.signedAt,
+      type: FORM_SIGNED,
+      message,
+      dataJson: JSON.stringify(signature),
+    });
+    await tx
+      .update(workflows)
       .set({ updatedAt: signature.signedAt })
-      .where(eq(workflows.id, workflowId))
-      .run();
+      .where(eq(workflows.id, workflowId));
     // The transfer item waits for the complete form: wake it to look again.
-    tx.update(workflowItems)
+    await tx
+      .update(workflowItems)
       .set({ nextRunAt: signature.signedAt })
-      .where(and(eq(workflowItems.workflowId, workflowId), eq(workflowItems.status, 'WAITING')))
-      .run();
+      .where(and(eq(workflowItems.workflowId, workflowId), eq(workflowItems.status, 'WAITING')));
     return 'SIGNED';
   });
 }
@@ -121,10 +127,11 @@ export async function addViewer(
   organizationId: string,
   role: string,
 ): Promise<void> {
-  db.insert(workflowViewers)
+  const { workflowViewers } = tablesOf(db);
+  await db
+    .insert(workflowViewers)
     .values({ workflowId, organizationId, role })
-    .onConflictDoNothing()
-    .run();
+    .onConflictDoNothing();
 }
 
 export async function viewerRole(
@@ -132,8 +139,9 @@ export async function viewerRole(
   workflowId: string,
   organizationId: string,
 ): Promise<string | null> {
-  return (
-    db
+  const { workflowViewers } = tablesOf(db);
+  const row = first(
+    await db
       .select({ role: workflowViewers.role })
       .from(workflowViewers)
       .where(
@@ -142,8 +150,9 @@ export async function viewerRole(
           eq(workflowViewers.organizationId, organizationId),
         ),
       )
-      .get()?.role ?? null
+      .limit(1),
   );
+  return row?.role ?? null;
 }
 
 /** Open (DRAFT, RUNNING, WAITING) transfers of a subscription in an organization. */
@@ -153,6 +162,7 @@ export async function openTransfersOfSubscription(
   subscriptionId: string,
   excludeWorkflowId?: string,
 ): Promise<WorkflowRow[]> {
+  const { workflows, workflowItems } = tablesOf(db);
   const conditions = [
     eq(workflows.organizationId, organizationId),
     eq(workflows.kind, 'SUBSCRIPTION_TRANSFER'),
@@ -162,13 +172,12 @@ export async function openTransfersOfSubscription(
   if (excludeWorkflowId) {
     conditions.push(ne(workflows.id, excludeWorkflowId));
   }
-  return db
+  const rows = await db
     .select({ workflow: workflows })
     .from(workflows)
     .innerJoin(workflowItems, eq(workflowItems.workflowId, workflows.id))
-    .where(and(...conditions))
-    .all()
-    .map((r) => r.workflow);
+    .where(and(...conditions));
+  return rows.map((r) => r.workflow);
 }
 
 /** Marks a workflow's open blockers with this code (and subject) resolved. */
@@ -178,7 +187,9 @@ export async function resolveBlockers(
   code: string,
   at: string,
 ): Promise<void> {
-  db.update(workflowBlockers)
+  const { workflowBlockers } = tablesOf(db);
+  await db
+    .update(workflowBlockers)
     .set({ resolvedAt: at })
     .where(
       and(
@@ -186,6 +197,5 @@ export async function resolveBlockers(
         eq(workflowBlockers.code, code),
         isNull(workflowBlockers.resolvedAt),
       ),
-    )
-    .run();
+    );
 }

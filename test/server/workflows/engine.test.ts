@@ -1,9 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDb, type DbHandle } from '../../../server/db/client.js';
-import { runMigrations } from '../../../server/db/migrate.js';
+import { type DbHandle, openDatabase } from '../../../server/db/client.js';
 import { createManualClock } from '../../../server/shared/clock.js';
 import {
   SimulatedCrash,
@@ -14,6 +10,7 @@ import {
   WorkflowRunner,
 } from '../../../server/workflows/engine/workflow-runner.js';
 import * as repo from '../../../server/workflows/engine/workflow.repository.js';
+import { createTestDatabase, dialects, type TestDatabase } from '../../support/dialects.js';
 
 // A fake procedure: a parent waits for "approval" (an external flag), then releases two children
 // that each make one external "create" (counted) and finish.
@@ -73,12 +70,14 @@ function definition(world: World): WorkflowDefinition {
   };
 }
 
-let dir: string;
+let database: TestDatabase | undefined;
 let dbHandle: DbHandle;
+const handles: DbHandle[] = [];
 
-function openDb(): DbHandle {
-  const handle = createDb(join(dir, 'engine.db'));
-  runMigrations(handle.db);
+/** A database (a file for SQLite) that a second "process" can open again. */
+async function openDb(): Promise<DbHandle> {
+  const handle = await openDatabase(database!.url);
+  handles.push(handle);
   return handle;
 }
 
@@ -134,17 +133,16 @@ async function seedWorkflow(db: DbHandle['db'], at: string): Promise<string> {
   return id;
 }
 
-afterEach(() => {
-  dbHandle?.close();
-  if (dir) {
-    rmSync(dir, { recursive: true, force: true });
-  }
+afterEach(async () => {
+  await Promise.all(handles.splice(0).map((h) => h.close()));
+  await database?.drop();
+  database = undefined;
 });
 
-describe('WorkflowRunner', () => {
+describe.each(dialects)('WorkflowRunner on %s', (dialect) => {
   it('waits, releases children, runs each external create once and completes', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'engine-'));
-    dbHandle = openDb();
+    database = await createTestDatabase(dialect, { file: true });
+    dbHandle = await openDb();
     const clock = createManualClock('2026-03-02T09:00:00Z');
     const world: World = { approved: false, creates: new Map(), failNextCreates: 0 };
     const id = await seedWorkflow(dbHandle.db, clock.now().toISOString());
@@ -172,8 +170,8 @@ describe('WorkflowRunner', () => {
   });
 
   it('retries a transiently failing step with backoff and shows the retry as an event', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'engine-'));
-    dbHandle = openDb();
+    database = await createTestDatabase(dialect, { file: true });
+    dbHandle = await openDb();
     const clock = createManualClock('2026-03-02T09:00:00Z');
     const world: World = { approved: true, creates: new Map(), failNextCreates: 2 };
     const id = await seedWorkflow(dbHandle.db, clock.now().toISOString());
@@ -192,8 +190,8 @@ describe('WorkflowRunner', () => {
   });
 
   it('fails the item with the cause after the last attempt, and a retry finishes it', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'engine-'));
-    dbHandle = openDb();
+    database = await createTestDatabase(dialect, { file: true });
+    dbHandle = await openDb();
     const clock = createManualClock('2026-03-02T09:00:00Z');
     const world: World = { approved: true, creates: new Map(), failNextCreates: 100 };
     const id = await seedWorkflow(dbHandle.db, clock.now().toISOString());
@@ -235,8 +233,8 @@ describe('WorkflowRunner', () => {
   )(
     'a crash at %s (occurrence %i) then a restart ends like an uninterrupted run',
     async (point, nth) => {
-      dir = mkdtempSync(join(tmpdir(), 'engine-'));
-      dbHandle = openDb();
+      database = await createTestDatabase(dialect, { file: true });
+      dbHandle = await openDb();
       const clock = createManualClock('2026-03-02T09:00:00Z');
       const world: World = { approved: true, creates: new Map(), failNextCreates: 0 };
       const id = await seedWorkflow(dbHandle.db, clock.now().toISOString());

@@ -1,0 +1,1 @@
+ALTER TABLE "workflow_items" ADD COLUMN "wake_count" integer DEFAULT 0 NOT NULL;
