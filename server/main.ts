@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createEmulator, startEmulatorServer } from '../emulator/index.js';
 import { createApplication, type Application } from './app/application.js';
+import { armTokenProvider } from './azure-rm/arm-token.js';
 import { createAuthVerifier, signDevToken } from './app/auth.js';
 import { ensureDevSecret } from './app/dev-secret.js';
 import { createLogger } from './app/logger.js';
@@ -65,6 +66,10 @@ async function main(): Promise<void> {
       ? await ensureDevSecret(config.databaseUrl)
       : undefined);
   const auth = createAuthVerifier({ ...config.auth, jwtSecret });
+  if (config.emulator.enabled && !config.transfer.signingSecret) {
+    // Signing links survive restarts in the demo too (JWKS-only emulator mode included).
+    await ensureDevSecret(config.databaseUrl);
+  }
 
   let app: Application | undefined;
   let http: RunningHttpServer | undefined;
@@ -88,6 +93,8 @@ async function main(): Promise<void> {
       config,
       partnerCenterUrl: partnerCenterUrl ?? 'https://api.partnercenter.microsoft.com',
       tokenProvider,
+      // ARM (transfer clean-up): its own audience, ARM_SCOPE in production.
+      armTokenProvider: armTokenProvider(config),
       directory,
       auth,
       logger,

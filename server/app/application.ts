@@ -32,7 +32,9 @@ import {
   transferSigningRoutes,
 } from '../modules/workflows/transfer.route.js';
 import { armUrlFor, createArmClientFactory } from '../azure-rm/arm.client.js';
+import { adminAgentsGroupLookup } from '../workflows/transfer/admin-agents.js';
 import { type HolidayConfig } from '../workflows/transfer/business-hours.js';
+import { viewerOrganizations } from '../workflows/transfer/transfer-actions.repository.js';
 import { readDevSecret } from './dev-secret.js';
 import { InMemoryCostBudget } from './limits/cost-budget.js';
 import { workflowGlobalId } from '../modules/workflows/workflow.mapper.js';
@@ -140,16 +142,25 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...options.partnerCenter,
   });
-  const signingSecret = config.auth.jwtSecret ?? (await readDevSecret(config.databaseUrl));
+  // SIGNING_LINK_SECRET, else AUTH_JWT_SECRET (config), else the emulator-mode dev secret.
+  const signingSecret = config.transfer.signingSecret ?? (await readDevSecret(config.databaseUrl));
 
   const modules = options.modules ?? appModules;
   const repositories = createRepositories(db.db);
   const pubSub = createAppPubSub();
-  const publish = (row: WorkflowRow) =>
-    pubSub.publish(WORKFLOW_UPDATED_TOPIC, {
-      id: workflowGlobalId(row),
-      organizationId: row.organizationId,
-    });
+  const publish = (row: WorkflowRow) => {
+    const id = workflowGlobalId(row);
+    pubSub.publish(WORKFLOW_UPDATED_TOPIC, { id, organizationId: row.organizationId });
+    // Organizations the workflow is shared with read-only (the incoming side of a transfer).
+    void viewerOrganizations(db.db, row.id).then(
+      (viewers) => {
+        for (const organizationId of viewers) {
+          pubSub.publish(WORKFLOW_UPDATED_TOPIC, { id, organizationId });
+        }
+      },
+      (error: unknown) => logger.warn({ err: error }, 'workflow viewers read failed'),
+    );
+  };
   // Services and the runner refer to each other (start kicks the runner; the runner publishes).
   const runnerRef: { current?: WorkflowRunner } = {};
   const services = createServices({
@@ -162,7 +173,10 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     kick: () => runnerRef.current?.kick(),
     publish,
     onAuditSyncError: (error) => logger.warn({ err: error }, 'audit record read failed'),
-    ...(signingSecret ? { transfer: { signingSecret } } : {}),
+    transfer: {
+      ...(signingSecret ? { signingSecret } : {}),
+      signingLinkTtlMs: config.transfer.signingLinkTtlMs,
+    },
   });
   const runner = new WorkflowRunner({
     db: db.db,
@@ -174,7 +188,10 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
       transfer: {
         arm,
         publicUrl: config.publicUrl,
-        ...(options.transferHolidays ? { holidays: options.transferHolidays } : {}),
+        adminAgentsGroupOf: adminAgentsGroupLookup(options.directory),
+        ...((options.transferHolidays ?? config.transfer.holidays)
+          ? { holidays: options.transferHolidays ?? config.transfer.holidays }
+          : {}),
       },
     }),
     concurrency: config.workflow.concurrency,

@@ -26,7 +26,11 @@ import {
   AzurePlanService,
   azurePlanStartGuard,
 } from '../workflows/azure-plan/azure-plan.service.js';
-import { TransferService, transferStartGuard } from '../workflows/transfer/transfer.service.js';
+import {
+  TransferService,
+  transferCancelGuard,
+  transferStartGuard,
+} from '../workflows/transfer/transfer.service.js';
 import { WorkflowQueryService } from '../workflows/workflow-query.service.js';
 import { WorkflowService } from '../workflows/workflow.service.js';
 import { type WorkflowRow } from '../workflows/engine/engine.types.js';
@@ -76,7 +80,7 @@ export function createServices(deps: {
   publish?: (workflow: WorkflowRow) => void;
   onAuditSyncError?: (error: unknown) => void;
   /** Key material of the transfer form's signing links, and their lifetime. */
-  transfer?: { signingSecret: string | Uint8Array; signingLinkTtlMs?: number };
+  transfer?: { signingSecret?: string | Uint8Array; signingLinkTtlMs?: number };
 }): Services {
   const organizations = new OrganizationService({
     repository: deps.repositories.organizations,
@@ -97,6 +101,7 @@ export function createServices(deps: {
       AZURE_PLAN_TRANSITION: azurePlanStartGuard(db),
       CHANNEL_MOVE: channelMoveStartGuard(db),
     },
+    cancelGuards: { SUBSCRIPTION_TRANSFER: transferCancelGuard(db, pc, clock) },
   });
   const activity = new ActivityService({
     db,

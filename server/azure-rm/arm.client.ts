@@ -9,6 +9,12 @@ import { PartnerCenterClient, type PartnerCenterClientOptions } from '../partner
 /** Role assignments API version (GA, returns principalType/createdOn/createdBy). */
 export const ROLE_ASSIGNMENTS_API_VERSION = '2022-04-01';
 
+/** The built-in Owner role (the role a CSP partner's Admin Agents group holds, AOBO). */
+export const OWNER_ROLE_DEFINITION_GUID = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
+
+export const ownerRoleDefinitionId = (azureSubscriptionId: string) =>
+  `/subscriptions/${azureSubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${OWNER_ROLE_DEFINITION_GUID}`;
+
 export const armRoleAssignmentSchema = z
   .object({
     id: z.string(),
@@ -61,6 +67,28 @@ export class ArmClient {
       query = Object.fromEntries(url.searchParams.entries());
     }
     throw new Error(`ARM role assignment paging exceeded ${MAX_PAGES} pages`);
+  }
+
+  /**
+   * `PUT …/roleAssignments/{name}` (name: a GUID chosen by the caller). ARM refuses a second
+   * assignment of the same role to the same principal at the same scope with 409
+   * `RoleAssignmentExists`; callers look before they create and treat that 409 as "already there".
+   */
+  async createRoleAssignment(
+    azureSubscriptionId: string,
+    name: string,
+    properties: { roleDefinitionId: string; principalId: string; principalType?: string },
+    requestId: string,
+  ): Promise<ArmRoleAssignment> {
+    const response = await this.http.request({
+      method: 'PUT',
+      path: `/subscriptions/${enc(azureSubscriptionId)}/providers/Microsoft.Authorization/roleAssignments/${enc(name)}`,
+      query: { 'api-version': ROLE_ASSIGNMENTS_API_VERSION },
+      body: { properties },
+      requestId,
+      schema: armRoleAssignmentSchema,
+    });
+    return response.data;
   }
 
   /**

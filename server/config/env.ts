@@ -18,6 +18,8 @@ export const partnerDirectorySchema = z.array(
           country: z.string().default(''),
           region: z.string().nullish(),
           kind: z.string().default('direct'),
+          /** Object id of the tenant's Admin Agents group (transfer clean-up, R-TRF-8). */
+          adminAgentsGroupId: z.string().uuid().optional(),
         }),
       )
       .default([]),
@@ -61,6 +63,14 @@ const envSchema = z.object({
   PARTNER_DIRECTORY: z.string().optional(),
   PARTNER_DIRECTORY_FILE: z.string().optional(),
 
+  /** Key of the transfer form's signing links (R-TRF-5); default AUTH_JWT_SECRET. */
+  SIGNING_LINK_SECRET: z.string().min(16).optional(),
+  /** Lifetime of a signing link, ISO-8601 duration. */
+  TRANSFER_SIGNING_LINK_TTL: z.string().regex(/^P/).default('P14D'),
+  /** Support holidays of the 8-business-hour SLA (R-TRF-7): `FR:2026-01-01,*:2026-12-25`. */
+  TRANSFER_HOLIDAYS: z.string().optional(),
+  /** Token scope toward Azure Resource Manager (transfer clean-up, R-TRF-8). */
+  ARM_SCOPE: z.string().default('https://management.azure.com/.default'),
   AUTH_JWT_SECRET: z.string().min(16).optional(),
   AUTH_JWKS_URL: z.string().url().optional(),
   AUTH_ISSUER: z.string().optional(),
@@ -97,6 +107,30 @@ export function durationMs(text: string): number {
   return ((Number(d) * 24 + Number(h)) * 60 + Number(m)) * 60_000 + Number(s) * 1000;
 }
 
+/**
+ * `TRANSFER_HOLIDAYS`: comma-separated `COUNTRY:YYYY-MM-DD` (ISO 3166 alpha-2, or `*` for every
+ * country); a bare date applies to every country. Local dates of the partner's country.
+ */
+export function parseHolidays(text: string): Record<string, string[]> {
+  const byCountry: Record<string, string[]> = {};
+  for (const raw of text.split(',')) {
+    const entry = raw.trim();
+    if (!entry) {
+      continue;
+    }
+    const match = /^(?:([A-Za-z]{2}|\*):)?(\d{4}-\d{2}-\d{2})$/.exec(entry);
+    const date = match?.[2];
+    if (!match || !date || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
+      throw new ConfigError(
+        `Invalid TRANSFER_HOLIDAYS entry "${entry}": expected COUNTRY:YYYY-MM-DD or *:YYYY-MM-DD.`,
+      );
+    }
+    const country = (match[1] ?? '*').toUpperCase();
+    (byCountry[country] ??= []).push(date);
+  }
+  return byCountry;
+}
+
 /** Parsed, validated configuration. Built once by {@link loadConfig}. */
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
@@ -131,6 +165,15 @@ export interface AppConfig {
   };
   /** Introspection and the GraphiQL UI. */
   introspection: boolean;
+  /** Azure subscription transfer (R-TRF-5/7). */
+  transfer: {
+    /** Key of the signing links; undefined: a dev secret (emulator mode) or one per process. */
+    signingSecret: string | undefined;
+    signingLinkTtlMs: number;
+    holidays: Record<string, string[]> | undefined;
+  };
+  /** Azure Resource Manager (transfer clean-up, R-TRF-8). */
+  arm: { scope: string };
   /** Query limits, per-operation timeout, body size and the per-user cost budget. */
   graphqlLimits: {
     maxDepth: number;
@@ -194,6 +237,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       );
     }
   }
+  const signingSecret = e.SIGNING_LINK_SECRET ?? e.AUTH_JWT_SECRET;
+  if (production && !signingSecret) {
+    // Signing links are HMAC tokens: a per-process key would break every link on restart.
+    throw new ConfigError(
+      'In production, set SIGNING_LINK_SECRET (or AUTH_JWT_SECRET): the transfer form signing links need a stable key.',
+    );
+  }
+  const signingLinkTtlMs = durationMs(e.TRANSFER_SIGNING_LINK_TTL);
+  if (signingLinkTtlMs <= 0) {
+    throw new ConfigError('TRANSFER_SIGNING_LINK_TTL must be a positive duration.');
+  }
   if (production && e.EMULATOR) {
     throw new ConfigError('NODE_ENV=production requires EMULATOR=off.');
   }
@@ -232,6 +286,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       audience: e.AUTH_AUDIENCE,
     },
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+    transfer: {
+      signingSecret,
+      signingLinkTtlMs,
+      holidays: e.TRANSFER_HOLIDAYS ? parseHolidays(e.TRANSFER_HOLIDAYS) : undefined,
+    },
+    arm: { scope: e.ARM_SCOPE },
     graphqlLimits: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,

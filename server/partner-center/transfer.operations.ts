@@ -45,12 +45,18 @@ export async function getOrganizationProfile(
 
 /**
  * `PATCH /v1/servicerequests/{id}`: appends a note (`newNote` is write-only) and/or file links
- * (the "file upload" of R-TRF-7 is a link to the file, `{fileName, fileLink}`).
+ * (the "file upload" of R-TRF-7 is a link to the file, `{fileName, fileLink}`), and/or sets the
+ * status (`closed` closes it).
  */
 export async function updateServiceRequest(
   client: PartnerCenterClient,
   id: string,
-  patch: { note?: string; fileLinks?: Array<{ fileName: string; fileLink: string }> },
+  patch: {
+    note?: string;
+    fileLinks?: Array<{ fileName: string; fileLink: string }>;
+    /** `closed` closes the ticket (e.g. the transfer was canceled). */
+    status?: 'open' | 'closed';
+  },
   requestId: string,
 ): Promise<PcServiceRequest> {
   const response = await client.request({
@@ -59,6 +65,7 @@ export async function updateServiceRequest(
     body: {
       ...(patch.note ? { newNote: { text: patch.note } } : {}),
       ...(patch.fileLinks ? { fileLinks: patch.fileLinks } : {}),
+      ...(patch.status ? { status: patch.status } : {}),
       attributes: { objectType: 'ServiceRequest' },
     },
     requestId,

@@ -57,7 +57,9 @@ describe('Azure subscription transfer on the demo scenario', () => {
     t = await startTestApp({
       emulator,
       clock: clockFrom(emulator.clock),
-      env: { WORKFLOW_RUNNER: 'off' },
+      // The front-end read cache counts wall time; these tests play days of business time in
+      // seconds, so a subscription read before the move would still be served after it.
+      env: { WORKFLOW_RUNNER: 'off', PARTNER_CENTER_READ_CACHE_TTL: 'PT0S' },
       runner: { retryBaseMs: 1, retryMaxMs: 5 },
     });
     demo = await demoTransfer(emulator);
@@ -216,7 +218,11 @@ describe('Azure subscription transfer on the demo scenario', () => {
     expect(state.status, JSON.stringify(state.events.edges.map((e) => e.node.message))).toBe(
       'COMPLETED',
     );
-    expect(moves).toBeLessThan(72);
+    // Support reads the attached, signed form and moves the subscription on its first answer:
+    // 8 business hours after the attach (Monday 17:00 in Ireland), no "attention needed" round.
+    expect(moves).toBe(9);
+    expect(state.completedAt).toBe('2026-01-05T17:00:00.000Z');
+    expect(state.events.edges.map((e) => e.node.type)).not.toContain('SUPPORT_NEEDS_ATTENTION');
     expect(state.state).toBe('DONE');
     expect(state.overdue).toBe(false);
     expect(state.newSubscriptionId).toBeTruthy();
@@ -242,6 +248,7 @@ describe('Azure subscription transfer on the demo scenario', () => {
       supportTopicName: string;
       status: string;
       fileLinks: Array<{ fileName: string; fileLink: string }>;
+      notes: Array<{ createdByName: string; text: string }>;
     }>(emulator, demo.current.tenantId, `/servicerequests/${state.serviceRequestId}`);
     expect(sr.body.severity).toBe('minimal');
     expect(sr.body.supportTopicName).toMatch(/subscription management/i);
@@ -249,6 +256,9 @@ describe('Azure subscription transfer on the demo scenario', () => {
     expect(sr.body.description).toContain('Cloud Solution Provider');
     expect(sr.body.description).toContain(demo.subscription.entitlementId ?? demo.subscription.id);
     expect(sr.body.status).toBe('closed');
+    expect(sr.body.notes.filter((n) => n.createdByName === 'Microsoft Support')).toEqual([
+      expect.objectContaining({ text: expect.stringContaining('Transfer completed') }),
+    ]);
     expect(sr.body.fileLinks.map((f) => f.fileName)).toEqual([
       expect.stringMatching(/^CSP-Subscription-Transfer-Form-[0-9a-f]{8}\.pdf$/),
     ]);
@@ -273,11 +283,21 @@ describe('Azure subscription transfer on the demo scenario', () => {
       { headers: { authorization: `Bearer ${emulator.tokenFor(demo.target.tenantId)}` } },
     );
     const assignments = (
-      (await armRes.json()) as { value: Array<{ id: string; properties: { principalId: string } }> }
+      (await armRes.json()) as {
+        value: Array<{ id: string; properties: { principalId: string; roleDefinitionId: string } }>;
+      }
     ).value;
     expect(
       assignments.filter((a) => a.properties.principalId === demo.current.adminAgentsGroupId),
     ).toEqual([]);
+    // R-TRF-8: the new partner added itself (its Admin Agents group as Owner) before that.
+    expect(
+      assignments
+        .filter((a) => a.properties.principalId === demo.target.adminAgentsGroupId)
+        .map((a) => a.properties.roleDefinitionId.split('/').at(-1)),
+    ).toEqual(['8e3af657-a8ff-443c-a75c-2fe8c4bcb635']);
+    expect(types.indexOf('ACCESS_ADDED')).toBeGreaterThan(types.indexOf('TRANSFERRED'));
+    expect(types.indexOf('ACCESS_ADDED')).toBeLessThan(types.indexOf('CLEANED_UP'));
     expect(state.removedRoleAssignments.every((r) => !assignments.some((a) => a.id === r))).toBe(
       true,
     );
@@ -296,6 +316,7 @@ describe('Azure subscription transfer on the demo scenario', () => {
       'create_service_request',
       'attach_transfer_form',
       'subscription_transferred',
+      'create_role_assignment',
       'delete_role_assignment',
     ]) {
       expect(operations).toContain(op);
@@ -485,7 +506,10 @@ describe('Azure subscription transfer on the demo scenario', () => {
     expect(reused).toMatchObject({ status: 410, body: { signed: false, code: 'USED' } });
     expect((await fetch(onServer(t, customerLink.url))).status).toBe(410);
     // A tampered token is simply unknown.
-    const tampered = onServer(t, customerLink.url).replace(/token=./, 'token=A');
+    // (Change its first character to another one: the token is random and may start with "A".)
+    const tampered = onServer(t, customerLink.url).replace(/token=(.)/, (_, c: string) =>
+      c === 'A' ? 'token=B' : 'token=A',
+    );
     expect((await fetch(tampered)).status).toBe(404);
     expect(
       (

@@ -173,7 +173,7 @@ export interface DemoTransfer {
   organizationId: string;
   fabrikamOrganizationId: string;
   current: { tenantId: string; adminAgentsGroupId: string };
-  target: { tenantId: string; mpnId: string };
+  target: { tenantId: string; mpnId: string; adminAgentsGroupId: string };
   customerTenantId: string;
   subscription: PcSub;
   subscriptionGid: string;
@@ -206,7 +206,11 @@ export async function demoTransfer(
     organizationId: current.organizationId,
     fabrikamOrganizationId: fabrikam.organizationId,
     current: { tenantId: current.tenantId, adminAgentsGroupId: current.adminAgentsGroupId },
-    target: { tenantId: fabrikam.tenantId, mpnId: fabrikam.mpnId },
+    target: {
+      tenantId: fabrikam.tenantId,
+      mpnId: fabrikam.mpnId,
+      adminAgentsGroupId: fabrikam.adminAgentsGroupId,
+    },
     customerTenantId: customer.tenantId,
     subscription,
     subscriptionGid: encodeId(

@@ -20,6 +20,7 @@ const emulatorPartnersSchema = z.array(
       region: z.string().nullish(),
       kind: z.string().nullish(),
       labels: z.array(z.string()).nullish(),
+      adminAgentsGroupId: z.string().nullish(),
     })
     .passthrough(),
 );
@@ -42,6 +43,7 @@ export function organizationsFromPartnerListing(listing: unknown): DirectoryOrga
       region: p.region ?? null,
       kind: p.kind ?? 'direct',
       labels: p.labels ?? [],
+      adminAgentsGroupId: p.adminAgentsGroupId ?? null,
     });
   }
   return [...byOrg.values()];
@@ -86,6 +88,7 @@ export function configDirectorySource(directory: PartnerDirectoryConfig): Direct
           region: t.region ?? null,
           kind: t.kind,
           labels: [],
+          adminAgentsGroupId: t.adminAgentsGroupId ?? null,
         })),
       }));
     },

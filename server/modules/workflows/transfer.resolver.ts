@@ -12,8 +12,11 @@ import { customerFromSnapshot } from './workflow.mapper.js';
 import { PlanWorkflowPayload, WorkflowPayload } from './workflow-objects.type.js';
 import { toPayload } from './workflow.resolver.js';
 import {
+  ConfirmTransferCleanupInput,
   ContactInfo,
   PlanSubscriptionTransferInput,
+  ReissueSigningLinkInput,
+  ReissueSigningLinkPayload,
   SignTransferFormInput,
   SigningLink,
   SubscriptionTransfer,
@@ -30,6 +33,14 @@ const progressOf = async (ctx: AppContext, wf: SubscriptionTransfer) => {
     data: (item ? JSON.parse(item.dataJson) : {}) as TransferItemData,
   };
 };
+
+const NO_TRANSFER = {
+  code: 'NOT_FOUND',
+  message: 'No such transfer.',
+  field: ['input', 'transferId'],
+};
+const transferRowId = (globalId: string) =>
+  decodeIdOf(globalId, 'SubscriptionTransfer', 1)?.[0] ?? null;
 
 @Resolver(() => SubscriptionTransfer)
 export class SubscriptionTransferResolver {
@@ -68,6 +79,52 @@ export class SubscriptionTransferResolver {
       };
     }
     return toPayload(await ctx.services.transfers.sign(ctx.actor, id, input));
+  }
+
+  @Authorized()
+  @Mutation(() => ReissueSigningLinkPayload, {
+    description:
+      'Issues a new signing link for CUSTOMER or NEW_PARTNER (the old one expired or was lost) while that party has not signed and the form is not attached; the previous link stops working. GLOBAL_ADMIN or ADMIN_AGENT of the owning organization only.',
+  })
+  async reissueSigningLink(
+    @Arg('input', () => ReissueSigningLinkInput) input: ReissueSigningLinkInput,
+    @Ctx() ctx: AppContext,
+  ): Promise<ReissueSigningLinkPayload> {
+    const id = transferRowId(input.transferId);
+    const result = id ? await ctx.services.transfers.reissueLink(ctx.actor, id, input.party) : null;
+    if (!result?.ok) {
+      return {
+        signingLink: null,
+        workflow: null,
+        userErrors: [BasicUserError.from(result ? result.error : NO_TRANSFER)],
+      };
+    }
+    const { row, link } = result.value;
+    return {
+      signingLink: Object.assign(new SigningLink(), {
+        party: link.party as TransferParty,
+        url: link.url,
+        expiresAt: new Date(link.expiresAt),
+        used: link.used,
+      }),
+      workflow: toPayload({ ok: true, value: row }).workflow,
+      userErrors: [],
+    };
+  }
+
+  @Authorized()
+  @Mutation(() => WorkflowPayload, {
+    description:
+      "Confirms that the new partner, not served by this server, removed the old partner's role assignments listed in roleAssignmentsToRemove (R-TRF-8); the transfer then completes. Only while it waits on that manual clean-up. GLOBAL_ADMIN or ADMIN_AGENT of the owning organization only.",
+  })
+  async confirmTransferCleanup(
+    @Arg('input', () => ConfirmTransferCleanupInput) input: ConfirmTransferCleanupInput,
+    @Ctx() ctx: AppContext,
+  ): Promise<WorkflowPayload> {
+    const id = transferRowId(input.transferId);
+    return id
+      ? toPayload(await ctx.services.transfers.confirmCleanup(ctx.actor, id))
+      : { workflow: null, userErrors: [BasicUserError.from(NO_TRANSFER)] };
   }
 
   @FieldResolver(() => TransferDirection, {

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../../shared/scalars.js';
-import { Node } from '../common/common.type.js';
+import { BasicUserError, Node, UserError } from '../common/common.type.js';
 import {
   Blocker,
   Workflow,
@@ -214,4 +214,41 @@ export class SignTransferFormInput {
 
   @Field(() => String, { description: "The signer's email." })
   signerEmail!: string;
+}
+
+@InputType('ConfirmTransferCleanupInput', {
+  description:
+    "Confirms that the new partner (not served here) removed the old partner's role assignments (R-TRF-8).",
+})
+export class ConfirmTransferCleanupInput {
+  @Field(() => ID, { description: 'Global id of the SubscriptionTransfer.' })
+  transferId!: string;
+}
+
+@InputType('ReissueSigningLinkInput', {
+  description: 'A new signing link for a party that has not signed (the old link stops working).',
+})
+export class ReissueSigningLinkInput {
+  @Field(() => ID, { description: 'Global id of the SubscriptionTransfer.' })
+  transferId!: string;
+
+  @Field(() => TransferParty, { description: 'CUSTOMER or NEW_PARTNER.' })
+  party!: TransferParty;
+}
+
+@ObjectType('ReissueSigningLinkPayload', {
+  description: 'The new signing link, or why none was issued.',
+})
+export class ReissueSigningLinkPayload {
+  @Field(() => SigningLink, {
+    nullable: true,
+    description: 'The new link (share it only with that party); the previous one no longer signs.',
+  })
+  signingLink!: SigningLink | null;
+
+  @Field(() => Workflow, { nullable: true, description: 'The transfer.' })
+  workflow!: Workflow | null;
+
+  @Field(() => [UserError], { description: 'Business failures; empty on success.' })
+  userErrors!: BasicUserError[];
 }

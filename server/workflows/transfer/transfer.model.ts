@@ -96,6 +96,13 @@ export interface TransferItemData {
   notRemovedRoleAssignments?: string[];
   /** Manual clean-up (new partner not served here): exactly what to remove. */
   manualRemovals?: RoleAssignmentRef[];
+  /** After a cancel: what became of the support ticket (closed once, R-TRF-3). */
+  ticketClosure?: {
+    status: 'CLOSED' | 'NO_TICKET' | 'FAILED';
+    at: string;
+    serviceRequestId?: string;
+    error?: string;
+  };
 }
 
 export interface SignatureRecord {

@@ -1,5 +1,12 @@
-import { type ArmClientFactory, type ArmRoleAssignment } from '../../azure-rm/arm.client.js';
+import {
+  OWNER_ROLE_DEFINITION_GUID,
+  ownerRoleDefinitionId,
+  type ArmClient,
+  type ArmClientFactory,
+  type ArmRoleAssignment,
+} from '../../azure-rm/arm.client.js';
 import { insertActivityEntries } from '../../modules/activity-log/activity.repository.js';
+import { type PartnerCenterClient } from '../../partner-center/client.js';
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
 import { type PcServiceRequest } from '../../partner-center/contracts/service-requests.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
@@ -11,15 +18,29 @@ import {
 } from '../../partner-center/operations.js';
 import { updateServiceRequest } from '../../partner-center/transfer.operations.js';
 import { type EngineDb } from '../engine/db.types.js';
-import { type StepOutcome } from '../engine/engine.types.js';
+import {
+  type StepOutcome,
+  type WorkflowItemRow,
+  type WorkflowRow,
+} from '../engine/engine.types.js';
+import { stepRequestId } from '../engine/request-id.js';
+import { getStep } from '../engine/workflow.repository.js';
 import { type StepContext, type WorkflowDefinition } from '../engine/workflow-runner.js';
+import { type AdminAgentsGroupLookup } from './admin-agents.js';
 import { addBusinessHours, businessCalendar, type HolidayConfig } from './business-hours.js';
 import {
+  TRANSFER,
   TRANSFER_PARTIES,
   type RoleAssignmentRef,
   type TransferData,
   type TransferItemData,
 } from './transfer.model.js';
+import {
+  addWorkflowEvent,
+  canceledTransfers,
+  cleanupConfirmation,
+  updateCanceledItemData,
+} from './transfer-actions.repository.js';
 import { resolveBlockers, signaturesOf } from './transfer.repository.js';
 
 export interface TransferDeps {
@@ -37,6 +58,8 @@ export interface TransferDeps {
   signatureRecheckMs?: number;
   /** Replies to "attention needed" before a person has to look (blocker). */
   maxReplies?: number;
+  /** Admin Agents group of a partner tenant, from the partner directory (R-TRF-8). */
+  adminAgentsGroupOf?: AdminAgentsGroupLookup;
 }
 
 const FOREIGN_GROUP = /^foreigngroup$/i;
@@ -54,6 +77,9 @@ const toRef = (a: ArmRoleAssignment): RoleAssignmentRef => ({
 const tagOf = (workflowId: string) => `[csp-migrations transfer ${workflowId.slice(0, 8)}]`;
 export const formFileName = (workflowId: string) =>
   `CSP-Subscription-Transfer-Form-${workflowId.slice(0, 8)}.pdf`;
+
+const isOwnerRole = (roleDefinitionId: string) =>
+  roleDefinitionId.toLowerCase().endsWith(`/${OWNER_ROLE_DEFINITION_GUID}`);
 
 function isDenied(error: unknown): boolean {
   return error instanceof PartnerCenterError && (error.status === 403 || error.status === 401);
@@ -432,19 +458,96 @@ export function transferDefinition(deps: TransferDeps): WorkflowDefinition {
     };
   };
 
+  // R-TRF-8 first half: the new partner adds itself on the customer's Azure subscription (its
+  // Admin Agents group as Owner, as CSP delegated access has it) before the old access goes, so the
+  // subscription is never left without a partner able to manage it. Look before create.
+  const addSelf = async (
+    ctx: StepContext,
+    client: ArmClient,
+    azureId: string,
+    group: string,
+    listed: RoleAssignmentRef[],
+  ): Promise<void> => {
+    const data = wf(ctx);
+    const own = (all: RoleAssignmentRef[]) =>
+      all.find((a) => a.principalId === group && isOwnerRole(a.roleDefinitionId));
+    if (own(listed)) {
+      return;
+    }
+    const findAgain = async () => {
+      const found = own((await client.listRoleAssignments(azureId)).map(toRef));
+      return found ? { id: found.id, name: found.name } : undefined;
+    };
+    const added = await ctx.journaled<{ id: string; name: string }>(
+      'add-self',
+      { principalId: group, role: OWNER_ROLE_DEFINITION_GUID },
+      {
+        lookup: findAgain,
+        call: async (requestId) => {
+          try {
+            const created = await client.createRoleAssignment(
+              azureId,
+              // ARM names an assignment by a GUID the caller picks: deterministic per transfer.
+              ctx.requestId('add-self-assignment-name'),
+              {
+                roleDefinitionId: ownerRoleDefinitionId(azureId),
+                principalId: group,
+                principalType: 'ForeignGroup',
+              },
+              requestId,
+            );
+            return { id: created.id, name: created.name };
+          } catch (error) {
+            // 409 RoleAssignmentExists: someone (or our own earlier attempt) already added it.
+            const existing =
+              error instanceof PartnerCenterError && error.status === 409
+                ? await findAgain()
+                : undefined;
+            if (existing) {
+              return existing;
+            }
+            throw error;
+          }
+        },
+      },
+    );
+    ctx.emit({
+      type: 'ACCESS_ADDED',
+      message: `${data.newPartner.name ?? data.newPartner.tenantId} added its Admin Agents group (${group}) as Owner of Azure subscription ${azureId} (R-TRF-8).`,
+      partnerTenantId: data.newPartner.tenantId,
+    });
+    await activity(ctx, {
+      operation: 'create_role_assignment',
+      details: `Added role assignment ${added.id} (Owner for the Admin Agents group ${group} of ${data.newPartner.name ?? data.newPartner.tenantId}) on Azure subscription ${azureId}.`,
+      what: 'add-self',
+      tenantId: data.newPartner.tenantId,
+    });
+  };
+
   // R-TRF-8: the new partner removes the old partner's access to the subscription.
   const cleanup = async (ctx: StepContext): Promise<StepOutcome> => {
     const data = wf(ctx);
     const progress = item(ctx);
     const azureId = data.subscription.azureSubscriptionId;
     const before = progress.assignmentsBefore ?? [];
-    const oldPrincipals = new Set(
-      before.filter((a) => FOREIGN_GROUP.test(a.principalType ?? '')).map((a) => a.principalId),
-    );
+    const [currentGroup, newGroup] = await Promise.all([
+      deps.adminAgentsGroupOf?.(data.currentPartner.tenantId) ?? null,
+      data.newPartner.organizationId
+        ? (deps.adminAgentsGroupOf?.(data.newPartner.tenantId) ?? null)
+        : null,
+    ]);
+    // The old partner's principals: the foreign groups that held a role before the transfer, and
+    // the current partner's own Admin Agents group when the directory knows it.
+    const oldPrincipals = new Set([
+      ...before.filter((a) => FOREIGN_GROUP.test(a.principalType ?? '')).map((a) => a.principalId),
+      ...(currentGroup ? [currentGroup] : []),
+    ]);
+    oldPrincipals.delete(newGroup ?? '');
     const isOld = (a: RoleAssignmentRef) =>
-      oldPrincipals.size > 0
+      a.principalId !== newGroup &&
+      (oldPrincipals.size > 0
         ? oldPrincipals.has(a.principalId)
-        : FOREIGN_GROUP.test(a.principalType ?? '');
+        : FOREIGN_GROUP.test(a.principalType ?? ''));
 
     if (!data.newPartner.organizationId) {
       // Not served here: list what the new partner must remove, recheck until the access is gone.
@@ -459,7 +562,9 @@ export function transferDefinition(deps: TransferDeps): WorkflowDefinition {
         }
         remaining = []; // our access is gone: the new partner removed it
       }
-      if (remaining.length === 0) {
+      // confirmTransferCleanup: an admin of the owning organization confirms the new partner did it.
+      const confirmed = await cleanupConfirmation(db, ctx.workflow.id);
+      if (remaining.length === 0 || confirmed) {
         await resolveBlockers(
           db,
           ctx.workflow.id,
@@ -468,7 +573,10 @@ export function transferDefinition(deps: TransferDeps): WorkflowDefinition {
         );
         ctx.emit({
           type: 'CLEANED_UP',
-          message: `The old partner's role assignments on Azure subscription ${azureId} are gone.`,
+          message:
+            remaining.length === 0
+              ? `The old partner's role assignments on Azure subscription ${azureId} are gone.`
+              : `${confirmed?.by ?? 'An administrator'} confirmed that the new partner removed the old partner's access to Azure subscription ${azureId}${remaining.length ? ` (still listed to us: ${remaining.map((a) => a.id).join(', ')})` : ''}.`,
         });
         await activity(ctx, {
           operation: 'role_assignments_cleaned_up',
@@ -500,7 +608,15 @@ export function transferDefinition(deps: TransferDeps): WorkflowDefinition {
     }
 
     const client = arm.forTenant(data.newPartner.tenantId);
+    if (!newGroup) {
+      return {
+        type: 'failed',
+        code: 'ADMIN_AGENTS_GROUP_UNKNOWN',
+        message: `The partner directory gives no Admin Agents group for ${data.newPartner.name ?? data.newPartner.tenantId} (tenant ${data.newPartner.tenantId}); set its adminAgentsGroupId in PARTNER_DIRECTORY and retry. The old partner's access was left in place so the subscription keeps a partner with access (R-TRF-8).`,
+      };
+    }
     const listed = (await client.listRoleAssignments(azureId)).map(toRef);
+    await addSelf(ctx, client, azureId, newGroup, listed);
     const removed = new Set(progress.removedRoleAssignments ?? []);
     const notRemoved: string[] = [];
     for (const assignment of listed.filter(isOld)) {
@@ -542,8 +658,126 @@ export function transferDefinition(deps: TransferDeps): WorkflowDefinition {
     };
   };
 
+  // The ticket of a canceled transfer: from the item, else from the journal of the create (the
+  // create may have run while the cancel happened). `undefined` = look again on a later pass.
+  const ticketOf = async (
+    workflow: WorkflowRow,
+    row: WorkflowItemRow,
+    progress: TransferItemData,
+    client: PartnerCenterClient,
+    now: Date,
+  ): Promise<string | null | undefined> => {
+    if (progress.serviceRequestId) {
+      return progress.serviceRequestId;
+    }
+    const step = await getStep(db, row.id, 'ticket');
+    if (!step) {
+      return null;
+    }
+    if (step.phase === 'SUCCEEDED') {
+      return (JSON.parse(step.resultJson ?? '{}') as { serviceRequestId?: string })
+        .serviceRequestId;
+    }
+    const tag = tagOf(workflow.id);
+    const found = (await listServiceRequests(client)).find((sr) => sr.title?.includes(tag));
+    // A create still in flight when the cancel came: give it a few minutes to show up.
+    return (
+      found?.id ?? (now.getTime() - Date.parse(step.startedAt) < 10 * 60_000 ? undefined : null)
+    );
+  };
+
+  // Cancel after the ticket was opened (R-TRF-3): close it in Partner Center with a note, so
+  // support does not act on a transfer the partner withdrew. A canceled workflow runs no steps, so
+  // this is the engine's sweep: a failed close is retried on the next pass, and the ticket is
+  // looked at before the PATCH (an already closed ticket is only recorded), so it runs once.
+  const closeCanceledTickets = async (now: Date): Promise<string[]> => {
+    const changed: string[] = [];
+    const at = now.toISOString();
+    const since = new Date(now.getTime() - 30 * 86_400_000).toISOString();
+    for (const { workflow, item: row } of await canceledTransfers(db, TRANSFER, since)) {
+      const progress = JSON.parse(row.dataJson) as TransferItemData;
+      if (progress.ticketClosure) {
+        continue;
+      }
+      const data = JSON.parse(workflow.dataJson) as TransferData;
+      const client = clients.forTenant(data.currentPartner.tenantId);
+      try {
+        const srId = await ticketOf(workflow, row, progress, client, now);
+        if (srId === undefined) {
+          continue;
+        }
+        if (srId === null) {
+          await updateCanceledItemData(db, row, { ticketClosure: { status: 'NO_TICKET', at } }, at);
+          continue;
+        }
+        const sr = await getServiceRequest(client, srId);
+        if (sr.status !== 'closed') {
+          await updateServiceRequest(
+            client,
+            srId,
+            {
+              status: 'closed',
+              note: `The current partner canceled this transfer request (Azure subscription ${data.subscription.azureSubscriptionId} of ${data.customer.companyName}); please do not transfer the subscription. Closing the ticket.`,
+            },
+            stepRequestId(workflow.id, row.id, 'close-ticket'),
+          );
+        }
+        await updateCanceledItemData(
+          db,
+          row,
+          { ticketClosure: { status: 'CLOSED', at, serviceRequestId: srId } },
+          at,
+        );
+        await addWorkflowEvent(db, {
+          workflowId: workflow.id,
+          itemId: row.id,
+          at,
+          type: 'TICKET_CLOSED',
+          message: `Service request ${srId} ${sr.status === 'closed' ? 'was already closed' : 'closed in Partner Center'} after the transfer was canceled.`,
+        });
+        await insertActivityEntries(db, [
+          {
+            organizationId: workflow.organizationId,
+            at,
+            actor: data.startedBy ?? workflow.createdBy,
+            operation: 'close_service_request',
+            source: 'PRODUCT',
+            partnerTenantId: data.currentPartner.tenantId,
+            customerTenantId: data.customer.tenantId,
+            customerName: data.customer.companyName,
+            workflowId: workflow.id,
+            subscriptionId: data.subscription.subscriptionId,
+            details: `Closed service request ${srId}: the transfer of Azure subscription ${data.subscription.azureSubscriptionId} was canceled.`,
+            externalId: `wf:${row.id}:close-ticket`,
+          },
+        ]);
+        changed.push(workflow.id);
+      } catch (error) {
+        if (!(error instanceof PartnerCenterError) || error.retryable) {
+          continue; // transport trouble: the next pass tries again
+        }
+        await updateCanceledItemData(
+          db,
+          row,
+          { ticketClosure: { status: 'FAILED', at, error: `${error.code}: ${error.description}` } },
+          at,
+        );
+        await addWorkflowEvent(db, {
+          workflowId: workflow.id,
+          itemId: row.id,
+          at,
+          type: 'TICKET_CLOSE_FAILED',
+          message: `The support ticket of the canceled transfer could not be closed (${error.code}: ${error.description}); close it in Partner Center.`,
+        });
+        changed.push(workflow.id);
+      }
+    }
+    return changed;
+  };
+
   return {
     kind: 'SUBSCRIPTION_TRANSFER',
+    sweep: closeCanceledTickets,
     steps: {
       open_ticket: openTicket,
       await_form: awaitForm,
