@@ -4,6 +4,7 @@ import { type Clock } from '../shared/clock.js';
 import { PartnerRole } from '../shared/enums.js';
 import { ForbiddenError } from '../shared/errors.js';
 import { err, ok, type Result } from '../shared/result.js';
+import { idempotencyKeySchema, invalid } from '../shared/validation.js';
 import { type EngineDb } from './engine/db.types.js';
 import {
   type NewBlocker,
@@ -58,8 +59,6 @@ export class WorkflowService {
       publish?: (workflow: WorkflowRow) => void;
       /** Procedure-specific checks right before a start (state may have changed since planning). */
       startGuards?: Partial<Record<WorkflowKind, (row: WorkflowRow) => Promise<Result<void>>>>;
-      /** Procedure-specific checks before a cancel (e.g. Microsoft already acted in Partner Center). */
-      cancelGuards?: Partial<Record<WorkflowKind, (row: WorkflowRow) => Promise<Result<void>>>>;
     },
   ) {}
 
@@ -105,6 +104,16 @@ export class WorkflowService {
     input: { value: unknown; idempotencyKey?: string | null },
     plan: () => Promise<Result<PlannedWorkflow>>,
   ): Promise<Result<WorkflowRow>> {
+    const badKey = invalid(
+      idempotencyKeySchema.nullish(),
+      input.idempotencyKey,
+      ['input', 'idempotencyKey'],
+      'INVALID',
+      'The idempotency key is 1–200 printable ASCII characters.',
+    );
+    if (badKey) {
+      return err(badKey);
+    }
     const inputJson = canonical(input.value);
     const inputHash = createHash('sha256').update(`${kind}\u0000${inputJson}`).digest('hex');
     if (input.idempotencyKey) {
@@ -286,13 +295,6 @@ export class WorkflowService {
         message: `The workflow is already ${row.status.toLowerCase()}.`,
         field: ['input', 'id'],
       });
-    }
-    const guard = this.deps.cancelGuards?.[row.kind as WorkflowKind];
-    if (guard) {
-      const checked = await guard(row);
-      if (!checked.ok) {
-        return checked;
-      }
     }
     const who = actor.name ? `${actor.name} <${actor.userId}>` : actor.userId;
     const canceled = await repo.cancelWorkflowRow(

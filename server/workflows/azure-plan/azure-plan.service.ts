@@ -13,6 +13,14 @@ import { LEGACY_AZURE_OFFER_ID, mapProductFamily } from '../../partner-center/ma
 import { createOrder } from '../../partner-center/operations.js';
 import { type Clock } from '../../shared/clock.js';
 import { currencyOf } from '../../shared/countries.js';
+import {
+  amountSchema,
+  idempotencyKeySchema,
+  invalid,
+  isIsoCurrency,
+  optionalTextSchema,
+  TEXT_LIMITS,
+} from '../../shared/validation.js';
 import { PartnerRole, ProductFamily } from '../../shared/enums.js';
 import { ForbiddenError } from '../../shared/errors.js';
 import { decodeId } from '../../shared/ids.js';
@@ -47,7 +55,7 @@ export interface OrderedSubscription {
 }
 
 /** Exact money: digits with at most two decimals, no sign, no exponent. */
-const AMOUNT = /^(0|[1-9]\d{0,14})(\.\d{1,2})?$/;
+const AMOUNT = { test: (v: string) => amountSchema.safeParse(v).success };
 
 const WRITE_ROLES = new Set([PartnerRole.GLOBAL_ADMIN, PartnerRole.ADMIN_AGENT]);
 
@@ -137,7 +145,25 @@ export class AzurePlanService {
           field: ['input', 'budget', 'amount'],
         });
       }
+      if (!isIsoCurrency(currency)) {
+        return err({
+          code: 'INVALID_CURRENCY',
+          message: `"${input.budget.currency.slice(0, 10)}" is not an ISO 4217 currency code.`,
+          field: ['input', 'budget', 'currency'],
+        });
+      }
       budget = { amount: Number(amount).toFixed(2), currency };
+    }
+    // Checked here too (createPlanned checks it again) so a bad key costs no Partner Center read.
+    const badKey = invalid(
+      idempotencyKeySchema.nullish(),
+      input.idempotencyKey,
+      ['input', 'idempotencyKey'],
+      'INVALID',
+      'The idempotency key is 1–200 printable ASCII characters.',
+    );
+    if (badKey) {
+      return err(badKey);
     }
     const read = await this.readCustomer(tenant.tenantId, customerTenantId);
     if (!read.ok) {
@@ -268,6 +294,24 @@ export class AzurePlanService {
   ): Promise<Result<OrderedSubscription>> {
     if (!scope.actor.roles.some((r) => WRITE_ROLES.has(r))) {
       throw new ForbiddenError('Ordering needs the GLOBAL_ADMIN or ADMIN_AGENT role.');
+    }
+    const badInput =
+      invalid(
+        idempotencyKeySchema.nullish(),
+        input.idempotencyKey,
+        ['input', 'idempotencyKey'],
+        'INVALID',
+        'The idempotency key is 1–200 printable ASCII characters.',
+      ) ??
+      invalid(
+        optionalTextSchema(TEXT_LIMITS.friendlyName).nullish(),
+        input.friendlyName,
+        ['input', 'friendlyName'],
+        'TOO_LONG',
+        `The nickname is at most ${TEXT_LIMITS.friendlyName} characters of text.`,
+      );
+    if (badInput) {
+      return err(badInput);
     }
     const resolved = await this.resolveCustomer(scope, input.customerId);
     if (!resolved.ok) {

@@ -8,6 +8,15 @@ import { PartnerCenterError } from '../../partner-center/errors.js';
 import { type Clock } from '../../shared/clock.js';
 import { decodeId } from '../../shared/ids.js';
 import { err, ok, type DomainError, type Result } from '../../shared/result.js';
+import {
+  CSV_LIMITS,
+  guidSchema,
+  invalid,
+  isIsoCountry,
+  isSaneDate,
+  optionalTextSchema,
+  TEXT_LIMITS,
+} from '../../shared/validation.js';
 import { type EngineDb } from '../engine/db.types.js';
 import { type WorkflowRow } from '../engine/engine.types.js';
 import * as engineRepo from '../engine/workflow.repository.js';
@@ -50,22 +59,8 @@ export interface PlanChannelMoveInput {
 /** A refused plan: the first problem, and every problem when there are several (CSV rows). */
 export type PlanError = DomainError & { all?: DomainError[] };
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
-
-/** ISO 3166-1 alpha-2: two letters that name a region (Intl knows every assigned code). */
-export function isIsoCountry(code: string): boolean {
-  // User-assigned (AA, QM–QZ, XA–XZ, ZZ) and reserved (EU, EZ, UN) codes name no country.
-  if (!/^[A-Z]{2}$/.test(code) || /^(AA|Q[M-Z]|X[A-Z]|ZZ|EU|EZ|UN)$/.test(code)) {
-    return false;
-  }
-  try {
-    const name = regionNames.of(code);
-    return !!name && name !== code;
-  } catch {
-    return false;
-  }
-}
+/** ISO 3166-1 alpha-2 (kept here for existing importers; the rule lives in shared/validation). */
+export { isIsoCountry };
 
 const toRef = (t: TenantRecord): TenantRef => ({
   tenantId: t.tenantId,
@@ -192,7 +187,7 @@ export class ChannelMoveService {
       });
     }
     const customerTenantId = input.customerTenantId.trim().toLowerCase();
-    if (!GUID.test(customerTenantId)) {
+    if (!guidSchema.safeParse(customerTenantId).success) {
       return fail({
         code: 'INVALID',
         message: 'customerTenantId must be the customer’s Entra ID tenant id (a GUID).',
@@ -221,6 +216,23 @@ export class ChannelMoveService {
         code: 'INVALID',
         message: `cutoverLeadDays must be a whole number of days from 0 to ${MAX_LEAD_DAYS}.`,
         field: ['input', 'cutoverLeadDays'],
+      });
+    }
+    const badName = invalid(
+      optionalTextSchema(TEXT_LIMITS.name).nullish(),
+      input.customerName,
+      ['input', 'customerName'],
+      'TOO_LONG',
+      `customerName is at most ${TEXT_LIMITS.name} characters of text.`,
+    );
+    if (badName) {
+      return fail(badName);
+    }
+    if (input.csv && Buffer.byteLength(input.csv, 'utf8') > CSV_LIMITS.bytes) {
+      return fail({
+        code: 'CSV_TOO_LARGE',
+        message: `The CSV is larger than ${CSV_LIMITS.bytes / 1024} KiB; split the move.`,
+        field: ['input', 'csv'],
       });
     }
     const csv = input.csv?.trim() ? input.csv : null;
@@ -263,7 +275,13 @@ export class ChannelMoveService {
       lines = input.licenses.map((l, i) => {
         const field = (name: string) => ['input', 'licenses', String(i), name];
         const offerId = l.offerId.trim();
-        if (!offerId) {
+        if (offerId.length > TEXT_LIMITS.offerId) {
+          all.push({
+            code: 'TOO_LONG',
+            message: `License ${i + 1}: offerId is at most ${TEXT_LIMITS.offerId} characters.`,
+            field: field('offerId'),
+          });
+        } else if (!offerId) {
           all.push({
             code: 'REQUIRED',
             message: `License ${i + 1}: offerId is empty.`,
@@ -275,6 +293,13 @@ export class ChannelMoveService {
             code: 'INVALID',
             message: `License ${i + 1}: seats must be a whole number greater than 0.`,
             field: field('seats'),
+          });
+        }
+        if (l.expiresOn && !isSaneDate(l.expiresOn)) {
+          all.push({
+            code: 'INVALID_DATE',
+            message: `License ${i + 1}: expiresOn must be a real date (2000–2100).`,
+            field: field('expiresOn'),
           });
         }
         const expiresOn =
