@@ -59,6 +59,8 @@ export class WorkflowService {
       publish?: (workflow: WorkflowRow) => void;
       /** Procedure-specific checks right before a start (state may have changed since planning). */
       startGuards?: Partial<Record<WorkflowKind, (row: WorkflowRow) => Promise<Result<void>>>>;
+      /** Procedure-specific checks before a cancel (e.g. Microsoft already acted in Partner Center). */
+      cancelGuards?: Partial<Record<WorkflowKind, (row: WorkflowRow) => Promise<Result<void>>>>;
     },
   ) {}
 
@@ -295,6 +297,13 @@ export class WorkflowService {
         message: `The workflow is already ${row.status.toLowerCase()}.`,
         field: ['input', 'id'],
       });
+    }
+    const guard = this.deps.cancelGuards?.[row.kind as WorkflowKind];
+    if (guard) {
+      const checked = await guard(row);
+      if (!checked.ok) {
+        return checked;
+      }
     }
     const who = actor.name ? `${actor.name} <${actor.userId}>` : actor.userId;
     const canceled = await repo.cancelWorkflowRow(

@@ -37,6 +37,7 @@ import {
   type TransferItemData,
   type TransferParty,
 } from './transfer.model.js';
+import * as actions from './transfer-actions.repository.js';
 import * as repo from './transfer.repository.js';
 
 export interface PlanSubscriptionTransferInput {
@@ -506,23 +507,180 @@ export class TransferService {
     }
   }
 
-  private async issueLinks(row: WorkflowRow): Promise<void> {
+  private newLink(row: WorkflowRow, party: TransferParty): repo.SigningLinkRow {
     const now = this.deps.clock.now();
+    const nonce = SigningTokens.newNonce();
+    return {
+      tokenHash: SigningTokens.hash(this.tokens.token(row.id, party, nonce)),
+      workflowId: row.id,
+      party,
+      nonce,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.linkTtlMs).toISOString(),
+      usedAt: null,
+    };
+  }
+
+  private async issueLinks(row: WorkflowRow): Promise<void> {
     await repo.insertSigningLinks(
       this.deps.db,
-      LINK_PARTIES.map((party) => {
-        const nonce = SigningTokens.newNonce();
-        return {
-          tokenHash: SigningTokens.hash(this.tokens.token(row.id, party, nonce)),
-          workflowId: row.id,
-          party,
-          nonce,
-          createdAt: now.toISOString(),
-          expiresAt: new Date(now.getTime() + this.linkTtlMs).toISOString(),
-          usedAt: null,
-        };
-      }),
+      LINK_PARTIES.map((party) => this.newLink(row, party)),
     );
+  }
+
+  /** The owning organization's transfer, for a change only its admins may make. */
+  private async ownedForChange(
+    actor: Actor,
+    id: string,
+    what: string,
+  ): Promise<Result<WorkflowRow>> {
+    const found = await this.readable(actor, id);
+    if (!found) {
+      return err({
+        code: 'NOT_FOUND',
+        message: 'No such transfer.',
+        field: ['input', 'transferId'],
+      });
+    }
+    if (!found.owner) {
+      return err({
+        code: 'READ_ONLY',
+        message: `Only the current partner's organization can ${what}; you see this transfer read-only.`,
+        field: ['input', 'transferId'],
+      });
+    }
+    if (!isWriter(actor)) {
+      throw new ForbiddenError(`To ${what} needs the GLOBAL_ADMIN or ADMIN_AGENT role.`);
+    }
+    return ok(found.row);
+  }
+
+  /**
+   * reissueSigningLink: a new link for CUSTOMER or NEW_PARTNER (expired or lost) while that party
+   * has not signed and the form is not attached; the party's previous link stops working at once.
+   */
+  async reissueLink(
+    actor: Actor,
+    id: string,
+    party: TransferParty,
+  ): Promise<Result<{ row: WorkflowRow; link: SigningLinkView }>> {
+    const owned = await this.ownedForChange(actor, id, 'reissue a signing link');
+    if (!owned.ok) {
+      return owned;
+    }
+    const row = owned.value;
+    if (!LINK_PARTIES.includes(party)) {
+      return err({
+        code: 'NO_SIGNING_LINK',
+        message: `${party} signs through the API, not through a link.`,
+        field: ['input', 'party'],
+      });
+    }
+    if (!['DRAFT', 'RUNNING', 'WAITING'].includes(row.status)) {
+      return err({
+        code: 'NOT_SIGNABLE',
+        message: `The transfer is ${row.status.toLowerCase()}; it can no longer be signed.`,
+        field: ['input', 'transferId'],
+      });
+    }
+    if ((await this.signatures(row)).some((s) => s.party === party)) {
+      return err({
+        code: 'ALREADY_SIGNED',
+        message: `The ${party.toLowerCase().replace('_', ' ')} already signed; its link is no longer needed.`,
+        field: ['input', 'party'],
+      });
+    }
+    const item = await this.item(row);
+    if (item && (JSON.parse(item.dataJson) as TransferItemData).attachedAt) {
+      return err({
+        code: 'ALREADY_ATTACHED',
+        message: 'The form is already attached to the support ticket.',
+        field: ['input', 'transferId'],
+      });
+    }
+    const link = this.newLink(row, party);
+    await actions.replaceSigningLink(this.deps.db, row.id, party, link);
+    const data = transferData(row);
+    const at = this.deps.clock.now().toISOString();
+    await insertActivityEntries(this.deps.db, [
+      {
+        organizationId: row.organizationId,
+        at,
+        actor: actor.name ? `${actor.name} <${actor.userId}>` : actor.userId,
+        operation: 'reissue_signing_link',
+        source: 'PRODUCT',
+        partnerTenantId: data.currentPartner.tenantId,
+        customerTenantId: data.customer.tenantId,
+        customerName: data.customer.companyName,
+        workflowId: row.id,
+        subscriptionId: data.subscription.subscriptionId,
+        details: `New signing link for the ${party.toLowerCase().replace('_', ' ')} (valid until ${link.expiresAt}); the previous one no longer works.`,
+        externalId: null,
+      },
+    ]);
+    this.deps.publish?.(row);
+    return ok({
+      row,
+      link: {
+        party,
+        url: this.linkUrl(this.tokens.token(row.id, party, link.nonce)),
+        expiresAt: link.expiresAt,
+        used: false,
+      },
+    });
+  }
+
+  /**
+   * confirmTransferCleanup: an admin of the owning organization confirms that the new partner (not
+   * served here) removed the old partner's role assignments by hand (R-TRF-8); the transfer then
+   * completes. Only while it waits on that clean-up; confirming twice changes nothing.
+   */
+  async confirmCleanup(actor: Actor, id: string): Promise<Result<WorkflowRow>> {
+    const owned = await this.ownedForChange(actor, id, 'confirm the clean-up');
+    if (!owned.ok) {
+      return owned;
+    }
+    const row = owned.value;
+    const who = actor.name ? `${actor.name} <${actor.userId}>` : actor.userId;
+    const at = this.deps.clock.now().toISOString();
+    const outcome = await actions.recordCleanupConfirmation(this.deps.db, {
+      workflowId: row.id,
+      itemKind: TRANSFER,
+      by: who,
+      at,
+      message: `${who} confirmed that the new partner removed the old partner's role assignments (R-TRF-8).`,
+    });
+    if (outcome === 'NOT_WAITING_FOR_CLEANUP') {
+      return err({
+        code: 'NOT_WAITING_FOR_CLEANUP',
+        message:
+          'The transfer is not waiting for a manual clean-up (only a transfer to a partner not served here, after support moved the subscription, does).',
+        field: ['input', 'transferId'],
+      });
+    }
+    if (outcome === 'CONFIRMED') {
+      const data = transferData(row);
+      await insertActivityEntries(this.deps.db, [
+        {
+          organizationId: row.organizationId,
+          at,
+          actor: who,
+          operation: 'confirm_transfer_cleanup',
+          source: 'PRODUCT',
+          partnerTenantId: data.currentPartner.tenantId,
+          customerTenantId: data.customer.tenantId,
+          customerName: data.customer.companyName,
+          workflowId: row.id,
+          subscriptionId: data.subscription.subscriptionId,
+          details: `Confirmed that the new partner removed the old partner's access to Azure subscription ${data.subscription.azureSubscriptionId}.`,
+          externalId: `wf:${row.id}:cleanup-confirmed`,
+        },
+      ]);
+    }
+    const current = (await engineRepo.getWorkflow(this.deps.db, row.id)) as WorkflowRow;
+    this.deps.publish?.(current);
+    this.deps.kick?.();
+    return ok(current);
   }
 
   // ---- visibility ------------------------------------------------------------------------------
@@ -792,6 +950,51 @@ export class TransferService {
     this.deps.kick?.();
     return ok(current);
   }
+}
+
+/**
+ * Refuses to cancel once Microsoft support has moved the subscription, even before the workflow
+ * noticed (R-CON-8-like: a transfer cannot be undone by us): after the form went to support, the
+ * old subscription is read live; suspended means moved, and the workflow is marked irreversible.
+ */
+export function transferCancelGuard(
+  db: EngineDb,
+  clients: PartnerCenterClientFactory,
+  clock: Clock,
+) {
+  return async (row: WorkflowRow): Promise<Result<void>> => {
+    const item = (await engineRepo.listItems(db, row.id)).find((i) => i.kind === TRANSFER);
+    if (!item || !(JSON.parse(item.dataJson) as TransferItemData).attachedAt) {
+      return ok(undefined); // support has nothing to act on yet
+    }
+    const data = transferData(row);
+    let status: string;
+    try {
+      status = (
+        await clients
+          .forTenant(data.currentPartner.tenantId)
+          .getSubscription(data.customer.tenantId, data.subscription.subscriptionId)
+      ).status.toLowerCase();
+    } catch (error) {
+      if (!(error instanceof PartnerCenterError)) {
+        throw error;
+      }
+      return err({
+        code: 'PARTNER_CENTER_ERROR',
+        message: `Could not check in Partner Center whether support already moved subscription ${data.subscription.subscriptionId} (${error.status} ${error.code}); nothing was canceled, try again.`,
+        field: ['input', 'id'],
+      });
+    }
+    if (status === 'suspended') {
+      await engineRepo.markIrreversible(db, row.id, clock.now().toISOString());
+      return err({
+        code: 'IRREVERSIBLE',
+        message: `Microsoft support already moved subscription ${data.subscription.subscriptionId} to the new partner; the transfer cannot be canceled and runs to completion.`,
+        field: ['input', 'id'],
+      });
+    }
+    return ok(undefined);
+  };
 }
 
 /**
