@@ -201,6 +201,9 @@ export function defineTables(b: TableBuilders) {
       b.index('workflow_items_workflow_idx').on(t.workflowId, t.position),
       b.index('workflow_items_runnable_idx').on(t.status, t.nextRunAt),
       b.index('workflow_items_customer_idx').on(t.customerTenantId),
+      // Children of an item (release, wake, progress) and per-workflow status counts.
+      b.index('workflow_items_parent_idx').on(t.parentItemId),
+      b.index('workflow_items_workflow_status_idx').on(t.workflowId, t.status),
     ],
   );
 

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../emulator/index.js';
 import { clockFrom } from '../../server/shared/clock.js';
-import { PC_BASE_URL, startTestApp, type TestApp } from '../support/app.js';
+import { PC_BASE_URL, startTestApp, type GraphqlResponse, type TestApp } from '../support/app.js';
 import { PLAN_CONSOLIDATION, demoTenants } from '../support/consolidation.js';
 
 // R-CON-9: the activity log holds Partner Center's audit records of the organization's tenants
@@ -102,16 +102,21 @@ describe('activity log and exports', () => {
     const entries: Entry[] = [];
     let after: string | null = null;
     let totalCount = 0;
+    interface Page {
+      totalCount: number;
+      pageInfo: { hasNextPage: boolean; endCursor: string };
+      edges: Array<{ node: Entry }>;
+    }
     do {
-      const res = await t.gql<{
-        activityLog: {
-          totalCount: number;
-          pageInfo: { hasNextPage: boolean; endCursor: string };
-          edges: Array<{ node: Entry }>;
-        };
-      }>(ACTIVITY, { token, variables: { filter, after } });
+      const res: GraphqlResponse<{ activityLog: Page }> = await t.gql<{ activityLog: Page }>(
+        ACTIVITY,
+        {
+          token,
+          variables: { filter, after },
+        },
+      );
       expect(res.body.errors).toBeUndefined();
-      const page = res.body.data?.activityLog;
+      const page: Page | undefined = res.body.data?.activityLog;
       totalCount = page?.totalCount ?? 0;
       entries.push(...(page?.edges.map((e) => e.node) ?? []));
       after = page?.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;

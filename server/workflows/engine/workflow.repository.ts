@@ -23,7 +23,6 @@ import type {
 import { dialectOf, first, tablesOf, transaction } from '../../db/client.js';
 import type { EngineDb } from './db.types.js';
 import {
-  TERMINAL_ITEM_STATUSES,
   type ItemStatus,
   type NewBlocker,
   type NewEvent,
@@ -614,11 +613,28 @@ async function recomputeStatus(
   if (!workflow || !['RUNNING', 'WAITING'].includes(workflow.status)) {
     return (workflow?.status as WorkflowStatus | undefined) ?? null;
   }
-  const items = await tx
-    .select({ status: workflowItems.status, nextRunAt: workflowItems.nextRunAt })
+  // Counted in the database (indexed by workflow and status): reading every item here made each
+  // step's update cost grow with the workflow's size, and a whole run quadratic.
+  const open = inArray(workflowItems.status, ['PENDING', 'RUNNING', 'WAITING']);
+  const runnable = and(
+    inArray(workflowItems.status, ['PENDING', 'RUNNING']),
+    isNotNull(workflowItems.nextRunAt),
+    lte(workflowItems.nextRunAt, at),
+  );
+  const [counts] = await tx
+    .select({
+      open: sql<number>`sum(case when ${open} then 1 else 0 end)`,
+      runnable: sql<number>`sum(case when ${runnable} then 1 else 0 end)`,
+      failed: sql<number>`sum(case when ${workflowItems.status} = 'FAILED' then 1 else 0 end)`,
+    })
     .from(workflowItems)
     .where(eq(workflowItems.workflowId, workflowId));
-  const status = deriveWorkflowStatus(items, at);
+  const status = statusFromCounts({
+    // PostgreSQL returns sums as strings (bigint); SQLite as numbers.
+    open: Number(counts?.open ?? 0),
+    runnable: Number(counts?.runnable ?? 0),
+    failed: Number(counts?.failed ?? 0),
+  });
   if (status !== workflow.status) {
     await tx
       .update(workflows)
@@ -656,27 +672,15 @@ function statusMessage(status: WorkflowStatus): string {
  * a parent); COMPLETED once every item ended and none failed; FAILED once every item ended and
  * one failed.
  */
-export function deriveWorkflowStatus(
-  items: Array<{ status: string; nextRunAt: string | null }>,
-  now: string,
-): WorkflowStatus {
-  let runnable = false;
-  let open = false;
-  let failed = false;
-  for (const item of items) {
-    if (TERMINAL_ITEM_STATUSES.has(item.status as ItemStatus)) {
-      failed ||= item.status === 'FAILED';
-      continue;
-    }
-    open = true;
-    if (item.status !== 'WAITING' && item.nextRunAt !== null && item.nextRunAt <= now) {
-      runnable = true;
-    }
+export function statusFromCounts(counts: {
+  open: number;
+  runnable: number;
+  failed: number;
+}): WorkflowStatus {
+  if (counts.open === 0) {
+    return counts.failed > 0 ? 'FAILED' : 'COMPLETED';
   }
-  if (!open) {
-    return failed ? 'FAILED' : 'COMPLETED';
-  }
-  return runnable ? 'RUNNING' : 'WAITING';
+  return counts.runnable > 0 ? 'RUNNING' : 'WAITING';
 }
 
 /** Sets the item's lastError and a transport backoff without changing its step (retryable failure). */
