@@ -12,6 +12,7 @@ import {
   workflowStatus,
   type TenantRow,
 } from '../support/consolidation.js';
+import { dialects } from '../support/dialects.js';
 
 interface PcSub {
   id: string;
@@ -46,7 +47,7 @@ async function subscriptionsOf(
   return res.status === 200 ? res.body.items : [];
 }
 
-describe('tenant consolidation on the demo scenario', () => {
+describe.each(dialects)('tenant consolidation on the demo scenario (%s)', (dialect) => {
   let emulator: Emulator;
   let t: TestApp;
   let token: string;
@@ -61,6 +62,7 @@ describe('tenant consolidation on the demo scenario', () => {
       clock: clockFrom(emulator.clock),
       env: { WORKFLOW_RUNNER: 'off' },
       runner: { retryBaseMs: 1, retryMaxMs: 5 },
+      dialect,
     });
     organizationId = emulator.control.partners().find((p) => p.labels.includes('central'))
       ?.organizationId as string;

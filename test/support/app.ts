@@ -19,6 +19,8 @@ import {
 import { EmulatorTokenProvider } from '../../server/partner-center/token-provider.js';
 import { type Clock } from '../../server/shared/clock.js';
 import { PartnerRole } from '../../server/shared/enums.js';
+import { type Dialect } from '../../server/db/client.js';
+import { createTestDatabase } from './dialects.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
 export const PC_BASE_URL = 'https://api.partnercenter.microsoft.com';
@@ -64,6 +66,8 @@ export interface TestAppOptions {
   partnerCenter?: Pick<PartnerCenterClientOptions, 'sleep' | 'random' | 'retry' | 'timeoutMs'>;
   /** Workflow engine knobs (crash hook, backoff); set `env.WORKFLOW_RUNNER: 'off'` to drive it by hand. */
   runner?: ApplicationOptions['runner'];
+  /** Database dialect (default SQLite in memory); `pg` gets a fresh schema (test/support/dialects.ts). */
+  dialect?: Dialect;
 }
 
 /** A two-organization directory for tests that need no Partner Center data. */
@@ -89,11 +93,15 @@ export const TWO_ORG_DIRECTORY = configDirectorySource([
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   // A concrete port (not 0) so links the API hands out (exports, signing pages) point at it.
   const port = await freePort();
+  const database =
+    options.dialect && options.dialect !== 'sqlite'
+      ? await createTestDatabase(options.dialect)
+      : undefined;
   const config = loadConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: 'file::memory:',
+    DATABASE_URL: database?.url ?? 'file::memory:',
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: String(port),
     ...options.env,
   });
@@ -148,12 +156,28 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         body: (await response.json()) as GraphqlResponse['body'],
       } as never;
     },
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      await database?.drop();
+    },
   };
 }
 
-// The global fetch, under a name that does not clash with the option.
-const fetch_ = (input: string, init?: RequestInit) => globalThis.fetch(input, init);
+// The global fetch, under a name that does not clash with the option. A request that meets a
+// keep-alive socket the server closed for idleness (ECONNRESET before the request was read) is
+// sent once more: the in-process PostgreSQL (PGlite) holds the event loop long enough for the
+// server's idle timeout to race the next request on a pooled socket.
+const fetch_ = async (input: string, init?: RequestInit): Promise<Response> => {
+  try {
+    return await globalThis.fetch(input, init);
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') {
+      return globalThis.fetch(input, init);
+    }
+    throw error;
+  }
+};
 
 /** A TCP port free on 127.0.0.1 right now. */
 async function freePort(): Promise<number> {

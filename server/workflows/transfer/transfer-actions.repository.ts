@@ -1,6 +1,5 @@
 import { and, eq, gte } from 'drizzle-orm';
-import { transferSigningLinks, workflowViewers } from '../../../schema/transfer-tables.js';
-import { workflowEvents, workflowItems, workflows } from '../../../schema/workflow-tables.js';
+import { tablesOf } from '../../db/client.js';
 import { type EngineDb } from '../engine/db.types.js';
 import { type WorkflowItemRow, type WorkflowRow } from '../engine/engine.types.js';
 import { type SigningLinkRow } from './transfer.repository.js';
@@ -16,6 +15,7 @@ export async function cleanupConfirmation(
   db: EngineDb,
   workflowId: string,
 ): Promise<{ by: string; at: string } | null> {
+  const { workflowEvents } = tablesOf(db);
   const [row] = await db
     .select({ dataJson: workflowEvents.dataJson })
     .from(workflowEvents)
@@ -37,6 +37,7 @@ export async function recordCleanupConfirmation(
   db: EngineDb,
   options: { workflowId: string; itemKind: string; by: string; at: string; message: string },
 ): Promise<ConfirmOutcome> {
+  const { workflowEvents, workflowItems, workflows } = tablesOf(db);
   const { workflowId, itemKind, by, at, message } = options;
   if (await cleanupConfirmation(db, workflowId)) {
     return 'ALREADY_CONFIRMED';
@@ -83,6 +84,7 @@ export async function replaceSigningLink(
   party: string,
   link: SigningLinkRow,
 ): Promise<void> {
+  const { transferSigningLinks } = tablesOf(db);
   await db
     .delete(transferSigningLinks)
     .where(
@@ -93,6 +95,7 @@ export async function replaceSigningLink(
 
 /** Organizations that may read a workflow besides its owner (the incoming side of a transfer). */
 export async function viewerOrganizations(db: EngineDb, workflowId: string): Promise<string[]> {
+  const { workflowViewers } = tablesOf(db);
   const rows = await db
     .select({ organizationId: workflowViewers.organizationId })
     .from(workflowViewers)
@@ -109,6 +112,7 @@ export async function canceledTransfers(
   itemKind: string,
   since: string,
 ): Promise<Array<{ workflow: WorkflowRow; item: WorkflowItemRow }>> {
+  const { workflowItems, workflows } = tablesOf(db);
   return db
     .select({ workflow: workflows, item: workflowItems })
     .from(workflows)
@@ -130,6 +134,7 @@ export async function updateCanceledItemData(
   patch: Record<string, unknown>,
   at: string,
 ): Promise<void> {
+  const { workflowItems } = tablesOf(db);
   const data = { ...(JSON.parse(item.dataJson) as Record<string, unknown>), ...patch };
   await db
     .update(workflowItems)
@@ -141,6 +146,7 @@ export async function addWorkflowEvent(
   db: EngineDb,
   event: { workflowId: string; itemId: string; at: string; type: string; message: string },
 ): Promise<void> {
+  const { workflowEvents, workflows } = tablesOf(db);
   await db.insert(workflowEvents).values(event);
   await db.update(workflows).set({ updatedAt: event.at }).where(eq(workflows.id, event.workflowId));
 }
