@@ -39,6 +39,8 @@ export interface CustomerItemData {
   sourceTenantId: string;
   invitationUrl?: string;
   acceptedAt?: string;
+  /** Target subscription ids that existed when the customer accepted (look before create). */
+  targetSubscriptionsAtAcceptance?: string[];
 }
 
 /** One inventoried source subscription (R-CON-1): seats are frozen at planning time. */

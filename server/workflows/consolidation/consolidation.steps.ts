@@ -137,6 +137,11 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
         reason: `${customer.companyName} accepted but has not granted delegated admin privileges to ${wf.target.name} yet.`,
       };
     }
+    // What the target already had before we order anything: one read here serves every license
+    // item's look-before-create (instead of one read per item on the target's rate budget).
+    const targetSubscriptionsAtAcceptance = (
+      await clients.forTenant(wf.target.tenantId).listSubscriptions(customerId)
+    ).map((s) => s.id);
     ctx.releaseChildren();
     ctx.emit({
       type: 'CUSTOMER_ACCEPTED',
@@ -153,7 +158,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
       type: 'next',
       step: 'await_children',
       state: 'ACCEPTED',
-      data: { acceptedAt: ctx.now().toISOString() },
+      data: { acceptedAt: ctx.now().toISOString(), targetSubscriptionsAtAcceptance },
     };
   };
 
@@ -212,20 +217,34 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
     if (!(await ctx.markIrreversible())) {
       return { type: 'wait', reason: 'The workflow was canceled.' };
     }
-    const preexisting = (
-      await target
-        .listSubscriptions(customerId)
-        .catch((e: unknown) => (isNotFound(e) ? [] : Promise.reject(e)))
-    )
-      .filter((s) => s.offerId.toUpperCase() === sub.offerId.toUpperCase())
-      .map((s) => s.id);
+    const parent = ctx.item.parentItemId
+      ? await engineRepo.getItem(db, ctx.item.parentItemId)
+      : undefined;
+    const preexisting =
+      (JSON.parse(parent?.dataJson ?? '{}') as Partial<CustomerItemData>)
+        .targetSubscriptionsAtAcceptance ??
+      (
+        await target
+          .listSubscriptions(customerId)
+          .catch((e: unknown) => (isNotFound(e) ? [] : Promise.reject(e)))
+      ).map((s) => s.id);
     // R-CON-3 / R-CON-7: same offer and seats, ordered from the TARGET tenant only.
     const result = await ctx.journaled<{ orderId: string | null; subscriptionId: string }>(
       'order',
       { offerId: sub.offerId, quantity: sub.seats, preexisting },
       {
+        // After a crash between the order and its journal entry: a target subscription of this
+        // offer and seats that existed neither at acceptance nor as another item's journalled order.
         lookup: async (intent) => {
           const known = new Set((intent as { preexisting?: string[] } | null)?.preexisting ?? []);
+          for (const id of await engineRepo.journalledResultIds(
+            db,
+            ctx.workflow.id,
+            'order',
+            ctx.item.id,
+          )) {
+            known.add(id);
+          }
           const found = (await target.listSubscriptions(customerId)).find(
             (s) =>
               s.offerId.toUpperCase() === sub.offerId.toUpperCase() &&

@@ -207,35 +207,6 @@ export async function getItem(db: EngineDb, id: string): Promise<WorkflowItemRow
   return first(await db.select().from(workflowItems).where(eq(workflowItems.id, id)).limit(1));
 }
 
-/** Items of the organization's non-terminal workflows for these customers (overlap detection). */
-export async function activeItemsForCustomers(
-  db: EngineDb,
-  organizationId: string,
-  kind: string,
-  customerTenantIds: readonly string[],
-): Promise<Array<{ workflowId: string; customerTenantId: string | null; itemStatus: string }>> {
-  if (customerTenantIds.length === 0) {
-    return [];
-  }
-  const { workflows, workflowItems } = tablesOf(db);
-  return db
-    .select({
-      workflowId: workflowItems.workflowId,
-      customerTenantId: workflowItems.customerTenantId,
-      itemStatus: workflowItems.status,
-    })
-    .from(workflowItems)
-    .innerJoin(workflows, eq(workflows.id, workflowItems.workflowId))
-    .where(
-      and(
-        eq(workflows.organizationId, organizationId),
-        eq(workflows.kind, kind),
-        inArray(workflows.status, ['DRAFT', 'RUNNING', 'WAITING']),
-        inArray(workflowItems.customerTenantId, [...customerTenantIds]),
-      ),
-    );
-}
-
 export async function listEvents(
   db: EngineDb,
   workflowId: string,
@@ -953,4 +924,34 @@ export async function flagItemOnce(
     });
     return true;
   });
+}
+
+/**
+ * The `subscriptionId`s in the succeeded journal results of one step across a workflow's items,
+ * except one item's: effects other items already own (look before create never claims them).
+ */
+export async function journalledResultIds(
+  db: EngineDb,
+  workflowId: string,
+  step: string,
+  exceptItemId: string,
+): Promise<string[]> {
+  const { workflowSteps } = tablesOf(db);
+  const rows = await db
+    .select({ itemId: workflowSteps.itemId, resultJson: workflowSteps.resultJson })
+    .from(workflowSteps)
+    .where(
+      and(
+        eq(workflowSteps.workflowId, workflowId),
+        eq(workflowSteps.step, step),
+        eq(workflowSteps.phase, 'SUCCEEDED'),
+      ),
+    );
+  return rows
+    .filter((r) => r.itemId !== exceptItemId)
+    .map(
+      (r) =>
+        (JSON.parse(r.resultJson ?? 'null') as { subscriptionId?: string } | null)?.subscriptionId,
+    )
+    .filter((id): id is string => typeof id === 'string');
 }
