@@ -6,7 +6,11 @@ import {
   createPartnerCenterClientFactory,
   type PartnerCenterClientFactory,
 } from '../partner-center/client-factory.js';
-import { createTenantRateLimiter } from '../partner-center/rate-limiter.js';
+import {
+  createTenantRateLimiter,
+  type RateLimiterOptions,
+} from '../partner-center/rate-limiter.js';
+import { createSharedRateLimiter } from '../partner-center/shared-rate-limiter.js';
 import { PartnerCenterReadCache } from '../partner-center/read-cache.js';
 import { type TokenProvider } from '../partner-center/token-provider.js';
 import { type Clock, systemClock } from '../shared/clock.js';
@@ -19,6 +23,7 @@ import { createLogger, type Logger } from './logger.js';
 import { type AppModule } from './module.js';
 import { appModules } from './modules.js';
 import { type AppPubSub, createAppPubSub } from './pubsub.js';
+import { createSharedPubSub } from './shared-pubsub.js';
 import {
   createRepositories,
   createServices,
@@ -106,13 +111,21 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   // SQLite file (default) or PostgreSQL (DATABASE_URL=postgres://…); migrations applied here.
   const db = options.database ?? (await openDatabase(config.databaseUrl));
 
-  const limiter = createTenantRateLimiter({
+  // On PostgreSQL the per-tenant budget is kept in the database and shared by every replica.
+  const rateLimiter = (scope: string, limits: RateLimiterOptions) =>
+    db.dialect === 'pg'
+      ? createSharedRateLimiter({ db: db.db, scope, ...limits })
+      : createTenantRateLimiter(limits);
+  const limiter = rateLimiter('pc', {
     concurrency: config.partnerCenter.concurrency,
     ratePerMinute: config.partnerCenter.ratePerMinute,
     ...(config.partnerCenter.burst ? { burst: config.partnerCenter.burst } : {}),
   });
   // Front-end reads only; the workflow engine always reads Partner Center live.
   const readCache = new PartnerCenterReadCache({ ttlMs: config.partnerCenter.readCacheTtlMs });
+  // The TTL counts wall time; when a virtual clock jumps (the emulator's), days of Partner Center
+  // changes (support moving subscriptions, customers accepting) happen at once: start afresh.
+  const stopCacheOnClock = clock.onChange?.(() => readCache.invalidateAll());
   const pc = createPartnerCenterClientFactory(
     {
       baseUrl: options.partnerCenterUrl,
@@ -132,7 +145,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   const arm = createArmClientFactory({
     baseUrl: options.armUrl ?? armUrlFor(options.partnerCenterUrl),
     tokenProvider: options.armTokenProvider ?? options.tokenProvider,
-    limiter: createTenantRateLimiter({
+    limiter: rateLimiter('arm', {
       concurrency: config.partnerCenter.concurrency,
       ratePerMinute: config.partnerCenter.ratePerMinute,
     }),
@@ -147,7 +160,10 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
 
   const modules = options.modules ?? appModules;
   const repositories = createRepositories(db.db);
-  const pubSub = createAppPubSub();
+  // PostgreSQL: LISTEN/NOTIFY carries workflowUpdated across replicas.
+  const pubSub = db.notifications
+    ? await createSharedPubSub(createAppPubSub(), db.notifications, logger)
+    : createAppPubSub();
   const publish = (row: WorkflowRow) => {
     const id = workflowGlobalId(row);
     pubSub.publish(WORKFLOW_UPDATED_TOPIC, { id, organizationId: row.organizationId });
@@ -289,6 +305,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
       return server;
     },
     async close() {
+      stopCacheOnClock?.();
       await runner.stop();
       await Promise.all(servers.map((s) => s.close()));
       await db.close();

@@ -158,6 +158,11 @@ class SqliteLock {
     }
   }
 
+  /** Resolves once no transaction holds the connection. */
+  async idle(): Promise<void> {
+    await this.exclusive(() => undefined);
+  }
+
   statement<T>(work: () => T): Promise<T> | T {
     return this.context.getStore()?.active ? work() : this.exclusive(work);
   }
@@ -246,7 +251,7 @@ function openSqlite(url: string, options: OpenOptions): DbHandle {
     async close() {
       if (connection.open) {
         // Let a transaction in progress finish first.
-        await lock.transaction(async () => undefined).catch(() => undefined);
+        await lock.idle();
         connection.close();
       }
     },
