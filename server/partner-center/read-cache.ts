@@ -187,6 +187,14 @@ export class PartnerCenterReadCache {
     }
   }
 
+  /** Drops every entry (the business clock jumped: anything may have changed meanwhile). */
+  invalidateAll(): void {
+    for (const tenant of this.tenants.values()) {
+      this.invalidations += tenant.entries.size;
+    }
+    this.tenants.clear();
+  }
+
   /** Drops every entry of one partner tenant. */
   invalidateTenant(partnerTenantId: string): void {
     const tenant = this.tenants.get(partnerTenantId);

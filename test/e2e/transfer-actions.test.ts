@@ -89,8 +89,7 @@ async function setup(
   const t = await startTestApp({
     emulator,
     clock: clockFrom(emulator.clock),
-    // Read cache off: days of business time pass in seconds of wall time here.
-    env: { WORKFLOW_RUNNER: 'off', PARTNER_CENTER_READ_CACHE_TTL: 'PT0S', ...options.env },
+    env: { WORKFLOW_RUNNER: 'off', ...options.env },
     runner: { retryBaseMs: 1, retryMaxMs: 5 },
     ...(options.directory ? { directory: options.directory(emulator) } : {}),
   });

@@ -57,9 +57,7 @@ describe('Azure subscription transfer on the demo scenario', () => {
     t = await startTestApp({
       emulator,
       clock: clockFrom(emulator.clock),
-      // The front-end read cache counts wall time; these tests play days of business time in
-      // seconds, so a subscription read before the move would still be served after it.
-      env: { WORKFLOW_RUNNER: 'off', PARTNER_CENTER_READ_CACHE_TTL: 'PT0S' },
+      env: { WORKFLOW_RUNNER: 'off' },
       runner: { retryBaseMs: 1, retryMaxMs: 5 },
     });
     demo = await demoTransfer(emulator);
