@@ -103,6 +103,7 @@ describe('mutations under random and malformed input', () => {
     };
   };
 
+  let calls = 0;
   let reachedServices = 0;
   /** Sends one mutation and checks both properties. */
   const check = async (mutation: string, input: unknown) => {
@@ -115,6 +116,7 @@ describe('mutations under random and malformed input', () => {
     expect(res.status, text).toBeLessThan(500);
     expect(text).not.toContain('INTERNAL_SERVER_ERROR');
     const payload = Object.values(res.body.data ?? {})[0];
+    calls += 1;
     if (payload) {
       reachedServices += 1;
     }
@@ -387,6 +389,6 @@ describe('mutations under random and malformed input', () => {
 
   // Runs last (vitest keeps declaration order): the properties above must have exercised services.
   it('reached the services with most inputs, not only the GraphQL input coercion', () => {
-    expect(reachedServices).toBeGreaterThan(RUNS * 4);
+    expect(reachedServices).toBeGreaterThan(calls / 2);
   });
 });
