@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.js';
 import {
   amountSchema,
   currencyMatchesCountry,
@@ -113,5 +114,75 @@ describe('shared input validators', () => {
     expect(
       invalid(guidSchema, '3f2504e0-4f89-11d3-9a0c-0305e82c3301', ['input'], 'INVALID', 'bad'),
     ).toBeNull();
+  });
+});
+
+describe('query arguments are validated before anything is read', () => {
+  let t: TestApp;
+  let token: string;
+  let calls = 0;
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: { WORKFLOW_RUNNER: 'off' },
+      fetch: async () => {
+        calls += 1;
+        return new Response('{}', { status: 500 });
+      },
+    });
+    token = await t.token('org-a');
+  });
+  afterAll(() => t.close());
+
+  it('customers(search) over 200 characters is BAD_USER_INPUT, with no Partner Center call', async () => {
+    const tenants = await t.gql<{
+      viewer: { organization: { partnerTenants: Array<{ id: string }> } };
+    }>('{ viewer { organization { partnerTenants { id } } } }', { token });
+    const res = await t.gql(
+      'query($t: ID!, $s: String) { customers(partnerTenantId: $t, search: $s) { totalCount } }',
+      {
+        token,
+        variables: {
+          t: tenants.body.data!.viewer.organization.partnerTenants[0]!.id,
+          s: 'x'.repeat(201),
+        },
+      },
+    );
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'search',
+    });
+    expect(calls).toBe(0);
+  });
+
+  it('activityLog: a long customer search or a reversed date range is refused; the export says so as a userError', async () => {
+    const long = await t.gql(
+      'query($f: ActivityLogFilter) { activityLog(filter: $f) { totalCount } }',
+      {
+        token,
+        variables: { f: { customerSearch: 'x'.repeat(201) } },
+      },
+    );
+    expect(long.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const reversed = await t.gql(
+      'query($f: ActivityLogFilter) { activityLog(filter: $f) { totalCount } }',
+      {
+        token,
+        variables: { f: { from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' } },
+      },
+    );
+    expect(reversed.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'filter.to',
+    });
+    const exported = await t.gql<{
+      exportActivityLog: { userErrors: Array<{ code: string; field: string[] }>; export: unknown };
+    }>(
+      'mutation($f: ActivityLogFilter) { exportActivityLog(input: { format: CSV, filter: $f }) { userErrors { code field } export { url } } }',
+      { token, variables: { f: { customerSearch: 'x'.repeat(201) } } },
+    );
+    expect(exported.body.data?.exportActivityLog).toEqual({
+      userErrors: [{ code: 'TOO_LONG', field: ['input', 'filter', 'customerSearch'] }],
+      export: null,
+    });
   });
 });

@@ -15,6 +15,9 @@ import {
   type PageArgs,
 } from '../../shared/pagination.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
+import { BadUserInputError } from '../../shared/errors.js';
+import { type DomainError } from '../../shared/result.js';
+import { TEXT_LIMITS } from '../../shared/validation.js';
 import {
   getActivityEntry,
   getAuditCursor,
@@ -37,6 +40,25 @@ export interface ActivityFilter {
   to?: string | null;
   customerSearch?: string | null;
   workflowId?: string | null;
+}
+
+/** Input checks of an activity filter (issue 8): a bounded search, a date range that is one. */
+export function activityFilterProblem(filter: ActivityFilter, field: string[]): DomainError | null {
+  if ((filter.customerSearch ?? '').length > TEXT_LIMITS.search) {
+    return {
+      code: 'TOO_LONG',
+      message: `The customer search is at most ${TEXT_LIMITS.search} characters.`,
+      field: [...field, 'customerSearch'],
+    };
+  }
+  if (filter.from && filter.to && filter.from > filter.to) {
+    return {
+      code: 'INVALID_DATE_RANGE',
+      message: '"from" is after "to".',
+      field: [...field, 'to'],
+    };
+  }
+  return null;
 }
 
 function subscriptionOf(record: PcAuditRecord): string | null {
@@ -148,6 +170,10 @@ export class ActivityService {
     args: PageArgs,
   ): Promise<ConnectionPage<ActivityEntryRow>> {
     const first = resolveFirst(args.first);
+    const problem = activityFilterProblem(filter, ['filter']);
+    if (problem) {
+      throw new BadUserInputError(problem.message, problem.field?.join('.'));
+    }
     const scope = 'activity';
     const after = args.after ? decodeCursor(scope, args.after) : null;
     const query: ActivityQuery = { organizationId: actor.organizationId, ...filter };

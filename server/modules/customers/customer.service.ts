@@ -2,7 +2,8 @@ import { type RequestScope } from '../../app/context.js';
 import { type PcCustomer } from '../../partner-center/contracts/customers.js';
 import { mapRelationship } from '../../partner-center/mapping.js';
 import { type CustomerRelationship } from '../../shared/enums.js';
-import { NotFoundError } from '../../shared/errors.js';
+import { BadUserInputError, NotFoundError } from '../../shared/errors.js';
+import { TEXT_LIMITS } from '../../shared/validation.js';
 import {
   compareSortKeys,
   type ConnectionPage,
@@ -74,6 +75,13 @@ export class CustomerService {
     partnerTenantId: string,
     args: CustomerSearchArgs,
   ): Promise<ConnectionPage<CustomerRecord>> {
+    if ((args.search ?? '').length > TEXT_LIMITS.search) {
+      // Checked before anything is read (issue 8).
+      throw new BadUserInputError(
+        `"search" is at most ${TEXT_LIMITS.search} characters.`,
+        'search',
+      );
+    }
     const tenant = await this.deps.organizations.tenantForActor(scope, partnerTenantId);
     if (!tenant) {
       throw new NotFoundError('No partner tenant with this id.');

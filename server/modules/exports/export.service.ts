@@ -6,7 +6,11 @@ import { decodeId } from '../../shared/ids.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
 import * as workflowRepo from '../../workflows/engine/workflow.repository.js';
-import { type ActivityFilter, type ActivityService } from '../activity-log/activity.service.js';
+import {
+  activityFilterProblem,
+  type ActivityFilter,
+  type ActivityService,
+} from '../activity-log/activity.service.js';
 import { type CustomerRecord, type CustomerService } from '../customers/customer.service.js';
 import { type OrganizationService } from '../organizations/organization.service.js';
 import { type SubscriptionService } from '../subscriptions/subscription.service.js';
@@ -177,6 +181,10 @@ export class ExportService {
     scope: RequestScope,
     input: { filter: ActivityFilter; format: ExportFormat },
   ): Promise<Result<ExportResult>> {
+    const problem = activityFilterProblem(input.filter, ['input', 'filter']);
+    if (problem) {
+      return err(problem);
+    }
     const rows = await this.deps.activity.all(scope.actor, input.filter);
     const table: Table = {
       sheetName: 'Activity log',
