@@ -18,6 +18,7 @@ import {
   type TokenProvider,
 } from './partner-center/token-provider.js';
 import { type Clock, clockFrom, systemClock } from './shared/clock.js';
+import { createHttpClock } from './shared/http-clock.js';
 import { PartnerRole } from './shared/enums.js';
 
 // Composition root: env → (emulator) → db → Partner Center clients → schema → HTTP.
@@ -49,6 +50,17 @@ async function main(): Promise<void> {
     tokenProvider = new EmulatorTokenProvider();
     // The API runs on the emulator's clock, so advancing it moves the workflow engine too.
     clock = clockFrom(emulator.clock);
+  } else if (config.emulator.url) {
+    // One of several replicas on a shared standalone emulator: it is Partner Center, the partner
+    // directory, the token issuer and the business clock for all of them.
+    emulatorUrl = config.emulator.url;
+    directory = config.directory
+      ? configDirectorySource(config.directory)
+      : emulatorDirectorySource({ emulatorUrl });
+    tokenProvider = new EmulatorTokenProvider();
+    const remoteClock = await createHttpClock(emulatorUrl);
+    closers.push(async () => remoteClock.stop());
+    clock = remoteClock;
   } else {
     directory = configDirectorySource(config.directory ?? []);
     tokenProvider = new ClientCredentialsTokenProvider({

@@ -214,6 +214,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     recheckMinMs: config.workflow.recheckMinMs,
     recheckMaxMs: config.workflow.recheckMaxMs,
     maxAttempts: config.workflow.maxAttempts,
+    leaseMs: config.workflow.leaseMs,
     onWorkflowChanged: (workflowId) => {
       void getWorkflow(db.db, workflowId).then((row) => row && publish(row));
     },

@@ -46,6 +46,11 @@ const envSchema = z.object({
   EMULATOR_PORT: port.default(4010),
   EMULATOR_SCENARIO: z.string().default('demo'),
   EMULATOR_SEED: z.coerce.number().int().default(1),
+  /**
+   * With EMULATOR=off: an emulator running elsewhere (`npm run emulator`) that this server (one of
+   * several replicas) uses as Partner Center, partner directory, token issuer and clock.
+   */
+  EMULATOR_URL: z.string().url().optional(),
 
   PARTNER_CENTER_URL: z.string().url().optional(),
   PARTNER_CENTER_CLIENT_ID: z.string().optional(),
@@ -95,6 +100,11 @@ const envSchema = z.object({
   WORKFLOW_RECHECK_MIN: z.string().regex(/^P/).default('PT5M'),
   WORKFLOW_RECHECK_MAX: z.string().regex(/^P/).default('PT1H'),
   WORKFLOW_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /**
+   * How long a runner holds an item it claimed without renewing (renewed every third of it while
+   * a step runs). A killed replica's items are taken over once it runs out (wall-clock time).
+   */
+  WORKFLOW_LEASE: z.string().regex(/^P/).default('PT1M'),
 });
 
 /** ISO-8601 duration (days, hours, minutes, seconds) in milliseconds. */
@@ -139,7 +149,14 @@ export interface AppConfig {
   port: number;
   logLevel: string;
   databaseUrl: string;
-  emulator: { enabled: boolean; port: number; scenario: string; seed: number };
+  emulator: {
+    enabled: boolean;
+    port: number;
+    scenario: string;
+    seed: number;
+    /** An external emulator (EMULATOR=off): directory, tokens and clock come from it. */
+    url: string | undefined;
+  };
   partnerCenter: {
     /** Base URL without `/v1`; null in emulator mode until the emulator's URL is known. */
     url: string | null;
@@ -192,6 +209,8 @@ export interface AppConfig {
     recheckMinMs: number;
     recheckMaxMs: number;
     maxAttempts: number;
+    /** Lease of a claimed item, wall-clock ms (WORKFLOW_LEASE). */
+    leaseMs: number;
   };
 }
 
@@ -228,7 +247,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL) {
       throw new ConfigError('With EMULATOR=off, set AUTH_JWT_SECRET or AUTH_JWKS_URL.');
     }
-    if (!directory) {
+    if (!directory && !e.EMULATOR_URL) {
       throw new ConfigError('With EMULATOR=off, set PARTNER_DIRECTORY or PARTNER_DIRECTORY_FILE.');
     }
     if (production && (!e.PARTNER_CENTER_CLIENT_ID || !e.PARTNER_CENTER_CLIENT_SECRET)) {
@@ -264,9 +283,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       port: e.EMULATOR_PORT,
       scenario: e.EMULATOR_SCENARIO,
       seed: e.EMULATOR_SEED,
+      url: e.EMULATOR_URL,
     },
     partnerCenter: {
-      url: e.PARTNER_CENTER_URL ?? (e.EMULATOR ? null : 'https://api.partnercenter.microsoft.com'),
+      url:
+        e.PARTNER_CENTER_URL ??
+        e.EMULATOR_URL ??
+        (e.EMULATOR ? null : 'https://api.partnercenter.microsoft.com'),
       clientId: e.PARTNER_CENTER_CLIENT_ID,
       clientSecret: e.PARTNER_CENTER_CLIENT_SECRET,
       authority: e.ENTRA_AUTHORITY,
@@ -309,6 +332,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       recheckMinMs: durationMs(e.WORKFLOW_RECHECK_MIN),
       recheckMaxMs: durationMs(e.WORKFLOW_RECHECK_MAX),
       maxAttempts: e.WORKFLOW_MAX_ATTEMPTS,
+      leaseMs: durationMs(e.WORKFLOW_LEASE),
     },
   };
 }
