@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import Database from 'better-sqlite3';
 import { is, sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzleBetterSqlite } from 'drizzle-orm/better-sqlite3';
@@ -121,7 +121,7 @@ export async function transaction<T>(db: AppDb, work: (tx: AppDb) => Promise<T>)
   if (!lock) {
     throw new Error('not a database opened by openDatabase()');
   }
-  return lock.transaction(() => work(db));
+  return lock.lock.transaction(lock.connection, () => work(db));
 }
 
 /** Runs raw SQL (dialect-specific statements only; prefer the query builder). */
@@ -144,8 +144,6 @@ class SqliteLock {
   private tail: Promise<void> = Promise.resolve();
   private readonly context = new AsyncLocalStorage<{ active: boolean }>();
 
-  constructor(private readonly connection: Database.Database) {}
-
   private async exclusive<T>(work: () => Promise<T> | T): Promise<T> {
     const previous = this.tail;
     let release!: () => void;
@@ -167,21 +165,21 @@ class SqliteLock {
     return this.context.getStore()?.active ? work() : this.exclusive(work);
   }
 
-  transaction<T>(work: () => Promise<T>): Promise<T> {
+  transaction<T>(connection: Database.Database, work: () => Promise<T>): Promise<T> {
     if (this.context.getStore()?.active) {
       return work();
     }
     return this.exclusive(() => {
       const token = { active: true };
       return this.context.run(token, async () => {
-        this.connection.prepare('BEGIN IMMEDIATE').run();
+        connection.prepare('BEGIN IMMEDIATE').run();
         try {
           const result = await work();
-          this.connection.prepare('COMMIT').run();
+          connection.prepare('COMMIT').run();
           return result;
         } catch (error) {
-          if (this.connection.inTransaction) {
-            this.connection.prepare('ROLLBACK').run();
+          if (connection.inTransaction) {
+            connection.prepare('ROLLBACK').run();
           }
           throw error;
         } finally {
@@ -192,7 +190,11 @@ class SqliteLock {
   }
 }
 
-const sqliteLocks = new WeakMap<object, SqliteLock>();
+const sqliteLocks = new WeakMap<object, { lock: SqliteLock; connection: Database.Database }>();
+// Handles of one process on the same file share a lock: better-sqlite3 waits for another
+// connection's write lock synchronously, which would block the very thread that must finish the
+// other transaction (two replicas in one test process, a runner restarted on the same file).
+const fileLocks = new Map<string, SqliteLock>();
 
 function openSqlite(url: string, options: OpenOptions): DbHandle {
   const memory = url === ':memory:' || url === 'file::memory:' || url.startsWith('file::memory:?');
@@ -212,7 +214,12 @@ function openSqlite(url: string, options: OpenOptions): DbHandle {
     });
   }
 
-  const lock = new SqliteLock(connection);
+  let lock = memory ? new SqliteLock() : fileLocks.get(resolvePath(path));
+  if (!lock) {
+    lock = new SqliteLock();
+    fileLocks.set(resolvePath(path), lock);
+  }
+  const shared = lock;
   // Prepared statements by SQL text (bounded: IN lists of many lengths make many texts).
   const statements = new Map<string, Database.Statement>();
   const prepare = (text: string) => {
@@ -228,7 +235,7 @@ function openSqlite(url: string, options: OpenOptions): DbHandle {
   };
   const db = drizzleSqliteProxy(
     async (text, params, method) =>
-      lock.statement(() => {
+      shared.statement(() => {
         const statement = prepare(text);
         if (method === 'run' || !statement.reader) {
           statement.run(...params);
@@ -241,17 +248,17 @@ function openSqlite(url: string, options: OpenOptions): DbHandle {
       }),
     { schema: sqliteTables },
   );
-  sqliteLocks.set(db, lock);
+  sqliteLocks.set(db, { lock: shared, connection });
   return {
     db: db as unknown as AppDb,
     dialect: 'sqlite',
     async ping() {
-      await lock.statement(() => connection.prepare('select 1').get());
+      await shared.statement(() => connection.prepare('select 1').get());
     },
     async close() {
       if (connection.open) {
         // Let a transaction in progress finish first.
-        await lock.idle();
+        await shared.idle();
         connection.close();
       }
     },
