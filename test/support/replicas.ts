@@ -68,14 +68,15 @@ export interface Replica {
   stop(): Promise<void>;
 }
 
-/** Starts `node server/main.js` with `env` and waits until it serves GraphQL. */
+/** Starts `node server/main.js` (swc build, or `main` given) with `env`; waits until it serves GraphQL. */
 export async function startReplica(
   name: string,
   port: number,
   env: Record<string, string>,
+  main?: string,
 ): Promise<Replica> {
-  const main = await buildServer();
-  const child = spawn(process.execPath, [main], {
+  main ??= await buildServer();
+  const child = spawn(process.execPath, [main as string], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
