@@ -26,6 +26,12 @@ const only = args
   ?.slice('--only='.length)
   .split(',');
 const wanted = (name: string) => !only || only.includes(name);
+// `--growth=100,500`: other sizes for the growth benchmark.
+const growthSizes = args
+  .find((a) => a.startsWith('--growth='))
+  ?.slice('--growth='.length)
+  .split(',')
+  .map(Number);
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -34,7 +40,7 @@ const SIZE = {
   apiSeconds: quick ? 5 : 10,
   workflowCustomers: quick ? 100 : 1_000,
   baselineCustomers: quick ? 2 : 8,
-  growth: quick ? [10, 100, 500] : [100, 1_000, 5_000],
+  growth: growthSizes ?? (quick ? [10, 100, 500] : [100, 1_000, 5_000]),
 };
 const CONNECTIONS = 10;
 const LIMIT_PER_SECOND = 50;

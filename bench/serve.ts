@@ -47,6 +47,11 @@ export interface ServeStats {
   cache: { hits: number; misses: number; hitRatio: number };
   rssMb: number;
   peakRssMb: number;
+  /** V8 heap in use and external (Buffers, SQLite) memory, MB. */
+  heapUsedMb: number;
+  externalMb: number;
+  /** CPU seconds (user + system) this process used since it started. */
+  cpuSeconds: number;
 }
 
 export type ServeRequest =
@@ -120,7 +125,7 @@ async function main(): Promise<void> {
     EMULATOR: 'off',
     DATABASE_URL: join(dataDir, 'app.db'),
     AUTH_JWT_SECRET: JWT_SECRET,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     PORT: '0',
     PARTNER_DIRECTORY: '[]',
     PARTNER_CENTER_CLIENT_ID: 'bench',
@@ -149,7 +154,7 @@ async function main(): Promise<void> {
     tokenProvider: new EmulatorTokenProvider(),
     directory: emulatorDirectorySource({ emulatorUrl: emulatorServer.url }),
     auth: createAuthVerifier({ jwtSecret: JWT_SECRET }),
-    logger: createLogger({ level: 'silent' }),
+    logger: createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }),
     clock: clockFrom(emulator.clock),
     fetch: recordingFetch,
   });
@@ -189,6 +194,8 @@ async function main(): Promise<void> {
     } else if (message.type === 'stats') {
       const stats = app.pc.readCache?.stats();
       const since = message.sinceMs ?? 0;
+      const memory = process.memoryUsage();
+      const cpu = process.cpuUsage();
       const reply: ServeStats = {
         type: 'stats',
         calls: calls.filter((c) => c[0] >= since),
@@ -198,8 +205,11 @@ async function main(): Promise<void> {
           misses: stats?.misses ?? 0,
           hitRatio: stats?.hitRatio ?? 0,
         },
-        rssMb: process.memoryUsage().rss / 1024 / 1024,
+        rssMb: memory.rss / 1024 / 1024,
         peakRssMb: peakRssMb(),
+        heapUsedMb: memory.heapUsed / 1024 / 1024,
+        externalMb: memory.external / 1024 / 1024,
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
       };
       process.send?.(reply);
     } else if (message.type === 'stop') {

@@ -199,11 +199,17 @@ export function defineTables(b: TableBuilders) {
     },
     (t) => [
       b.index('workflow_items_workflow_idx').on(t.workflowId, t.position),
-      b.index('workflow_items_runnable_idx').on(t.status, t.nextRunAt),
+      // The claim reads it in order per status and stops after its limit (position breaks the
+      // ties of items planned at the same instant without a sort).
+      b.index('workflow_items_runnable_idx').on(t.status, t.nextRunAt, t.position),
       b.index('workflow_items_customer_idx').on(t.customerTenantId),
-      // Children of an item (release, wake, progress) and per-workflow status counts.
+      // Children of an item (release, wake, progress); the workflow status probes (open, runnable
+      // now, failed) of each update.
       b.index('workflow_items_parent_idx').on(t.parentItemId),
-      b.index('workflow_items_workflow_status_idx').on(t.workflowId, t.status),
+      b.index('workflow_items_workflow_status_idx').on(t.workflowId, t.status, t.nextRunAt),
+      // Invariant sweeps (e.g. R-CON-4: license items whose replacement is active) every few
+      // seconds, without reading every item ever planned.
+      b.index('workflow_items_kind_state_idx').on(t.kind, t.state),
     ],
   );
 

@@ -163,15 +163,12 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
   };
 
   const awaitChildren = async (ctx: StepContext): Promise<StepOutcome> => {
+    // By parent only (item ids are unique): with the workflow id as well, SQLite picks the
+    // workflow's index and reads every item of the workflow for each customer (quadratic runs).
     const children = await db
       .select()
       .from(workflowItems)
-      .where(
-        and(
-          eq(workflowItems.workflowId, ctx.workflow.id),
-          eq(workflowItems.parentItemId, ctx.item.id),
-        ),
-      );
+      .where(eq(workflowItems.parentItemId, ctx.item.id));
     const licenses = children.filter((c) => c.kind === LICENSE_REPROVISION);
     const azure = children.filter((c) => c.kind === AZURE_SUPPORT_MIGRATION);
     const terminal = (c: WorkflowItemRow) =>
@@ -405,9 +402,11 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
 
   // ---- AZURE_SUPPORT_MIGRATION -----------------------------------------------------------------
 
-  const supportItemId = async (ctx: StepContext) =>
-    (
-      await db
+  // A workflow's support item never changes: looked up once per workflow, not per Azure item.
+  const supportItems = new Map<string, string | undefined>();
+  const supportItemId = async (ctx: StepContext) => {
+    if (!supportItems.has(ctx.workflow.id)) {
+      const [row] = await db
         .select({ id: workflowItems.id })
         .from(workflowItems)
         .where(
@@ -416,8 +415,14 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
             eq(workflowItems.kind, 'SUPPORT_REQUEST'),
           ),
         )
-        .limit(1)
-    )[0]?.id;
+        .limit(1);
+      if (supportItems.size >= 1_000) {
+        supportItems.clear();
+      }
+      supportItems.set(ctx.workflow.id, row?.id);
+    }
+    return supportItems.get(ctx.workflow.id);
+  };
 
   const azureReady = async (ctx: StepContext): Promise<StepOutcome> => {
     // R-CON-6: ready for Microsoft support once the customer accepted the target.

@@ -2,6 +2,11 @@ import type { workflowItems, workflows } from '../../../schema/workflow-tables.j
 
 export type WorkflowRow = typeof workflows.$inferSelect;
 export type WorkflowItemRow = typeof workflowItems.$inferSelect;
+/**
+ * A workflow row without its input (which grows with the workflow: a 5,000-customer plan's input
+ * names every customer). What the runner reads per claim and gives to steps.
+ */
+export type WorkflowHead = Omit<WorkflowRow, 'inputJson'>;
 
 /** Contract enum `WorkflowStatus`. */
 export type WorkflowStatus = 'DRAFT' | 'RUNNING' | 'WAITING' | 'COMPLETED' | 'FAILED' | 'CANCELED';

@@ -5,9 +5,9 @@ import type {
   NewBlocker,
   NewEvent,
   StepOutcome,
+  WorkflowHead,
   WorkflowItemRow,
   WorkflowKind,
-  WorkflowRow,
 } from './engine.types.js';
 import { stepRequestId } from './request-id.js';
 import { SimulatedCrash, type JournalPoint } from './simulated-crash.js';
@@ -15,7 +15,7 @@ import * as repo from './workflow.repository.js';
 
 /** What a step handler gets: its item, the journal and the event buffer. */
 export interface StepContext {
-  readonly workflow: WorkflowRow;
+  readonly workflow: WorkflowHead;
   readonly workflowData: Record<string, unknown>;
   readonly item: WorkflowItemRow;
   /** The item's data; steps return changes through their outcome's `data`. */
@@ -75,6 +75,12 @@ export interface RunnerOptions {
   retryMaxMs?: number;
   owner?: string;
   onWorkflowChanged?: (workflowId: string) => void;
+  /**
+   * Changes of one workflow within this many ms are reported once (at the end of the window): a
+   * large run changes its workflow hundreds of times a second, and each report reads the
+   * workflow and notifies subscribers (across replicas on PostgreSQL). 0 reports each change.
+   */
+  changeCoalesceMs?: number;
   onError?: (error: unknown, item: WorkflowItemRow) => void;
   /** Test hook: called at each journal point; throw SimulatedCrash to "kill the process" there. */
   crashHook?: (point: JournalPoint, item: WorkflowItemRow) => void;
@@ -132,8 +138,11 @@ export class WorkflowRunner {
       | 'maxAttempts'
       | 'retryBaseMs'
       | 'retryMaxMs'
+      | 'changeCoalesceMs'
     >
   >;
+  private readonly changedWorkflows = new Set<string>();
+  private changeTimer: NodeJS.Timeout | undefined;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribeClock: (() => void) | undefined;
   private ticking = false;
@@ -155,6 +164,7 @@ export class WorkflowRunner {
       maxAttempts: options.maxAttempts ?? 8,
       retryBaseMs: options.retryBaseMs ?? 500,
       retryMaxMs: options.retryMaxMs ?? 30_000,
+      changeCoalesceMs: options.changeCoalesceMs ?? 100,
     };
   }
 
@@ -179,6 +189,30 @@ export class WorkflowRunner {
     clearInterval(this.timer);
     this.unsubscribeClock?.();
     await Promise.allSettled([...this.inFlight.values()]);
+    this.flushChanges();
+  }
+
+  /** Reports a workflow change, coalesced per workflow over `changeCoalesceMs`. */
+  private workflowChanged(workflowId: string): void {
+    if (!this.options.onWorkflowChanged) {
+      return;
+    }
+    if (this.opts.changeCoalesceMs <= 0) {
+      this.options.onWorkflowChanged(workflowId);
+      return;
+    }
+    this.changedWorkflows.add(workflowId);
+    this.changeTimer ??= setTimeout(() => this.flushChanges(), this.opts.changeCoalesceMs);
+  }
+
+  private flushChanges(): void {
+    clearTimeout(this.changeTimer);
+    this.changeTimer = undefined;
+    const ids = [...this.changedWorkflows];
+    this.changedWorkflows.clear();
+    for (const id of ids) {
+      this.options.onWorkflowChanged?.(id);
+    }
   }
 
   /** Asks for a pass over runnable items soon (coalesced). */
@@ -240,7 +274,7 @@ export class WorkflowRunner {
     for (const definition of this.definitions.values()) {
       const changed = (await definition.sweep?.(now)) ?? [];
       for (const workflowId of changed) {
-        this.options.onWorkflowChanged?.(workflowId);
+        this.workflowChanged(workflowId);
       }
     }
   }
@@ -295,8 +329,19 @@ export class WorkflowRunner {
       limit: free,
       exclude: [...this.inFlight.keys()],
     });
+    // One read of the claimed items' workflows per claim, not one per item.
+    const workflows =
+      claimed.length > 0
+        ? new Map(
+            (
+              await repo.getWorkflowHeadsByIds(this.options.db, [
+                ...new Set(claimed.map((i) => i.workflowId)),
+              ])
+            ).map((w) => [w.id, w]),
+          )
+        : new Map<string, WorkflowHead>();
     for (const item of claimed) {
-      const run = this.runItem(item)
+      const run = this.runItem(item, workflows.get(item.workflowId))
         .catch((error: unknown) => {
           if (error instanceof SimulatedCrash) {
             this.die(error);
@@ -329,9 +374,8 @@ export class WorkflowRunner {
     this.options.crashHook?.(point, item);
   }
 
-  private async runItem(item: WorkflowItemRow): Promise<void> {
+  private async runItem(item: WorkflowItemRow, workflow: WorkflowHead | undefined): Promise<void> {
     const { db, clock } = this.options;
-    const workflow = await repo.getWorkflow(db, item.workflowId);
     if (!workflow || !['RUNNING', 'WAITING'].includes(workflow.status)) {
       await repo.releaseLease(db, item.id, this.owner);
       return;
@@ -448,7 +492,7 @@ export class WorkflowRunner {
                 message: `Step ${item.step} failed (${code}: ${message}); retrying (attempt ${item.attempts + 2}).`,
               },
             });
-            this.options.onWorkflowChanged?.(workflow.id);
+            this.workflowChanged(workflow.id);
             return;
           }
           outcome = { type: 'failed', code, message };
@@ -477,7 +521,7 @@ export class WorkflowRunner {
       });
       this.checkpoint('after-outcome', item);
       if (applied) {
-        this.options.onWorkflowChanged?.(workflow.id);
+        this.workflowChanged(workflow.id);
       }
     } finally {
       clearInterval(renew);

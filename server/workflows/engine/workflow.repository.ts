@@ -4,6 +4,7 @@ import {
   count,
   desc,
   eq,
+  getTableColumns,
   gt,
   inArray,
   isNotNull,
@@ -11,9 +12,9 @@ import {
   lt,
   lte,
   min,
-  notInArray,
   or,
   sql,
+  type SQL,
 } from 'drizzle-orm';
 import type {
   workflowBlockers,
@@ -27,6 +28,7 @@ import {
   type NewBlocker,
   type NewEvent,
   type NewItem,
+  type WorkflowHead,
   type WorkflowItemRow,
   type WorkflowRow,
   type WorkflowStatus,
@@ -37,6 +39,9 @@ export type WorkflowBlockerRow = typeof workflowBlockers.$inferSelect;
 export type WorkflowStepRow = typeof workflowSteps.$inferSelect;
 
 const json = (value: unknown) => JSON.stringify(value ?? {});
+
+/** Rows per multi-row INSERT (×≤ 23 columns stays under both dialects' parameter limits). */
+const INSERT_CHUNK = 500;
 
 export interface CreateWorkflowInput {
   workflow: Omit<WorkflowRow, 'version' | 'startedAt' | 'completedAt' | 'irreversibleAt'>;
@@ -52,12 +57,14 @@ export async function createWorkflow(db: EngineDb, input: CreateWorkflowInput): 
   const { workflows, workflowItems, workflowBlockers, workflowEvents } = tablesOf(db);
   await transaction(db, async (tx) => {
     await tx.insert(workflows).values(workflow);
-    if (items.length > 0) {
+    // In chunks: one multi-row INSERT of a 5,000-customer plan's 55,000 items exceeds SQLite's
+    // 32,766 bound parameters (and PostgreSQL's 65,535).
+    for (let from = 0; from < items.length; from += INSERT_CHUNK) {
       await tx.insert(workflowItems).values(
-        items.map((item, position) => ({
+        items.slice(from, from + INSERT_CHUNK).map((item, i) => ({
           id: item.id,
           workflowId: workflow.id,
-          position,
+          position: from + i,
           parentItemId: item.parentItemId ?? null,
           kind: item.kind,
           status: item.status ?? 'PENDING',
@@ -72,17 +79,23 @@ export async function createWorkflow(db: EngineDb, input: CreateWorkflowInput): 
         })),
       );
     }
-    if (blockers.length > 0) {
+    for (let from = 0; from < blockers.length; from += INSERT_CHUNK) {
       await tx
         .insert(workflowBlockers)
         .values(
-          blockers.map((b) => ({ ...blockerValues(b), workflowId: workflow.id, createdAt: at })),
+          blockers
+            .slice(from, from + INSERT_CHUNK)
+            .map((b) => ({ ...blockerValues(b), workflowId: workflow.id, createdAt: at })),
         );
     }
-    if (events.length > 0) {
+    for (let from = 0; from < events.length; from += INSERT_CHUNK) {
       await tx
         .insert(workflowEvents)
-        .values(events.map((e) => ({ ...eventValues(e), workflowId: workflow.id, at })));
+        .values(
+          events
+            .slice(from, from + INSERT_CHUNK)
+            .map((e) => ({ ...eventValues(e), workflowId: workflow.id, at })),
+        );
     }
   });
 }
@@ -113,6 +126,22 @@ function eventValues(event: NewEvent) {
 export async function getWorkflow(db: EngineDb, id: string): Promise<WorkflowRow | undefined> {
   const { workflows } = tablesOf(db);
   return first(await db.select().from(workflows).where(eq(workflows.id, id)).limit(1));
+}
+
+/** {@link WorkflowHead}s by id (the runner's read per claim). */
+export async function getWorkflowHeadsByIds(
+  db: EngineDb,
+  ids: readonly string[],
+): Promise<WorkflowHead[]> {
+  if (ids.length === 0) {
+    return [];
+  }
+  const { workflows } = tablesOf(db);
+  const { inputJson: _input, ...head } = getTableColumns(workflows);
+  return db
+    .select(head)
+    .from(workflows)
+    .where(inArray(workflows.id, [...ids]));
 }
 
 export async function getWorkflowsByIds(
@@ -363,6 +392,9 @@ export async function updateWorkflowData(
     .where(eq(workflows.id, workflowId));
 }
 
+/** Item statuses the runner claims (each due on the business clock). */
+const CLAIMABLE_STATUSES = ['PENDING', 'RUNNING', 'WAITING'] as const;
+
 /**
  * Claims up to `limit` runnable items with a lease. Runnable: an active status, due on the
  * business clock, past any transport backoff, and not leased by a live owner. Any number of
@@ -372,6 +404,10 @@ export async function updateWorkflowData(
  * UPDATE that only succeeds while the item is unleased or its lease ran out. A replica killed
  * mid-step stops renewing; once its lease expires another runner resumes the item through the
  * journal (look before create), so no Partner Center effect happens twice.
+ *
+ * Cost: one ordered range read of the runnable index (status, next_run_at, position) per status,
+ * stopping after `limit` rows, so a claim costs the same whether 10 or 50,000 items are due
+ * (one query over the three statuses would sort every due item before its LIMIT).
  */
 export async function claimRunnableItems(
   db: EngineDb,
@@ -384,46 +420,67 @@ export async function claimRunnableItems(
     exclude: readonly string[];
   },
 ): Promise<WorkflowItemRow[]> {
-  const { now, nowMs, owner, leaseMs, limit, exclude } = options;
+  const { now, nowMs, owner, leaseMs, limit } = options;
   if (limit <= 0) {
     return [];
   }
+  const exclude = new Set(options.exclude);
   const { workflows, workflowItems } = tablesOf(db);
   const unleased = or(
     isNull(workflowItems.leaseExpiresAtMs),
     lt(workflowItems.leaseExpiresAtMs, nowMs),
   );
   return transaction(db, async (tx) => {
-    const conditions = [
-      // A subquery rather than a join, so the PostgreSQL row lock covers the items only.
-      inArray(
-        workflowItems.workflowId,
-        tx
-          .select({ id: workflows.id })
-          .from(workflows)
-          .where(inArray(workflows.status, ['RUNNING', 'WAITING'])),
-      ),
-      inArray(workflowItems.status, ['PENDING', 'RUNNING', 'WAITING']),
-      lte(workflowItems.nextRunAt, now),
-      or(isNull(workflowItems.backoffUntilMs), lte(workflowItems.backoffUntilMs, nowMs)),
-      unleased,
-    ];
-    if (exclude.length > 0) {
-      conditions.push(notInArray(workflowItems.id, [...exclude]));
+    const candidates: Array<{ id: string; nextRunAt: string | null; position: number }> = [];
+    for (const status of CLAIMABLE_STATUSES) {
+      const query = tx
+        .select({
+          id: workflowItems.id,
+          nextRunAt: workflowItems.nextRunAt,
+          position: workflowItems.position,
+        })
+        .from(workflowItems)
+        .where(
+          and(
+            eq(workflowItems.status, status),
+            lte(workflowItems.nextRunAt, now),
+            // A subquery rather than a join, so the PostgreSQL row lock covers the items only.
+            inArray(
+              workflowItems.workflowId,
+              tx
+                .select({ id: workflows.id })
+                .from(workflows)
+                .where(inArray(workflows.status, ['RUNNING', 'WAITING'])),
+            ),
+            or(isNull(workflowItems.backoffUntilMs), lte(workflowItems.backoffUntilMs, nowMs)),
+            unleased,
+          ),
+        )
+        .orderBy(asc(workflowItems.nextRunAt), asc(workflowItems.position))
+        // The caller's own in-flight items are filtered here rather than in SQL (one statement
+        // text, prepared once, instead of one per length of the exclusion list).
+        .limit(limit + exclude.size);
+      const rows =
+        dialectOf(tx) === 'pg'
+          ? await (query as unknown as PgSelectLockable).for('update', { skipLocked: true })
+          : await query;
+      for (const row of rows) {
+        if (!exclude.has(row.id)) {
+          candidates.push(row);
+        }
+      }
     }
-    const query = tx
-      .select({ id: workflowItems.id })
-      .from(workflowItems)
-      .where(and(...conditions))
-      .orderBy(asc(workflowItems.nextRunAt), asc(workflowItems.position))
-      .limit(limit);
-    const candidates =
-      dialectOf(tx) === 'pg'
-        ? await (query as unknown as PgSelectLockable).for('update', { skipLocked: true })
-        : await query;
     if (candidates.length === 0) {
       return [];
     }
+    // Due first, then planning order, across the three statuses.
+    candidates.sort((a, b) =>
+      (a.nextRunAt ?? '') < (b.nextRunAt ?? '')
+        ? -1
+        : (a.nextRunAt ?? '') > (b.nextRunAt ?? '')
+          ? 1
+          : a.position - b.position,
+    );
     return tx
       .update(workflowItems)
       .set({ leaseOwner: owner, leaseExpiresAtMs: nowMs + leaseMs })
@@ -431,7 +488,7 @@ export async function claimRunnableItems(
         and(
           inArray(
             workflowItems.id,
-            candidates.map((c) => c.id),
+            candidates.slice(0, limit).map((c) => c.id),
           ),
           unleased,
         ),
@@ -442,7 +499,10 @@ export async function claimRunnableItems(
 
 /** The PostgreSQL row-locking clause of a select (not on SQLite's builder type). */
 interface PgSelectLockable {
-  for(strength: 'update', config: { skipLocked: boolean }): Promise<Array<{ id: string }>>;
+  for(
+    strength: 'update',
+    config: { skipLocked: boolean },
+  ): Promise<Array<{ id: string; nextRunAt: string | null; position: number }>>;
 }
 
 /** Extends the caller's lease while its step runs; false once another runner owns the item. */
@@ -579,32 +639,39 @@ async function recomputeStatus(
     .update(workflows)
     .set({ updatedAt: at })
     .where(eq(workflows.id, workflowId))
-    .returning();
+    .returning({ status: workflows.status });
   const workflow = first(locked);
   if (!workflow || !['RUNNING', 'WAITING'].includes(workflow.status)) {
     return (workflow?.status as WorkflowStatus | undefined) ?? null;
   }
-  // Counted in the database (indexed by workflow and status): reading every item here made each
-  // step's update cost grow with the workflow's size, and a whole run quadratic.
-  const open = inArray(workflowItems.status, ['PENDING', 'RUNNING', 'WAITING']);
-  const runnable = and(
-    inArray(workflowItems.status, ['PENDING', 'RUNNING']),
-    isNotNull(workflowItems.nextRunAt),
-    lte(workflowItems.nextRunAt, at),
-  );
-  const [counts] = await tx
+  // Three probes of the (workflow, status, next_run_at) index that each stop at their first row:
+  // the cost of an update no longer grows with the workflow's size (counting every item, or
+  // reading them, made each step's update O(items) and a whole run quadratic).
+  const exists = (where: SQL | undefined) =>
+    // (drizzle renders an embedded select in parentheses already)
+    sql<unknown>`exists ${tx
+      .select({ one: sql`1` })
+      .from(workflowItems)
+      .where(and(eq(workflowItems.workflowId, workflowId), where))
+      .limit(1)}`;
+  const [probe] = await tx
     .select({
-      open: sql<number>`sum(case when ${open} then 1 else 0 end)`,
-      runnable: sql<number>`sum(case when ${runnable} then 1 else 0 end)`,
-      failed: sql<number>`sum(case when ${workflowItems.status} = 'FAILED' then 1 else 0 end)`,
+      open: exists(inArray(workflowItems.status, ['PENDING', 'RUNNING', 'WAITING'])),
+      runnable: exists(
+        and(
+          inArray(workflowItems.status, ['PENDING', 'RUNNING']),
+          lte(workflowItems.nextRunAt, at),
+        ),
+      ),
+      failed: exists(eq(workflowItems.status, 'FAILED')),
     })
-    .from(workflowItems)
-    .where(eq(workflowItems.workflowId, workflowId));
+    .from(workflows)
+    .where(eq(workflows.id, workflowId));
+  // SQLite answers 0/1, PostgreSQL booleans.
   const status = statusFromCounts({
-    // PostgreSQL returns sums as strings (bigint); SQLite as numbers.
-    open: Number(counts?.open ?? 0),
-    runnable: Number(counts?.runnable ?? 0),
-    failed: Number(counts?.failed ?? 0),
+    open: probe?.open ? 1 : 0,
+    runnable: probe?.runnable ? 1 : 0,
+    failed: probe?.failed ? 1 : 0,
   });
   if (status !== workflow.status) {
     await tx
@@ -753,7 +820,7 @@ export async function journalIntent(
 ): Promise<WorkflowStepRow> {
   const { workflowId, itemId, step, requestId, at, intent } = options;
   const { workflowSteps } = tablesOf(db);
-  await db
+  const [inserted] = await db
     .insert(workflowSteps)
     .values({
       workflowId,
@@ -764,7 +831,12 @@ export async function journalIntent(
       intentJson: JSON.stringify(intent ?? null),
       startedAt: at,
     })
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning();
+  if (inserted) {
+    return inserted;
+  }
+  // Another attempt journalled it first: keep its intent.
   const row = await getStep(db, itemId, step);
   if (!row) {
     throw new Error(`journal intent for ${itemId}/${step} was not written`);
