@@ -12,7 +12,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEmulator, startEmulatorServer, type Emulator } from '../emulator/index.js';
-import { createTestDatabase } from '../test/support/dialects.js';
 import { freePort, replicaClient, startReplica, type Replica } from '../test/support/replicas.js';
 import { PLAN_CONSOLIDATION } from '../test/support/consolidation.js';
 
@@ -23,6 +22,9 @@ const concurrency = Number(process.argv[4] ?? 8);
 const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'server', 'main.js');
 process.env.TEST_POSTGRES_URL ??=
   process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+// Imported after the line above: the module reads TEST_POSTGRES_URL when it loads (a static
+// import would run first and fall back to an in-process PGlite, one per replica).
+const { createTestDatabase } = await import('../test/support/dialects.js');
 
 async function quiet(emulator: Emulator, quietMs = 300): Promise<void> {
   let last = -1;
@@ -49,6 +51,9 @@ async function run(replicaCount: number) {
   emulator.control.addFault({ kind: 'latency', latencyMs, path: '/v1/*' } as never);
   const server = await startEmulatorServer(emulator, { port: await freePort(), host: '127.0.0.1' });
   const database = await createTestDatabase('pg');
+  if (!database.url.startsWith('postgres')) {
+    throw new Error('the replica benchmark needs a PostgreSQL server');
+  }
   const replicas: Replica[] = [];
   try {
     const env = {
