@@ -292,6 +292,7 @@ async function consolidation(
   log(
     `planned ${customers.length} customers, ${planned.items} items in ${round(planned.seconds)}s`,
   );
+  const before = await server.stats(Number.MAX_SAFE_INTEGER);
   const run = await runToEnd(server, planned.id, { timeoutMs: options.timeoutMs });
   const stats = await server.stats(run.startMs);
   const engine = await server.engine();
@@ -320,6 +321,9 @@ async function consolidation(
     stepRetries: events('STEP_RETRY'),
     util,
     peakRssMb: Math.max(server.peakRssMb(), stats.peakRssMb),
+    emulatorPeakRssMb: server.emulatorPeakRssMb(),
+    /** CPU seconds of the API process during the run (the machine is shared: wall time is noisy). */
+    cpuSeconds: stats.cpuSeconds - before.cpuSeconds,
   };
 }
 
@@ -406,11 +410,14 @@ async function growthBench() {
         wallSeconds: result.run.wallSeconds,
         planSeconds: result.planned.seconds,
         msPerCustomer: (result.run.wallSeconds * 1000) / customers,
+        cpuMsPerCustomer: (result.cpuSeconds * 1000) / customers,
+        cpuSeconds: result.cpuSeconds,
         pcCalls: result.stats.calls.length,
         peakRssMb: result.peakRssMb,
+        emulatorPeakRssMb: result.emulatorPeakRssMb,
       });
       log(
-        `growth ${customers}: ${result.run.status} ${round(result.run.wallSeconds)}s, plan ${round(result.planned.seconds)}s, peak RSS ${round(result.peakRssMb)} MB`,
+        `growth ${customers}: ${result.run.status} ${round(result.run.wallSeconds)}s (API CPU ${round(result.cpuSeconds)}s), plan ${round(result.planned.seconds)}s, peak RSS ${round(result.peakRssMb)} MB (emulator ${round(result.emulatorPeakRssMb)} MB)`,
       );
     } finally {
       await server.stop();
@@ -514,14 +521,17 @@ async function main(): Promise<void> {
       customers: g.customers,
       wallSeconds: round(g.wallSeconds, 1),
       peakRssMb: round(g.peakRssMb, 0),
+      emulatorPeakRssMb: round(g.emulatorPeakRssMb, 0),
       msPerCustomer: round(g.msPerCustomer, 1),
+      cpuSeconds: round(g.cpuSeconds, 1),
+      cpuMsPerCustomer: round(g.cpuMsPerCustomer, 1),
       planSeconds: round(g.planSeconds, 1),
       status: g.status,
     }));
     for (const g of growth) {
       lines.push([
         `growth ${g.customers}`,
-        `${g.status} ${round(g.wallSeconds, 1)} s (${round(g.msPerCustomer, 1)} ms/customer), peak RSS ${round(g.peakRssMb, 0)} MB`,
+        `${g.status} ${round(g.wallSeconds, 1)} s (${round(g.msPerCustomer, 1)} ms/customer; API CPU ${round(g.cpuMsPerCustomer, 1)} ms/customer), peak RSS ${round(g.peakRssMb, 0)} MB (emulator ${round(g.emulatorPeakRssMb, 0)} MB)`,
         g.customers === SIZE.growth.at(-1) ? 'linear ±30%, ≤ 500 MB' : '',
       ]);
     }

@@ -1,30 +1,27 @@
 import 'reflect-metadata';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { count } from 'drizzle-orm';
 import { workflowEvents, workflowItems } from '../schema/db.js';
-import { createEmulator, startEmulatorServer } from '../emulator/index.js';
 import { createApplication } from '../server/app/application.js';
 import { createAuthVerifier, signDevToken } from '../server/app/auth.js';
 import { createLogger } from '../server/app/logger.js';
 import { loadConfig } from '../server/config/env.js';
 import { emulatorDirectorySource } from '../server/modules/organizations/directory-source.js';
 import { EmulatorTokenProvider } from '../server/partner-center/token-provider.js';
-import { clockFrom } from '../server/shared/clock.js';
+import { createHttpClock } from '../server/shared/http-clock.js';
 import { PartnerRole } from '../server/shared/enums.js';
+import { peakRssMb } from './process-stats.js';
 
-// The benchmark's server process: the emulator (over HTTP, as with `npm start`) and the API in one
-// process, started by bench/run.ts with fork() and driven over IPC. Every Partner Center call the
-// API makes is recorded (time, partner tenant, status) for rates, utilization and 429 counts.
+// The benchmark's API process: the server as `npm start` runs it against a standalone emulator
+// (bench/emulator-serve.ts, its own process, over HTTP; its business clock followed over HTTP),
+// started by bench/server-process.ts with fork() and driven over IPC. Every Partner Center call
+// the API makes is recorded (time, partner tenant, status) for rates, utilization and 429 counts.
 
 export interface ServeOptions {
-  /** Emulator scenario, e.g. `large:1000`. */
-  scenario: string;
-  /** Per-partner-tenant limit of the emulator's throttle (calls per second); null = throttle off. */
-  throttlePerSecond: number | null;
-  /** Latency added to every Partner Center call. */
-  latencyMs: number;
+  /** The Partner Center emulator (bench/emulator-serve.ts). */
+  emulatorUrl: string;
   /** Application environment (PARTNER_CENTER_*, WORKFLOW_*). */
   env: Record<string, string>;
 }
@@ -70,19 +67,6 @@ export interface EngineStats {
 
 const JWT_SECRET = 'bench-secret-that-is-long-enough-0123456789';
 
-function peakRssMb(): number {
-  try {
-    const status = readFileSync('/proc/self/status', 'utf8');
-    const kb = /VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1];
-    if (kb) {
-      return Number(kb) / 1024;
-    }
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS / 1024;
-}
-
 function tenantOf(authorization: string | null): string {
   const payload = authorization?.split('.')[1];
   if (!payload) {
@@ -99,25 +83,7 @@ function tenantOf(authorization: string | null): string {
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.env.BENCH_SERVE ?? '{}') as ServeOptions;
-  const limit = options.throttlePerSecond;
-  const emulator = createEmulator({
-    scenario: options.scenario,
-    seed: 1,
-    journalLimit: 1_000,
-    throttling:
-      limit === null
-        ? { enabled: false }
-        : {
-            enabled: true,
-            limits: {
-              customers: { limit, windowSeconds: 1, per: 'partner' },
-              subscriptions: { limit, windowSeconds: 1, per: 'partner' },
-              orders: { limit, windowSeconds: 1, per: 'partner' },
-            },
-          },
-    faults: options.latencyMs > 0 ? [{ path: '/v1/*', latencyMs: options.latencyMs }] : [],
-  });
-  const emulatorServer = await startEmulatorServer(emulator, { port: 0 });
+  const emulatorUrl = options.emulatorUrl;
 
   const dataDir = mkdtempSync(join(tmpdir(), 'csp-bench-'));
   const config = loadConfig({
@@ -148,18 +114,23 @@ async function main(): Promise<void> {
     return response;
   };
 
+  const clock = await createHttpClock(emulatorUrl, { pollMs: 100 });
   const app = await createApplication({
     config,
-    partnerCenterUrl: emulatorServer.url,
+    partnerCenterUrl: emulatorUrl,
     tokenProvider: new EmulatorTokenProvider(),
-    directory: emulatorDirectorySource({ emulatorUrl: emulatorServer.url }),
+    directory: emulatorDirectorySource({ emulatorUrl }),
     auth: createAuthVerifier({ jwtSecret: JWT_SECRET }),
     logger: createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }),
-    clock: clockFrom(emulator.clock),
+    // The emulator's business clock, followed over HTTP like replicas do.
+    clock,
     fetch: recordingFetch,
   });
   const http = await app.listen({ port: 0, host: '127.0.0.1' });
-  const organizationId = emulator.control.partners()[0]?.organizationId ?? '';
+  const partners = (await (await fetch(`${emulatorUrl}/_emulator/partners`)).json()) as Array<{
+    organizationId: string;
+  }>;
+  const organizationId = partners[0]?.organizationId ?? '';
   const token = await signDevToken({
     secret: JWT_SECRET,
     organizationId,
@@ -215,7 +186,7 @@ async function main(): Promise<void> {
     } else if (message.type === 'stop') {
       void (async () => {
         await app.close();
-        await emulatorServer.close();
+        clock.stop();
         rmSync(dataDir, { recursive: true, force: true });
         process.exit(0);
       })();
@@ -225,7 +196,7 @@ async function main(): Promise<void> {
   const ready: ServeReady = {
     type: 'ready',
     graphqlUrl: http.graphqlUrl,
-    emulatorUrl: emulatorServer.url,
+    emulatorUrl,
     organizationId,
     token,
   };

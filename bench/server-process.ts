@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type EmulatorOptions, type EmulatorReady } from './emulator-serve.js';
 import {
   type EngineStats,
   type ServeOptions,
@@ -10,18 +11,59 @@ import {
   type ServeStats,
 } from './serve.js';
 
-/** The benchmark's server (bench/serve.ts) in a child process, so load and server do not share a core. */
+/** What a benchmark server runs against: the emulator's scenario and behaviour, the API's settings. */
+export interface BenchServerOptions extends EmulatorOptions {
+  /** Application environment (PARTNER_CENTER_*, WORKFLOW_*). */
+  env: Record<string, string>;
+}
+
+/** Waits for a forked process's ready message; fails if it exits first. */
+async function readyOf<T>(child: ChildProcess, type: string): Promise<T> {
+  const ready = await new Promise<T>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bench process exited with ${code}`)));
+    child.on('message', (message: { type: string }) => {
+      if (message.type === type) {
+        resolve(message as T);
+      }
+    });
+  });
+  child.removeAllListeners('exit');
+  return ready;
+}
+
+/**
+ * The benchmark's API (bench/serve.ts) and its Partner Center emulator (bench/emulator-serve.ts),
+ * each in a child process, so load generator, API and emulator do not share a core and the API's
+ * memory is measured alone.
+ */
 export class ServerProcess {
   private constructor(
     private readonly child: ChildProcess,
+    private readonly emulator: ChildProcess,
     readonly ready: ServeReady,
   ) {}
 
-  static async start(options: ServeOptions): Promise<ServerProcess> {
+  static async start(options: BenchServerOptions): Promise<ServerProcess> {
     const here = dirname(fileURLToPath(import.meta.url));
+    const emulatorOptions: EmulatorOptions = {
+      scenario: options.scenario,
+      throttlePerSecond: options.throttlePerSecond,
+      latencyMs: options.latencyMs,
+    };
+    const emulator = fork(join(here, 'emulator-serve.js'), [], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        BENCH_EMULATOR: JSON.stringify(emulatorOptions),
+      },
+      execArgv: ['--max-old-space-size=4096'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const { url } = await readyOf<EmulatorReady>(emulator, 'emulator-ready');
+    const serveOptions: ServeOptions = { emulatorUrl: url, env: options.env };
     const child = fork(join(here, 'serve.js'), [], {
       // As deployed: graphql-js skips its development-only checks under NODE_ENV=production.
-      env: { ...process.env, NODE_ENV: 'production', BENCH_SERVE: JSON.stringify(options) },
+      env: { ...process.env, NODE_ENV: 'production', BENCH_SERVE: JSON.stringify(serveOptions) },
       // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
       execArgv: [
         '--max-old-space-size=2048',
@@ -29,16 +71,11 @@ export class ServerProcess {
       ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    const ready = await new Promise<ServeReady>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-      child.on('message', (message: { type: string }) => {
-        if (message.type === 'ready') {
-          resolve(message as ServeReady);
-        }
-      });
+    const ready = await readyOf<ServeReady>(child, 'ready').catch((error: unknown) => {
+      emulator.kill('SIGKILL');
+      throw error;
     });
-    child.removeAllListeners('exit');
-    return new ServerProcess(child, ready);
+    return new ServerProcess(child, emulator, ready);
   }
 
   get pid(): number {
@@ -76,14 +113,14 @@ export class ServerProcess {
     return this.ask<ServeStats>({ type: 'stats', sinceMs }, 'stats');
   }
 
-  /** Peak resident memory of the server process (Linux VmHWM), from outside. */
+  /** Peak resident memory of the API process (Linux VmHWM), from outside. */
   peakRssMb(): number {
-    try {
-      const kb = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'))?.[1];
-      return kb ? Number(kb) / 1024 : 0;
-    } catch {
-      return 0;
-    }
+    return peakRssOf(this.pid);
+  }
+
+  /** Peak resident memory of the emulator process (not the server's own cost). */
+  emulatorPeakRssMb(): number {
+    return peakRssOf(this.emulator.pid ?? 0);
   }
 
   async gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -117,10 +154,27 @@ export class ServerProcess {
   }
 
   async stop(): Promise<void> {
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.send({ type: 'stop' } satisfies ServeRequest);
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+    await stopChild(this.child);
+    await stopChild(this.emulator);
   }
+}
+
+function peakRssOf(pid: number): number {
+  try {
+    const kb = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) {
+    return;
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.send({ type: 'stop' } satisfies ServeRequest);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
 }

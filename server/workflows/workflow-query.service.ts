@@ -49,10 +49,20 @@ export class WorkflowQueryService {
     return repo.listItems(this.deps.db, workflowId);
   }
 
-  /** Work items finished out of work items planned. */
+  /** Items of a workflow that name one of these customers (for customer snapshots). */
+  async itemsOfCustomers(
+    workflowId: string,
+    customerTenantIds: readonly string[],
+  ): Promise<WorkflowItemRow[]> {
+    return repo.listItemsOfCustomers(this.deps.db, workflowId, customerTenantIds);
+  }
+
+  /** Work items finished out of work items planned (counted in the database). */
   async progress(workflowId: string): Promise<{ completed: number; total: number }> {
-    const items = (await this.items(workflowId)).filter((i) => !NOT_WORK.has(i.kind));
-    return { total: items.length, completed: items.filter((i) => FINISHED.has(i.status)).length };
+    return repo.countProgress(this.deps.db, workflowId, {
+      notWork: [...NOT_WORK],
+      finished: [...FINISHED],
+    });
   }
 
   async blockers(workflowId: string) {

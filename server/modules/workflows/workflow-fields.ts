@@ -46,12 +46,22 @@ export async function progressOf(ctx: AppContext, row: WorkflowRow): Promise<Wor
   return ctx.services.workflowQueries.progress(row.id);
 }
 
+/** The items naming these customers only: a page never reads the whole workflow for its names. */
+const itemsNaming = (ctx: AppContext, row: WorkflowRow, ids: Array<string | null>) =>
+  ctx.services.workflowQueries.itemsOfCustomers(
+    row.id,
+    ids.filter((id): id is string => id !== null),
+  );
+
 export async function blockersOf(ctx: AppContext, row: WorkflowRow): Promise<Blocker[]> {
-  const [blockers, items] = await Promise.all([
-    ctx.services.workflowQueries.blockers(row.id),
-    ctx.services.workflowQueries.items(row.id),
-  ]);
-  const customer = customerIndex(items);
+  const blockers = await ctx.services.workflowQueries.blockers(row.id);
+  const customer = customerIndex(
+    await itemsNaming(
+      ctx,
+      row,
+      blockers.map((b) => b.customerTenantId),
+    ),
+  );
   return blockers.map((b) => ({
     code: b.code,
     message: b.message,
@@ -65,11 +75,14 @@ export async function eventsOf(
   row: WorkflowRow,
   args: PageArgs,
 ): Promise<ConnectionShape<WorkflowEvent>> {
-  const [page, items] = await Promise.all([
-    ctx.services.workflowQueries.events(row.id, args),
-    ctx.services.workflowQueries.items(row.id),
-  ]);
-  const customer = customerIndex(items);
+  const page = await ctx.services.workflowQueries.events(row.id, args);
+  const customer = customerIndex(
+    await itemsNaming(
+      ctx,
+      row,
+      page.edges.map((e) => e.node.customerTenantId),
+    ),
+  );
   return {
     ...page,
     edges: page.edges.map((e) => ({

@@ -92,13 +92,23 @@ export async function planConsolidation(
     const listed = (await client.listAllCustomers()).filter(
       (c) => !only || only.has(`${source.tenantId}/${c.id}`),
     );
-    const details = await mapLimit(listed, 8, async (c) => ({
-      customer: await client.getCustomer(c.id),
-      subscriptions: await client.listSubscriptions(c.id),
-    }));
-    for (const { customer, subscriptions } of details) {
+    // Each customer is classified as soon as it is read, keeping only its items: holding every
+    // customer's Partner Center records until the end took hundreds of MB at 5,000 customers.
+    const classified = await mapLimit(listed, 8, async (c) =>
+      classify(await client.getCustomer(c.id), await client.listSubscriptions(c.id)),
+    );
+    for (const one of classified) {
       customerCount += 1;
-      subscriptionCount += subscriptions.length;
+      subscriptionCount += one.subscriptionCount;
+      items.push(...one.items);
+      blockers.push(...one.blockers);
+    }
+
+    async function classify(
+      customer: PcCustomer,
+      subscriptions: PcSubscription[],
+    ): Promise<{ items: NewItem[]; blockers: NewBlocker[]; subscriptionCount: number }> {
+      const items: NewItem[] = [];
       const country = countryOf(customer);
       const customerItemId = randomUUID();
       const customerBlockers: NewBlocker[] = [];
@@ -246,7 +256,7 @@ export async function planConsolidation(
             : child,
         );
       }
-      blockers.push(...customerBlockers);
+      return { items, blockers: customerBlockers, subscriptionCount: subscriptions.length };
     }
   }
 

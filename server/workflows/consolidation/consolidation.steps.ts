@@ -299,11 +299,14 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
       externalId: `${ctx.item.id}:order`,
       tenantId: wf.target.tenantId,
     });
+    // The customer item only looks at finished subscriptions (and Azure requests): not woken for
+    // intermediate license progress.
     return {
       type: 'next',
       step: 'await_active',
       state: 'ORDERED',
       data: { orderId: result.orderId ?? undefined, targetSubscriptionId: result.subscriptionId },
+      quiet: true,
     };
   };
 
@@ -318,6 +321,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
         type: 'wait',
         reason: `Target subscription ${target.id} is ${target.status}; waiting for it to be active.`,
         until: later(ctx, provisioningRecheckMs),
+        quiet: true,
       };
     }
     const targetActiveAt = ctx.now().toISOString();
@@ -331,6 +335,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
       step: 'suspend_source',
       state: 'TARGET_ACTIVE',
       data: { targetActiveAt },
+      quiet: true,
     };
   };
 
@@ -436,6 +441,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
       reason: 'Ready for the Microsoft support request.',
       state: 'READY',
       until: later(ctx, 0),
+      quiet: true,
     };
   };
 
@@ -458,6 +464,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
       reason: 'Waiting for the Microsoft support request to be filed.',
       until: later(ctx, wakeFallbackMs),
       state: 'READY',
+      quiet: true,
     };
   };
 
@@ -483,6 +490,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
       return {
         type: 'wait',
         reason: `Waiting for Microsoft support to migrate Azure subscription ${sub.azureSubscriptionId} of ${sub.companyName} (service request ${sub.serviceRequestId ?? '?'}).`,
+        quiet: true,
       };
     }
     const now = ctx.now().toISOString();

@@ -32,10 +32,19 @@ export const TERMINAL_ITEM_STATUSES: ReadonlySet<ItemStatus> = new Set([
 
 /** What a step tells the runner to do next with its item. */
 export type StepOutcome =
-  | { type: 'next'; step: string; state?: string; data?: Record<string, unknown> }
+  | {
+      type: 'next';
+      step: string;
+      state?: string;
+      data?: Record<string, unknown>;
+      /** Progress the parent does not look at: its parent is not woken (saves it a step run). */
+      quiet?: boolean;
+    }
   | {
       type: 'wait';
       reason: string;
+      /** As for `next`: the parent is not woken. */
+      quiet?: boolean;
       /** Re-run the same step at this business time; default: the engine's recheck backoff. */
       until?: Date;
       state?: string;
