@@ -17,6 +17,9 @@ export default defineConfig({
     alias: { graphql: 'graphql/index.js' },
     conditions: ['source'],
   },
+  // Tests import the emulator by its public path (`csp-migrations/emulator`); the `source` export
+  // condition points it at the TypeScript entry, so no build is needed (vitest resolves as SSR).
+  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/support/setup.ts'],
