@@ -1,4 +1,3 @@
-import { type ArmClientFactory } from '../azure-rm/arm.client.js';
 import { type PartnerCenterClientFactory } from '../partner-center/client-factory.js';
 import { type Clock } from '../shared/clock.js';
 import { consolidationDefinition } from './consolidation/consolidation.steps.js';
