@@ -130,7 +130,7 @@ export function paginateInMemory<T>(
   const remaining = start < 0 ? [] : sorted.slice(start);
   const page = remaining.slice(0, first);
   return connectionFromSlice(
-    page.map((node) => ({ node, cursor: encodeCursor(options.scope, options.sortKey(node)) })),
+    page.map((node) => new InMemoryEdge(node, options.scope, options.sortKey)),
     {
       hasNextPage: remaining.length > first,
       // Items precede the page when a cursor was given and something sorts at or before it.
@@ -154,8 +154,42 @@ export function connectionFromSlice<T>(
     pageInfo: {
       hasNextPage: info.hasNextPage,
       hasPreviousPage: info.hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      // Read only when asked for (cursors are encoded on demand).
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges[edges.length - 1]?.cursor ?? null;
+      },
     },
   };
+}
+
+/**
+ * An in-memory page's edge: its cursor is encoded when read. A page of 50 customers with 20
+ * subscriptions each has over a thousand edges; most queries select nodes and `endCursor` only.
+ */
+class InMemoryEdge<T> {
+  constructor(
+    readonly node: T,
+    private readonly scope: string,
+    private readonly sortKey: (item: T) => SortKey,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.scope, this.sortKey(this.node));
+  }
+}
+
+/** Maps a page's nodes, keeping each edge's cursor unread until asked for. */
+export function mapEdges<T, U>(
+  edges: ReadonlyArray<{ readonly cursor: string; readonly node: T }>,
+  map: (node: T) => U,
+): Array<{ cursor: string; node: U }> {
+  return edges.map((edge) => ({
+    node: map(edge.node),
+    get cursor() {
+      return edge.cursor;
+    },
+  }));
 }

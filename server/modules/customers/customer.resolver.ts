@@ -17,6 +17,7 @@ import { CUSTOMER_READ_ROLES } from '../../app/auth.js';
 import { SubscriptionStatus } from '../../shared/enums.js';
 import { BadUserInputError } from '../../shared/errors.js';
 import { decodeIdOf } from '../../shared/ids.js';
+import { mapEdges } from '../../shared/pagination.js';
 import { type ConnectionShape } from '../common/common.type.js';
 import { CustomerPageArgs } from '../organizations/organization.resolver.js';
 import { PartnerTenant } from '../organizations/organization.type.js';
@@ -64,10 +65,7 @@ export class CustomerResolver {
       );
     }
     const page = await ctx.services.customers.listCustomers(ctx, tenantId, args);
-    return {
-      ...page,
-      edges: page.edges.map((e) => ({ cursor: e.cursor, node: Customer.from(e.node) })),
-    };
+    return { ...page, edges: mapEdges(page.edges, (node) => Customer.from(node)) };
   }
 
   @FieldResolver(() => String, { description: 'ISO 3166-1 alpha-2 country of the customer.' })
@@ -108,9 +106,6 @@ export class CustomerResolver {
     @Ctx() ctx: AppContext,
   ): Promise<ConnectionShape<CustomerSubscription>> {
     const page = await ctx.services.subscriptions.listSubscriptions(ctx, customer.record, args);
-    return {
-      ...page,
-      edges: page.edges.map((e) => ({ cursor: e.cursor, node: CustomerSubscription.from(e.node) })),
-    };
+    return { ...page, edges: mapEdges(page.edges, (node) => CustomerSubscription.from(node)) };
   }
 }

@@ -18,6 +18,8 @@ registerEnumType(CustomerRelationship, {
   },
 });
 
+const customerObjects = new WeakMap<CustomerRecord, Customer>();
+
 @ObjectType('Customer', {
   implements: Node,
   description: 'A customer tenant served by one partner tenant, read live from Partner Center.',
@@ -43,7 +45,17 @@ export class Customer implements Node {
   /** The record behind this object (partner tenant id, country if known); not in the schema. */
   record!: CustomerRecord;
 
+  /** One object per record (records are shared while the read cache holds their list). */
   static from(record: CustomerRecord): Customer {
+    let built = customerObjects.get(record);
+    if (!built) {
+      built = Customer.build(record);
+      customerObjects.set(record, built);
+    }
+    return built;
+  }
+
+  private static build(record: CustomerRecord): Customer {
     return Object.assign(new Customer(), {
       id: encodeId('Customer', record.partnerTenantId, record.tenantId),
       tenantId: record.tenantId,

@@ -38,6 +38,8 @@ registerEnumType(ProductFamily, {
   },
 });
 
+const subscriptionObjects = new WeakMap<SubscriptionRecord, CustomerSubscription>();
+
 @ObjectType('CustomerSubscription', {
   implements: Node,
   description:
@@ -88,7 +90,20 @@ export class CustomerSubscription implements Node {
   /** The record behind this object; not in the schema. */
   record!: SubscriptionRecord;
 
+  /**
+   * One object per record: records are shared while the read cache holds their list, so pages
+   * served from it do not encode every id again (objects are never changed after this).
+   */
   static from(record: SubscriptionRecord): CustomerSubscription {
+    let built = subscriptionObjects.get(record);
+    if (!built) {
+      built = CustomerSubscription.build(record);
+      subscriptionObjects.set(record, built);
+    }
+    return built;
+  }
+
+  private static build(record: SubscriptionRecord): CustomerSubscription {
     return Object.assign(new CustomerSubscription(), {
       id: encodeId(
         'CustomerSubscription',
