@@ -115,16 +115,26 @@ export class ConsolidationViewService {
     const scope = `consolidation-customers:${row.id}`;
     const after = args.after ? Number(decodeCursor(scope, args.after)[0]) : -1;
     const { target } = this.data(row);
-    const items = await repo.listItems(this.deps.db, row.id);
-    const customers = items.filter((i) => i.kind === CUSTOMER);
+    // The page's customers and their children only (not every item of the workflow).
+    const { rows, totalCount } = await repo.pageItemsOfKind(this.deps.db, row.id, CUSTOMER, {
+      afterPosition: after,
+      limit: first + 1,
+    });
+    const page = rows.slice(0, first);
     const children = new Map<string, WorkflowItemRow[]>();
-    for (const item of items) {
+    for (const item of await repo.listChildren(
+      this.deps.db,
+      page.map((c) => c.id),
+    )) {
       if (item.parentItemId && MOVING.has(item.kind)) {
-        children.set(item.parentItemId, [...(children.get(item.parentItemId) ?? []), item]);
+        const siblings = children.get(item.parentItemId);
+        if (siblings) {
+          siblings.push(item);
+        } else {
+          children.set(item.parentItemId, [item]);
+        }
       }
     }
-    const remaining = customers.filter((c) => c.position > after);
-    const page = remaining.slice(0, first);
     return connectionFromSlice(
       page.map((c) => {
         const d = JSON.parse(c.dataJson) as CustomerItemData;
@@ -146,9 +156,9 @@ export class ConsolidationViewService {
         };
       }),
       {
-        hasNextPage: remaining.length > first,
+        hasNextPage: rows.length > first,
         hasPreviousPage: after >= 0,
-        totalCount: customers.length,
+        totalCount,
       },
     );
   }
