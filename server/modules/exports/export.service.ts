@@ -1,4 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { storeExport, type ExportResult } from './export-store.js';
+
+export type { ExportResult } from './export-store.js';
 import { type RequestScope } from '../../app/context.js';
 import { type Clock } from '../../shared/clock.js';
 import { mapLimit } from '../../shared/concurrency.js';
@@ -14,15 +16,8 @@ import {
 import { type CustomerRecord, type CustomerService } from '../customers/customer.service.js';
 import { type OrganizationService } from '../organizations/organization.service.js';
 import { type SubscriptionService } from '../subscriptions/subscription.service.js';
-import { render, type ExportFormat, type Table } from './export-format.js';
-import { getExportFile, insertExportFile, type ExportFileRow } from './export.repository.js';
-
-export interface ExportResult {
-  fileName: string;
-  contentType: string;
-  rowCount: number;
-  url: string;
-}
+import { type ExportFormat, type Table } from './export-format.js';
+import { getExportFile, type ExportFileRow } from './export.repository.js';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -42,33 +37,13 @@ export class ExportService {
     },
   ) {}
 
-  private async store(
+  private store(
     scope: RequestScope,
     baseName: string,
     table: Table,
     format: ExportFormat,
   ): Promise<ExportResult> {
-    const { content, contentType, extension } = await render(table, format);
-    const now = this.deps.clock.now();
-    const id = randomUUID();
-    const fileName = `${baseName}-${now.toISOString().slice(0, 10)}.${extension}`;
-    await insertExportFile(this.deps.db, {
-      id,
-      organizationId: scope.actor.organizationId,
-      createdBy: scope.actor.userId,
-      fileName,
-      contentType,
-      rowCount: table.rows.length,
-      content,
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + (this.deps.ttlMs ?? 7 * 86_400_000)).toISOString(),
-    });
-    return {
-      fileName,
-      contentType,
-      rowCount: table.rows.length,
-      url: `${this.deps.publicUrl}/exports/${id}`,
-    };
+    return storeExport(this.deps, scope, baseName, table, format);
   }
 
   /** A tenant's customers and their subscriptions (the portal's "export to Excel", R-CON-1). */

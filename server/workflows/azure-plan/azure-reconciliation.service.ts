@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { storeExport } from '../../modules/exports/export-store.js';
 import { type RequestScope } from '../../app/context.js';
-import { render, type ExportFormat, type Table } from '../../modules/exports/export-format.js';
-import { insertExportFile } from '../../modules/exports/export.repository.js';
+import { type ExportFormat, type Table } from '../../modules/exports/export-format.js';
 import { type OrganizationService } from '../../modules/organizations/organization.service.js';
 import { listCustomerAuditRecords } from '../../partner-center/azure-plan.operations.js';
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
@@ -268,26 +267,14 @@ export class AzureReconciliationService {
         })),
       ),
     };
-    const { content, contentType, extension } = await render(table, input.format);
-    const now = this.deps.clock.now();
-    const id = randomUUID();
-    const fileName = `azure-reconciliation-${view.customerTenantId}-${now.toISOString().slice(0, 10)}.${extension}`;
-    await insertExportFile(this.deps.db, {
-      id,
-      organizationId: scope.actor.organizationId,
-      createdBy: scope.actor.userId,
-      fileName,
-      contentType,
-      rowCount: table.rows.length,
-      content,
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + 7 * DAY_MS).toISOString(),
-    });
-    return ok({
-      fileName,
-      contentType,
-      rowCount: table.rows.length,
-      url: `${this.deps.publicUrl}/exports/${id}`,
-    });
+    return ok(
+      await storeExport(
+        this.deps,
+        scope,
+        `azure-reconciliation-${view.customerTenantId}`,
+        table,
+        input.format,
+      ),
+    );
   }
 }

@@ -1,15 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { storeExport } from '../../modules/exports/export-store.js';
 import { type RequestScope } from '../../app/context.js';
-import { render, type ExportFormat, type Table } from '../../modules/exports/export-format.js';
-import { insertExportFile } from '../../modules/exports/export.repository.js';
+import { type ExportFormat, type Table } from '../../modules/exports/export-format.js';
 import { type ExportResult } from '../../modules/exports/export.service.js';
 import { type Clock } from '../../shared/clock.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { type EngineDb } from '../engine/db.types.js';
 import * as repo from '../engine/workflow.repository.js';
 import { type ChannelMoveViewService } from './channel-move-view.service.js';
-
-const EXPORT_TTL_MS = 7 * 86_400_000;
 
 /**
  * The move plan as a file for the customer (CSV/XLSX): every license line, what replaces it, when
@@ -97,26 +94,14 @@ export class ChannelMoveExportService {
         notes: [...l.warnings, ...(blockersBySubject.get(l.subject) ?? [])].join(' ') || null,
       })),
     };
-    const { content, contentType, extension } = await render(table, input.format);
-    const now = this.deps.clock.now();
-    const id = randomUUID();
-    const fileName = `channel-move-plan-${workflow.id.slice(0, 8)}-${now.toISOString().slice(0, 10)}.${extension}`;
-    await insertExportFile(this.deps.db, {
-      id,
-      organizationId: scope.actor.organizationId,
-      createdBy: scope.actor.userId,
-      fileName,
-      contentType,
-      rowCount: table.rows.length,
-      content,
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + EXPORT_TTL_MS).toISOString(),
-    });
-    return ok({
-      fileName,
-      contentType,
-      rowCount: table.rows.length,
-      url: `${this.deps.publicUrl}/exports/${id}`,
-    });
+    return ok(
+      await storeExport(
+        this.deps,
+        scope,
+        `channel-move-plan-${workflow.id.slice(0, 8)}`,
+        table,
+        input.format,
+      ),
+    );
   }
 }
