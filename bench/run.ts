@@ -37,11 +37,11 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
 
 const SIZE = {
   apiCustomers: quick ? 500 : 5_000,
-  apiSeconds: quick ? 4 : 10,
+  apiSeconds: quick ? 3 : 10,
   // Quick mode stays under 3 minutes on the shared 2-core machine (issue 9).
-  workflowCustomers: quick ? 60 : 1_000,
+  workflowCustomers: quick ? 40 : 1_000,
   baselineCustomers: quick ? 1 : 8,
-  growth: growthSizes ?? (quick ? [100, 500] : [100, 1_000, 5_000]),
+  growth: growthSizes ?? (quick ? [100, 400] : [100, 1_000, 5_000]),
 };
 const CONNECTIONS = 10;
 const LIMIT_PER_SECOND = 50;
