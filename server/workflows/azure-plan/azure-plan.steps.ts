@@ -1,5 +1,3 @@
-import { and, eq } from 'drizzle-orm';
-import { tablesOf } from '../../db/client.js';
 import { insertActivityEntries } from '../../modules/activity-log/activity.repository.js';
 import {
   createProductUpgrade,
@@ -75,7 +73,6 @@ export async function upgradeRounds(
  */
 export function azurePlanDefinition(deps: AzurePlanDeps): WorkflowDefinition {
   const { db, clients } = deps;
-  const { workflowItems } = tablesOf(db);
   const upgradeRecheckMs = deps.upgradeRecheckMs ?? 5 * 60_000;
   const verifyRecheckMs = deps.verifyRecheckMs ?? 5 * 60_000;
   const maxVerifyChecks = deps.maxVerifyChecks ?? 24;
@@ -108,16 +105,7 @@ export function azurePlanDefinition(deps: AzurePlanDeps): WorkflowDefinition {
     ]);
   };
 
-  const childrenOf = (ctx: StepContext, parentId: string) =>
-    db
-      .select()
-      .from(workflowItems)
-      .where(
-        and(
-          eq(workflowItems.workflowId, ctx.workflow.id),
-          eq(workflowItems.parentItemId, parentId),
-        ),
-      );
+  const childrenOf = (_ctx: StepContext, parentId: string) => engineRepo.childItems(db, parentId);
 
   /**
    * Starts product upgrade number `round` once. After a crash between the call and its journal

@@ -1,5 +1,3 @@
-import { and, eq } from 'drizzle-orm';
-import { tablesOf } from '../../db/client.js';
 import { insertActivityEntries } from '../../modules/activity-log/activity.repository.js';
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
@@ -11,6 +9,7 @@ import {
   type StepOutcome,
 } from '../engine/engine.types.js';
 import { type StepContext, type WorkflowDefinition } from '../engine/workflow-runner.js';
+import * as engineRepo from '../engine/workflow.repository.js';
 import {
   orderTag,
   type ChannelMoveData,
@@ -39,7 +38,6 @@ function isNotFound(error: unknown): boolean {
 /** The channel move's steps (R-CHN-1..6). Every Partner Center write is journalled. */
 export function channelMoveDefinition(deps: ChannelMoveDeps): WorkflowDefinition {
   const { db, clients } = deps;
-  const { workflowItems } = tablesOf(db);
   const wakeFallbackMs = deps.wakeFallbackMs ?? 24 * 60 * 60_000;
   const provisioningRecheckMs = deps.provisioningRecheckMs ?? 2 * 60_000;
   const later = (ctx: StepContext, ms: number) => new Date(ctx.now().getTime() + ms);
@@ -142,15 +140,7 @@ export function channelMoveDefinition(deps: ChannelMoveDeps): WorkflowDefinition
 
   const awaitLines = async (ctx: StepContext): Promise<StepOutcome> => {
     const rel = data<RelationshipItemData>(ctx);
-    const lines = await db
-      .select()
-      .from(workflowItems)
-      .where(
-        and(
-          eq(workflowItems.workflowId, ctx.workflow.id),
-          eq(workflowItems.parentItemId, ctx.item.id),
-        ),
-      );
+    const lines = await engineRepo.childItems(db, ctx.item.id);
     if (lines.every((l) => TERMINAL_ITEM_STATUSES.has(l.status as ItemStatus))) {
       const failed = lines.filter((l) => l.status === 'FAILED');
       if (failed.length > 0) {

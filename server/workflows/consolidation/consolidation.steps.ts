@@ -1,5 +1,3 @@
-import { and, eq } from 'drizzle-orm';
-import { tablesOf } from '../../db/client.js';
 import { insertActivityEntries } from '../../modules/activity-log/activity.repository.js';
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
@@ -21,6 +19,7 @@ import {
   type ConsolidationData,
   type CustomerItemData,
   type SubscriptionItemData,
+  SUPPORT_REQUEST,
   type SupportBatchResult,
 } from './consolidation.model.js';
 
@@ -53,7 +52,6 @@ function isNotFound(error: unknown): boolean {
 /** The consolidation's steps (R-CON-2..8). Every Partner Center write is journalled. */
 export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefinition {
   const { db, clients } = deps;
-  const { workflowItems } = tablesOf(db);
   const wakeFallbackMs = deps.wakeFallbackMs ?? 60 * 60_000;
   const provisioningRecheckMs = deps.provisioningRecheckMs ?? 2 * 60_000;
   const later = (ctx: StepContext, ms: number) => new Date(ctx.now().getTime() + ms);
@@ -163,12 +161,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
   };
 
   const awaitChildren = async (ctx: StepContext): Promise<StepOutcome> => {
-    // By parent only (item ids are unique): with the workflow id as well, SQLite picks the
-    // workflow's index and reads every item of the workflow for each customer (quadratic runs).
-    const children = await db
-      .select()
-      .from(workflowItems)
-      .where(eq(workflowItems.parentItemId, ctx.item.id));
+    const children = await engineRepo.childItems(db, ctx.item.id);
     const licenses = children.filter((c) => c.kind === LICENSE_REPROVISION);
     const azure = children.filter((c) => c.kind === AZURE_SUPPORT_MIGRATION);
     const terminal = (c: WorkflowItemRow) =>
@@ -411,16 +404,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
   const supportItems = new Map<string, string | undefined>();
   const supportItemId = async (ctx: StepContext) => {
     if (!supportItems.has(ctx.workflow.id)) {
-      const [row] = await db
-        .select({ id: workflowItems.id })
-        .from(workflowItems)
-        .where(
-          and(
-            eq(workflowItems.workflowId, ctx.workflow.id),
-            eq(workflowItems.kind, 'SUPPORT_REQUEST'),
-          ),
-        )
-        .limit(1);
+      const [row] = await engineRepo.itemsOfKind(db, ctx.workflow.id, SUPPORT_REQUEST);
       if (supportItems.size >= 1_000) {
         supportItems.clear();
       }
@@ -522,15 +506,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
 
   const collect = async (ctx: StepContext): Promise<StepOutcome> => {
     const wf = workflowData(ctx);
-    const azure = await db
-      .select()
-      .from(workflowItems)
-      .where(
-        and(
-          eq(workflowItems.workflowId, ctx.workflow.id),
-          eq(workflowItems.kind, AZURE_SUPPORT_MIGRATION),
-        ),
-      );
+    const azure = await engineRepo.itemsOfKind(db, ctx.workflow.id, AZURE_SUPPORT_MIGRATION);
     const done = await engineRepo.succeededSteps(db, ctx.item.id);
     const assigned = new Set(
       done.flatMap(
@@ -640,12 +616,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
    */
   const sweep = async (now: Date): Promise<string[]> => {
     const today = now.toISOString().slice(0, 10);
-    const pending = await db
-      .select()
-      .from(workflowItems)
-      .where(
-        and(eq(workflowItems.kind, LICENSE_REPROVISION), eq(workflowItems.state, 'TARGET_ACTIVE')),
-      );
+    const pending = await engineRepo.itemsInState(db, LICENSE_REPROVISION, 'TARGET_ACTIVE');
     const changed: string[] = [];
     for (const item of pending) {
       const d = JSON.parse(item.dataJson) as SubscriptionItemData & { overlapFlagged?: boolean };

@@ -1135,3 +1135,38 @@ export async function journalledResultIds(
     )
     .filter((id): id is string => typeof id === 'string');
 }
+
+/**
+ * An item's children. By parent only (item ids are unique): with the workflow id as well, SQLite
+ * picks the workflow's index and reads every item of the workflow (quadratic runs).
+ */
+export async function childItems(db: EngineDb, parentItemId: string): Promise<WorkflowItemRow[]> {
+  const { workflowItems } = tablesOf(db);
+  return db.select().from(workflowItems).where(eq(workflowItems.parentItemId, parentItemId));
+}
+
+/** A workflow's items of one kind. */
+export async function itemsOfKind(
+  db: EngineDb,
+  workflowId: string,
+  kind: string,
+): Promise<WorkflowItemRow[]> {
+  const { workflowItems } = tablesOf(db);
+  return db
+    .select()
+    .from(workflowItems)
+    .where(and(eq(workflowItems.workflowId, workflowId), eq(workflowItems.kind, kind)));
+}
+
+/** Items of one kind in one state, across workflows (invariant sweeps; (kind, state) index). */
+export async function itemsInState(
+  db: EngineDb,
+  kind: string,
+  state: string,
+): Promise<WorkflowItemRow[]> {
+  const { workflowItems } = tablesOf(db);
+  return db
+    .select()
+    .from(workflowItems)
+    .where(and(eq(workflowItems.kind, kind), eq(workflowItems.state, state)));
+}
