@@ -10,13 +10,14 @@ export default tseslint.config(
       'coverage',
       'schema/migrations',
       'test/codegen/generated',
+      'console/src/gql',
       'bench/results',
     ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },

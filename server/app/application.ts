@@ -31,6 +31,7 @@ import {
   type Services,
 } from './services.js';
 import { type Actor } from './auth.js';
+import { consoleRoute, defaultConsoleDir } from './console.route.js';
 import { exportDownloadRoute } from '../modules/exports/export.route.js';
 import {
   transferFormPdfRoute,
@@ -75,6 +76,8 @@ export interface ApplicationOptions {
   database?: DbHandle;
   /** Holidays of the transfer's 8-business-hour SLA (R-TRF-7). */
   transferHolidays?: HolidayConfig;
+  /** The built operator console served at /console (default dist/console). */
+  consoleDir?: string;
 }
 
 /** The composed server, before and after it listens. */
@@ -295,6 +298,10 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
             exportDownloadRoute({ auth: options.auth, exports: services.exports }),
             ...transferSigningRoutes({ transfers: services.transfers }),
             transferFormPdfRoute({ auth: options.auth, transfers: services.transfers }),
+            consoleRoute({
+              dir: options.consoleDir ?? defaultConsoleDir(),
+              devToken: options.devToken,
+            }),
           ],
         },
         { port: at.port ?? config.port, host: at.host ?? config.host },
