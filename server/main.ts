@@ -122,6 +122,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `  GraphQL API   ${http.graphqlUrl}   (GraphiQL: open it in a browser)`,
+    `  Console       ${http.url}/console/   (operator console; the dev token is pre-filled)`,
     emulatorUrl ? `  Emulator      ${emulatorUrl}   (control API under /_emulator/)` : undefined,
     `  Health        ${http.url}/healthz   ${http.url}/readyz`,
     devToken ? `\n  Dev token (Authorization: Bearer …):\n  ${devToken}\n` : undefined,

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, request } from './api/client';
 import { ViewerQuery } from './api/operations';
 import { SignInPage } from './auth/sign-in.page';
@@ -100,6 +100,15 @@ function SignedIn(props: { token: string; viewer: Viewer; onSignOut(): void }) {
     [props.token, props.viewer, props.onSignOut],
   );
   const { viewer } = props;
+  // A new page moves the focus to its content, so screen readers and keyboards start there.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus();
+  }, [path]);
   const workflowMatch = /^\/workflows\/([^/]+)$/.exec(path);
   const planMatch = /^\/plan(?:\/([a-z-]+))?$/.exec(path);
 

@@ -7,7 +7,8 @@ import { startTestApp, type TestApp } from '../support/app.js';
 // The console's HTTP surface (server/app/console.route.ts) over real HTTP, on a stand-in build:
 // static files, the SPA fallback, the redirect, config.json and what must not be served.
 
-const INDEX = '<!doctype html><title>console</title><script src="/console/assets/app-1.js"></script>';
+const INDEX =
+  '<!doctype html><title>console</title><script src="/console/assets/app-1.js"></script>';
 
 describe('console route', () => {
   let dir: string;

@@ -137,10 +137,12 @@ export function ConsolidationForm() {
                       })
                     }
                   />
-                  {customer.companyName}{' '}
-                  <span className="muted">
-                    {customer.domain} · {customer.country} · {tenant} ·{' '}
-                    {customer.subscriptions.edges.length}
+                  <span>
+                    {customer.companyName}{' '}
+                    <span className="muted">
+                      {customer.domain} · {customer.country} · {tenant} ·{' '}
+                      {customer.subscriptions.edges.length}
+                    </span>
                   </span>
                 </label>
               </li>

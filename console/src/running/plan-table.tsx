@@ -115,9 +115,9 @@ function headerOf(workflow: LiveWorkflow, t: I18n['t']): string[] {
     case 'AzurePlanTransition':
       return [
         t('col.subscription'),
-        'Azure',
+        t('col.azureSubscription'),
         t('col.offer'),
-        'MPN',
+        t('col.reseller'),
         t('col.state'),
         t('col.plan'),
         t('col.detail'),

@@ -96,7 +96,7 @@ export function TransferPanel(props: { transfer: Transfer }) {
         ) : null}
         {transfer.serviceRequestId ? (
           <>
-            <dt>Service request</dt>
+            <dt>{t('wf.serviceRequest')}</dt>
             <dd>{transfer.serviceRequestId}</dd>
           </>
         ) : null}

@@ -14,6 +14,7 @@ import {
 import { useI18n } from '../i18n/i18n';
 import { Badge, ErrorMessage, ProgressBar } from '../ui/components';
 import { subjectOf } from '../workflows/workflow-labels';
+import { useAllCustomerStates } from './customer-states';
 import { EventJournal } from './event-journal';
 import { ExportsPanel } from './exports-panel';
 import { useLiveWorkflow, type Consolidation, type LiveWorkflow } from './live-workflow';
@@ -58,28 +59,30 @@ const TRANSFER_STATES = [
   'DONE',
 ] as const;
 
+function ConsolidationBoard(props: { workflow: Consolidation }) {
+  const { t } = useI18n();
+  const w = props.workflow;
+  const all = useAllCustomerStates(w);
+  const states = all ?? w.customers.edges.map((e) => e.node.state);
+  return (
+    <StateBoard
+      title={t('wf.board')}
+      counts={countStates(CUSTOMER_STATES, states, (s) => t(customerStateKey(s)))}
+      note={
+        states.length < w.customers.totalCount
+          ? t('wf.boardPartial', { loaded: states.length, total: w.customers.totalCount })
+          : undefined
+      }
+    />
+  );
+}
+
 function Board(props: { workflow: LiveWorkflow }) {
   const { t } = useI18n();
   const w = props.workflow;
   switch (w.__typename) {
-    case 'TenantConsolidation': {
-      const loaded = w.customers.edges.length;
-      return (
-        <StateBoard
-          title={t('wf.board')}
-          counts={countStates(
-            CUSTOMER_STATES,
-            w.customers.edges.map((e) => e.node.state),
-            (s) => t(customerStateKey(s)),
-          )}
-          note={
-            loaded < w.customers.totalCount
-              ? t('wf.boardPartial', { loaded, total: w.customers.totalCount })
-              : undefined
-          }
-        />
-      );
-    }
+    case 'TenantConsolidation':
+      return <ConsolidationBoard workflow={w} />;
     case 'ChannelMove':
       return (
         <StateBoard
