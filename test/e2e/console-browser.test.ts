@@ -7,7 +7,10 @@ import { signDevToken } from '../../server/app/auth.js';
 import { clockFrom } from '../../server/shared/clock.js';
 import { PartnerRole } from '../../server/shared/enums.js';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/app.js';
+import { channelMoveDemo } from '../support/channel-move.js';
 import { buildConsole } from '../support/console-build.js';
+import { demoCustomer } from '../support/azure-plan.js';
+import { ADMINS, demoTransfer } from '../support/transfer.js';
 import {
   consolidationState,
   demoTenants,
@@ -27,6 +30,29 @@ if (!haveChromium) {
 }
 
 const SCREENSHOT = 'docs/console.png';
+
+/** The API on the demo emulator, serving the built console with its dev token (a GLOBAL_ADMIN). */
+async function startConsoleApp(consoleDir: string) {
+  const emulator = createEmulator({ scenario: 'demo', seed: 7 });
+  const organizationId = emulator.control.partners().find((p) => p.labels.includes('central'))
+    ?.organizationId as string;
+  const devToken = await signDevToken({
+    secret: TEST_JWT_SECRET,
+    organizationId,
+    roles: [PartnerRole.GLOBAL_ADMIN],
+    name: 'Demo administrator',
+    userId: 'demo-admin',
+  });
+  // The test moves time itself: runner off, `drain()` then the emulator's clock, as playUntil.
+  const t = await startTestApp({
+    emulator,
+    clock: clockFrom(emulator.clock),
+    env: { WORKFLOW_RUNNER: 'off' },
+    runner: { retryBaseMs: 1, retryMaxMs: 5 },
+    console: { consoleDir, devToken },
+  });
+  return { emulator, t, organizationId, devToken };
+}
 
 describe.skipIf(!haveChromium)('operator console in a browser', () => {
   let browser: Browser;
@@ -55,24 +81,7 @@ describe.skipIf(!haveChromium)('operator console in a browser', () => {
         ],
       }),
     ]);
-    emulator = createEmulator({ scenario: 'demo', seed: 7 });
-    organizationId = emulator.control.partners().find((p) => p.labels.includes('central'))
-      ?.organizationId as string;
-    devToken = await signDevToken({
-      secret: TEST_JWT_SECRET,
-      organizationId,
-      roles: [PartnerRole.GLOBAL_ADMIN],
-      name: 'Demo administrator',
-      userId: 'demo-admin',
-    });
-    // The test moves time itself: runner off, `drain()` then the emulator's clock, as playUntil.
-    t = await startTestApp({
-      emulator,
-      clock: clockFrom(emulator.clock),
-      env: { WORKFLOW_RUNNER: 'off' },
-      runner: { retryBaseMs: 1, retryMaxMs: 5 },
-      console: { consoleDir, devToken },
-    });
+    ({ emulator, t, organizationId, devToken } = await startConsoleApp(consoleDir));
     ({ target, sources } = await demoTenants(t, emulator, devToken));
   }, 120_000);
 
@@ -312,5 +321,127 @@ describe.skipIf(!haveChromium)('operator console in a browser', () => {
     expect(await page.textContent('main')).toContain('Journal des événements');
     expect(errors).toEqual([]);
     await context.close();
+  }, 60_000);
+  it('plans a transfer, a channel move (uploaded CSV) and an Azure plan transition from their forms', async () => {
+    // A fresh demo: the consolidation above moved customers this test plans for.
+    const { emulator, t, devToken } = await startConsoleApp(consoleDir);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    const tenants = await t.gql<{
+      viewer: { organization: { partnerTenants: Array<{ id: string; tenantId: string }> } };
+    }>('{ viewer { organization { partnerTenants { id tenantId } } } }', { token: devToken });
+    const tenantGid = (tenantId: string) =>
+      tenants.body.data?.viewer.organization.partnerTenants.find((x) => x.tenantId === tenantId)
+        ?.id as string;
+    const selectByText = async (selector: string, text: string) => {
+      await page.waitForFunction(
+        ([sel, txt]) =>
+          [...(document.querySelector(sel as string) as HTMLSelectElement).options].some((o) =>
+            o.text.includes(txt as string),
+          ),
+        [selector, text],
+      );
+      const value = await page.$eval(
+        selector,
+        (el, txt) =>
+          [...(el as HTMLSelectElement).options].find((o) => o.text.includes(txt))?.value ?? '',
+        text,
+      );
+      await page.selectOption(selector, value);
+    };
+    await page.goto(`${t.http.url}/console/plan/transfer`);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=organization]');
+
+    // Transfer: the form's signatures, signing as the current partner, the PDF.
+    const transfer = await demoTransfer(emulator);
+    const customerName = emulator.control
+      .customers()
+      .find((c) => c.tenantId === transfer.customerTenantId)?.companyName as string;
+    await page.selectOption('#transfer-tenant', tenantGid(transfer.current.tenantId));
+    await selectByText('#transfer-customer', customerName);
+    await page.selectOption('#transfer-subscription', transfer.subscriptionGid);
+    await page.fill('#new-partner-tenant', transfer.target.tenantId);
+    await page.fill('#new-partner-mpn', transfer.target.mpnId);
+    await page.fill('#received-at', '2026-01-02T10:00');
+    const admins = page.locator('fieldset.grid3');
+    for (const [i, admin] of ADMINS.entries()) {
+      const inputs = admins.nth(i).locator('input');
+      await inputs.nth(0).fill(admin.name);
+      await inputs.nth(1).fill(admin.email);
+    }
+    await page.click('button:has-text("Plan (dry run)")');
+    await page.waitForURL(/\/console\/workflows\//);
+    await page.waitForSelector('[data-testid=signatures] [data-party=CUSTOMER][data-signed=no]');
+    expect(await page.textContent('h1')).toContain(customerName);
+    await page.click('[data-action=sign-current-partner] button');
+    await page.fill('[data-action=sign-current-partner] input[type=text]', 'Aoife Byrne');
+    await page.fill('[data-action=sign-current-partner] input[type=email]', ADMINS[0]?.email ?? '');
+    await page.click('[data-action=sign-current-partner] form button[type=submit]');
+    await page.waitForSelector(
+      '[data-testid=signatures] [data-party=CURRENT_PARTNER][data-signed=yes]',
+    );
+    expect(await page.textContent('[data-party=CURRENT_PARTNER]')).toContain(
+      'Signed by Aoife Byrne',
+    );
+    const pdf = page.waitForEvent('download');
+    await page.click('button:has-text("Download the form (PDF)")');
+    expect((await pdf).suggestedFilename()).toMatch(/\.pdf$/);
+
+    // Channel move: a bad CSV is refused with its line; an uploaded one plans each line.
+    const move = await channelMoveDemo(t, emulator);
+    await page.click('header nav >> text=Plan a migration');
+    await page.click('.tabs >> text=Channel move');
+    await page.selectOption('#channel-tenant', move.partner.id);
+    await page.fill('#customer-tenant-id', move.inRegion.tenantId);
+    await page.fill('#customer-name', move.inRegion.companyName);
+    await page.fill('#customer-country', move.inRegion.country);
+    await page.fill(
+      '#licenses-csv',
+      `offerId,seats,expiresOn\n${move.offers.e3.id},thirty,2026-03-31\n`,
+    );
+    await page.click('button:has-text("Plan (dry run)")');
+    await page.waitForSelector('[role=alert]:has-text("CSV_INVALID")');
+    expect(await page.textContent('[role=alert]')).toContain('input.csv.2');
+    await page.setInputFiles('#licenses-file', {
+      name: 'licenses.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        `offerId,seats,expiresOn\r\n${move.offers.e3.id},30,2026-03-31\r\n${move.offers.discontinued.id},12,2026-04-15\r\n`,
+      ),
+    });
+    await page.waitForFunction(() =>
+      (document.querySelector('#licenses-csv') as HTMLTextAreaElement).value.includes(',12,'),
+    );
+    await page.click('button:has-text("Plan (dry run)")');
+    await page.waitForURL(/\/console\/workflows\//);
+    await page.waitForSelector('[data-testid=plan-table] tbody tr:not(.group)');
+    const moveTable = await page.textContent('[data-testid=plan-table]');
+    expect(moveTable).toContain(move.offers.successor.name ?? move.offers.successor.id);
+    expect(moveTable).toContain('(R-CHN-6)');
+    expect(
+      await page
+        .locator('[data-testid=state-board] [data-state=PLANNED]')
+        .getAttribute('data-count'),
+    ).toBe('2');
+
+    // Azure plan transition of a direct customer with a budget.
+    const alpine = demoCustomer(emulator, { name: 'Alpine Foods' });
+    await page.click('header nav >> text=Plan a migration');
+    await page.click('.tabs >> text=Azure plan transition');
+    await page.selectOption('#azure-tenant', tenantGid(alpine.partnerTenantId));
+    await selectByText('#azure-customer', alpine.companyName);
+    await page.fill('input[inputmode=decimal]', '5000');
+    await page.click('button:has-text("Plan (dry run)")');
+    await page.waitForURL(/\/console\/workflows\//);
+    await page.waitForSelector('[data-testid=workflow-status]:has-text("Draft")');
+    expect(await page.textContent('main')).toContain('5000.00 EUR');
+    await page.waitForSelector('[data-testid=plan-table] tbody tr:not(.group)');
+    expect(await page.textContent('[data-testid=plan-table]')).toContain('Planned');
+
+    expect(errors).toEqual([]);
+    await context.close();
+    await t.close();
   }, 60_000);
 });

@@ -121,6 +121,11 @@ export const AzurePlanLiveFragment = graphql(`
       state
       resellerMpnId
       planSubscriptionId
+      mapped {
+        azureSubscriptionId
+        commerceSubscriptionId
+        status
+      }
     }
     mappingLines: lines {
       commerceSubscriptionId

@@ -197,19 +197,41 @@ function groupsOf(
           title: workflow.customer.companyName,
           state: workflow.status,
           blockers: blockers.filter((b) => !b.subject),
-          rows: workflow.mappingLines.map((line) => ({
-            key: line.commerceSubscriptionId,
-            cells: [
-              line.commerceSubscriptionId,
-              line.azureSubscriptionId,
-              line.friendlyName ?? '',
-              line.resellerMpnId ?? '',
-              t(mappingStateKey(line.state)),
-              line.planSubscriptionId ?? '',
-              [line.errorCode, line.detail].filter(Boolean).join(' '),
-            ],
-            blockers: bySubject(blockers, line.commerceSubscriptionId, line.azureSubscriptionId),
-          })),
+          rows:
+            workflow.mappingLines.length > 0
+              ? workflow.mappingLines.map((line) => ({
+                  key: line.commerceSubscriptionId,
+                  cells: [
+                    line.commerceSubscriptionId,
+                    line.azureSubscriptionId,
+                    line.friendlyName ?? '',
+                    line.resellerMpnId ?? '',
+                    t(mappingStateKey(line.state)),
+                    line.planSubscriptionId ?? '',
+                    [line.errorCode, line.detail].filter(Boolean).join(' '),
+                  ],
+                  blockers: bySubject(
+                    blockers,
+                    line.commerceSubscriptionId,
+                    line.azureSubscriptionId,
+                  ),
+                }))
+              : // A draft lists the plan's entitlements before its per-line tracking exists.
+                workflow.plans.flatMap((plan) =>
+                  plan.mapped.map((m) => ({
+                    key: m.commerceSubscriptionId,
+                    cells: [
+                      m.commerceSubscriptionId,
+                      m.azureSubscriptionId,
+                      '',
+                      plan.resellerMpnId ?? '',
+                      t(mappingStateKey('PLANNED')),
+                      plan.planSubscriptionId ?? '',
+                      m.status,
+                    ],
+                    blockers: bySubject(blockers, m.commerceSubscriptionId, m.azureSubscriptionId),
+                  })),
+                ),
         },
       ];
     case 'SubscriptionTransfer':

@@ -19,6 +19,7 @@ import { EventJournal } from './event-journal';
 import { ExportsPanel } from './exports-panel';
 import { useLiveWorkflow, type Consolidation, type LiveWorkflow } from './live-workflow';
 import { PlanTable } from './plan-table';
+import { AzurePlanPanel, ChannelMovePanel } from './procedure-panels';
 import { ProgressChart } from './progress-chart';
 import { StartControl } from './start-dialog';
 import { countStates, StateBoard } from './state-board';
@@ -281,6 +282,8 @@ export function WorkflowPage(props: { id: string }) {
       </div>
       <Blockers workflow={w} onChanged={() => void reload()} />
       {w.__typename === 'SubscriptionTransfer' ? <TransferPanel transfer={w} /> : null}
+      {w.__typename === 'ChannelMove' ? <ChannelMovePanel workflow={w} /> : null}
+      {w.__typename === 'AzurePlanTransition' ? <AzurePlanPanel workflow={w} /> : null}
       {w.__typename === 'TenantConsolidation' ? <ConsolidationCustomers workflow={w} /> : null}
       <PlanTable workflow={w} />
       <ExportsPanel workflow={w} />
