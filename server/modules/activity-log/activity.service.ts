@@ -1,5 +1,5 @@
-import { type Actor } from '../../app/auth.js';
-import { type RequestScope } from '../../app/context.js';
+import { type Actor } from '../../shared/actor.js';
+import { type RequestScope } from '../../shared/request-scope.js';
 import { getWorkflowsByIds } from '../../workflows/engine/workflow.repository.js';
 import { type OrganizationService } from '../organizations/organization.service.js';
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
