@@ -5,7 +5,7 @@ import { type ConnectionShape } from '../common/common.type.js';
 import { workflowGlobalId } from '../workflows/workflow.mapper.js';
 import { workflowRowId } from '../workflows/workflow.resolver.js';
 import { customerFromSnapshot } from '../workflows/workflow.mapper.js';
-import { type ActivityEntryRow } from './activity.repository.js';
+import { type ActivityEntryRow } from './activity.service.js';
 import { type ActivityFilter } from './activity.service.js';
 import { ActivityEntry, ActivityEntryConnection, ActivityLogFilter } from './activity.type.js';
 

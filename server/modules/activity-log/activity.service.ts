@@ -29,6 +29,8 @@ import {
   type NewActivityEntry,
 } from './activity.repository.js';
 
+export type { ActivityEntryRow } from './activity.repository.js';
+
 const DAY_MS = 86_400_000;
 /** Partner Center keeps audit records 90 days; a start date further back is refused (reference §8). */
 const AUDIT_RETENTION_DAYS = 90;

@@ -10,6 +10,10 @@ import {
   type TransferServices,
 } from './transfer.service.js';
 import { SubscriptionTransfer } from './transfer.type.js';
+import { TransferLinks } from './transfer-links.js';
+import { INCOMING_TRANSFER } from './transfer.model.js';
+import { TransferSigningService } from './transfer-signing.service.js';
+import { TransferViewService } from './transfer-view.service.js';
 import { transferDefinition } from './steps/transfer.steps.js';
 
 /** Azure subscription transfer to another partner (R-TRF-*). */
@@ -24,23 +28,41 @@ export const transferModule: ProcedureModule<TransferServices> = {
       adminAgentsGroupOf: adminAgentsGroupLookup(directory),
       ...(transfer?.holidays ? { holidays: transfer.holidays } : {}),
     }),
-  services: (deps) => ({
-    transfers: new TransferService({
+  services: (deps) => {
+    const links = new TransferLinks({
       db: deps.db,
       clock: deps.clock,
-      organizations: deps.organizations,
-      workflows: deps.workflows,
-      clients: deps.clients,
       publicUrl: deps.publicUrl,
       // Without a configured key, links last as long as the process (they cannot be shown again).
       signingSecret: deps.signingSecret ?? randomBytes(32),
       ...(deps.transfer?.signingLinkTtlMs
         ? { signingLinkTtlMs: deps.transfer.signingLinkTtlMs }
         : {}),
-      notifier: deps.notifier,
-      kick: deps.kick,
-    }),
-  }),
+    });
+    const { db, clock, notifier, kick } = deps;
+    const transferViews = new TransferViewService({ db, clock, links });
+    return {
+      transfers: new TransferService({
+        db,
+        clock,
+        organizations: deps.organizations,
+        workflows: deps.workflows,
+        clients: deps.clients,
+        links,
+        views: transferViews,
+        notifier,
+        kick,
+      }),
+      transferViews,
+      transferSigning: new TransferSigningService({
+        db,
+        clock,
+        views: transferViews,
+        notifier,
+        kick,
+      }),
+    };
+  },
   graphql: {
     typeName: 'SubscriptionTransfer',
     create: () => new SubscriptionTransfer(),
@@ -48,13 +70,13 @@ export const transferModule: ProcedureModule<TransferServices> = {
     types: [SubscriptionTransfer],
   },
   routes: ({ services, auth }) => [
-    ...transferSigningRoutes({ transfers: services.transfers }),
-    transferFormPdfRoute({ auth, transfers: services.transfers }),
+    ...transferSigningRoutes({ signing: services.transferSigning }),
+    transferFormPdfRoute({ auth, views: services.transferViews }),
   ],
   guards: {
     start: ({ db }) => transferStartGuard(db),
     cancel: ({ db, clients, clock }) => transferCancelGuard(db, clients, clock),
   },
   // The new partner's organization reads an incoming transfer (and is told of its changes).
-  viewerRoles: ['INCOMING_TRANSFER'],
+  viewerRoles: [INCOMING_TRANSFER],
 };

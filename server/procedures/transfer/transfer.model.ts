@@ -1,3 +1,6 @@
+import { emailSchema } from '../../shared/validation.js';
+import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
+
 /** The one item of a transfer workflow: ticket → form → support → clean-up. */
 export const TRANSFER = 'TRANSFER';
 
@@ -112,3 +115,16 @@ export interface SignatureRecord {
   signedAt: string;
   via: 'API' | 'SIGNING_LINK';
 }
+
+export function transferData(row: Pick<WorkflowRow, 'dataJson'>): TransferData {
+  return JSON.parse(row.dataJson) as TransferData;
+}
+
+// Deliberately simple: one @, no spaces, a dot in the domain (RFC 5322 allows far more, support does not).
+export const isEmail = (v: string): boolean => emailSchema.safeParse(v).success;
+
+/** Parties that sign through a single-use link (R-TRF-5); the current partner signs in the API. */
+export const LINK_PARTIES: readonly TransferParty[] = ['CUSTOMER', 'NEW_PARTNER'];
+
+/** Viewer role of the new partner's organization: it reads an incoming transfer read-only. */
+export const INCOMING_TRANSFER = 'INCOMING_TRANSFER';

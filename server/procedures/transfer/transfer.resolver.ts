@@ -5,7 +5,7 @@ import { BillingType, ProductFamily, SubscriptionStatus } from '../../shared/enu
 import { decodeIdOf } from '../../shared/ids.js';
 import { DateTimeScalar } from '../../shared/scalars.js';
 import { type TransferItemData } from './transfer.model.js';
-import { transferData } from './transfer.service.js';
+import { transferData } from './transfer.model.js';
 import { BasicUserError } from '../../modules/common/common.type.js';
 import { Customer } from '../../modules/customers/customer.type.js';
 import { CustomerSubscription } from '../../modules/subscriptions/subscription.type.js';
@@ -33,7 +33,7 @@ import {
 type Context = ApiContext<TransferServices>;
 
 const progressOf = async (ctx: Context, wf: SubscriptionTransfer) => {
-  const item = await ctx.services.transfers.item(wf.row);
+  const item = await ctx.services.transferViews.item(wf.row);
   return {
     item,
     data: (item ? JSON.parse(item.dataJson) : {}) as TransferItemData,
@@ -84,7 +84,7 @@ export class SubscriptionTransferResolver {
         ],
       };
     }
-    return toPayload(await ctx.services.transfers.sign(ctx.actor, id, input));
+    return toPayload(await ctx.services.transferSigning.sign(ctx.actor, id, input));
   }
 
   @Authorized()
@@ -211,11 +211,11 @@ export class SubscriptionTransferResolver {
 
   @FieldResolver(() => TransferForm, { description: 'The CSP Subscription Transfer form.' })
   async form(@Root() wf: SubscriptionTransfer, @Ctx() ctx: Context): Promise<TransferForm> {
-    const { transfers } = ctx.services;
+    const views = ctx.services.transferViews;
     const data = transferData(wf.row);
     const [signatures, links, { data: progress }] = await Promise.all([
-      transfers.signatures(wf.row),
-      transfers.signingLinks(ctx.actor, wf.row),
+      views.signatures(wf.row),
+      views.signingLinks(ctx.actor, wf.row),
       progressOf(ctx, wf),
     ]);
     return Object.assign(new TransferForm(), {
@@ -229,7 +229,7 @@ export class SubscriptionTransferResolver {
       complete: signatures.length === 3 && data.partnerAdmins.length === 2,
       attachedAt: progress.attachedAt ? new Date(progress.attachedAt) : null,
       partnerAdmins: data.partnerAdmins.map((a) => Object.assign(new ContactInfo(), a)),
-      pdfUrl: transfers.pdfUrl(wf.row),
+      pdfUrl: views.pdfUrl(wf.row),
       signingLinks: links.map((l) =>
         Object.assign(new SigningLink(), {
           party: l.party as TransferParty,

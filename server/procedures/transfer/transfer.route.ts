@@ -3,7 +3,8 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AuthVerifier } from '../../shared/actor.js';
 import { type HttpRoute } from '../../shared/http-route.js';
 import { formSections, type TransferFormContent } from './transfer-form.pdf.js';
-import { type TransferService } from './transfer.service.js';
+import { type TransferSigningService } from './transfer-signing.service.js';
+import { type TransferViewService } from './transfer-view.service.js';
 
 // Plain-HTTP surfaces of the transfer form: the signing page behind each single-use link
 // (`/transfer-signing?token=…`; the token is in the query, never in the path the access log
@@ -111,7 +112,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 /** `GET|POST /transfer-signing?token=…`: the form and a sign button; POST JSON signs (single use). */
-export function transferSigningRoutes(deps: { transfers: TransferService }): HttpRoute[] {
+export function transferSigningRoutes(deps: { signing: TransferSigningService }): HttpRoute[] {
   const token = (url: URL) => url.searchParams.get('token') ?? '';
   const matches = (url: URL) =>
     url.pathname === SIGNING_PATH || url.pathname === `${SIGNING_PATH}/`;
@@ -124,7 +125,7 @@ export function transferSigningRoutes(deps: { transfers: TransferService }): Htt
           json(res, 404, { error: 'not found' });
           return;
         }
-        const found = await deps.transfers.lookupLink(token(url));
+        const found = await deps.signing.lookupLink(token(url));
         if (!found.ok) {
           send(
             res,
@@ -172,7 +173,7 @@ ${formHtml(found.content)}
           });
           return;
         }
-        const signed = await deps.transfers.signWithLink(token(url), {
+        const signed = await deps.signing.signWithLink(token(url), {
           signerName: body.signerName,
           signerEmail: body.signerEmail,
         });
@@ -210,7 +211,7 @@ ${formHtml(found.content)}
 /** `GET /transfer-forms/{id}.pdf` with the API's bearer token; anything else reads as 404. */
 export function transferFormPdfRoute(deps: {
   auth: AuthVerifier;
-  transfers: TransferService;
+  views: TransferViewService;
 }): HttpRoute {
   return {
     method: 'GET',
@@ -228,7 +229,7 @@ export function transferFormPdfRoute(deps: {
         return;
       }
       const match = /^\/transfer-forms\/([0-9a-f-]{36})\.pdf$/.exec(url.pathname);
-      const file = match ? await deps.transfers.pdf(actor, match[1] as string) : null;
+      const file = match ? await deps.views.pdf(actor, match[1] as string) : null;
       if (!file) {
         json(res, 404, { error: 'not found' });
         return;
