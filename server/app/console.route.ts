@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type HttpRoute } from './http-server.js';
+import { type HttpRoute } from './http-routes.js';
 
 // The operator console (console/, built by `npm run build` into dist/console) served as static
 // files under /console with an SPA fallback: any /console/* path that is not a file gets

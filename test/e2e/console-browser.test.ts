@@ -337,15 +337,16 @@ describe.skipIf(!haveChromium)('operator console in a browser', () => {
     const selectByText = async (selector: string, text: string) => {
       await page.waitForFunction(
         ([sel, txt]) =>
-          [...(document.querySelector(sel as string) as HTMLSelectElement).options].some((o) =>
-            o.text.includes(txt as string),
+          Array.from((document.querySelector(sel as string) as HTMLSelectElement).options).some(
+            (o) => o.text.includes(txt as string),
           ),
         [selector, text],
       );
       const value = await page.$eval(
         selector,
         (el, txt) =>
-          [...(el as HTMLSelectElement).options].find((o) => o.text.includes(txt))?.value ?? '',
+          Array.from((el as HTMLSelectElement).options).find((o) => o.text.includes(txt))?.value ??
+          '',
         text,
       );
       await page.selectOption(selector, value);
