@@ -39,6 +39,7 @@ export function useLiveWorkflow(id: string) {
       return;
     }
     latest.current = next.updatedAt;
+    setError(null);
     setWorkflow(next);
     setVersion((v) => v + 1);
     setSamples((current) => {
