@@ -3,6 +3,7 @@ import { createEmulator, startEmulatorServer } from '../emulator/index.js';
 import { createApplication, type Application } from './app/application.js';
 import { armTokenProvider } from './azure-rm/arm-token.js';
 import { createAuthVerifier, signDevToken } from './app/auth.js';
+import { type DemoClock } from './app/demo-clock.route.js';
 import { ensureDevSecret } from './app/dev-secret.js';
 import { createLogger } from './app/logger.js';
 import { type RunningHttpServer } from './app/http-server.js';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   let tokenProvider: TokenProvider;
   let clock: Clock = systemClock;
   let emulatorUrl: string | undefined;
+  let demoClock: DemoClock | undefined;
 
   if (config.emulator.enabled) {
     const emulator = createEmulator({
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     tokenProvider = new EmulatorTokenProvider();
     // The API runs on the emulator's clock, so advancing it moves the workflow engine too.
     clock = clockFrom(emulator.clock);
+    demoClock = emulator.clock;
   } else if (config.emulator.url) {
     // One of several replicas on a shared standalone emulator: it is Partner Center, the partner
     // directory, the token issuer and the business clock for all of them.
@@ -112,6 +115,7 @@ async function main(): Promise<void> {
       logger,
       clock,
       ...(devToken ? { devToken } : {}),
+      ...(demoClock ? { demoClock } : {}),
     });
     http = await app.listen();
   } catch (error) {
@@ -122,7 +126,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `  GraphQL API   ${http.graphqlUrl}   (GraphiQL: open it in a browser)`,
-    `  Console       ${http.url}/console/   (operator console; the dev token is pre-filled)`,
+    `  Console       ${http.url}/console/${devToken ? '   (the dev token is pre-filled)' : ''}`,
     emulatorUrl ? `  Emulator      ${emulatorUrl}   (control API under /_emulator/)` : undefined,
     `  Health        ${http.url}/healthz   ${http.url}/readyz`,
     devToken ? `\n  Dev token (Authorization: Bearer …):\n  ${devToken}\n` : undefined,

@@ -21,8 +21,13 @@ import { WorkflowListPage } from './workflows/workflow-list.page';
 
 type Boot =
   | { phase: 'loading' }
-  | { phase: 'signed-out'; devToken?: string | undefined; error?: string | undefined }
-  | { phase: 'signed-in'; token: string; viewer: Viewer };
+  | {
+      phase: 'signed-out';
+      devToken?: string | undefined;
+      demoClock: boolean;
+      error?: string | undefined;
+    }
+  | { phase: 'signed-in'; token: string; viewer: Viewer; demoClock: boolean };
 
 export function App() {
   const [boot, setBoot] = useState<Boot>({ phase: 'loading' });
@@ -32,12 +37,21 @@ export function App() {
       const config = await loadConsoleConfig();
       const token = storedToken();
       if (!token) {
-        setBoot({ phase: 'signed-out', devToken: config.devToken });
+        setBoot({
+          phase: 'signed-out',
+          devToken: config.devToken,
+          demoClock: config.demoClock === true,
+        });
         return;
       }
       try {
         const data = await request(token, ViewerQuery);
-        setBoot({ phase: 'signed-in', token, viewer: data.viewer });
+        setBoot({
+          phase: 'signed-in',
+          token,
+          viewer: data.viewer,
+          demoClock: config.demoClock === true,
+        });
       } catch (error) {
         if (error instanceof ApiError && error.code !== 'NETWORK') {
           forgetToken();
@@ -45,6 +59,7 @@ export function App() {
         setBoot({
           phase: 'signed-out',
           devToken: config.devToken,
+          demoClock: config.demoClock === true,
           error: error instanceof Error ? error.message : String(error),
         });
       }
@@ -59,7 +74,9 @@ export function App() {
       <SignInPage
         devToken={boot.devToken}
         initialError={boot.error}
-        onSignedIn={(token, viewer) => setBoot({ phase: 'signed-in', token, viewer })}
+        onSignedIn={(token, viewer) =>
+          setBoot({ phase: 'signed-in', token, viewer, demoClock: boot.demoClock })
+        }
       />
     );
   }
@@ -67,10 +84,15 @@ export function App() {
     <SignedIn
       token={boot.token}
       viewer={boot.viewer}
+      demoClock={boot.demoClock}
       onSignOut={() => {
         forgetToken();
         void loadConsoleConfig().then((config) =>
-          setBoot({ phase: 'signed-out', devToken: config.devToken }),
+          setBoot({
+            phase: 'signed-out',
+            devToken: config.devToken,
+            demoClock: config.demoClock === true,
+          }),
         );
         navigate('/');
       }}
@@ -87,7 +109,7 @@ function Loading() {
   );
 }
 
-function SignedIn(props: { token: string; viewer: Viewer; onSignOut(): void }) {
+function SignedIn(props: { token: string; viewer: Viewer; demoClock: boolean; onSignOut(): void }) {
   const { t, timeZone } = useI18n();
   const path = usePath();
   const session = useMemo<Session>(
@@ -95,9 +117,10 @@ function SignedIn(props: { token: string; viewer: Viewer; onSignOut(): void }) {
       token: props.token,
       viewer: props.viewer,
       canOperate: canOperate(props.viewer.roles),
+      demoClock: props.demoClock,
       signOut: props.onSignOut,
     }),
-    [props.token, props.viewer, props.onSignOut],
+    [props.token, props.viewer, props.demoClock, props.onSignOut],
   );
   const { viewer } = props;
   // A new page moves the focus to its content, so screen readers and keyboards start there.

@@ -33,6 +33,7 @@ import {
 } from './services.js';
 import { type Actor } from './auth.js';
 import { consoleRoute, defaultConsoleDir } from './console.route.js';
+import { type DemoClock, demoClockRoutes } from './demo-clock.route.js';
 import { exportDownloadRoute } from '../modules/exports/export.route.js';
 import { armUrlFor, createArmClientFactory } from '../azure-rm/arm.client.js';
 import { type ProcedureDeps } from '../procedures/procedure-module.js';
@@ -73,6 +74,8 @@ export interface ApplicationOptions {
   transferHolidays?: NonNullable<ProcedureDeps['transfer']>['holidays'];
   /** The built operator console served at /console (default dist/console). */
   consoleDir?: string;
+  /** The in-process emulator's clock, which the console may move (emulator mode only). */
+  demoClock?: DemoClock;
 }
 
 /** The composed server, before and after it listens. */
@@ -280,9 +283,13 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
           routes: [
             exportDownloadRoute({ auth: options.auth, exports: services.exports }),
             ...procedureModules.flatMap((p) => p.routes?.({ services, auth: options.auth }) ?? []),
+            ...(options.demoClock
+              ? demoClockRoutes({ clock: options.demoClock, auth: options.auth })
+              : []),
             consoleRoute({
               dir: options.consoleDir ?? defaultConsoleDir(),
               devToken: options.devToken,
+              demoClock: options.demoClock !== undefined,
             }),
           ],
         },

@@ -47,6 +47,8 @@ export interface ConsoleRouteOptions {
   dir: string;
   /** The development token, offered pre-filled on the sign-in page (emulator mode only). */
   devToken?: string | undefined;
+  /** Whether /console/demo-clock moves the in-process emulator's clock (emulator mode only). */
+  demoClock?: boolean;
 }
 
 function send(
@@ -91,7 +93,10 @@ export function consoleRoute(options: ConsoleRouteOptions): HttpRoute {
       }
       const relative = path.slice(CONSOLE_PATH.length + 1);
       if (relative === 'config.json') {
-        const config = options.devToken ? { devToken: options.devToken } : {};
+        const config = {
+          ...(options.devToken ? { devToken: options.devToken } : {}),
+          ...(options.demoClock ? { demoClock: true } : {}),
+        };
         send(res, 200, TYPES['.json'] as string, JSON.stringify(config), 'no-store');
         return;
       }

@@ -49,7 +49,7 @@ async function startConsoleApp(consoleDir: string) {
     clock: clockFrom(emulator.clock),
     env: { WORKFLOW_RUNNER: 'off' },
     runner: { retryBaseMs: 1, retryMaxMs: 5 },
-    console: { consoleDir, devToken },
+    console: { consoleDir, devToken, demoClock: emulator.clock },
   });
   return { emulator, t, organizationId, devToken };
 }
@@ -199,7 +199,20 @@ describe.skipIf(!haveChromium)('operator console in a browser', () => {
       if (['COMPLETED', 'FAILED'].includes(status)) {
         break;
       }
-      await emulator.clock.advance('PT6H');
+      if (step === 0) {
+        // The first move through the console's demo clock, as a user without curl would.
+        const before = emulator.clock.now().getTime();
+        await page.waitForSelector('[data-testid=demo-clock-now]:not(:has-text("…"))');
+        const shown = await page.textContent('[data-testid=demo-clock-now]');
+        await page.click('.demo-clock button[data-duration=PT6H]');
+        await page.waitForFunction(
+          (text) => document.querySelector('[data-testid=demo-clock-now]')?.textContent !== text,
+          shown,
+        );
+        expect(emulator.clock.now().getTime() - before).toBe(6 * 3600_000);
+      } else {
+        await emulator.clock.advance('PT6H');
+      }
       seen.add((await progressOf(page)).now);
       const nonEmpty: string[] = [];
       for (const tile of await page.locator('[data-testid=state-board] [data-count]').all()) {

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmulator, type Emulator } from '../../emulator/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 
 // The console's HTTP surface (server/app/console.route.ts) over real HTTP, on a stand-in build:
@@ -14,6 +15,7 @@ describe('console route', () => {
   let dir: string;
   let t: TestApp;
   let bare: TestApp;
+  let emulator: Emulator;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'console-route-'));
@@ -21,7 +23,10 @@ describe('console route', () => {
     await writeFile(join(dir, 'index.html'), INDEX);
     await writeFile(join(dir, 'assets', 'app-1.js'), 'console.log(1);');
     await writeFile(join(tmpdir(), 'console-route-secret.txt'), 'secret');
-    t = await startTestApp({ console: { consoleDir: dir, devToken: 'dev-token-123' } });
+    emulator = createEmulator({ scenario: 'empty' });
+    t = await startTestApp({
+      console: { consoleDir: dir, devToken: 'dev-token-123', demoClock: emulator.clock },
+    });
     bare = await startTestApp({ console: { consoleDir: join(dir, 'missing') } });
   });
 
@@ -69,6 +74,7 @@ describe('console route', () => {
   it('offers the dev token in config.json only when the server has one', async () => {
     expect(await (await get(t, '/console/config.json')).json()).toEqual({
       devToken: 'dev-token-123',
+      demoClock: true,
     });
     expect(await (await get(bare, '/console/config.json')).json()).toEqual({});
   });
@@ -77,5 +83,36 @@ describe('console route', () => {
     const res = await get(bare, '/console/');
     expect(res.status).toBe(503);
     expect(await res.text()).toContain('npm run build');
+  });
+
+  it('moves the demo clock by the offered steps only, for a signed-in caller', async () => {
+    const token = await t.token('org-a');
+    const post = (app: TestApp, body: string, auth: string | null = token) =>
+      fetch(`${app.http.url}/console/demo-clock`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(auth ? { authorization: `Bearer ${auth}` } : {}),
+        },
+        body,
+      });
+    const start = emulator.clock.now().getTime();
+    expect((await post(t, '{"duration":"PT6H"}', null)).status).toBe(401);
+    const bad = await post(t, '{"duration":"P1Y"}');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toContain('PT1H, PT6H, P1D');
+    expect((await post(t, 'not json')).status).toBe(400);
+    expect(emulator.clock.now().getTime()).toBe(start);
+
+    const moved = await post(t, '{"duration":"PT6H"}');
+    expect(moved.status).toBe(200);
+    expect(emulator.clock.now().getTime()).toBe(start + 6 * 3600_000);
+    expect(await moved.json()).toEqual({ now: emulator.clock.now().toISOString() });
+    const read = await fetch(`${t.http.url}/console/demo-clock`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(((await read.json()) as { now: string }).now).toBe(emulator.clock.now().toISOString());
+    // Outside emulator mode there is no demo clock: the path is just a console route.
+    expect((await post(bare, '{"duration":"PT6H"}')).status).toBe(404);
   });
 });

@@ -69,7 +69,7 @@ export interface TestAppOptions {
   /** Database dialect (default SQLite in memory); `pg` gets a fresh schema (test/support/dialects.ts). */
   dialect?: Dialect;
   /** The built console to serve at /console and the dev token it pre-fills (console tests). */
-  console?: Pick<ApplicationOptions, 'consoleDir' | 'devToken'>;
+  console?: Pick<ApplicationOptions, 'consoleDir' | 'devToken' | 'demoClock'>;
 }
 
 /** A two-organization directory for tests that need no Partner Center data. */

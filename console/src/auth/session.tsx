@@ -25,6 +25,8 @@ export function forgetToken(): void {
 export interface ConsoleConfig {
   /** The API's development token (emulator mode only). */
   devToken?: string;
+  /** The API runs the in-process emulator, whose clock the console may move. */
+  demoClock?: boolean;
 }
 
 export async function loadConsoleConfig(): Promise<ConsoleConfig> {
@@ -45,6 +47,8 @@ export interface Session {
   viewer: Viewer;
   /** R-CON-10: starting, cancelling, retrying and the transfer's actions change Partner Center. */
   canOperate: boolean;
+  /** Whether /console/demo-clock is there (emulator mode). */
+  demoClock: boolean;
   signOut(): void;
 }
 

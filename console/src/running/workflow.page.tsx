@@ -11,8 +11,10 @@ import {
   statusKey,
   type MessageKey,
 } from '../i18n/dictionary';
+import { useSession } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
 import { Badge, ErrorMessage, ProgressBar } from '../ui/components';
+import { DemoClock } from '../ui/demo-clock';
 import { subjectOf } from '../workflows/workflow-labels';
 import { useAllCustomerStates } from './customer-states';
 import { EventJournal } from './event-journal';
@@ -214,6 +216,7 @@ const LIVE_LABEL: Record<string, MessageKey> = {
 
 export function WorkflowPage(props: { id: string }) {
   const { t, dateTime } = useI18n();
+  const session = useSession();
   const { workflow, error, live, samples, version, reload } = useLiveWorkflow(props.id);
 
   if (workflow === undefined) {
@@ -257,6 +260,7 @@ export function WorkflowPage(props: { id: string }) {
             <ActionControl key={a.id} action={a} workflow={w} onDone={() => void reload()} />
           ))}
         </div>
+        {session.demoClock && w.status !== 'DRAFT' ? <DemoClock /> : null}
       </section>
       <div className="grid-main">
         <Board workflow={w} />
