@@ -260,7 +260,7 @@ export function WorkflowPage(props: { id: string }) {
             <ActionControl key={a.id} action={a} workflow={w} onDone={() => void reload()} />
           ))}
         </div>
-        {session.demoClock && w.status !== 'DRAFT' ? <DemoClock /> : null}
+        {session.demoClock && w.status !== 'DRAFT' ? <DemoClock refresh={w.updatedAt} /> : null}
       </section>
       <div className="grid-main">
         <Board workflow={w} />

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useSession } from '../auth/session';
 import { type MessageKey } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
@@ -14,14 +14,18 @@ const STEPS: ReadonlyArray<{ duration: string; label: MessageKey }> = [
 
 const PATH = `${import.meta.env.BASE_URL}demo-clock`;
 
-export function DemoClock() {
+/** `refresh` (e.g. the workflow's updatedAt) re-reads the time when someone else moved it. */
+export function DemoClock(props: { refresh?: string }) {
   const { t, dateTime } = useI18n();
   const { token } = useSession();
   const [now, setNow] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  // Only the latest request's answer is shown (reads and moves may cross).
+  const sequence = useRef(0);
   const call = async (init?: RequestInit) => {
+    const mine = ++sequence.current;
     const response = await fetch(PATH, {
       ...init,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -30,12 +34,18 @@ export function DemoClock() {
     if (!response.ok || !body.now) {
       throw new Error(body.message ?? `HTTP ${response.status}`);
     }
-    setNow(body.now);
+    if (mine === sequence.current) {
+      setNow(body.now);
+    }
   };
 
   useEffect(() => {
-    void call().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-  }, [token]);
+    const read = () =>
+      void call().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    read();
+    const timer = setInterval(read, 15_000);
+    return () => clearInterval(timer);
+  }, [token, props.refresh]);
 
   const advance = async (duration: string) => {
     setBusy(true);
