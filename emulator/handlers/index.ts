@@ -3,6 +3,7 @@ import { agreementsHandlers } from './agreements.handlers.js';
 import { armHandlers } from './arm.handlers.js';
 import { auditRecordsHandlers } from './audit-records.handlers.js';
 import { customersHandlers } from './customers.handlers.js';
+import { graphGdapHandlers } from './graph-gdap.handlers.js';
 import { offersHandlers } from './offers.handlers.js';
 import { ordersHandlers } from './orders.handlers.js';
 import { productUpgradesHandlers } from './product-upgrades.handlers.js';
@@ -23,5 +24,6 @@ export function partnerCenterRoutes(): PcRoute[] {
     ...auditRecordsHandlers(),
     ...productUpgradesHandlers(),
     ...armHandlers(),
+    ...graphGdapHandlers(),
   ];
 }

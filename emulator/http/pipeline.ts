@@ -2,6 +2,7 @@ import type { EmulatorRuntime } from '../core/runtime.js';
 import type { FaultRegistry, FaultRuleState } from '../faults/fault-registry.js';
 import type { Throttler } from '../throttling/token-buckets.js';
 import { readToken } from './auth.js';
+import { toGraphShape } from './graph-responses.js';
 import type { Journal } from './journal.js';
 import { json, pcError, PcHttpError } from './responses.js';
 import {
@@ -21,7 +22,7 @@ export interface PipelineDeps {
   journal: Journal;
 }
 
-type Scope = 'pc' | 'arm' | 'control';
+type Scope = 'pc' | 'arm' | 'graph' | 'control';
 
 /** Maps any origin onto the emulator's path space; ARM at management.azure.com becomes `/arm/...`. */
 export function normalisePath(url: URL): string {
@@ -31,6 +32,9 @@ export function normalisePath(url: URL): string {
   }
   if (url.hostname.toLowerCase() === 'management.azure.com') {
     path = `/arm${path}`;
+  }
+  if (url.hostname.toLowerCase() === 'graph.microsoft.com') {
+    path = `/graph${path}`;
   }
   return path;
 }
@@ -42,6 +46,9 @@ function scopeOf(path: string): Scope {
   }
   if (lower === '/arm' || lower.startsWith('/arm/')) {
     return 'arm';
+  }
+  if (lower === '/graph' || lower.startsWith('/graph/')) {
+    return 'graph';
   }
   return 'pc';
 }
@@ -104,6 +111,19 @@ const DEFAULT_FAULT_CODES: Record<number, number> = {
   504: 800003,
 };
 
+/**
+ * A method Partner Center does not serve on a path: 405 with the ASP.NET Web API message, an
+ * `Allow`-less Partner Center error body and the generic invalid-request code 800002 (a guess,
+ * README "Where we guessed"), never a bare `code: 405`.
+ */
+function unsupportedMethod(method: string, pathname: string): Response {
+  return pcError(
+    405,
+    800002,
+    `The requested resource ${pathname} does not support http method '${method}'.`,
+  );
+}
+
 function throttledResponse(seconds: number): Response {
   // Body as in the throttling guidance example (partner-center-api.md §1 "Throttling").
   return json(
@@ -129,6 +149,12 @@ export class Pipeline {
   }
 
   async dispatch(request: Request): Promise<Response> {
+    const res = await this.dispatchAny(request);
+    // Microsoft Graph (GDAP) answers every error in its own shape.
+    return scopeOf(normalisePath(new URL(request.url))) === 'graph' ? toGraphShape(res) : res;
+  }
+
+  private async dispatchAny(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const path = normalisePath(url);
     const scope = scopeOf(path);
@@ -254,7 +280,7 @@ export class Pipeline {
       }
       return finish(
         matched === 'methodMismatch'
-          ? pcError(405, 405, `The requested method ${method} is not allowed on ${url.pathname}.`)
+          ? unsupportedMethod(method, url.pathname)
           : pcError(404, 1000, `The requested resource ${url.pathname} was not found.`),
       );
     }
