@@ -40,7 +40,8 @@ export class GdapState {
 
   relationshipsOf(partnerTenantId: string): GdapRelationshipRecord[] {
     return [...this.relationships.values()].filter(
-      (r) => r.partnerTenantId === partnerTenantId || r.indirectProviderTenantId === partnerTenantId,
+      (r) =>
+        r.partnerTenantId === partnerTenantId || r.indirectProviderTenantId === partnerTenantId,
     );
   }
 

@@ -38,7 +38,9 @@ export const createCustomerSchema = ciObject({
 /** `contoso` or `contoso.onmicrosoft.com` → `contoso.onmicrosoft.com` (the initial domain). */
 export function initialDomain(raw: string): string {
   const lower = raw.trim().toLowerCase();
-  const prefix = lower.endsWith('.onmicrosoft.com') ? lower.slice(0, -'.onmicrosoft.com'.length) : lower;
+  const prefix = lower.endsWith('.onmicrosoft.com')
+    ? lower.slice(0, -'.onmicrosoft.com'.length)
+    : lower;
   if (!/^[a-z0-9](?:[a-z0-9-]{0,25}[a-z0-9])?$/.test(prefix)) {
     throw errors.invalidInput(
       `"${raw}" is not a valid domain prefix (letters and digits, up to 27 characters).`,
@@ -78,9 +80,12 @@ export function createCustomer(
 ): { customer: CustomerRecord; password: string } {
   const domain = initialDomain(body.companyProfile.domain);
   if (domainTaken(rt, domain)) {
-    throw new PcHttpError(409, 800007, `The domain ${domain} is already in use by another tenant.`, [
-      domain,
-    ]);
+    throw new PcHttpError(
+      409,
+      800007,
+      `The domain ${domain} is already in use by another tenant.`,
+      [domain],
+    );
   }
   const billing = body.billingProfile;
   const address = billing.defaultAddress;
@@ -212,7 +217,18 @@ export function usersOf(rt: EmulatorRuntime, customer: CustomerRecord): Customer
       ([offerId, qty]) => [offerId, Math.ceil((qty * data.rng.int(60, 100)) / 100)] as const,
     );
     const count = Math.max(1, ...consumed.map(([, n]) => n));
-    const first = ['Ana', 'Ben', 'Chloé', 'David', 'Elif', 'Finn', 'Greta', 'Hugo', 'Inès', 'Jonas'];
+    const first = [
+      'Ana',
+      'Ben',
+      'Chloé',
+      'David',
+      'Elif',
+      'Finn',
+      'Greta',
+      'Hugo',
+      'Inès',
+      'Jonas',
+    ];
     const last = ['Moreau', 'Weber', 'Ruiz', 'Conti', 'Walsh', 'Novak', 'Berg', 'Costa'];
     for (let i = 0; i < count; i += 1) {
       const fn = data.rng.pick(first);
@@ -223,7 +239,10 @@ export function usersOf(rt: EmulatorRuntime, customer: CustomerRecord): Customer
         userPrincipalName:
           i === 0
             ? `admin@${customer.domain}`
-            : `${fn.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()}.${ln.toLowerCase()}${i}@${customer.domain}`,
+            : `${fn
+                .normalize('NFD')
+                .replace(/[\u0300-\u036f]/g, '')
+                .toLowerCase()}.${ln.toLowerCase()}${i}@${customer.domain}`,
         firstName: fn,
         lastName: ln,
         displayName: `${fn} ${ln}`,
@@ -242,7 +261,10 @@ export function subscribedSkus(
   customer: CustomerRecord,
 ): Record<string, unknown>[] {
   const users = usersOf(rt, customer);
-  const bySku = new Map<string, { active: number; suspended: number; name: string; alias: string }>();
+  const bySku = new Map<
+    string,
+    { active: number; suspended: number; name: string; alias: string }
+  >();
   for (const s of rt.store.subscriptionsByCustomer.get(customer.tenantId) ?? []) {
     if (!LICENSED_KINDS.has(s.kind) || s.status === 'deleted') {
       continue;

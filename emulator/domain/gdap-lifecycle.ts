@@ -22,11 +22,7 @@ export const ROLE = {
  */
 export const ROLES_FOR: Record<'commerce' | 'support', string[]> = {
   commerce: [ROLE.globalAdministrator, ROLE.licenseAdministrator, ROLE.billingAdministrator],
-  support: [
-    ROLE.globalAdministrator,
-    ROLE.serviceSupportAdministrator,
-    ROLE.helpdeskAdministrator,
-  ],
+  support: [ROLE.globalAdministrator, ROLE.serviceSupportAdministrator, ROLE.helpdeskAdministrator],
 };
 
 export type GdapStep =
@@ -59,7 +55,9 @@ export function autoExtends(rel: GdapRelationshipRecord): boolean {
 }
 
 function customerOf(rt: EmulatorRuntime, rel: GdapRelationshipRecord): CustomerRecord | null {
-  return rel.customer ? (rt.store.customers.get(rel.customer.tenantId.toLowerCase()) ?? null) : null;
+  return rel.customer
+    ? (rt.store.customers.get(rel.customer.tenantId.toLowerCase()) ?? null)
+    : null;
 }
 
 /** Writes a `granular_admin_*` record to the owner's log (and the indirect provider's). */

@@ -1,7 +1,5 @@
 import { z } from 'zod';
 import type {
-  GdapAccessAssignmentRecord,
-  GdapOperationRecord,
   GdapRelationshipRecord,
   GdapRequestAction,
   GdapRequestRecord,
@@ -9,17 +7,10 @@ import type {
 import type { PartnerTenantRecord } from '../core/model.js';
 import { addDuration, DAY_MS, parseDuration } from '../core/duration.js';
 import type { Actor, EmulatorRuntime } from '../core/runtime.js';
-import { graphErrors, GraphHttpError } from '../http/graph-responses.js';
-import {
-  auditGdap,
-  isLive,
-  openForApproval,
-  ROLE,
-  scheduleStep,
-  touch,
-} from './gdap-lifecycle.js';
+import { graphErrors } from '../http/graph-responses.js';
+import { auditGdap, isLive, openForApproval, ROLE, scheduleStep, touch } from './gdap-lifecycle.js';
 
-const rolesSchema = z
+export const rolesSchema = z
   .object({
     unifiedRoles: z
       .array(z.object({ roleDefinitionId: z.string().uuid() }).passthrough())
@@ -58,20 +49,6 @@ export const requestSchema = z
   .object({ action: z.enum(['lockForApproval', 'approve', 'terminate', 'reject']) })
   .passthrough();
 
-export const accessAssignmentSchema = z
-  .object({
-    accessContainer: z
-      .object({
-        accessContainerId: z.string().uuid(),
-        accessContainerType: z.literal('securityGroup'),
-      })
-      .passthrough(),
-    accessDetails: rolesSchema,
-  })
-  .passthrough();
-
-export const accessAssignmentUpdateSchema = z.object({ accessDetails: rolesSchema }).passthrough();
-
 const AUTO_EXTEND = ['PT0S', 'P0D', 'P180D'];
 
 function checkDuration(rt: EmulatorRuntime, duration: string): void {
@@ -82,7 +59,9 @@ function checkDuration(rt: EmulatorRuntime, duration: string): void {
   }
   const end = addDuration(now, parsed).getTime();
   if (end < now.getTime() + DAY_MS || end > addDuration(now, 'P2Y').getTime()) {
-    throw graphErrors.badRequest(`duration must be between P1D and P2Y inclusive, got ${duration}.`);
+    throw graphErrors.badRequest(
+      `duration must be between P1D and P2Y inclusive, got ${duration}.`,
+    );
   }
 }
 
@@ -117,7 +96,7 @@ function checkUniqueName(
   }
 }
 
-const uniqueRoles = (body: z.output<typeof rolesSchema>): string[] => [
+export const uniqueRoles = (body: z.output<typeof rolesSchema>): string[] => [
   ...new Set(body.unifiedRoles.map((r) => r.roleDefinitionId.toLowerCase())),
 ];
 
@@ -366,137 +345,8 @@ export function createRequest(
       rel.status = 'terminationRequested';
       touch(rt, rel);
       auditGdap(rt, actor, rel, 'granular_admin_relationship_termination_requested');
-      scheduleStep(
-        rt,
-        'terminate',
-        rel.id,
-        addDuration(rt.now(), gdap.settings.terminationDelay),
-      );
+      scheduleStep(rt, 'terminate', rel.id, addDuration(rt.now(), gdap.settings.terminationDelay));
       return { ...req, status: 'created' };
     }
   }
-}
-
-export function createAccessAssignment(
-  rt: EmulatorRuntime,
-  actor: Actor,
-  rel: GdapRelationshipRecord,
-  body: z.output<typeof accessAssignmentSchema>,
-): GdapAccessAssignmentRecord {
-  if (!isLive(rel)) {
-    throw graphErrors.badRequest(
-      `Relationship ${rel.id} is ${rel.status}; access can be assigned only on an active relationship.`,
-    );
-  }
-  const roles = checkSubset(rel, body.accessDetails);
-  const gdap = rt.store.gdap;
-  const groupId = body.accessContainer.accessContainerId.toLowerCase();
-  const exists = [...gdap.accessAssignments.values()].some(
-    (a) => a.relationshipId === rel.id && a.accessContainerId === groupId && a.status !== 'deleted',
-  );
-  if (exists) {
-    throw graphErrors.conflict(
-      `Security group ${groupId} already has an access assignment on relationship ${rel.id}.`,
-    );
-  }
-  const now = rt.nowIso();
-  const a: GdapAccessAssignmentRecord = {
-    id: gdap.rng.uuid(),
-    relationshipId: rel.id,
-    accessContainerId: groupId,
-    accessContainerType: 'securityGroup',
-    roles,
-    status: 'pending',
-    createdDateTime: now,
-    lastModifiedDateTime: now,
-    etag: gdap.rng.uuid(),
-  };
-  gdap.accessAssignments.set(a.id, a);
-  auditGdap(
-    rt,
-    actor,
-    rel,
-    'granular_admin_access_assignment_created',
-    'granular_admin_access_assignment',
-    { AccessAssignmentId: a.id, SecurityGroupId: groupId },
-  );
-  scheduleStep(rt, 'assignment', a.id, addDuration(rt.now(), gdap.settings.assignmentDelay));
-  return a;
-}
-
-function checkSubset(rel: GdapRelationshipRecord, details: z.output<typeof rolesSchema>): string[] {
-  const roles = uniqueRoles(details);
-  const extra = roles.filter((r) => !rel.roles.includes(r));
-  if (extra.length > 0) {
-    throw graphErrors.badRequest(
-      `The roles ${extra.join(', ')} are not part of relationship ${rel.id}'s access details.`,
-    );
-  }
-  return roles;
-}
-
-export function findAccessAssignment(
-  rt: EmulatorRuntime,
-  rel: GdapRelationshipRecord,
-  id: string,
-): GdapAccessAssignmentRecord {
-  const a = rt.store.gdap.accessAssignments.get(id.toLowerCase());
-  if (!a || a.relationshipId !== rel.id) {
-    throw graphErrors.notFound(`Access assignment ${id}`);
-  }
-  return a;
-}
-
-/** Role changes and removals are long-running: 202 + an operation (Graph `/operations`). */
-export function updateAccessAssignment(
-  rt: EmulatorRuntime,
-  rel: GdapRelationshipRecord,
-  a: GdapAccessAssignmentRecord,
-  body: z.output<typeof accessAssignmentUpdateSchema>,
-): GdapOperationRecord {
-  if (a.status !== 'active' || !isLive(rel)) {
-    throw graphErrors.badRequest(`Access assignment ${a.id} is ${a.status}; it cannot be updated.`);
-  }
-  const roles = checkSubset(rel, body.accessDetails);
-  const gdap = rt.store.gdap;
-  const now = rt.nowIso();
-  const op: GdapOperationRecord = {
-    id: gdap.rng.uuid(),
-    relationshipId: rel.id,
-    operationType: 'delegatedAdminAccessAssignmentUpdate',
-    data: JSON.stringify({ accessAssignmentId: a.id, roles }),
-    status: 'running',
-    createdDateTime: now,
-    lastModifiedDateTime: now,
-  };
-  gdap.operations.set(op.id, op);
-  scheduleStep(rt, 'operation', op.id, addDuration(rt.now(), gdap.settings.assignmentDelay));
-  return op;
-}
-
-export function deleteAccessAssignment(
-  rt: EmulatorRuntime,
-  actor: Actor,
-  rel: GdapRelationshipRecord,
-  a: GdapAccessAssignmentRecord,
-): void {
-  if (a.status === 'deleted' || a.status === 'deleting') {
-    throw new GraphHttpError(404, 'ResourceNotFound', `Access assignment ${a.id} was deleted.`);
-  }
-  a.status = 'deleting';
-  a.lastModifiedDateTime = rt.nowIso();
-  auditGdap(
-    rt,
-    actor,
-    rel,
-    'granular_admin_access_assignment_deleted',
-    'granular_admin_access_assignment',
-    { AccessAssignmentId: a.id },
-  );
-  scheduleStep(
-    rt,
-    'assignment_delete',
-    a.id,
-    addDuration(rt.now(), rt.store.gdap.settings.assignmentDelay),
-  );
 }

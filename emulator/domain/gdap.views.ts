@@ -22,8 +22,7 @@ export function relationshipLocation(id: string): string {
 export function relationshipView(r: GdapRelationshipRecord): Record<string, unknown> {
   // Before activation Graph shows the end the duration would give from now-ish (doc example:
   // created + duration); after activation it is activatedDateTime + duration (+ extensions).
-  const end =
-    r.endDateTime ?? addDuration(new Date(r.createdDateTime), r.duration).toISOString();
+  const end = r.endDateTime ?? addDuration(new Date(r.createdDateTime), r.duration).toISOString();
   const view: Record<string, unknown> = {
     '@odata.type':
       r.kind === 'reseller'

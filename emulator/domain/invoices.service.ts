@@ -92,11 +92,21 @@ function lineItemsFor(
     months: number,
   ): void => {
     const subtotal = li.quantity * li.unitPriceCents * months;
-    items.push({ ...li, lineItemNumber: items.length, subtotalCents: subtotal, taxCents: 0, totalCents: subtotal });
+    items.push({
+      ...li,
+      lineItemNumber: items.length,
+      subtotalCents: subtotal,
+      taxCents: 0,
+      totalCents: subtotal,
+    });
   };
   const newSubscriptions = new Set<string>();
   for (const order of rt.store.orders.values()) {
-    if (order.partnerTenantId !== partner.tenantId || order.status !== 'completed' || !inPeriod(order.creationDate)) {
+    if (
+      order.partnerTenantId !== partner.tenantId ||
+      order.status !== 'completed' ||
+      !inPeriod(order.creationDate)
+    ) {
       continue;
     }
     const customer = rt.store.customers.get(order.customerTenantId);

@@ -39,11 +39,21 @@ function domainCheck(req: PcRequest): Response {
 function users(req: PcRequest): Response {
   const { rt } = req;
   const { customer } = readableCustomer(rt, req.tenant, req.params.customerId ?? '');
-  const size = pageSize(req.query('size'), rt.options.paging.customersDefault, rt.options.paging.customersMax);
+  const size = pageSize(
+    req.query('size'),
+    rt.options.paging.customersDefault,
+    rt.options.paging.customersMax,
+  );
   const fingerprint = `users|${customer.tenantId}`;
   const token = req.header('MS-ContinuationToken');
   const all = [...usersOf(rt, customer)].sort((a, b) => (a.id < b.id ? -1 : 1));
-  const page = seekPage(all, (u) => u.id, size, token ? decodeToken(token, fingerprint) : undefined, fingerprint);
+  const page = seekPage(
+    all,
+    (u) => u.id,
+    size,
+    token ? decodeToken(token, fingerprint) : undefined,
+    fingerprint,
+  );
   const base = `/customers/${customer.tenantId}/users?size=${size}`;
   return json(
     collection(
@@ -64,7 +74,9 @@ function users(req: PcRequest): Response {
       {
         selfUri: base,
         next: page.nextToken
-          ? link(`${base}&seekOperation=Next`, 'GET', [{ key: 'MS-ContinuationToken', value: page.nextToken }])
+          ? link(`${base}&seekOperation=Next`, 'GET', [
+              { key: 'MS-ContinuationToken', value: page.nextToken },
+            ])
           : undefined,
         continuationToken: page.nextToken,
       },
@@ -75,9 +87,9 @@ function users(req: PcRequest): Response {
 function skus(req: PcRequest): Response {
   const { customer } = readableCustomer(req.rt, req.tenant, req.params.customerId ?? '');
   const groups = req.query('licenseGroupIds');
-  const items = subscribedSkus(req.rt, customer).filter(
-    (s) => !groups || groups.split(',').some((g) => g.trim().toLowerCase() === 'group1'),
-  );
+  // Every emulated SKU is in license group Group1 (the group of Entra ID licences).
+  const inGroup = !groups || groups.split(',').some((g) => g.trim().toLowerCase() === 'group1');
+  const items = inGroup ? subscribedSkus(req.rt, customer) : [];
   return json(collection(items, { selfUri: `/customers/${customer.tenantId}/subscribedskus` }));
 }
 

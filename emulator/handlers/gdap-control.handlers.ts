@@ -27,10 +27,7 @@ export function gdapControlHandlers(gdap: GdapControl): ControlRoute[] {
       pattern: '/_emulator/gdap/relationships/:id/approve',
       handle: (req) =>
         json(
-          gdap.approve(
-            req.params.id ?? '',
-            parseBody(req.bodyText, decideSchema).customerTenantId,
-          ),
+          gdap.approve(req.params.id ?? '', parseBody(req.bodyText, decideSchema).customerTenantId),
         ),
     },
     {

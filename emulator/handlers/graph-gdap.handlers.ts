@@ -3,16 +3,18 @@ import { isLive } from '../domain/gdap-lifecycle.js';
 import {
   accessAssignmentSchema,
   accessAssignmentUpdateSchema,
-  checkIfMatch,
   createAccessAssignment,
+  deleteAccessAssignment,
+  findAccessAssignment,
+  updateAccessAssignment,
+} from '../domain/gdap-access.service.js';
+import {
+  checkIfMatch,
   createRelationship,
   createRelationshipSchema,
   createRequest,
-  deleteAccessAssignment,
   deleteRelationship,
-  findAccessAssignment,
   requestSchema,
-  updateAccessAssignment,
   updateRelationship,
   updateRelationshipSchema,
   visibleRelationship,
@@ -272,10 +274,18 @@ function adminCustomer(req: PcRequest): { id: string; tenantId: string; displayN
 }
 
 const SERVICES = [
-  ['MicrosoftCommerce', 'Microsoft 365 admin center', 'https://admin.microsoft.com/Partner/BeginClientSession.aspx?CTID={t}&CSDEST=o365admincenter'],
+  [
+    'MicrosoftCommerce',
+    'Microsoft 365 admin center',
+    'https://admin.microsoft.com/Partner/BeginClientSession.aspx?CTID={t}&CSDEST=o365admincenter',
+  ],
   ['MicrosoftEntra', 'Microsoft Entra admin center', 'https://entra.microsoft.com/{t}'],
   ['AzurePortal', 'Azure portal', 'https://portal.azure.com/{t}'],
-  ['ExchangeOnline', 'Exchange admin center', 'https://admin.exchange.microsoft.com/?landingpage=homepage&form=mac_sidebar&delegatedOrg={t}'],
+  [
+    'ExchangeOnline',
+    'Exchange admin center',
+    'https://admin.exchange.microsoft.com/?landingpage=homepage&form=mac_sidebar&delegatedOrg={t}',
+  ],
 ] as const;
 
 export function graphGdapHandlers(): PcRoute[] {

@@ -33,7 +33,11 @@ function invoiceView(i: InvoiceRecord): Record<string, unknown> {
   };
 }
 
-function lineItemView(req: PcRequest, i: InvoiceRecord, li: InvoiceLineItemRecord): Record<string, unknown> {
+function lineItemView(
+  req: PcRequest,
+  i: InvoiceRecord,
+  li: InvoiceLineItemRecord,
+): Record<string, unknown> {
   const sub = req.rt.store.subscriptions.get(li.subscriptionId);
   return {
     partnerId: req.tenant.tenantId,
@@ -87,7 +91,9 @@ function list(req: PcRequest): Response {
     collection(page.map(invoiceView), {
       selfUri: `/invoices?size=${size}&offset=${offset}`,
       next:
-        offset + size < all.length ? link(`/invoices?size=${size}&offset=${offset + size}`) : undefined,
+        offset + size < all.length
+          ? link(`/invoices?size=${size}&offset=${offset + size}`)
+          : undefined,
     }),
   );
 }
@@ -105,12 +111,19 @@ function lineItems(req: PcRequest, provider: string, type: string): Response {
     );
   }
   // Only licence charges are emulated: Azure usage and one-time items are empty here.
-  const items = p === 'office' || p === 'all' ? (t === 'billinglineitems' ? invoice.lineItems : []) : [];
+  const items =
+    p === 'office' || p === 'all' ? (t === 'billinglineitems' ? invoice.lineItems : []) : [];
   const size = pageSize(req.query('size'), 2000, 2000);
   const fingerprint = `invoice|${invoice.id}|${p}|${t}`;
   const token = req.header('MS-ContinuationToken');
   const key = (li: InvoiceLineItemRecord): string => String(li.lineItemNumber).padStart(8, '0');
-  const page = seekPage(items, key, size, token ? decodeToken(token, fingerprint) : undefined, fingerprint);
+  const page = seekPage(
+    items,
+    key,
+    size,
+    token ? decodeToken(token, fingerprint) : undefined,
+    fingerprint,
+  );
   const base = `/invoices/${invoice.id}/lineitems?provider=${p}&invoicelineitemtype=${t}&size=${size}`;
   return json(
     collection(
@@ -118,7 +131,9 @@ function lineItems(req: PcRequest, provider: string, type: string): Response {
       {
         selfUri: base,
         next: page.nextToken
-          ? link(`${base}&seekOperation=Next`, 'GET', [{ key: 'MS-ContinuationToken', value: page.nextToken }])
+          ? link(`${base}&seekOperation=Next`, 'GET', [
+              { key: 'MS-ContinuationToken', value: page.nextToken },
+            ])
           : undefined,
         continuationToken: page.nextToken,
       },
@@ -149,13 +164,22 @@ export function invoicesHandlers(): PcRoute[] {
         });
       },
     },
-    { method: 'GET', pattern: '/v1/invoices/:invoiceId', ...f, handle: (req) => json(invoiceView(findInvoice(req))) },
+    {
+      method: 'GET',
+      pattern: '/v1/invoices/:invoiceId',
+      ...f,
+      handle: (req) => json(invoiceView(findInvoice(req))),
+    },
     {
       method: 'GET',
       pattern: '/v1/invoices/:invoiceId/lineitems',
       ...f,
       handle: (req) =>
-        lineItems(req, req.query('provider') ?? 'office', req.query('invoicelineitemtype') ?? 'billinglineitems'),
+        lineItems(
+          req,
+          req.query('provider') ?? 'office',
+          req.query('invoicelineitemtype') ?? 'billinglineitems',
+        ),
     },
     {
       method: 'GET',

@@ -11,13 +11,22 @@ type CustomerDef = NonNullable<ScenarioDefinition['customers']>[number];
 const GDAP_BY_KEY: Record<string, { labels?: string[]; gdap: NonNullable<CustomerDef['gdap']> }> = {
   'alpine-foods': {
     labels: ['gdap-active'],
-    gdap: { relationships: [{ partner: 'contoso-fr', displayName: 'Contoso FR - Alpine Foods', daysAgo: 120 }] },
+    gdap: {
+      relationships: [
+        { partner: 'contoso-fr', displayName: 'Contoso FR - Alpine Foods', daysAgo: 120 },
+      ],
+    },
   },
   bastide: {
     labels: ['gdap-active'],
     gdap: {
       relationships: [
-        { partner: 'contoso-fr', displayName: 'Contoso FR - Bastide', autoExtend: true, daysAgo: 700 },
+        {
+          partner: 'contoso-fr',
+          displayName: 'Contoso FR - Bastide',
+          autoExtend: true,
+          daysAgo: 700,
+        },
       ],
     },
   },
@@ -40,7 +49,12 @@ const GDAP_BY_KEY: Record<string, { labels?: string[]; gdap: NonNullable<Custome
     gdap: {
       decision: { rejectAfterHours: 6 },
       relationships: [
-        { partner: 'fabrikam-uk', displayName: 'Fabrikam - Rhein Medien', status: 'approvalPending', daysAgo: 1 },
+        {
+          partner: 'fabrikam-uk',
+          displayName: 'Fabrikam - Rhein Medien',
+          status: 'approvalPending',
+          daysAgo: 1,
+        },
       ],
     },
   },

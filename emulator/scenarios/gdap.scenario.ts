@@ -21,7 +21,12 @@ export const ROLE_ALIASES: Record<string, string> = {
   'directory-readers': ROLE.directoryReaders,
 };
 
-const DEFAULT_ROLES = ['directory-readers', 'license-admin', 'helpdesk-admin', 'service-support-admin'];
+const DEFAULT_ROLES = [
+  'directory-readers',
+  'license-admin',
+  'helpdesk-admin',
+  'service-support-admin',
+];
 
 /** What a customer does with a GDAP invitation: hours until it approves, `never`, or a rejection. */
 export const gdapDecisionSchema = z.union([

@@ -32,7 +32,9 @@ const newCustomer = (domain: string, country = 'FR'): Json => ({
 
 /** At most two decimals, i.e. an exact amount in cents printed as a JSON number. */
 const isMoney = (v: unknown): boolean =>
-  typeof v === 'number' && Number.isFinite(v) && Math.round(v * 100) === Number((v * 100).toFixed(6));
+  typeof v === 'number' &&
+  Number.isFinite(v) &&
+  Math.round(v * 100) === Number((v * 100).toFixed(6));
 
 describe.each(MODES)('Routes outside clients call (%s)', (mode) => {
   let h: Harness;
@@ -78,31 +80,54 @@ describe.each(MODES)('Routes outside clients call (%s)', (mode) => {
 
   it('creates a customer with credentials, an admin user and a reseller relationship; a taken domain is 409', async () => {
     const fr = partner('Contoso Cloud France').tenantId;
-    const res = await h.pc(fr, '/v1/customers', send('POST', newCustomer('nouvellesociete'), { 'MS-RequestId': 'create-1' }));
+    const res = await h.pc(
+      fr,
+      '/v1/customers',
+      send('POST', newCustomer('nouvellesociete'), { 'MS-RequestId': 'create-1' }),
+    );
     expect(res.status).toBe(201);
     const created = await body<Json & { id: string }>(res);
     expect(created).toMatchObject({
-      companyProfile: { domain: 'nouvellesociete.onmicrosoft.com', companyName: 'Nouvelle Société SARL' },
-      billingProfile: { email: 'it@nouvellesociete.example', defaultAddress: { country: 'FR', city: 'Lyon' } },
+      companyProfile: {
+        domain: 'nouvellesociete.onmicrosoft.com',
+        companyName: 'Nouvelle Société SARL',
+      },
+      billingProfile: {
+        email: 'it@nouvellesociete.example',
+        defaultAddress: { country: 'FR', city: 'Lyon' },
+      },
       relationshipToPartner: 'reseller',
       allowDelegatedAccess: false,
       userCredentials: { userName: 'admin', password: expect.any(String) as string },
       attributes: { objectType: 'Customer' },
     });
-    const replay = await h.pc(fr, '/v1/customers', send('POST', newCustomer('nouvellesociete'), { 'MS-RequestId': 'create-1' }));
+    const replay = await h.pc(
+      fr,
+      '/v1/customers',
+      send('POST', newCustomer('nouvellesociete'), { 'MS-RequestId': 'create-1' }),
+    );
     expect(replay.status).toBe(201);
     expect((await body<Json>(replay)).id).toBe(created.id);
     expect((await h.pc(fr, `/v1/customers/${created.id}`)).status).toBe(200);
     const users = await body<Collection<Json>>(await h.pc(fr, `/v1/customers/${created.id}/users`));
     expect(users.items).toEqual([
-      expect.objectContaining({ userPrincipalName: 'admin@nouvellesociete.onmicrosoft.com', state: 'active' }),
+      expect.objectContaining({
+        userPrincipalName: 'admin@nouvellesociete.onmicrosoft.com',
+        state: 'active',
+      }),
     ]);
     expect(await auditOps(fr)).toContain('add_customer');
 
-    const taken = await h.pc(fr, '/v1/customers', send('POST', newCustomer('nouvellesociete.onmicrosoft.com')));
+    const taken = await h.pc(
+      fr,
+      '/v1/customers',
+      send('POST', newCustomer('nouvellesociete.onmicrosoft.com')),
+    );
     expect(taken.status).toBe(409);
     expect(await body<PcError>(taken)).toMatchObject({ code: 800007, source: 'PartnerFD' });
-    expect((await h.pc(fr, '/v1/domains/nouvellesociete.onmicrosoft.com', { method: 'HEAD' })).status).toBe(200);
+    expect(
+      (await h.pc(fr, '/v1/domains/nouvellesociete.onmicrosoft.com', { method: 'HEAD' })).status,
+    ).toBe(200);
     expect((await h.pc(fr, '/v1/domains/free-name', { method: 'HEAD' })).status).toBe(404);
 
     const before = (await body<unknown[]>(await h.control('/customers'))).length;
@@ -120,10 +145,17 @@ describe.each(MODES)('Routes outside clients call (%s)', (mode) => {
   it('creates a customer with a default GDAP relationship when enableGDAPByDefault is set', async () => {
     const fr = partner('Contoso Cloud France').tenantId;
     const created = await body<{ id: string }>(
-      await h.pc(fr, '/v1/customers', send('POST', { ...newCustomer('gdapdefault'), enableGDAPByDefault: true })),
+      await h.pc(
+        fr,
+        '/v1/customers',
+        send('POST', { ...newCustomer('gdapdefault'), enableGDAPByDefault: true }),
+      ),
     );
     const rels = await body<{ value: Json[] }>(
-      await h.graph(fr, `/tenantRelationships/delegatedAdminRelationships?$filter=customer/tenantId eq '${created.id}'`),
+      await h.graph(
+        fr,
+        `/tenantRelationships/delegatedAdminRelationships?$filter=customer/tenantId eq '${created.id}'`,
+      ),
     );
     expect(rels.value).toEqual([expect.objectContaining({ status: 'active', duration: 'P730D' })]);
   });
@@ -142,7 +174,9 @@ describe.each(MODES)('Routes outside clients call (%s)', (mode) => {
       if (!next) {
         break;
       }
-      res = await h.pc(fr, `/v1${next.uri}`, { headers: { 'MS-ContinuationToken': next.headers[0]?.value ?? '' } });
+      res = await h.pc(fr, `/v1${next.uri}`, {
+        headers: { 'MS-ContinuationToken': next.headers[0]?.value ?? '' },
+      });
     }
     expect(new Set(ids).size).toBe(ids.length);
     // Office 365 E3, 25 seats: 60–100 % consumed.
@@ -152,17 +186,37 @@ describe.each(MODES)('Routes outside clients call (%s)', (mode) => {
       await h.pc(fr, `/v1/customers/${alpine}/subscribedskus`),
     );
     const e3 = skus.items.find((s) => s.productSku.name.includes('E3'));
-    expect(e3).toMatchObject({ activeUnits: 25, totalUnits: 25, suspendedUnits: 0, capabilityStatus: 'Enabled' });
+    expect(e3).toMatchObject({
+      activeUnits: 25,
+      totalUnits: 25,
+      suspendedUnits: 0,
+      capabilityStatus: 'Enabled',
+    });
     expect(Number(e3?.consumedUnits) + Number(e3?.availableUnits)).toBe(25);
     expect(e3?.consumedUnits).toBe(ids.length);
-    expect(skus.items.every((s) => s.attributes && !String(s.productSku.name).includes('Azure'))).toBe(true);
+    expect(
+      skus.items.every((s) => s.attributes && !String(s.productSku.name).includes('Azure')),
+    ).toBe(true);
     // A seat change shows at once in activeUnits.
-    const subs = await body<Collection<{ id: string; offerName: string }>>(await h.pc(fr, `/v1/customers/${alpine}/subscriptions`));
+    const subs = await body<Collection<{ id: string; offerName: string }>>(
+      await h.pc(fr, `/v1/customers/${alpine}/subscriptions`),
+    );
     const e3Sub = subs.items.find((s) => s.offerName.includes('E3'));
-    await h.pc(fr, `/v1/customers/${alpine}/subscriptions/${String(e3Sub?.id)}`, send('PATCH', { quantity: 30 }));
-    const after = await body<Collection<Json & { productSku: { name: string } }>>(await h.pc(fr, `/v1/customers/${alpine}/subscribedskus`));
-    expect(after.items.find((s) => s.productSku.name.includes('E3'))).toMatchObject({ activeUnits: 30 });
-    const foreign = await h.pc(fr, `/v1/customers/${customer('prospect-in-region').tenantId}/users`);
+    await h.pc(
+      fr,
+      `/v1/customers/${alpine}/subscriptions/${String(e3Sub?.id)}`,
+      send('PATCH', { quantity: 30 }),
+    );
+    const after = await body<Collection<Json & { productSku: { name: string } }>>(
+      await h.pc(fr, `/v1/customers/${alpine}/subscribedskus`),
+    );
+    expect(after.items.find((s) => s.productSku.name.includes('E3'))).toMatchObject({
+      activeUnits: 30,
+    });
+    const foreign = await h.pc(
+      fr,
+      `/v1/customers/${customer('prospect-in-region').tenantId}/users`,
+    );
     expect(foreign.status).toBe(404);
     expect(await body<PcError>(foreign)).toMatchObject({ code: 1000, source: 'PartnerFD' });
   });
@@ -173,14 +227,17 @@ describe.each(MODES)('Routes outside clients call (%s)', (mode) => {
     const order = await h.pc(
       fr,
       `/v1/customers/${alpine}/orders`,
-      send('POST', { billingCycle: 'monthly', lineItems: [{ offerId: 'office365-e1', quantity: 7 }] }),
+      send('POST', {
+        billingCycle: 'monthly',
+        lineItems: [{ offerId: 'office365-e1', quantity: 7 }],
+      }),
     );
     expect(order.status).toBe(201);
     const orderId = String((await body<Json>(order)).id);
     await h.control('/clock', send('PUT', { now: '2026-02-01T06:00:00Z' }));
-    const list = await body<Collection<Json & { id: string; totalCharges: number; billingPeriodStartDate: string }>>(
-      await h.pc(fr, '/v1/invoices'),
-    );
+    const list = await body<
+      Collection<Json & { id: string; totalCharges: number; billingPeriodStartDate: string }>
+    >(await h.pc(fr, '/v1/invoices'));
     const january = list.items.find((i) => i.billingPeriodStartDate === '2026-01-01T00:00:00Z');
     expect(january).toMatchObject({
       invoiceDate: '2026-02-01T00:00:00Z',
@@ -192,8 +249,17 @@ describe.each(MODES)('Routes outside clients call (%s)', (mode) => {
     const one = await body<Json>(await h.pc(fr, `/v1/invoices/${String(january?.id)}`));
     expect(one.totalCharges).toBe(january?.totalCharges);
 
-    const items: (Json & { amount: number; quantity: number; unitPrice: number; orderId: string; chargeType: string })[] = [];
-    let res = await h.pc(fr, `/v1/invoices/${String(january?.id)}/lineitems?provider=office&invoicelineitemtype=billinglineitems&size=2`);
+    const items: (Json & {
+      amount: number;
+      quantity: number;
+      unitPrice: number;
+      orderId: string;
+      chargeType: string;
+    })[] = [];
+    let res = await h.pc(
+      fr,
+      `/v1/invoices/${String(january?.id)}/lineitems?provider=office&invoicelineitemtype=billinglineitems&size=2`,
+    );
     for (let guard = 0; guard < 200; guard += 1) {
       const page = await body<Collection<(typeof items)[number]>>(res);
       items.push(...page.items);
@@ -201,36 +267,70 @@ describe.each(MODES)('Routes outside clients call (%s)', (mode) => {
       if (!next) {
         break;
       }
-      res = await h.pc(fr, `/v1${next.uri}`, { headers: { 'MS-ContinuationToken': next.headers[0]?.value ?? '' } });
+      res = await h.pc(fr, `/v1${next.uri}`, {
+        headers: { 'MS-ContinuationToken': next.headers[0]?.value ?? '' },
+      });
     }
     const bought = items.find((li) => li.orderId === orderId);
-    expect(bought).toMatchObject({ chargeType: 'new', quantity: 7, unitPrice: 10, amount: 70, customerId: alpine });
+    expect(bought).toMatchObject({
+      chargeType: 'new',
+      quantity: 7,
+      unitPrice: 10,
+      amount: 70,
+      customerId: alpine,
+    });
     for (const li of items) {
       expect(isMoney(li.amount) && isMoney(li.unitPrice)).toBe(true);
     }
     const cents = items.reduce((s, li) => s + Math.round(li.amount * 100), 0);
     expect(cents).toBe(Math.round(Number(january?.totalCharges) * 100));
-    const legacyPath = await body<Collection>(await h.pc(fr, `/v1/invoices/${String(january?.id)}/lineitems/office/billinglineitems`));
+    const legacyPath = await body<Collection>(
+      await h.pc(fr, `/v1/invoices/${String(january?.id)}/lineitems/office/billinglineitems`),
+    );
     expect(legacyPath.items).toHaveLength(items.length);
 
     // Frozen once issued: a later seat change does not rewrite January.
-    const subs = await body<Collection<{ id: string; offerId: string }>>(await h.pc(fr, `/v1/customers/${alpine}/subscriptions`));
-    const e1 = subs.items.find((s) => s.offerId.toLowerCase() === String(bought?.offerId).toLowerCase());
-    await h.pc(fr, `/v1/customers/${alpine}/subscriptions/${String(e1?.id)}`, send('PATCH', { quantity: 9 }));
-    expect((await body<Json>(await h.pc(fr, `/v1/invoices/${String(january?.id)}`))).totalCharges).toBe(january?.totalCharges);
+    const subs = await body<Collection<{ id: string; offerId: string }>>(
+      await h.pc(fr, `/v1/customers/${alpine}/subscriptions`),
+    );
+    const e1 = subs.items.find(
+      (s) => s.offerId.toLowerCase() === String(bought?.offerId).toLowerCase(),
+    );
+    await h.pc(
+      fr,
+      `/v1/customers/${alpine}/subscriptions/${String(e1?.id)}`,
+      send('PATCH', { quantity: 9 }),
+    );
+    expect(
+      (await body<Json>(await h.pc(fr, `/v1/invoices/${String(january?.id)}`))).totalCharges,
+    ).toBe(january?.totalCharges);
     await h.control('/clock', send('PUT', { now: '2026-03-01T06:00:00Z' }));
-    const feb = (await body<Collection<Json & { id: string; billingPeriodStartDate: string }>>(await h.pc(fr, '/v1/invoices'))).items.find(
-      (i) => i.billingPeriodStartDate === '2026-02-01T00:00:00Z',
+    const feb = (
+      await body<Collection<Json & { id: string; billingPeriodStartDate: string }>>(
+        await h.pc(fr, '/v1/invoices'),
+      )
+    ).items.find((i) => i.billingPeriodStartDate === '2026-02-01T00:00:00Z');
+    const febItems = await body<
+      Collection<Json & { subscriptionId: string; quantity: number; chargeType: string }>
+    >(
+      await h.pc(
+        fr,
+        `/v1/invoices/${String(feb?.id)}/lineitems?provider=office&invoicelineitemtype=billinglineitems`,
+      ),
     );
-    const febItems = await body<Collection<Json & { subscriptionId: string; quantity: number; chargeType: string }>>(
-      await h.pc(fr, `/v1/invoices/${String(feb?.id)}/lineitems?provider=office&invoicelineitemtype=billinglineitems`),
-    );
-    expect(febItems.items.find((li) => li.subscriptionId === e1?.id)).toMatchObject({ chargeType: 'cycle_charge', quantity: 9 });
+    expect(febItems.items.find((li) => li.subscriptionId === e1?.id)).toMatchObject({
+      chargeType: 'cycle_charge',
+      quantity: 9,
+    });
 
     expect((await h.pc(fr, '/v1/invoices/D0NOPE')).status).toBe(404);
-    expect((await h.pc(fr, `/v1/invoices/${String(january?.id)}/lineitems?provider=mars`)).status).toBe(400);
+    expect(
+      (await h.pc(fr, `/v1/invoices/${String(january?.id)}/lineitems?provider=mars`)).status,
+    ).toBe(400);
     // Another partner does not see Contoso France's invoices.
-    const es = await body<Collection<{ id: string }>>(await h.pc(partner('Contoso Cloud España').tenantId, '/v1/invoices'));
+    const es = await body<Collection<{ id: string }>>(
+      await h.pc(partner('Contoso Cloud España').tenantId, '/v1/invoices'),
+    );
     expect(es.items.map((i) => i.id)).not.toContain(january?.id);
   });
 
@@ -240,7 +340,9 @@ describe.each(MODES)('Routes outside clients call (%s)', (mode) => {
     const forCustomer = await body<Collection<{ id: string; country: string }>>(
       await h.pc(fr, `/v1/customers/${alpine}/offercategories`),
     );
-    const global = await body<Collection<{ id: string }>>(await h.pc(fr, '/v1/offercategories?country=FR'));
+    const global = await body<Collection<{ id: string }>>(
+      await h.pc(fr, '/v1/offercategories?country=FR'),
+    );
     expect(forCustomer.items.map((c) => c.id)).toEqual(global.items.map((c) => c.id));
     expect(forCustomer.items.every((c) => c.country === 'FR')).toBe(true);
     expect(forCustomer.items.length).toBeGreaterThan(0);
@@ -251,40 +353,82 @@ describe.each(MODES)('Routes outside clients call (%s)', (mode) => {
     const res = await h.pc(fr, '/v1/customers', send('PUT', {}));
     expect(res.status).toBe(405);
     const err = await body<PcError>(res);
-    expect(err).toEqual({ code: 800002, description: expect.stringContaining("'PUT'") as string, data: [], source: 'PartnerFD' });
+    expect(err).toEqual({
+      code: 800002,
+      description: expect.stringContaining("'PUT'") as string,
+      data: [],
+      source: 'PartnerFD',
+    });
   });
 
   it('removes DAP with PATCH allowDelegatedAccess false, keeping the reseller relationship', async () => {
     const fr = partner('Contoso Cloud France').tenantId;
     const alpine = customer('Alpine Foods SAS').tenantId;
-    expect(await body(await h.pc(fr, `/v1/customers/${alpine}`))).toMatchObject({ allowDelegatedAccess: true });
-    const res = await h.pc(fr, `/v1/customers/${alpine}`, send('PATCH', { allowDelegatedAccess: false, attributes: { objectType: 'Customer' } }));
+    expect(await body(await h.pc(fr, `/v1/customers/${alpine}`))).toMatchObject({
+      allowDelegatedAccess: true,
+    });
+    const res = await h.pc(
+      fr,
+      `/v1/customers/${alpine}`,
+      send('PATCH', { allowDelegatedAccess: false, attributes: { objectType: 'Customer' } }),
+    );
     expect(res.status).toBe(200);
-    expect(await body(res)).toMatchObject({ allowDelegatedAccess: false, relationshipToPartner: 'reseller' });
-    expect(await body(await h.pc(fr, `/v1/customers/${alpine}`))).toMatchObject({ allowDelegatedAccess: false, relationshipToPartner: 'reseller' });
+    expect(await body(res)).toMatchObject({
+      allowDelegatedAccess: false,
+      relationshipToPartner: 'reseller',
+    });
+    expect(await body(await h.pc(fr, `/v1/customers/${alpine}`))).toMatchObject({
+      allowDelegatedAccess: false,
+      relationshipToPartner: 'reseller',
+    });
     expect(await auditOps(fr)).toEqual(['dap_admin_relationship_terminated']);
-    const grant = await h.pc(fr, `/v1/customers/${alpine}`, send('PATCH', { allowDelegatedAccess: true }));
+    const grant = await h.pc(
+      fr,
+      `/v1/customers/${alpine}`,
+      send('PATCH', { allowDelegatedAccess: true }),
+    );
     expect(grant.status).toBe(400);
     // Still transactable: DAP is not needed to buy.
     expect(
-      (await h.pc(fr, `/v1/customers/${alpine}/orders`, send('POST', { lineItems: [{ offerId: 'office365-e1', quantity: 1 }] }))).status,
+      (
+        await h.pc(
+          fr,
+          `/v1/customers/${alpine}/orders`,
+          send('POST', { lineItems: [{ offerId: 'office365-e1', quantity: 1 }] }),
+        )
+      ).status,
     ).toBe(201);
   });
 
   it('throttles and faults the new routes like the rest', async () => {
     const fr = partner('Contoso Cloud France').tenantId;
     const alpine = customer('Alpine Foods SAS').tenantId;
-    await h.control('/throttling', send('PUT', { limits: { customers: { limit: 2, windowSeconds: 60, per: 'partner' } } }));
+    await h.control(
+      '/throttling',
+      send('PUT', { limits: { customers: { limit: 2, windowSeconds: 60, per: 'partner' } } }),
+    );
     expect((await h.pc(fr, `/v1/customers/${alpine}/users`)).status).toBe(200);
     expect((await h.pc(fr, `/v1/customers/${alpine}/subscribedskus`)).status).toBe(200);
     const throttled = await h.pc(fr, `/v1/customers/${alpine}/users`);
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get('Retry-After')).toMatch(/^\d+$/);
-    await h.control('/faults', send('POST', { method: 'GET', path: '/v1/invoices*', status: 503, times: 1 }));
+    await h.control(
+      '/faults',
+      send('POST', { method: 'GET', path: '/v1/invoices*', status: 503, times: 1 }),
+    );
     const faulted = await h.pc(fr, '/v1/invoices');
     expect(faulted.status).toBe(503);
     expect(await body<PcError>(faulted)).toMatchObject({ source: 'PartnerFD' });
-    await h.control('/faults', send('POST', { method: 'GET', path: '/graph/v1.0/tenantRelationships/*', status: 429, retryAfterSeconds: 3, times: 1 }));
+    await h.control(
+      '/faults',
+      send('POST', {
+        method: 'GET',
+        path: '/graph/v1.0/tenantRelationships/*',
+        status: 429,
+        retryAfterSeconds: 3,
+        times: 1,
+      }),
+    );
     const graph = await h.graph(fr, '/tenantRelationships/delegatedAdminRelationships');
     expect(graph.status).toBe(429);
     expect(graph.headers.get('Retry-After')).toBe('3');
