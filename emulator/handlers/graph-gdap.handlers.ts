@@ -292,7 +292,7 @@ export function graphGdapHandlers(): PcRoute[] {
   const r = (method: string, pattern: string, handle: PcRoute['handle']): PcRoute => ({
     method,
     pattern,
-    family: 'none',
+    family: 'graph',
     handle,
   });
   return [

@@ -142,7 +142,7 @@ function lineItems(req: PcRequest, provider: string, type: string): Response {
 }
 
 export function invoicesHandlers(): PcRoute[] {
-  const f = { family: 'none' as const };
+  const f = { family: 'invoices' as const };
   return [
     { method: 'GET', pattern: '/v1/invoices', ...f, handle: list },
     {

@@ -433,5 +433,16 @@ describe.each(MODES)('Routes outside clients call (%s)', (mode) => {
     expect(graph.status).toBe(429);
     expect(graph.headers.get('Retry-After')).toBe('3');
     expect(await body(graph)).toMatchObject({ error: { code: 'TooManyRequests' } });
+    await h.control(
+      '/throttling',
+      send('PUT', { limits: { graph: { limit: 1, windowSeconds: 60, per: 'partner' } } }),
+    );
+    const es = partner('Contoso Cloud España').tenantId;
+    expect((await h.graph(es, '/tenantRelationships/delegatedAdminRelationships')).status).toBe(200);
+    const limited = await h.graph(es, '/tenantRelationships/delegatedAdminRelationships');
+    expect(limited.status).toBe(429);
+    expect(await body(limited)).toMatchObject({
+      error: { code: 'TooManyRequests', message: expect.stringContaining('Rate limit') as string },
+    });
   });
 });
