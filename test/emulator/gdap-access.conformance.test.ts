@@ -349,4 +349,110 @@ describe.each(MODES)('GDAP access, termination, resellers and requireGdap (%s)',
     expect(await get(fr, String(rel.id))).toMatchObject({ status: 'created' });
     expect(await body(await h.control('/gdap/settings'))).toMatchObject({ requireGdap: true });
   });
+
+  it('builds GDAP relationships from a scenario file: expired, auto-extended, pending, roles by alias', async () => {
+    const scenario = {
+      clock: '2026-03-02T09:00:00Z',
+      gdap: { requireGdap: true },
+      organizations: [
+        {
+          key: 'acme',
+          name: 'Acme',
+          tenants: [{ key: 'acme-fr', name: 'Acme France', country: 'FR' }],
+        },
+      ],
+      customers: [
+        {
+          key: 'old',
+          companyName: 'Old Ltd',
+          country: 'FR',
+          relationships: [{ partner: 'acme-fr' }],
+          gdap: { relationships: [{ partner: 'acme-fr', daysAgo: 800, roles: ['license-admin'] }] },
+        },
+        {
+          key: 'ext',
+          companyName: 'Extended SA',
+          country: 'FR',
+          relationships: [{ partner: 'acme-fr' }],
+          gdap: {
+            relationships: [
+              { partner: 'acme-fr', daysAgo: 800, autoExtend: true, roles: ['license-admin'] },
+            ],
+          },
+        },
+        {
+          key: 'pending',
+          companyName: 'Pending SARL',
+          country: 'FR',
+          relationships: [{ partner: 'acme-fr' }],
+          gdap: {
+            decision: 2,
+            relationships: [{ partner: 'acme-fr', status: 'approvalPending', daysAgo: 3 }],
+          },
+        },
+        {
+          key: 'readers',
+          companyName: 'Readers GmbH',
+          country: 'FR',
+          relationships: [{ partner: 'acme-fr' }],
+          gdap: { relationships: [{ partner: 'acme-fr', roles: ['directory-readers'] }] },
+        },
+      ],
+    };
+    expect((await h.control('/reset', send('POST', { scenario }))).status).toBe(200);
+    const acme = (await body<PartnerInfo[]>(await h.control('/partners')))[0]?.tenantId ?? '';
+    const all = await body<CustomerInfo[]>(await h.control('/customers'));
+    const id = (name: string): string => all.find((c) => c.companyName === name)?.tenantId ?? '';
+    const rels = await body<{ value: (Json & { customer: { tenantId: string } })[] }>(
+      await h.graph(acme, REL),
+    );
+    const of = (name: string) => rels.value.find((r) => r.customer.tenantId === id(name));
+    expect(of('Old Ltd')).toMatchObject({ status: 'expired' });
+    const ext = of('Extended SA');
+    expect(ext).toMatchObject({ status: 'active', autoExtendDuration: 'P180D' });
+    expect(Date.parse(String(ext?.endDateTime))).toBeGreaterThan(
+      Date.parse('2026-03-02T09:00:00Z'),
+    );
+    expect(of('Pending SARL')).toMatchObject({ status: 'approvalPending' });
+    expect(of('Readers GmbH')?.accessDetails).toEqual({
+      unifiedRoles: [{ roleDefinitionId: READERS }],
+    });
+    await advance('PT2H');
+    expect(await get(acme, String(of('Pending SARL')?.id))).toMatchObject({ status: 'active' });
+    const order = { lineItems: [{ offerId: 'office365-e1', quantity: 1 }] };
+    const buy = (name: string) =>
+      h.pc(acme, `/v1/customers/${id(name)}/orders`, send('POST', order));
+    expect((await buy('Extended SA')).status).toBe(201);
+    expect((await buy('Old Ltd')).status).toBe(403);
+    expect((await buy('Readers GmbH')).status).toBe(403);
+    const bad = await h.control(
+      '/reset',
+      send('POST', {
+        scenario: {
+          ...scenario,
+          customers: [
+            {
+              ...scenario.customers[0],
+              gdap: { relationships: [{ partner: 'acme-fr', roles: ['wizard'] }] },
+            },
+          ],
+        },
+      }),
+    );
+    expect(bad.status).toBeGreaterThanOrEqual(400);
+    expect((await body<{ description: string }>(bad)).description).toContain('"wizard"');
+  });
+
+  it('replays a Graph create with the same MS-RequestId instead of creating twice', async () => {
+    const fr = partner('Contoso Cloud France').tenantId;
+    const value = newRelationship(customer('Estérel Conseil').tenantId);
+    const first = await h.graph(fr, REL, send('POST', value, { 'MS-RequestId': 'gdap-create-1' }));
+    const again = await h.graph(fr, REL, send('POST', value, { 'MS-RequestId': 'gdap-create-1' }));
+    expect(again.status).toBe(201);
+    expect((await body<Json>(again)).id).toBe((await body<Json>(first)).id);
+    const created = await body<{ value: Json[] }>(
+      await h.graph(fr, `${REL}?$filter=status eq 'created'`),
+    );
+    expect(created.value).toHaveLength(1);
+  });
 });
