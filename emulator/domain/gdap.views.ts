@@ -48,11 +48,18 @@ export function relationshipView(r: GdapRelationshipRecord): Record<string, unkn
   return view;
 }
 
-export function requestView(r: GdapRequestRecord): Record<string, unknown> {
+/**
+ * `reject` sits after `unknownFutureValue` in Graph's evolvable enum: it is shown only to callers
+ * that send `Prefer: include-unknown-enum-members` (§11), others read `unknownFutureValue`.
+ */
+export function requestView(
+  r: GdapRequestRecord,
+  includeUnknownEnumMembers = true,
+): Record<string, unknown> {
   return {
     '@odata.type': '#microsoft.graph.delegatedAdminRelationshipRequest',
     id: r.id,
-    action: r.action,
+    action: r.action === 'reject' && !includeUnknownEnumMembers ? 'unknownFutureValue' : r.action,
     status: r.status,
     createdDateTime: r.createdDateTime,
     lastModifiedDateTime: r.lastModifiedDateTime,

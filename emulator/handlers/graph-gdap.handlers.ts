@@ -110,6 +110,9 @@ function filterRelationships(
   );
 }
 
+const preferUnknown = (req: PcRequest): boolean =>
+  /include-unknown-enum-members/i.test(req.header('Prefer') ?? '');
+
 function relationshipFor(req: PcRequest): GdapRelationshipRecord {
   return visibleRelationship(req.rt, req.tenant, req.params.id ?? '');
 }
@@ -163,7 +166,7 @@ function listRequests(req: PcRequest): Response {
   const rel = relationshipFor(req);
   const items = [...req.rt.store.gdap.requests.values()]
     .filter((r) => r.relationshipId === rel.id)
-    .map(requestView);
+    .map((r) => requestView(r, preferUnknown(req)));
   return json(page(req, items, 'requests'));
 }
 
@@ -171,7 +174,7 @@ function postRequest(req: PcRequest): Response {
   const rel = relationshipFor(req);
   const body = req.body(requestSchema);
   const created = createRequest(req.rt, req.actor, req.tenant, rel, body.action);
-  return json(odataEntity('requests', requestView(created)), 201, {
+  return json(odataEntity('requests', requestView(created, preferUnknown(req))), 201, {
     Location: `${relationshipLocation(rel.id)}/requests/${created.id}`,
   });
 }
@@ -182,7 +185,7 @@ function getRequest(req: PcRequest): Response {
   if (!r || r.relationshipId !== rel.id) {
     throw graphErrors.notFound(`Request ${req.params.requestId ?? ''}`);
   }
-  return json(odataEntity('requests', requestView(r)));
+  return json(odataEntity('requests', requestView(r, preferUnknown(req))));
 }
 
 function listAssignments(req: PcRequest): Response {

@@ -268,6 +268,21 @@ describe.each(MODES)('GDAP access, termination, resellers and requireGdap (%s)',
       send('POST', { action: 'reject' }),
     );
     expect(reject.status).toBe(201);
+    // `reject` is an evolvable-enum member: visible only with Prefer: include-unknown-enum-members.
+    expect(await body(reject)).toMatchObject({ action: 'unknownFutureValue' });
+    const requestsPath = `${REL}/${String(second.id)}/requests`;
+    expect(
+      (await body<{ value: Json[] }>(await h.graph(reseller, requestsPath))).value[0],
+    ).toMatchObject({ action: 'unknownFutureValue' });
+    expect(
+      (
+        await body<{ value: Json[] }>(
+          await h.graph(reseller, requestsPath, {
+            headers: { Prefer: 'include-unknown-enum-members' },
+          }),
+        )
+      ).value[0],
+    ).toMatchObject({ action: 'reject', status: 'succeeded' });
     expect(await get(provider, String(second.id))).toMatchObject({
       status: 'terminated',
       isPartnerConsentPending: false,
