@@ -59,7 +59,7 @@ function page<T>(
   if (!Number.isInteger(offset) || offset < 0) {
     throw graphErrors.badRequest('The $skiptoken is not valid.');
   }
-  const slice = items.slice(offset, offset + size);
+  const slice = items.slice(offset, offset + size).map((item) => select(req, item));
   let next: string | undefined;
   if (offset + size < items.length) {
     const u = new URL(`${GRAPH_ROOT}${req.path.replace(/^\/graph\/v1\.0/i, '')}`);
@@ -71,10 +71,25 @@ function page<T>(
     u.searchParams.set('$skiptoken', Buffer.from(String(offset + size)).toString('base64url'));
     next = u.toString();
   }
-  return odataCollection(entitySet, slice, next) as {
-    '@odata.context': string;
-    value: T[];
-  };
+  const out = odataCollection(entitySet, slice, next);
+  if (req.query('$count')?.toLowerCase() === 'true') {
+    out['@odata.count'] = items.length;
+  }
+  return out as { '@odata.context': string; value: T[] };
+}
+
+/** `$select=a,b`: keeps those properties (plus `@odata.*` annotations and `id`). */
+function select<T>(req: PcRequest, item: T): T {
+  const raw = req.query('$select');
+  if (!raw || !item || typeof item !== 'object') {
+    return item;
+  }
+  const wanted = new Set(raw.split(',').map((f) => f.trim().toLowerCase()));
+  return Object.fromEntries(
+    Object.entries(item as Record<string, unknown>).filter(
+      ([k]) => k.startsWith('@odata.') || k === 'id' || wanted.has(k.toLowerCase()),
+    ),
+  ) as T;
 }
 
 /** `$filter` with `eq` clauses joined by `and` on status, displayName and customer/tenantId. */
@@ -140,7 +155,7 @@ function create(req: PcRequest): Response {
 
 function getOne(req: PcRequest): Response {
   const view = relationshipView(relationshipFor(req));
-  return json(odataEntity('delegatedAdminRelationships', view), 200, {
+  return json(odataEntity('delegatedAdminRelationships', select(req, view)), 200, {
     ETag: String(view['@odata.etag']),
   });
 }

@@ -336,6 +336,13 @@ describe.each(MODES)('GDAP access, termination, resellers and requireGdap (%s)',
       }),
     );
     expect(ticket.status).toBe(403);
+    const upgrade = await h.pc(
+      fr,
+      '/v1/productupgrades',
+      send('POST', { customerId: esterel, productFamily: 'Azure' }),
+    );
+    expect(upgrade.status).toBe(403);
+    expect(await body(upgrade)).toMatchObject({ code: 20002 });
     // Bergmann's relationship holds Global Administrator, which covers both.
     const de = partner('Contoso Cloud Deutschland').tenantId;
     const bergmann = customer('Bergmann Maschinenbau GmbH').tenantId;

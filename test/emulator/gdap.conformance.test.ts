@@ -384,5 +384,15 @@ describe.each(MODES)('GDAP on Microsoft Graph (%s)', (mode) => {
     expect(createdOnly.value).toHaveLength(3);
     expect((await h.graph(fr, `${REL}?$filter=startswith(displayName,'x')`)).status).toBe(400);
     expect((await h.graph(fr, `${REL}?$top=0`)).status).toBe(400);
+    const counted = await body<OData & { '@odata.count': number }>(
+      await h.graph(fr, `${REL}?$top=1&$count=true&$select=displayName,status`),
+    );
+    expect(counted['@odata.count']).toBe(5);
+    expect(Object.keys(counted.value[0] ?? {}).sort()).toEqual(
+      ['@odata.etag', '@odata.type', 'displayName', 'id', 'status'].sort(),
+    );
+    const one = await body<Json>(await h.graph(fr, `${REL}/${seen[0] ?? ''}?$select=status`));
+    expect(one).not.toHaveProperty('displayName');
+    expect(one).toHaveProperty('status');
   });
 });
