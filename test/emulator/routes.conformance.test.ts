@@ -438,7 +438,9 @@ describe.each(MODES)('Routes outside clients call (%s)', (mode) => {
       send('PUT', { limits: { graph: { limit: 1, windowSeconds: 60, per: 'partner' } } }),
     );
     const es = partner('Contoso Cloud España').tenantId;
-    expect((await h.graph(es, '/tenantRelationships/delegatedAdminRelationships')).status).toBe(200);
+    expect((await h.graph(es, '/tenantRelationships/delegatedAdminRelationships')).status).toBe(
+      200,
+    );
     const limited = await h.graph(es, '/tenantRelationships/delegatedAdminRelationships');
     expect(limited.status).toBe(429);
     expect(await body(limited)).toMatchObject({
