@@ -1,3 +1,4 @@
+import { CommerceStore, DEFAULT_COMMERCE_TIMINGS } from './commerce.model.js';
 import { Rng } from './rng.js';
 import type {
   AgreementRecord,
@@ -49,6 +50,7 @@ export const DEFAULT_AUTOPILOT: AutopilotConfig = {
   orderProvisioning: 'PT0S',
   orderListDelay: 'PT0S',
   productUpgrade: 'PT30M',
+  commerce: DEFAULT_COMMERCE_TIMINGS,
 };
 
 /**
@@ -90,6 +92,8 @@ export class Store {
   readonly invitations = new Map<string, InvitationRecord>();
   actions: ScheduledActionRecord[] = [];
   readonly idempotency = new Map<string, IdempotencyRecord>();
+  /** Transfers and new-commerce migrations. */
+  commerce = new CommerceStore();
 
   addOrganization(o: OrganizationRecord): void {
     this.organizations.set(o.id, o);
@@ -213,6 +217,7 @@ export class Store {
       invitations: [...this.invitations.values()],
       actions: this.actions,
       idempotency: [...this.idempotency.values()],
+      ...this.commerce.toSnapshot(),
     };
     return JSON.parse(JSON.stringify(snap)) as StateSnapshot;
   }
@@ -225,6 +230,7 @@ export class Store {
     s.seed = snap.seed;
     s.rng = new Rng(snap.rngState);
     s.autopilot = { ...structuredClone(DEFAULT_AUTOPILOT), ...snap.autopilot };
+    s.autopilot.commerce = { ...DEFAULT_COMMERCE_TIMINGS, ...(snap.autopilot.commerce ?? {}) };
     snap.organizations.forEach((o) => s.addOrganization(o));
     snap.partners.forEach((p) => s.addPartner(p));
     snap.customers.forEach((c) => s.addCustomer(c));
@@ -242,6 +248,7 @@ export class Store {
     snap.invitations.forEach((i) => s.invitations.set(i.partnerTenantId, i));
     s.actions = snap.actions;
     snap.idempotency.forEach((i) => s.idempotency.set(i.key, i));
+    s.commerce = CommerceStore.fromSnapshot(snap);
     return s;
   }
 }

@@ -14,6 +14,10 @@ export type ThrottleFamily =
   | 'service_requests'
   | 'audit_records'
   | 'arm'
+  | 'transfers'
+  | 'migrations'
+  | 'migration_create'
+  | 'migration_validate'
   | 'none';
 
 export interface BaseRequest {

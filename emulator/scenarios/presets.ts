@@ -29,10 +29,13 @@ export function mergeAutopilot(
   return {
     ...base,
     ...Object.fromEntries(
-      Object.entries(patch).filter(([k]) => k !== 'customers' && k !== 'support'),
+      Object.entries(patch).filter(
+        ([k]) => k !== 'customers' && k !== 'support' && k !== 'commerce',
+      ),
     ),
     customers: { ...base.customers, ...(patch.customers ?? {}) },
     support: { ...base.support, ...(patch.support ?? {}) },
+    commerce: { ...base.commerce, ...(patch.commerce ?? {}) },
   } as AutopilotConfig;
 }
 
@@ -73,6 +76,8 @@ export function buildStore(
   store.seed = effectiveSeed;
   store.rng = new Rng(deriveRng(effectiveSeed, 'store').state);
   store.autopilot = structuredClone(DEFAULT_AUTOPILOT);
+  // Before building: scenario transfers take their expiry from the scenario's autopilot.
+  store.autopilot = mergeAutopilot(store.autopilot, parsed.autopilot);
   const builder = new ScenarioBuilder(store, catalog, now);
   if (parsed.extends && parsed.extends !== 'empty') {
     const base =
