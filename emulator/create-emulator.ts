@@ -7,6 +7,7 @@ import type { StateSnapshot } from './core/model.js';
 import { EmulatorRuntime, type ResolvedOptions } from './core/runtime.js';
 import { Store } from './core/store.js';
 import { FaultRegistry, type FaultRule } from './faults/fault-registry.js';
+import { commerceControlHandlers } from './handlers/commerce-control.handlers.js';
 import { controlHandlers } from './handlers/control.handlers.js';
 import { partnerCenterRoutes } from './handlers/index.js';
 import { DEFAULT_TOKEN_SECRET, mintToken } from './http/auth.js';
@@ -127,7 +128,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const pipeline = new Pipeline({
     rt,
     pcRoutes: new Router<PcRoute>(partnerCenterRoutes()),
-    controlRoutes: new Router<ControlRoute>(controlHandlers(control)),
+    controlRoutes: new Router<ControlRoute>([
+      ...controlHandlers(control),
+      ...commerceControlHandlers(rt),
+    ]),
     faults,
     throttler,
     journal,

@@ -61,10 +61,7 @@ export interface TransferLineItemRecord {
 
 /** Who plays the source partner: the client (`manual`), or the autopilot after a delay / never. */
 export type TransferActorBehaviour =
-  | { mode: 'after'; hours: number }
-  | { mode: 'never' }
-  | { mode: 'default' }
-  | { mode: 'manual' };
+  { mode: 'after'; hours: number } | { mode: 'never' } | { mode: 'default' } | { mode: 'manual' };
 
 export interface TransferRecord {
   id: string;
@@ -129,7 +126,8 @@ export interface MigrationEventRecord {
   eventName: string;
 }
 
-export type MigrationScheduleStatus = 'Scheduled' | 'Processing' | 'Completed' | 'Cancelled' | 'Failed';
+export type MigrationScheduleStatus =
+  'Scheduled' | 'Processing' | 'Completed' | 'Cancelled' | 'Failed';
 
 export interface MigrationScheduleRecord {
   id: string;

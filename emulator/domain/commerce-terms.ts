@@ -55,7 +55,11 @@ export function termDates(
       ).toISOString(),
     };
   }
-  return { termStart: start, commitmentEndDate: midnight(anniversary), cancellationAllowedUntilDate: null };
+  return {
+    termStart: start,
+    commitmentEndDate: midnight(anniversary),
+    cancellationAllowedUntilDate: null,
+  };
 }
 
 /** Billing cycles a term allows in new commerce: monthly terms bill monthly (§6, [S]). */

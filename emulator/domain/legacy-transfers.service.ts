@@ -51,12 +51,23 @@ export function createLegacyTransfer(
   input: CreateLegacyInput,
 ): TransferRecord {
   const store = rt.store;
-  if (input.sourcePartnerTenantId && input.sourcePartnerTenantId.toLowerCase() !== source.tenantId) {
-    throw new PcHttpError(400, 900400, 'In a legacy transfer the source partner creates the request: sourcePartnerTenantId must be the calling partner.');
+  if (
+    input.sourcePartnerTenantId &&
+    input.sourcePartnerTenantId.toLowerCase() !== source.tenantId
+  ) {
+    throw new PcHttpError(
+      400,
+      900400,
+      'In a legacy transfer the source partner creates the request: sourcePartnerTenantId must be the calling partner.',
+    );
   }
   const target = store.partners.get(input.targetPartnerTenantId.toLowerCase());
   if (!target || target.tenantId === source.tenantId) {
-    throw new PcHttpError(400, 900400, `targetPartnerTenantId ${input.targetPartnerTenantId} is not another partner tenant.`);
+    throw new PcHttpError(
+      400,
+      900400,
+      `targetPartnerTenantId ${input.targetPartnerTenantId} is not another partner tenant.`,
+    );
   }
   if (input.lineItems.length === 0) {
     throw errors.invalidInput('lineItems: list the subscriptions to transfer.', ['lineItems']);
@@ -67,12 +78,20 @@ export function createLegacyTransfer(
     const id = line.subscriptionId.toLowerCase();
     const sub = store.subscriptionsOf(source.tenantId, customer.tenantId).find((s) => s.id === id);
     if (!sub || seen.has(id)) {
-      throw errors.invalidInput(`${at}.subscriptionId: ${line.subscriptionId} is not a (distinct) subscription of this partner for the customer.`, [at]);
+      throw errors.invalidInput(
+        `${at}.subscriptionId: ${line.subscriptionId} is not a (distinct) subscription of this partner for the customer.`,
+        [at],
+      );
     }
     seen.add(id);
     const reason = legacyIneligibility(sub);
     if (reason) {
-      throw new PcHttpError(400, 900400, `${at}: subscription ${sub.id} is not eligible. ${reason}`, [at]);
+      throw new PcHttpError(
+        400,
+        900400,
+        `${at}: subscription ${sub.id} is not eligible. ${reason}`,
+        [at],
+      );
     }
     return {
       id: i,
@@ -118,7 +137,11 @@ export function createLegacyTransfer(
 
 function requireActive(t: TransferRecord): void {
   if (t.status !== 'Active') {
-    throw new PcHttpError(409, 900104, `The transfer ${t.id} was already processed (status ${t.status}).`);
+    throw new PcHttpError(
+      409,
+      900104,
+      `The transfer ${t.id} was already processed (status ${t.status}).`,
+    );
   }
 }
 
@@ -128,7 +151,10 @@ export function acceptLegacyTransfer(
   actor: Actor,
   tenant: PartnerTenantRecord,
   t: TransferRecord,
-): { orderIds: string[]; errors: { transferGroupId: string; code: number; description: string; lineItems: number[] }[] } {
+): {
+  orderIds: string[];
+  errors: { transferGroupId: string; code: number; description: string; lineItems: number[] }[];
+} {
   if (t.flow !== 'legacy' || tenant.tenantId !== t.targetPartnerTenantId) {
     throw new PcHttpError(403, 900400, 'Only the target partner accepts a legacy transfer.');
   }
@@ -139,13 +165,23 @@ export function acceptLegacyTransfer(
   }
   const before = { status: t.status };
   const orderIds: string[] = [];
-  const failures: { transferGroupId: string; code: number; description: string; lineItems: number[] }[] = [];
+  const failures: {
+    transferGroupId: string;
+    code: number;
+    description: string;
+    lineItems: number[];
+  }[] = [];
   for (const li of t.lineItems) {
     const moved = moveLineItem(rt, t, li);
     if (moved) {
       orderIds.push(moved.orderId);
     } else if (li.transferError) {
-      failures.push({ transferGroupId: t.id, code: li.transferError.code, description: li.transferError.description, lineItems: [li.id] });
+      failures.push({
+        transferGroupId: t.id,
+        code: li.transferError.code,
+        description: li.transferError.description,
+        lineItems: [li.id],
+      });
     }
   }
   t.status = orderIds.length > 0 ? 'Complete' : 'Failed';
@@ -180,10 +216,18 @@ export function withdrawLegacyTransfer(
   t: TransferRecord,
 ): void {
   if (t.flow !== 'legacy') {
-    throw new PcHttpError(400, 900400, 'A new-commerce transfer is cancelled with PATCH {"status":"Cancel"} by the target partner.');
+    throw new PcHttpError(
+      400,
+      900400,
+      'A new-commerce transfer is cancelled with PATCH {"status":"Cancel"} by the target partner.',
+    );
   }
   if (tenant.tenantId !== t.sourcePartnerTenantId) {
-    throw new PcHttpError(403, 900400, 'Only the source partner that created the transfer can withdraw it.');
+    throw new PcHttpError(
+      403,
+      900400,
+      'Only the source partner that created the transfer can withdraw it.',
+    );
   }
   requireActive(t);
   t.status = 'Withdrawn';

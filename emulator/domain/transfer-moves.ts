@@ -156,7 +156,12 @@ export function moveLineItem(
     customer,
     resourceType: 'order',
     operationType: 'create_order',
-    newValue: { subscriptionId: moved.id, offerId: offer.id, quantity: li.quantity, transferId: t.id },
+    newValue: {
+      subscriptionId: moved.id,
+      offerId: offer.id,
+      quantity: li.quantity,
+      transferId: t.id,
+    },
     customizedData: {
       OrderId: moved.orderId,
       'OfferId-0': offer.id,

@@ -94,8 +94,13 @@ export function createNceTransfer(
   input: CreateNceTransferInput,
 ): TransferRecord {
   const store = rt.store;
-  if (input.targetPartnerTenantId && input.targetPartnerTenantId.toLowerCase() !== target.tenantId) {
-    throw cannotCreate('the target partner creates the transfer; targetPartnerTenantId must be the calling partner.');
+  if (
+    input.targetPartnerTenantId &&
+    input.targetPartnerTenantId.toLowerCase() !== target.tenantId
+  ) {
+    throw cannotCreate(
+      'the target partner creates the transfer; targetPartnerTenantId must be the calling partner.',
+    );
   }
   const sourceId = input.sourcePartnerTenantId.toLowerCase();
   if (sourceId === target.tenantId) {
@@ -108,7 +113,8 @@ export function createNceTransfer(
       `partner ${input.sourcePartnerTenantId} is not a transacting partner of customer ${customer.tenantId}.`,
     );
   }
-  const azure = input.targetProductTypes === null || input.targetProductTypes.some(isAzureProductType);
+  const azure =
+    input.targetProductTypes === null || input.targetProductTypes.some(isAzureProductType);
   if (azure && hasActiveLegacyAzure(rt, customer)) {
     // Seen in the wild (§11): legacy 0145P must move to the Azure plan (product upgrade) first.
     throw new PcHttpError(
@@ -142,7 +148,10 @@ export function createNceTransfer(
   }
   if (input.partnerIdOnRecord) {
     const reseller = store.partnersByMpn.get(input.partnerIdOnRecord);
-    if (target.kind !== 'indirect_provider' || !reseller?.providerTenantIds.includes(target.tenantId)) {
+    if (
+      target.kind !== 'indirect_provider' ||
+      !reseller?.providerTenantIds.includes(target.tenantId)
+    ) {
       throw cannotCreate(
         `partnerOnRecord ${input.partnerIdOnRecord} is not an indirect reseller of the target partner.`,
       );
@@ -187,7 +196,11 @@ export interface AcceptLineInput {
 function notPending(t: TransferRecord): PcHttpError {
   return t.status === 'Expired'
     ? new PcHttpError(400, 900400, `The transfer ${t.id} expired on ${t.expirationTime ?? ''}.`)
-    : new PcHttpError(409, 900104, `The transfer ${t.id} was already processed (status ${t.status}).`);
+    : new PcHttpError(
+        409,
+        900104,
+        `The transfer ${t.id} was already processed (status ${t.status}).`,
+      );
 }
 
 /** The source picks line items and accepts (PATCH); the transfer completes on the clock. */
@@ -201,7 +214,9 @@ export function acceptNceTransfer(
     throw notPending(t);
   }
   if (lines.length === 0) {
-    throw errors.invalidInput('lineItems: the source partner accepts by listing the subscriptions to transfer.');
+    throw errors.invalidInput(
+      'lineItems: the source partner accepts by listing the subscriptions to transfer.',
+    );
   }
   const limit = rt.store.autopilot.commerce.transferSubscriptionLimit;
   if (lines.length > limit) {
@@ -219,14 +234,23 @@ export function acceptNceTransfer(
       .find((s) => s.id === id);
     const at = `lineItems[${i}]`;
     if (!sub) {
-      throw errors.invalidInput(`${at}.subscriptionId: ${line.subscriptionId} is not a subscription of the source partner for this customer.`, [at]);
+      throw errors.invalidInput(
+        `${at}.subscriptionId: ${line.subscriptionId} is not a subscription of the source partner for this customer.`,
+        [at],
+      );
     }
     if (seen.has(id)) {
-      throw errors.invalidInput(`${at}.subscriptionId: ${line.subscriptionId} is listed twice.`, [at]);
+      throw errors.invalidInput(`${at}.subscriptionId: ${line.subscriptionId} is listed twice.`, [
+        at,
+      ]);
     }
     seen.add(id);
     if (sub.kind === 'azure_legacy') {
-      throw new PcHttpError(400, 900131, "This transfer request can't be initiated as the customer has legacy Azure subscriptions.");
+      throw new PcHttpError(
+        400,
+        900131,
+        "This transfer request can't be initiated as the customer has legacy Azure subscriptions.",
+      );
     }
     const productType = transferProductType(sub);
     if (!productType) {
@@ -238,20 +262,42 @@ export function acceptNceTransfer(
       );
     }
     if (sub.status !== 'active') {
-      throw new PcHttpError(400, 900400, `${at}: subscription ${sub.id} is ${sub.status}; only active subscriptions can be transferred.`, [at]);
+      throw new PcHttpError(
+        400,
+        900400,
+        `${at}: subscription ${sub.id} is ${sub.status}; only active subscriptions can be transferred.`,
+        [at],
+      );
     }
     if (line.productType && line.productType.toLowerCase() !== productType.toLowerCase()) {
-      throw errors.invalidInput(`${at}.productType: subscription ${sub.id} is ${productType}, not ${line.productType}.`, [at]);
+      throw errors.invalidInput(
+        `${at}.productType: subscription ${sub.id} is ${productType}, not ${line.productType}.`,
+        [at],
+      );
     }
-    if (t.targetProductTypes && !t.targetProductTypes.some((p) => p.toLowerCase() === productType.toLowerCase())) {
-      throw new PcHttpError(400, 900400, `${at}: the target asked only for ${t.targetProductTypes.join(', ')}; ${sub.id} is ${productType}.`, [at]);
+    if (
+      t.targetProductTypes &&
+      !t.targetProductTypes.some((p) => p.toLowerCase() === productType.toLowerCase())
+    ) {
+      throw new PcHttpError(
+        400,
+        900400,
+        `${at}: the target asked only for ${t.targetProductTypes.join(', ')}; ${sub.id} is ${productType}.`,
+        [at],
+      );
     }
     const quantity = line.quantity ?? sub.quantity;
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > sub.quantity) {
-      throw errors.invalidInput(`${at}.quantity: must be a whole number from 1 to ${sub.quantity} (the subscription's seats).`, [at]);
+      throw errors.invalidInput(
+        `${at}.quantity: must be a whole number from 1 to ${sub.quantity} (the subscription's seats).`,
+        [at],
+      );
     }
     if (line.billingCycle && line.billingCycle.toLowerCase() !== sub.billingCycle.toLowerCase()) {
-      throw errors.invalidInput(`${at}.billingCycle: subscription ${sub.id} bills ${sub.billingCycle}; a transfer keeps the billing cycle.`, [at]);
+      throw errors.invalidInput(
+        `${at}.billingCycle: subscription ${sub.id} bills ${sub.billingCycle}; a transfer keeps the billing cycle.`,
+        [at],
+      );
     }
     return {
       id: i,
@@ -274,9 +320,17 @@ export function acceptNceTransfer(
   t.lastModifiedTime = now.toISOString();
   t.lastModifiedUser = actor.userPrincipalName;
   rt.store.actions = rt.store.actions.filter(
-    (a) => !(a.target.transferId === t.id && (a.kind === 'transfer.expire' || a.kind === 'transfer.source_accept')),
+    (a) =>
+      !(
+        a.target.transferId === t.id &&
+        (a.kind === 'transfer.expire' || a.kind === 'transfer.source_accept')
+      ),
   );
-  rt.schedule('transfer.complete', { transferId: t.id }, addDuration(now, rt.store.autopilot.commerce.transferCompletion));
+  rt.schedule(
+    'transfer.complete',
+    { transferId: t.id },
+    addDuration(now, rt.store.autopilot.commerce.transferCompletion),
+  );
   auditTransfer(rt, t, 'update_transfer', actor.partnerTenantId, actor, before);
   return t;
 }
@@ -289,10 +343,18 @@ export function cancelNceTransfer(
   t: TransferRecord,
 ): TransferRecord {
   if (tenant.tenantId !== t.targetPartnerTenantId) {
-    throw new PcHttpError(403, 900400, 'Only the target partner that created the transfer can cancel it.');
+    throw new PcHttpError(
+      403,
+      900400,
+      'Only the target partner that created the transfer can cancel it.',
+    );
   }
   if (t.status !== 'Pending') {
-    throw new PcHttpError(409, 900104, `A transfer can be cancelled only while it is pending (status ${t.status}).`);
+    throw new PcHttpError(
+      409,
+      900104,
+      `A transfer can be cancelled only while it is pending (status ${t.status}).`,
+    );
   }
   const before = { status: t.status };
   t.status = 'Cancel';
@@ -328,7 +390,15 @@ export function completeTransfer(rt: EmulatorRuntime, transferId: string): void 
   t.completedTime = rt.nowIso();
   t.lastModifiedTime = t.completedTime;
   t.lastModifiedUser = 'system@microsoft.com';
-  auditTransfer(rt, t, 'update_transfer', null, null, { status: 'InProgress' }, ok ? 'succeeded' : 'failed');
+  auditTransfer(
+    rt,
+    t,
+    'update_transfer',
+    null,
+    null,
+    { status: 'InProgress' },
+    ok ? 'succeeded' : 'failed',
+  );
 }
 
 /** What the autopilot, as source partner, transfers: every active eligible subscription (up to the cap). */
@@ -340,7 +410,8 @@ export function eligibleForTransfer(rt: EmulatorRuntime, t: TransferRecord): Acc
       return (
         s.status === 'active' &&
         type !== undefined &&
-        (!t.targetProductTypes || t.targetProductTypes.some((p) => p.toLowerCase() === type.toLowerCase()))
+        (!t.targetProductTypes ||
+          t.targetProductTypes.some((p) => p.toLowerCase() === type.toLowerCase()))
       );
     })
     .slice(0, rt.store.autopilot.commerce.transferSubscriptionLimit)
@@ -348,7 +419,10 @@ export function eligibleForTransfer(rt: EmulatorRuntime, t: TransferRecord): Acc
 }
 
 /** The autopilot (or the control API) accepts as the source partner. */
-export function acceptAsSource(rt: EmulatorRuntime, transferId: string): TransferRecord | undefined {
+export function acceptAsSource(
+  rt: EmulatorRuntime,
+  transferId: string,
+): TransferRecord | undefined {
   const t = rt.store.commerce.transfers.get(transferId.toLowerCase());
   if (!t || t.status !== 'Pending' || t.flow !== 'new_commerce') {
     return t;

@@ -7,7 +7,7 @@ import {
   rejectLegacyTransfer,
   withdrawLegacyTransfer,
 } from '../domain/legacy-transfers.service.js';
-import { orderView, subscriptionView } from '../domain/views.js';
+import { orderView } from '../domain/views.js';
 import { transferView } from '../domain/transfer.views.js';
 import {
   acceptNceTransfer,
@@ -25,18 +25,25 @@ import type { PcRequest, PcRoute } from '../http/router.js';
 const guid = z.string().uuid();
 
 /** `transferType`: 3 ("New Commerce" on the create page, "ModernAzure" on the entity page) or 5. */
-const transferType = z
-  .union([z.number(), z.string()])
-  .transform((v, ctx) => {
-    const text = String(v).trim().toLowerCase();
-    const n =
-      text === 'newcommerce' ? 5 : text === 'modernazure' ? 3 : /^\d+$/.test(text) ? Number(text) : NaN;
-    if (n !== 3 && n !== 5) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'transferType must be 3 or 5 (new commerce)' });
-      return z.NEVER;
-    }
-    return n;
-  });
+const transferType = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const text = String(v).trim().toLowerCase();
+  const n =
+    text === 'newcommerce'
+      ? 5
+      : text === 'modernazure'
+        ? 3
+        : /^\d+$/.test(text)
+          ? Number(text)
+          : NaN;
+  if (n !== 3 && n !== 5) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: 'transferType must be 3 or 5 (new commerce)',
+    });
+    return z.NEVER;
+  }
+  return n;
+});
 
 const productTypes = z
   .array(z.string())
@@ -141,7 +148,9 @@ function list(req: PcRequest): Response {
 
 function get(req: PcRequest): Response {
   const { customer } = readableCustomer(req.rt, req.tenant, customerId(req));
-  return json(transferView(findTransfer(req.rt, req.tenant, customer.tenantId, req.params.transferId ?? '')));
+  return json(
+    transferView(findTransfer(req.rt, req.tenant, customer.tenantId, req.params.transferId ?? '')),
+  );
 }
 
 /** PATCH: the source accepts with line items, the target cancels (new commerce) or rejects (legacy). */
@@ -159,7 +168,10 @@ function patch(req: PcRequest): Response {
   }
   if (t.flow === 'legacy') {
     if (status !== 'Reject') {
-      throw errors.invalidInput('A legacy transfer is updated only to reject it ({"status":"reject"}); accept it with POST .../accept.', ['status']);
+      throw errors.invalidInput(
+        'A legacy transfer is updated only to reject it ({"status":"reject"}); accept it with POST .../accept.',
+        ['status'],
+      );
     }
     return json(transferView(rejectLegacyTransfer(req.rt, req.actor, req.tenant, t)));
   }
@@ -167,10 +179,23 @@ function patch(req: PcRequest): Response {
     return json(transferView(cancelNceTransfer(req.rt, req.actor, req.tenant, t)));
   }
   if (req.tenant.tenantId !== t.sourcePartnerTenantId) {
-    throw new PcHttpError(403, 900400, 'The target partner can only cancel its transfer request; the source partner accepts it.');
+    throw new PcHttpError(
+      403,
+      900400,
+      'The target partner can only cancel its transfer request; the source partner accepts it.',
+    );
   }
-  if (status && status !== 'Active' && status !== 'InProgress' && status !== 'Pending' && status !== 'Complete') {
-    throw errors.invalidInput(`status: the source partner accepts a transfer (Active/InProgress), not "${body.status ?? ''}".`, ['status']);
+  if (
+    status &&
+    status !== 'Active' &&
+    status !== 'InProgress' &&
+    status !== 'Pending' &&
+    status !== 'Complete'
+  ) {
+    throw errors.invalidInput(
+      `status: the source partner accepts a transfer (Active/InProgress), not "${body.status ?? ''}".`,
+      ['status'],
+    );
   }
   transactableCustomer(req.rt, req.tenant, customer.tenantId);
   return json(transferView(acceptNceTransfer(req.rt, req.actor, t, body.lineItems ?? [])));
@@ -182,7 +207,9 @@ function accept(req: PcRequest): Response {
   const { customer } = readableCustomer(req.rt, req.tenant, customerId(req));
   const t = findTransfer(req.rt, req.tenant, customer.tenantId, req.params.transferId ?? '');
   if (t.flow !== 'legacy') {
-    throw errors.invalidInput('A new-commerce transfer is accepted by the source partner with PATCH and the line items.');
+    throw errors.invalidInput(
+      'A new-commerce transfer is accepted by the source partner with PATCH and the line items.',
+    );
   }
   const result = acceptLegacyTransfer(req.rt, req.actor, req.tenant, t);
   return json({
@@ -203,31 +230,35 @@ function withdraw(req: PcRequest): Response {
   return noContent();
 }
 
-const ELIGIBILITY_TYPES = ['directtoindirect', 'indirecttodirect', 'directtodirect', 'indirecttoindirect'];
+const ELIGIBILITY_TYPES = [
+  'directtoindirect',
+  'indirecttodirect',
+  'directtodirect',
+  'indirecttoindirect',
+];
 
 /** `GET .../transferseligibility?transferType=directtoindirect` → `[{id, isEligible, reason}]` (§9d). */
 function transfersEligibility(req: PcRequest): Response {
   const type = req.query('transferType');
   if (!type || !ELIGIBILITY_TYPES.includes(type.toLowerCase())) {
-    throw errors.invalidInput(`transferType: one of ${ELIGIBILITY_TYPES.join(', ')} is required.`, ['transferType']);
+    throw errors.invalidInput(`transferType: one of ${ELIGIBILITY_TYPES.join(', ')} is required.`, [
+      'transferType',
+    ]);
   }
   const { customer } = readableCustomer(req.rt, req.tenant, customerId(req));
   return json(eligibility(req.rt, req.tenant, customer));
-}
-
-/** Subscriptions a transfer created at the caller (`transferId` links them), for reconciliation. */
-export function transferredSubscriptions(req: PcRequest, transferId: string): Record<string, unknown>[] {
-  return req.rt.store
-    .subscriptionsOf(req.tenant.tenantId, customerId(req))
-    .filter((s) => s.transferId === transferId)
-    .map(subscriptionView);
 }
 
 export function transfersHandlers(): PcRoute[] {
   const f = { family: 'transfers' as const, customerParam: 'customerId' };
   const base = '/v1/customers/:customerId/transfers';
   return [
-    { method: 'GET', pattern: '/v1/customers/:customerId/transferseligibility', ...f, handle: transfersEligibility },
+    {
+      method: 'GET',
+      pattern: '/v1/customers/:customerId/transferseligibility',
+      ...f,
+      handle: transfersEligibility,
+    },
     { method: 'POST', pattern: base, ...f, handle: create },
     { method: 'GET', pattern: base, ...f, handle: list },
     { method: 'POST', pattern: `${base}/:transferId/accept`, ...f, handle: accept },

@@ -14,7 +14,10 @@ function claimsOf(req: PcRequest): Record<string, unknown> {
     return {};
   }
   try {
-    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
   } catch {
     return {};
   }
@@ -28,7 +31,9 @@ export function requireAdminAgent(req: PcRequest, operation: string): void {
     return;
   }
   const list = (Array.isArray(roles) ? roles : [roles]).map((r) =>
-    String(r).replace(/[\s_-]/g, '').toLowerCase(),
+    String(r)
+      .replace(/[\s_-]/g, '')
+      .toLowerCase(),
   );
   if (!list.some((r) => ADMIN_AGENT.has(r))) {
     throw new PcHttpError(

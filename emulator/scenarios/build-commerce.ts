@@ -35,7 +35,9 @@ export function addScenarioTransfers(
     if (!store.relationship(target.tenantId, customer.tenantId)) {
       throw new Error(`Scenario transfer: ${def.target} has no relationship with ${def.customer}`);
     }
-    const created = new Date(Math.floor((now.getTime() - def.createdDaysAgo * DAY_MS) / 1000) * 1000);
+    const created = new Date(
+      Math.floor((now.getTime() - def.createdDaysAgo * DAY_MS) / 1000) * 1000,
+    );
     const transfer: TransferRecord = {
       id: (def.id ?? store.rng.uuid()).toLowerCase(),
       flow: 'new_commerce',

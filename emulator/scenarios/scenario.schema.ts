@@ -18,6 +18,7 @@ export type BehaviourInput = z.infer<typeof behaviour>;
 const transferBehaviour = z.union([behaviour, z.literal('manual')]);
 
 export type TransferBehaviourInput = z.infer<typeof transferBehaviour>;
+export const transferBehaviourSchema = transferBehaviour;
 
 const resellerSchema = z
   .object({
