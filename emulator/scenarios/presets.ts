@@ -4,6 +4,7 @@ import type { AutopilotConfig } from '../core/model.js';
 import { deriveRng, Rng } from '../core/rng.js';
 import { DEFAULT_AUTOPILOT, Store } from '../core/store.js';
 import { ScenarioBuilder } from './build-scenario.js';
+import { demoTodayScenario } from './demo-today.preset.js';
 import { demoScenario } from './demo.preset.js';
 import { largeScenario, type LargeSize } from './large.preset.js';
 import {
@@ -13,7 +14,7 @@ import {
   type ScenarioDefinition,
 } from './scenario.schema.js';
 
-export const PRESET_NAMES = ['empty', 'demo', 'large'] as const;
+export const PRESET_NAMES = ['empty', 'demo', 'large', 'demo-today', 'large-today'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 const DEFAULT_LARGE: LargeSize = { customers: 5000, subscriptionsPerCustomer: 10 };
@@ -54,9 +55,18 @@ export function resolveScenario(input: string | ScenarioDefinition, seed: number
   if (name === 'demo') {
     return scenarioSchema.parse(demoScenario(seed));
   }
-  if (name === 'large') {
+  if (name === 'demo-today') {
+    return scenarioSchema.parse(demoTodayScenario(seed));
+  }
+  if (name === 'large' || name === 'large-today') {
     const customers = arg ? Number(arg) : DEFAULT_LARGE.customers;
-    return scenarioSchema.parse(largeScenario(seed, { ...DEFAULT_LARGE, customers }));
+    return scenarioSchema.parse(
+      largeScenario(
+        seed,
+        { ...DEFAULT_LARGE, customers },
+        name === 'large-today' ? 'today' : 'legacy',
+      ),
+    );
   }
   // Anything else is a file path.
   const text = readFileSync(input, 'utf8');
@@ -81,9 +91,19 @@ export function buildStore(
   const builder = new ScenarioBuilder(store, catalog, now);
   if (parsed.extends && parsed.extends !== 'empty') {
     const base =
-      parsed.extends === 'large'
-        ? scenarioSchema.parse(largeScenario(effectiveSeed, parsed.size ?? DEFAULT_LARGE))
-        : scenarioSchema.parse(demoScenario(effectiveSeed));
+      parsed.extends === 'large' || parsed.extends === 'large-today'
+        ? scenarioSchema.parse(
+            largeScenario(
+              effectiveSeed,
+              parsed.size ?? DEFAULT_LARGE,
+              parsed.extends === 'large-today' ? 'today' : 'legacy',
+            ),
+          )
+        : scenarioSchema.parse(
+            parsed.extends === 'demo-today'
+              ? demoTodayScenario(effectiveSeed)
+              : demoScenario(effectiveSeed),
+          );
     builder.build(base);
   }
   builder.build(parsed);
