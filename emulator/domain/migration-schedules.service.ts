@@ -1,4 +1,5 @@
 import type { MigrationScheduleRecord } from '../core/commerce.model.js';
+import { addDuration } from '../core/duration.js';
 import type { CustomerRecord, PartnerTenantRecord } from '../core/model.js';
 import type { Actor, EmulatorRuntime } from '../core/runtime.js';
 import { errors, PcHttpError } from '../http/responses.js';
@@ -28,6 +29,11 @@ function runAt(
   input: ScheduleInput,
   commitmentEndDate: string,
 ): { targetDate: string | null; migrateOnRenewal: boolean; due: Date } {
+  // The emulator does not rewrite renewal dates as terms roll over: take the next one from now.
+  let renewal = new Date(commitmentEndDate);
+  for (let guard = 0; guard < 100 && renewal.getTime() <= rt.now().getTime(); guard += 1) {
+    renewal = addDuration(renewal, 'P1Y');
+  }
   const onRenewal = input.migrateOnRenewal === true;
   if (onRenewal === (input.targetDate !== undefined)) {
     throw errors.invalidInput('Give either targetDate or migrateOnRenewal: true.', [
@@ -36,12 +42,12 @@ function runAt(
     ]);
   }
   if (onRenewal) {
-    return { targetDate: null, migrateOnRenewal: true, due: new Date(commitmentEndDate) };
+    return { targetDate: null, migrateOnRenewal: true, due: renewal };
   }
   const at = Date.parse(input.targetDate ?? '');
-  if (Number.isNaN(at) || at <= rt.now().getTime() || at > Date.parse(commitmentEndDate)) {
+  if (Number.isNaN(at) || at <= rt.now().getTime() || at > renewal.getTime()) {
     throw errors.invalidInput(
-      `targetDate must be in the future and no later than the subscription's renewal (${commitmentEndDate}).`,
+      `targetDate must be in the future and no later than the subscription's renewal (${renewal.toISOString()}).`,
       ['targetDate'],
     );
   }
