@@ -22,7 +22,7 @@ import { Throttler, type ThrottlingOptions } from './throttling/token-buckets.js
 
 /** Options of {@link createEmulator}; everything is optional (seams.md). */
 export interface EmulatorOptions {
-  /** Preset name (`empty`, `demo`, `large`, `large:1000`), a scenario file path, or a scenario object. Default `demo`. */
+  /** Preset name (`empty`, `demo`, `demo-today`, `large`, `large:1000`, `large-today[:N]`), a scenario file path, or a scenario object. Default `demo`. */
   scenario?: string | ScenarioDefinition;
   /** Seed for every id, name and date the emulator invents. Default 1. */
   seed?: number;
