@@ -11,6 +11,10 @@ export function registerCommerceActors(rt: EmulatorRuntime): void {
   rt.executors.set('transfer.expire', (r, a) => expireTransfer(r, a.target.transferId ?? ''));
   rt.executors.set('transfer.complete', (r, a) => completeTransfer(r, a.target.transferId ?? ''));
   rt.executors.set('transfer.source_accept', (r, a) => {
+    // Expiry and completion are Partner Center's own; only the other partner is an autopilot actor.
+    if (!r.store.autopilot.enabled) {
+      return;
+    }
     try {
       acceptAsSource(r, a.target.transferId ?? '');
     } catch {

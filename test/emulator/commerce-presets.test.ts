@@ -208,4 +208,31 @@ describe.each(MODES)('commerce presets and scenario fields (%s)', (mode) => {
         .status,
     ).toBe('InProgress');
   });
+
+  it('leaves the other partner silent when the autopilot is off', async () => {
+    const w = await resetWorld(h, 'demo-today');
+    await h.control('/autopilot', send({ enabled: false }, { method: 'PUT' }));
+    const thames = w.customer('transfer-in').tenantId;
+    const eu = w.partner('Contoso Cloud Europe').tenantId;
+    const created = await h.pc(
+      eu,
+      `/v1/customers/${thames}/transfers`,
+      send(
+        {
+          sourcePartnerTenantId: w.partner('Fabrikam Partners UK').tenantId,
+          sourcePartnerName: 'Fabrikam Partners UK',
+          customerEmailId: 'it@thames.example',
+          targetProductTypes: ['OnlineServicesNCE'],
+          transferType: 5,
+        },
+        { method: 'POST' },
+      ),
+    );
+    const t = await body<{ id: string }>(created);
+    await advance(h, 'P2D');
+    expect(
+      (await body<{ status: string }>(await h.pc(eu, `/v1/customers/${thames}/transfers/${t.id}`)))
+        .status,
+    ).toBe('Pending');
+  });
 });
