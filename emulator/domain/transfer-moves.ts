@@ -112,6 +112,18 @@ export function moveLineItem(
     orderTransactionType: 'SystemPurchase',
   });
   moved.autoRenewEnabled = source.autoRenewEnabled;
+  const reseller = moved.partnerId ? store.partnersByMpn.get(moved.partnerId) : undefined;
+  if (reseller && !store.relationship(reseller.tenantId, customer.tenantId)) {
+    // The reseller of record now serves the customer through the target (as scenario building does).
+    store.addRelationship({
+      partnerTenantId: reseller.tenantId,
+      customerTenantId: customer.tenantId,
+      relationshipToPartner: 'reseller',
+      allowDelegatedAccess: false,
+      createdAt: now.toISOString(),
+      indirectProviderTenantId: target.tenantId,
+    });
+  }
   if (source.kind === 'azure_plan') {
     for (const l of store.linksBySubscription.get(source.id) ?? []) {
       if (l.status === 'active') {

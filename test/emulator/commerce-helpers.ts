@@ -59,6 +59,7 @@ export interface Sub {
   suspensionReasons: string[];
   transferId?: string;
   migratedFromSubscriptionId?: string;
+  partnerId?: string;
   productType: { id: string };
 }
 

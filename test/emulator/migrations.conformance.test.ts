@@ -427,6 +427,30 @@ describe.each(MODES)('Partner Center emulator: new-commerce migrations (%s)', (m
     expect(missing.status).toBe(404);
   });
 
+  it('injects faults on migration routes; the retry with the same MS-RequestId then succeeds once', async () => {
+    const mallorca = w.customer('Mallorca Tours SL').tenantId;
+    const [sub] = await legacyOf(es(), mallorca);
+    await h.control(
+      '/faults',
+      send(
+        { method: 'POST', path: '/v1/customers/*/migrations/newcommerce', status: 500, times: 1 },
+        { method: 'POST' },
+      ),
+    );
+    const init = { headers: { 'MS-RequestId': 'retry-1' } };
+    const failed = await post(es(), base(mallorca), { currentSubscriptionId: sub?.id }, init);
+    expect(failed.status).toBe(500);
+    expect(await body(failed)).toMatchObject({ code: 800003, source: 'PartnerFD' });
+    const ok = await post(es(), base(mallorca), { currentSubscriptionId: sub?.id }, init);
+    expect(ok.status).toBe(201);
+    const again = await post(es(), base(mallorca), { currentSubscriptionId: sub?.id }, init);
+    expect((await body<Migration>(again)).id).toBe((await body<Migration>(ok)).id);
+    const list = await body<{ newCommerceMigrations: unknown[] }>(
+      await h.pc(es(), '/v1/migrations/newcommerce'),
+    );
+    expect(list.newCommerceMigrations).toHaveLength(1);
+  });
+
   it('refuses callers without the Admin agent role', async () => {
     const mallorca = w.customer('Mallorca Tours SL').tenantId;
     const [sub] = await legacyOf(es(), mallorca);

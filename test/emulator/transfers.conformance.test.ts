@@ -388,6 +388,23 @@ describe.each(MODES)('Partner Center emulator: partner-to-partner transfers (%s)
     });
   });
 
+  it('puts a reseller of record on the moved subscriptions when the target is an indirect provider', async () => {
+    const oak = w.customer('transfer-out').tenantId;
+    const nordwind = w.partner('Nordwind IT Services GmbH');
+    const stranger = await create(oak, nceBody({ partnerOnRecord: '1234567' }));
+    expect(stranger.status).toBe(400);
+    expect(await body<PcErr>(stranger)).toMatchObject({ code: 900400 });
+    const t = await body<Transfer>(await create(oak, nceBody({ partnerOnRecord: nordwind.mpnId })));
+    const [sub] = (await subscriptions(h, fb(), oak)).filter((s) => s.offerId.includes(':'));
+    await patch(fb(), oak, t.id, { status: 'Active', lineItems: [{ subscriptionId: sub?.id }] });
+    await advance(h, 'PT1H');
+    const moved = (await subscriptions(h, eu(), oak)).find((s) => s.transferId === t.id);
+    expect(moved).toMatchObject({ partnerId: nordwind.mpnId });
+    // The reseller sees the subscription it is on record for.
+    const seen = await subscriptions(h, nordwind.tenantId, oak);
+    expect(seen.map((s) => s.id)).toContain(moved?.id);
+  });
+
   it('throttles GET transfers and injects faults like other routes', async () => {
     const thames = w.customer('transfer-in').tenantId;
     await h.control(
