@@ -1,7 +1,8 @@
 import type { EmulatorRuntime } from '../core/runtime.js';
 import { runSchedule } from '../domain/migration-schedules.service.js';
 import { completeMigration } from '../domain/migrations.service.js';
-import { acceptAsSource, completeTransfer, expireTransfer } from '../domain/transfers.service.js';
+import { acceptAsSource } from '../domain/transfer-source.js';
+import { completeTransfer, expireTransfer } from '../domain/transfers.service.js';
 
 /**
  * Clock-driven commerce actions: transfer expiry and completion, the source partner played by

@@ -7,6 +7,7 @@ import {
 } from '../core/commerce.model.js';
 import { addDuration } from '../core/duration.js';
 import type { CustomerRecord, PartnerTenantRecord } from '../core/model.js';
+import { countryInfo } from '../core/regions.js';
 import type { Actor, EmulatorRuntime } from '../core/runtime.js';
 import { errors, PcHttpError } from '../http/responses.js';
 import { hasSignedMca } from './access.js';
@@ -137,6 +138,14 @@ export function createNceTransfer(
       409,
       900101,
       `A transfer (${open.id}) between these partners is already in progress for this customer.`,
+    );
+  }
+  if (countryInfo(customer.country).region !== target.region) {
+    // §11: a consolidation may cross countries but stays within the partner's region (R-CHN-7).
+    throw new PcHttpError(
+      403,
+      2030,
+      `The target partner is not authorised to transact in the customer's region (${customer.country}).`,
     );
   }
   if (!hasSignedMca(rt, customer)) {
@@ -398,49 +407,5 @@ export function completeTransfer(rt: EmulatorRuntime, transferId: string): void 
     null,
     { status: 'InProgress' },
     ok ? 'succeeded' : 'failed',
-  );
-}
-
-/** What the autopilot, as source partner, transfers: every active eligible subscription (up to the cap). */
-export function eligibleForTransfer(rt: EmulatorRuntime, t: TransferRecord): AcceptLineInput[] {
-  return rt.store
-    .subscriptionsOf(t.sourcePartnerTenantId, t.customerTenantId)
-    .filter((s) => {
-      const type = transferProductType(s);
-      return (
-        s.status === 'active' &&
-        type !== undefined &&
-        (!t.targetProductTypes ||
-          t.targetProductTypes.some((p) => p.toLowerCase() === type.toLowerCase()))
-      );
-    })
-    .slice(0, rt.store.autopilot.commerce.transferSubscriptionLimit)
-    .map((s) => ({ subscriptionId: s.id, quantity: s.quantity }));
-}
-
-/** The autopilot (or the control API) accepts as the source partner. */
-export function acceptAsSource(
-  rt: EmulatorRuntime,
-  transferId: string,
-): TransferRecord | undefined {
-  const t = rt.store.commerce.transfers.get(transferId.toLowerCase());
-  if (!t || t.status !== 'Pending' || t.flow !== 'new_commerce') {
-    return t;
-  }
-  const lines = eligibleForTransfer(rt, t);
-  if (lines.length === 0) {
-    return t;
-  }
-  const source = rt.store.partners.get(t.sourcePartnerTenantId);
-  return acceptNceTransfer(
-    rt,
-    {
-      partnerTenantId: t.sourcePartnerTenantId,
-      userPrincipalName: `admin@${source?.domain ?? 'partner'}`,
-      applicationId: 'Partner Center',
-      correlationId: rt.newId(),
-    },
-    t,
-    lines,
   );
 }

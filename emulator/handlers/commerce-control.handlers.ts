@@ -4,7 +4,7 @@ import { scheduleView } from '../domain/migration-schedules.service.js';
 import { migrationView } from '../domain/migrations.service.js';
 import { transferView } from '../domain/transfer.views.js';
 import { rescheduleSourceAccept, sourceBehaviour } from '../domain/transfer-timers.js';
-import { acceptAsSource } from '../domain/transfers.service.js';
+import { acceptAsSource } from '../domain/transfer-source.js';
 import { parseBody } from '../http/body.js';
 import { errors, json } from '../http/responses.js';
 import type { ControlRoute } from '../http/router.js';

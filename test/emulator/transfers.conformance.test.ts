@@ -322,6 +322,37 @@ describe.each(MODES)('Partner Center emulator: partner-to-partner transfers (%s)
     ).toBe(404);
   });
 
+  it('keeps transfers within the target partner region and needs the customer MCA', async () => {
+    w = await resetWorld(h, {
+      extends: 'demo-today',
+      customers: [
+        {
+          key: 'far',
+          companyName: 'Far Away Inc',
+          country: 'CA',
+          labels: ['far'],
+          relationships: [{ partner: 'fabrikam-uk' }, { partner: 'contoso-eu' }],
+          subscriptions: [{ partner: 'fabrikam-uk', offer: 'office365-e3-nce', quantity: 3 }],
+        },
+        {
+          key: 'unsigned',
+          companyName: 'Unsigned Ltd',
+          country: 'GB',
+          labels: ['unsigned'],
+          mca: false,
+          relationships: [{ partner: 'fabrikam-uk' }, { partner: 'contoso-eu' }],
+          subscriptions: [{ partner: 'fabrikam-uk', offer: 'office365-e3-nce', quantity: 3 }],
+        },
+      ],
+    });
+    const far = await create(w.customer('far').tenantId, nceBody());
+    expect(far.status).toBe(403);
+    expect(await body<PcErr>(far)).toMatchObject({ code: 2030 });
+    const unsigned = await create(w.customer('unsigned').tenantId, nceBody());
+    expect(unsigned.status).toBe(403);
+    expect(await body<PcErr>(unsigned)).toMatchObject({ code: 13605 });
+  });
+
   it('accepts only new-commerce line items of the source, within seats and billing cycle', async () => {
     w = await resetWorld(h, {
       extends: 'demo-today',
