@@ -75,6 +75,38 @@ describe.each(MODES)('Partner Center emulator: partner-to-partner transfers (%s)
       attributes: { objectType: 'TransferEntity' },
     });
     expect(t.expirationTime).toBe('2026-02-04T08:00:00.000Z');
+    expect(Object.keys(t).sort()).toEqual(
+      [
+        'attributes',
+        'completedTime',
+        'createdTime',
+        'customerEmailId',
+        'customerName',
+        'customerTenantId',
+        'expirationTime',
+        'id',
+        'lastModifiedTime',
+        'lastModifiedUser',
+        'lineItems',
+        'links',
+        'partnertenantid',
+        'sourcePartnerName',
+        'sourcePartnerTenantId',
+        'status',
+        'targetPartnerEmailId',
+        'targetPartnerName',
+        'targetPartnerTenantId',
+        'targetProductTypes',
+        'transferType',
+      ].sort(),
+    );
+    expect(t).toMatchObject({
+      customerName: 'Thames Valley Robotics Ltd',
+      customerEmailId: 'it@thames.example',
+      targetProductTypes: ['OnlineServicesNCE'],
+      partnertenantid: eu(),
+      lineItems: [],
+    });
 
     // The source sees it (a bare array) and reads it by id.
     const listed = await body<Transfer[]>(await h.pc(fb(), `/v1/customers/${thames}/transfers`));
@@ -562,6 +594,13 @@ describe.each(MODES)('Partner Center emulator: partner-to-partner transfers (%s)
       expect(result.orders).toHaveLength(1);
       expect(result.transferErrors).toEqual([]);
       expect((await get(fb(), oak, t.id)).status).toBe('Complete');
+      for (const tenant of [fb(), eu()]) {
+        const ops = (await auditOf(h, tenant))
+          .filter((a) => a.resourceType === 'transfer' && a.customerId === oak)
+          .map((a) => a.operationType)
+          .sort();
+        expect(ops).toEqual(['create_transfer', 'update_transfer']);
+      }
       expect((await subscriptions(h, eu(), oak)).some((s) => s.transferId === t.id)).toBe(true);
       expect((await subscriptions(h, fb(), oak)).find((s) => s.id === sub?.id)?.status).toBe(
         'expired',
