@@ -108,7 +108,6 @@ export function buildStore(
   }
   builder.build(parsed);
   store.scenarioName = parsed.name;
-  store.autopilot = mergeAutopilot(store.autopilot, parsed.autopilot);
   return store;
 }
 
