@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'msw';
 import { registerActors } from './autopilot/register-actors.js';
+import { createCommerceControl, type CommerceControl } from './control/commerce-control.js';
 import { createControl, type EmulatorControl } from './control/control.js';
 import { buildCatalog, Catalog } from './core/catalog.js';
 import { VirtualClock, type EmulatorClock } from './core/clock.js';
@@ -51,8 +52,8 @@ export interface Emulator {
   handlers: RequestHandler[];
   /** A fetch over the handlers (msw `getResponse`), without global interception. */
   fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
-  /** The control API, typed. */
-  control: EmulatorControl;
+  /** The control API, typed (transfers and migrations: {@link CommerceControl}). */
+  control: EmulatorControl & CommerceControl;
   /** The virtual clock. */
   clock: EmulatorClock;
   /** A JWT whose `tid` is the partner tenant id, accepted by this emulator. */
@@ -124,13 +125,17 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     clock.reset(snapshot.now);
     throttler.reset();
   };
-  const control = createControl({ rt, faults, journal, throttler, reset, loadState, tokenFor });
+  const commerce = createCommerceControl(rt);
+  const control: EmulatorControl & CommerceControl = Object.assign(
+    createControl({ rt, faults, journal, throttler, reset, loadState, tokenFor }),
+    commerce,
+  );
   const pipeline = new Pipeline({
     rt,
     pcRoutes: new Router<PcRoute>(partnerCenterRoutes()),
     controlRoutes: new Router<ControlRoute>([
       ...controlHandlers(control),
-      ...commerceControlHandlers(rt),
+      ...commerceControlHandlers(commerce),
     ]),
     faults,
     throttler,

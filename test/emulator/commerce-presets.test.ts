@@ -235,4 +235,23 @@ describe.each(MODES)('commerce presets and scenario fields (%s)', (mode) => {
         .status,
     ).toBe('Pending');
   });
+
+  it('offers the same operations on the typed control API', async () => {
+    const w = await resetWorld(h, 'demo-today');
+    const control = h.emulator.control;
+    const [t] = control.transfers();
+    expect(t).toMatchObject({ status: 'Pending', sourceAccepts: { mode: 'never' } });
+    const fabrikam = w.partner('Fabrikam Partners UK').tenantId;
+    expect(control.setPartnerTransferAutopilot(fabrikam.toUpperCase(), 'manual')).toEqual({
+      partnerTenantId: fabrikam,
+      acceptTransfers: { mode: 'manual' },
+    });
+    expect(() => control.setPartnerTransferAutopilot('nobody', 3)).toThrow(/not found/);
+    expect(control.setTransferAutopilot(t?.id ?? '', 'default').sourceAccepts).toEqual({
+      mode: 'default',
+    });
+    expect(control.acceptTransferAsSource(t?.id ?? '').status).toBe('InProgress');
+    expect(() => control.acceptTransferAsSource(t?.id ?? '')).toThrow(/InProgress/);
+    expect(control.migrations()).toEqual({ migrations: [], schedules: [] });
+  });
 });
