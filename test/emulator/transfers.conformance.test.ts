@@ -354,6 +354,66 @@ describe.each(MODES)('Partner Center emulator: partner-to-partner transfers (%s)
     ).toBe(404);
   });
 
+  it('moves an Azure plan with its Azure subscriptions; the old partner keeps its role assignments', async () => {
+    w = await resetWorld(h, {
+      extends: 'demo-today',
+      customers: [
+        {
+          key: 'planned',
+          companyName: 'Planned Cloud Ltd',
+          country: 'GB',
+          labels: ['planned'],
+          azurePlan: true,
+          relationships: [{ partner: 'fabrikam-uk' }, { partner: 'contoso-eu' }],
+          subscriptions: [
+            { partner: 'fabrikam-uk', offer: 'azure-plan' },
+            { partner: 'fabrikam-uk', offer: 'office365-e3-nce', quantity: 4 },
+          ],
+        },
+      ],
+    });
+    const planned = w.customer('planned').tenantId;
+    const t = await body<Transfer>(await create(planned, nceBody({ targetProductTypes: null })));
+    const subs = await subscriptions(h, fb(), planned);
+    const plan = subs.find((s) => s.productType.id === 'Azure');
+    const entitlements = async (tenant: string, sid: string) =>
+      (
+        await body<{ items: { id: string; status: string }[] }>(
+          await h.pc(tenant, `/v1/customers/${planned}/subscriptions/${sid}/azureEntitlements`),
+        )
+      ).items;
+    const [azure] = await entitlements(fb(), plan?.id ?? '');
+    expect(azure).toBeDefined();
+    const accepted = await patch(fb(), planned, t.id, {
+      status: 'Active',
+      lineItems: subs.map((s) => ({ subscriptionId: s.id })),
+    });
+    expect(accepted.status).toBe(200);
+    expect((await body<Transfer>(accepted)).lineItems.map((li) => li.productType).sort()).toEqual([
+      'AzureSubscription',
+      'OnlineServicesNCE',
+    ]);
+    await advance(h, 'PT1H');
+    const newPlan = (await subscriptions(h, eu(), planned)).find(
+      (s) => s.transferId === t.id && s.productType.id === 'Azure',
+    );
+    expect(newPlan).toMatchObject({ status: 'active', commitmentEndDate: '9999-12-10T00:00:00Z' });
+    expect((await entitlements(eu(), newPlan?.id ?? '')).map((e) => e.id)).toEqual([azure?.id]);
+    expect((await subscriptions(h, fb(), planned)).find((s) => s.id === plan?.id)?.status).toBe(
+      'expired',
+    );
+    // No AOBO for the new partner: its Admin Agents hold no role; the old partner's stay.
+    const roles = await body<{ value: { properties: { principalId: string } }[] }>(
+      await h.arm(
+        fb(),
+        `/subscriptions/${azure?.id ?? ''}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01`,
+      ),
+    );
+    const principals = roles.value.map((r) => r.properties.principalId);
+    expect(principals).toContain(w.partner('Fabrikam Partners UK').adminAgentsGroupId);
+    expect(principals).not.toContain(w.partner('Contoso Cloud Europe').adminAgentsGroupId);
+  });
+
   it('keeps transfers within the target partner region and needs the customer MCA', async () => {
     w = await resetWorld(h, {
       extends: 'demo-today',
