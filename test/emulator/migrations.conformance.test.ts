@@ -127,6 +127,19 @@ describe.each(MODES)('Partner Center emulator: new-commerce migrations (%s)', (m
     expect(await codes(es(), mallorca, { currentSubscriptionId: sub?.id, quantity: 0 })).toEqual([
       8,
     ]);
+    expect(
+      await codes(es(), mallorca, {
+        currentSubscriptionId: sub?.id,
+        customTermEndDate: '2025-12-31T00:00:00Z',
+      }),
+    ).toEqual([9]);
+    const custom = await body<Validation & { customTermEndDate: string }>(
+      await post(es(), `${base(mallorca)}/validate`, {
+        currentSubscriptionId: sub?.id,
+        customTermEndDate: '2026-06-30T00:00:00Z',
+      }),
+    );
+    expect(custom).toMatchObject({ isEligible: true, customTermEndDate: '2026-06-30T00:00:00Z' });
     const fr = w.partner('Contoso Cloud France').tenantId;
     const dauphine = w.customer('Dauphiné Santé').tenantId;
     const [discontinued] = await legacyOf(fr, dauphine);
