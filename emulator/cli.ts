@@ -23,7 +23,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'Usage: npm run emulator -- [--port 4010] [--host 127.0.0.1] [--scenario demo|empty|large|large:N|file.json]\n' +
+    'Usage: npm run emulator -- [--port 4010] [--host 127.0.0.1] [--scenario demo|demo-today|empty|large|large:N|large-today[:N]|file.json]\n' +
       '                          [--seed 1] [--clock 2026-01-05T08:00:00Z] [--state-file f.json] [--no-autopilot]\n',
   );
   process.exit(0);

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'msw';
 import { registerActors } from './autopilot/register-actors.js';
+import { createCommerceControl, type CommerceControl } from './control/commerce-control.js';
 import { createControl, type EmulatorControl } from './control/control.js';
 import { createGdapControl, type GdapControl } from './control/gdap-control.js';
 import { buildCatalog, Catalog } from './core/catalog.js';
@@ -8,6 +9,7 @@ import type { StateSnapshot } from './core/model.js';
 import { EmulatorRuntime, type ResolvedOptions } from './core/runtime.js';
 import { Store } from './core/store.js';
 import { FaultRegistry, type FaultRule } from './faults/fault-registry.js';
+import { commerceControlHandlers } from './handlers/commerce-control.handlers.js';
 import { controlHandlers } from './handlers/control.handlers.js';
 import { gdapControlHandlers } from './handlers/gdap-control.handlers.js';
 import { partnerCenterRoutes } from './handlers/index.js';
@@ -23,7 +25,7 @@ import { Throttler, type ThrottlingOptions } from './throttling/token-buckets.js
 
 /** Options of {@link createEmulator}; everything is optional (seams.md). */
 export interface EmulatorOptions {
-  /** Preset name (`empty`, `demo`, `large`, `large:1000`), a scenario file path, or a scenario object. Default `demo`. */
+  /** Preset name (`empty`, `demo`, `demo-today`, `large`, `large:1000`, `large-today[:N]`), a scenario file path, or a scenario object. Default `demo`. */
   scenario?: string | ScenarioDefinition;
   /** Seed for every id, name and date the emulator invents. Default 1. */
   seed?: number;
@@ -52,8 +54,8 @@ export interface Emulator {
   handlers: RequestHandler[];
   /** A fetch over the handlers (msw `getResponse`), without global interception. */
   fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
-  /** The control API, typed (`control.gdap`: GDAP approvals, decisions and settings). */
-  control: EmulatorControl & { gdap: GdapControl };
+  /** The control API, typed (`control.gdap`: GDAP approvals, decisions and settings; transfers and migrations: {@link CommerceControl}). */
+  control: EmulatorControl & CommerceControl & { gdap: GdapControl };
   /** The virtual clock. */
   clock: EmulatorClock;
   /** A JWT whose `tid` is the partner tenant id, accepted by this emulator. */
@@ -125,8 +127,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     clock.reset(snapshot.now);
     throttler.reset();
   };
-  const control = Object.assign(
+  const commerce = createCommerceControl(rt);
+  const control: EmulatorControl & CommerceControl & { gdap: GdapControl } = Object.assign(
     createControl({ rt, faults, journal, throttler, reset, loadState, tokenFor }),
+    commerce,
     { gdap: createGdapControl(rt) },
   );
   const pipeline = new Pipeline({
@@ -135,6 +139,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     controlRoutes: new Router<ControlRoute>([
       ...controlHandlers(control),
       ...gdapControlHandlers(control.gdap),
+      ...commerceControlHandlers(commerce),
     ]),
     faults,
     throttler,

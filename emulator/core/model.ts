@@ -1,3 +1,5 @@
+import type { CommerceSnapshot, CommerceTimings } from './commerce.model.js';
+
 /**
  * The emulator's domain records. They are plain JSON-serialisable objects so that a snapshot
  * (`GET /_emulator/state`) is just these arrays, and `PUT /_emulator/state` reloads them.
@@ -167,6 +169,8 @@ export interface SubscriptionRecord {
   productTypeName: string;
   suspensionReasons: string[];
   migratedFromSubscriptionId: string | null;
+  /** Set on a subscription a partner-to-partner transfer created (§9d): the transfer's id. */
+  transferId?: string | null;
   etag: string;
 }
 
@@ -307,7 +311,12 @@ export type ActionKind =
   | 'customer.sign_mca'
   | 'customer.sign_transfer_form'
   | 'support.process_ticket'
-  | 'gdap.step';
+  | 'gdap.step'
+  | 'transfer.expire'
+  | 'transfer.source_accept'
+  | 'transfer.complete'
+  | 'migration.complete'
+  | 'migration_schedule.run';
 
 export interface ScheduledActionRecord {
   id: string;
@@ -350,9 +359,11 @@ export interface AutopilotConfig {
   orderListDelay: string;
   /** Virtual time an Azure plan product upgrade takes. */
   productUpgrade: string;
+  /** Transfers and new-commerce migrations (commerce.model.ts). */
+  commerce: CommerceTimings;
 }
 
-export interface StateSnapshot {
+export interface StateSnapshot extends CommerceSnapshot {
   formatVersion: 1;
   scenarioName: string;
   seed: number;

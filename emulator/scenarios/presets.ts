@@ -5,6 +5,7 @@ import { deriveRng, Rng } from '../core/rng.js';
 import { GdapState, TenantDataState } from '../core/gdap.state.js';
 import { DEFAULT_AUTOPILOT, Store } from '../core/store.js';
 import { ScenarioBuilder } from './build-scenario.js';
+import { demoTodayScenario } from './demo-today.preset.js';
 import { demoScenario } from './demo.preset.js';
 import { applyGdapSettings } from './gdap.scenario.js';
 import { withGdapDemo } from './gdap-demo.preset.js';
@@ -16,7 +17,7 @@ import {
   type ScenarioDefinition,
 } from './scenario.schema.js';
 
-export const PRESET_NAMES = ['empty', 'demo', 'large'] as const;
+export const PRESET_NAMES = ['empty', 'demo', 'large', 'demo-today', 'large-today'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 const DEFAULT_LARGE: LargeSize = { customers: 5000, subscriptionsPerCustomer: 10 };
@@ -32,10 +33,13 @@ export function mergeAutopilot(
   return {
     ...base,
     ...Object.fromEntries(
-      Object.entries(patch).filter(([k]) => k !== 'customers' && k !== 'support'),
+      Object.entries(patch).filter(
+        ([k]) => k !== 'customers' && k !== 'support' && k !== 'commerce',
+      ),
     ),
     customers: { ...base.customers, ...(patch.customers ?? {}) },
     support: { ...base.support, ...(patch.support ?? {}) },
+    commerce: { ...base.commerce, ...(patch.commerce ?? {}) },
   } as AutopilotConfig;
 }
 
@@ -54,9 +58,18 @@ export function resolveScenario(input: string | ScenarioDefinition, seed: number
   if (name === 'demo') {
     return scenarioSchema.parse(withGdapDemo(demoScenario(seed)));
   }
-  if (name === 'large') {
+  if (name === 'demo-today') {
+    return scenarioSchema.parse(withGdapDemo(demoTodayScenario(seed)));
+  }
+  if (name === 'large' || name === 'large-today') {
     const customers = arg ? Number(arg) : DEFAULT_LARGE.customers;
-    return scenarioSchema.parse(largeScenario(seed, { ...DEFAULT_LARGE, customers }));
+    return scenarioSchema.parse(
+      largeScenario(
+        seed,
+        { ...DEFAULT_LARGE, customers },
+        name === 'large-today' ? 'today' : 'legacy',
+      ),
+    );
   }
   // Anything else is a file path.
   const text = readFileSync(input, 'utf8');
@@ -78,19 +91,32 @@ export function buildStore(
   store.autopilot = structuredClone(DEFAULT_AUTOPILOT);
   store.gdap = new GdapState(effectiveSeed);
   store.tenantData = new TenantDataState(effectiveSeed);
+  // Before building: scenario transfers take their expiry from the scenario's autopilot.
+  store.autopilot = mergeAutopilot(store.autopilot, parsed.autopilot);
   const builder = new ScenarioBuilder(store, catalog, now);
   if (parsed.extends && parsed.extends !== 'empty') {
     const base =
-      parsed.extends === 'large'
-        ? scenarioSchema.parse(largeScenario(effectiveSeed, parsed.size ?? DEFAULT_LARGE))
-        : scenarioSchema.parse(withGdapDemo(demoScenario(effectiveSeed)));
+      parsed.extends === 'large' || parsed.extends === 'large-today'
+        ? scenarioSchema.parse(
+            largeScenario(
+              effectiveSeed,
+              parsed.size ?? DEFAULT_LARGE,
+              parsed.extends === 'large-today' ? 'today' : 'legacy',
+            ),
+          )
+        : scenarioSchema.parse(
+            withGdapDemo(
+              parsed.extends === 'demo-today'
+                ? demoTodayScenario(effectiveSeed)
+                : demoScenario(effectiveSeed),
+            ),
+          );
     builder.build(base);
     applyGdapSettings(store, base.gdap);
   }
   builder.build(parsed);
   applyGdapSettings(store, parsed.gdap);
   store.scenarioName = parsed.name;
-  store.autopilot = mergeAutopilot(store.autopilot, parsed.autopilot);
   return store;
 }
 

@@ -15,6 +15,12 @@ const behaviour = z.union([
 
 export type BehaviourInput = z.infer<typeof behaviour>;
 
+/** A partner the autopilot may play in transfers; `manual` (default) leaves it to the client. */
+const transferBehaviour = z.union([behaviour, z.literal('manual')]);
+
+export type TransferBehaviourInput = z.infer<typeof transferBehaviour>;
+export const transferBehaviourSchema = transferBehaviour;
+
 const resellerSchema = z
   .object({
     key: z.string(),
@@ -38,6 +44,8 @@ const tenantSchema = z
     domain: z.string().optional(),
     /** For indirect providers: resellers buying through this tenant (declared here or by key). */
     resellers: z.array(resellerSchema).default([]),
+    /** As the source of a new-commerce transfer: accept after hours, `never`, or `manual` (default). */
+    autopilot: z.object({ acceptTransfers: transferBehaviour.optional() }).strict().optional(),
   })
   .strict();
 
@@ -55,8 +63,14 @@ const subscriptionSchema = z
     id: z.string().uuid().optional(),
     /** Legacy Azure: `"different"` makes the Azure subscription id differ from the subscription id (R-AZP-8). */
     entitlementId: z.string().optional(),
-    billingCycle: z.enum(['monthly', 'annual']).optional(),
+    billingCycle: z.enum(['monthly', 'annual', 'triennial']).optional(),
     createdDaysAgo: z.number().int().nonnegative().optional(),
+    /** Term (new commerce: P1M, P1Y, P3Y; legacy licenses are annual commitments). */
+    termDuration: z.enum(['P1M', 'P1Y', 'P3Y']).optional(),
+    /** Overrides the computed end of the current term (renewal date). */
+    commitmentEndDate: z.string().datetime({ offset: true }).optional(),
+    /** New commerce: overrides the end of the cancellation window (default 7 days into the term). */
+    cancellationAllowedUntilDate: z.string().datetime({ offset: true }).nullable().optional(),
   })
   .strict();
 
@@ -121,8 +135,35 @@ const autopilotSchema = z
     orderProvisioning: z.string().optional(),
     orderListDelay: z.string().optional(),
     productUpgrade: z.string().optional(),
+    commerce: z
+      .object({
+        transferExpiry: z.string().optional(),
+        transferCompletion: z.string().optional(),
+        sourceAcceptHours: z.number().nonnegative().optional(),
+        migrationDuration: z.string().optional(),
+        transferSubscriptionLimit: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
+
+/** A new-commerce transfer already pending when the scenario starts (created by `target`). */
+const transferSchema = z
+  .object({
+    id: z.string().uuid().optional(),
+    customer: z.string(),
+    source: z.string(),
+    target: z.string(),
+    transferType: z.union([z.literal(3), z.literal(5)]).default(5),
+    targetProductTypes: z.array(z.string()).nullable().default(null),
+    createdDaysAgo: z.number().nonnegative().default(1),
+    /** Overrides the source partner's autopilot for this transfer. */
+    sourceAccepts: transferBehaviour.optional(),
+  })
+  .strict();
+
+export type ParsedTransfer = z.output<typeof transferSchema>;
 
 export const autopilotPatchSchema = autopilotSchema;
 export type AutopilotPatch = z.infer<typeof autopilotSchema>;
@@ -133,7 +174,7 @@ export const scenarioSchema = z
     name: z.string().default('custom'),
     description: z.string().optional(),
     /** Start from a preset and add this file's organizations and customers on top. */
-    extends: z.enum(['empty', 'demo', 'large']).optional(),
+    extends: z.enum(['empty', 'demo', 'large', 'demo-today', 'large-today']).optional(),
     /** Size of the `large` preset when extending it. */
     size: z
       .object({
@@ -157,6 +198,8 @@ export const scenarioSchema = z
       )
       .default([]),
     customers: z.array(customerSchema).default([]),
+    /** Pending new-commerce transfers (customers and partners by key). */
+    transfers: z.array(transferSchema).default([]),
     autopilot: autopilotSchema.optional(),
     /** GDAP settings (`requireGdap`, delays). */
     gdap: gdapSettingsSchema.optional(),
