@@ -3,18 +3,15 @@ import { GRAPHIQL_ASSET_PREFIX, readGraphiqlAsset, renderGraphiqlPage } from './
 import { type GraphqlHandler } from './graphql-handler.js';
 import { BodyTooLargeError, GRAPHQL_PATH, requestIdOf, sendJson } from './http-io.js';
 import { type Logger } from './logger.js';
+import { type HttpRoute } from '../shared/http-route.js';
 
 export interface ReadinessReport {
   ok: boolean;
   checks: Record<string, 'ok' | string>;
 }
 
-/** A plain-HTTP route; `handle` writes the whole response. */
-export interface HttpRoute {
-  method: 'GET' | 'POST';
-  prefix: string;
-  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
-}
+// A plain-HTTP route; `handle` writes the whole response (declared in shared/ for procedures).
+export type { HttpRoute } from '../shared/http-route.js';
 
 export interface RoutesOptions {
   logger: Logger;
