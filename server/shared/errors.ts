@@ -19,6 +19,8 @@ export enum ErrorCode {
   THROTTLED = 'THROTTLED',
   /** The operation ran longer than the per-operation limit. */
   TIMEOUT = 'TIMEOUT',
+  /** Storage failed (disk full, I/O error, database file gone, connection lost): HTTP 503. */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
 }
 
 /** Base of the request-level errors; `formatError` lets these through unmasked. */
