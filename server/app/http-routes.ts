@@ -1,6 +1,7 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { isStorageFault } from '../db/storage-fault.js';
 import { ErrorCode } from '../shared/errors.js';
+import { type HttpRoute } from '../shared/http-route.js';
 import { STORAGE_FAILED_MESSAGE } from './format-error.js';
 import { GRAPHIQL_ASSET_PREFIX, readGraphiqlAsset, renderGraphiqlPage } from './graphiql.js';
 import { type GraphqlHandler } from './graphql-handler.js';
@@ -12,12 +13,7 @@ export interface ReadinessReport {
   checks: Record<string, 'ok' | string>;
 }
 
-/** A plain-HTTP route; `handle` writes the whole response. */
-export interface HttpRoute {
-  method: 'GET' | 'POST';
-  prefix: string;
-  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
-}
+export type { HttpRoute } from '../shared/http-route.js';
 
 export interface RoutesOptions {
   logger: Logger;
