@@ -1,5 +1,5 @@
 import type { Catalog } from './catalog.js';
-import type { VirtualClock } from './clock.js';
+import { MAX_INSTANT_MS, type VirtualClock } from './clock.js';
 import type { ActionKind, CustomerRecord, ScheduledActionRecord } from './model.js';
 import type { Store } from './store.js';
 
@@ -76,9 +76,14 @@ export class EmulatorRuntime {
   /** Schedules an action on the virtual clock; due actions run on the next request or advance. */
   schedule(kind: ActionKind, target: Record<string, string>, dueAt: Date): ScheduledActionRecord {
     this.actionSeq += 1;
+    // An actor delay past the clock's range means "never within the emulated time".
+    const due =
+      Number.isNaN(dueAt.getTime()) || dueAt.getTime() > MAX_INSTANT_MS
+        ? new Date(MAX_INSTANT_MS)
+        : dueAt;
     const action: ScheduledActionRecord = {
       id: `${kind}-${this.store.actions.length}-${this.actionSeq}-${this.store.rng.int(0, 1e9)}`,
-      dueAt: dueAt.toISOString(),
+      dueAt: due.toISOString(),
       kind,
       target,
       createdAt: this.nowIso(),
