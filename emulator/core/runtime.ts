@@ -1,6 +1,11 @@
 import type { Catalog } from './catalog.js';
 import { MAX_INSTANT_MS, type VirtualClock } from './clock.js';
-import type { ActionKind, CustomerRecord, ScheduledActionRecord } from './model.js';
+import type {
+  ActionKind,
+  CustomerRecord,
+  PartnerTenantRecord,
+  ScheduledActionRecord,
+} from './model.js';
 import type { Store } from './store.js';
 
 /** Options after defaults are applied. */
@@ -37,6 +42,8 @@ export type ActionExecutor = (rt: EmulatorRuntime, action: ScheduledActionRecord
 export interface RuntimeHooks {
   /** A purchase or an agreements read needs the customer's MCA. */
   mcaNeeded(customer: CustomerRecord): void;
+  /** A partner tenant looked up a customer it has no relationship with (a 404). */
+  customerSought(tenant: PartnerTenantRecord, customer: CustomerRecord): void;
 }
 
 /**
@@ -46,7 +53,10 @@ export interface RuntimeHooks {
 export class EmulatorRuntime {
   private readonly changeListeners = new Set<() => void>();
   readonly executors = new Map<ActionKind, ActionExecutor>();
-  readonly hooks: RuntimeHooks = { mcaNeeded: () => undefined };
+  readonly hooks: RuntimeHooks = {
+    mcaNeeded: () => undefined,
+    customerSought: () => undefined,
+  };
   private actionSeq = 0;
 
   constructor(

@@ -89,7 +89,12 @@ const customerSchema = z
         signMca: behaviour.optional(),
         signTransferForm: behaviour.optional(),
         acceptsFrom: z
-          .union([z.literal('related'), z.literal('any'), z.array(z.string())])
+          .union([
+            z.literal('related'),
+            z.literal('invited'),
+            z.literal('any'),
+            z.array(z.string()),
+          ])
           .optional(),
       })
       .strict()
