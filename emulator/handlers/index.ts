@@ -6,6 +6,7 @@ import { customersHandlers } from './customers.handlers.js';
 import { offersHandlers } from './offers.handlers.js';
 import { ordersHandlers } from './orders.handlers.js';
 import { productUpgradesHandlers } from './product-upgrades.handlers.js';
+import { profilesHandlers } from './profiles.handlers.js';
 import { serviceRequestsHandlers } from './service-requests.handlers.js';
 import { subscriptionsHandlers } from './subscriptions.handlers.js';
 import { usageBudgetHandlers } from './usage-budget.handlers.js';
@@ -23,5 +24,6 @@ export function partnerCenterRoutes(): PcRoute[] {
     ...auditRecordsHandlers(),
     ...productUpgradesHandlers(),
     ...armHandlers(),
+    ...profilesHandlers(),
   ];
 }
