@@ -61,6 +61,12 @@ writeFileSync(
 );
 writeFileSync(join(scenarioDir, 'broken.json'), 'root:x:0:0:root:/root:/bin/bash\n');
 writeFileSync(join(outside, 'secret.json'), 'TOP-SECRET-CONTENT');
+// A valid scenario outside the directory: loading it would prove a path from the request was used.
+writeFileSync(
+  join(outside, 'valid.json'),
+  JSON.stringify({ name: 'outside', organizations: [], customers: [] }),
+);
+symlinkSync(join(outside, 'valid.json'), join(scenarioDir, 'valid-link.json'));
 symlinkSync(join(outside, 'secret.json'), join(scenarioDir, 'escape.json'));
 mkdirSync(join(scenarioDir, 'sub'));
 
@@ -103,6 +109,18 @@ describe.each(MODES)('emulator control API hardening (%s)', (mode) => {
       const b = await expect400(await h.control('/reset', post({ scenario: ref })));
       expect(b.description).not.toMatch(/root:|TOP-SECRET|\/bin\/bash/);
       expect(await customerCount()).toBe(before);
+    });
+
+    it.each([
+      join(outside, 'valid.json'),
+      `../${outside.split('/').pop() ?? ''}/valid.json`,
+      `${scenarioDir}/../${outside.split('/').pop() ?? ''}/valid`,
+      'valid-link',
+    ])('never loads a valid scenario from a path: %s', async (ref) => {
+      const before = await customerCount();
+      await expect400(await h.control('/reset', post({ scenario: ref })));
+      expect(await customerCount()).toBe(before);
+      expect(before).toBeGreaterThan(0);
     });
 
     it('loads a file by name from the directory configured at start', async () => {
@@ -224,8 +242,8 @@ describe.each(MODES)('emulator control API hardening (%s)', (mode) => {
       for (const bad of [
         {},
         { ...state, formatVersion: 2 },
-        { ...state, now: 'not-a-date' },
-        { ...state, now: '12345-01-01T00:00:00Z' },
+        { ...state, customers: [], now: 'not-a-date' },
+        { ...state, customers: [], now: '12345-01-01T00:00:00Z' },
         { ...state, customers: 'many' },
         { ...state, customers: [1, 2] },
         { ...state, partners: [{ tenantId: null, nested: { a: 1 } }], customers: [{}] },
