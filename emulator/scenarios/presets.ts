@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs';
 import type { Catalog } from '../core/catalog.js';
 import type { AutopilotConfig } from '../core/model.js';
 import { deriveRng, Rng } from '../core/rng.js';
+import { GdapState, TenantDataState } from '../core/gdap.state.js';
 import { DEFAULT_AUTOPILOT, Store } from '../core/store.js';
 import { ScenarioBuilder } from './build-scenario.js';
 import { demoScenario } from './demo.preset.js';
+import { applyGdapSettings } from './gdap.scenario.js';
+import { withGdapDemo } from './gdap-demo.preset.js';
 import { largeScenario, type LargeSize } from './large.preset.js';
 import {
   scenarioSchema,
@@ -118,7 +121,7 @@ export function resolveScenario(
       return scenarioSchema.parse({ name: 'empty' });
     }
     if (name === 'demo') {
-      return scenarioSchema.parse(demoScenario(seed));
+      return scenarioSchema.parse(withGdapDemo(demoScenario(seed)));
     }
     const customers = largeCustomers(arg, limits);
     return scenarioSchema.parse(largeScenario(seed, { ...DEFAULT_LARGE, customers }));
@@ -157,6 +160,8 @@ export function buildStore(
   store.seed = effectiveSeed;
   store.rng = new Rng(deriveRng(effectiveSeed, 'store').state);
   store.autopilot = structuredClone(DEFAULT_AUTOPILOT);
+  store.gdap = new GdapState(effectiveSeed);
+  store.tenantData = new TenantDataState(effectiveSeed);
   const builder = new ScenarioBuilder(store, catalog, now);
   if (parsed.extends && parsed.extends !== 'empty') {
     const base =
@@ -169,10 +174,12 @@ export function buildStore(
                 parsed.size?.customers ?? Math.min(DEFAULT_LARGE.customers, limits.maxCustomers),
             }),
           )
-        : scenarioSchema.parse(demoScenario(effectiveSeed));
+        : scenarioSchema.parse(withGdapDemo(demoScenario(effectiveSeed)));
     builder.build(base);
+    applyGdapSettings(store, base.gdap);
   }
   builder.build(parsed);
+  applyGdapSettings(store, parsed.gdap);
   store.scenarioName = parsed.name;
   store.autopilot = mergeAutopilot(store.autopilot, parsed.autopilot);
   return store;

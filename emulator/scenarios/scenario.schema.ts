@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { addDuration, parseDuration } from '../core/duration.js';
+import { customerGdapSchema, gdapSettingsSchema } from './gdap.scenario.js';
 
 /**
  * The human-writable scenario format (documented in emulator/README.md). Partners and customers are
@@ -83,6 +84,8 @@ const customerSchema = z
     usageBudget: z.string().optional(),
     relationships: z.array(relationshipSchema).default([]),
     subscriptions: z.array(subscriptionSchema).default([]),
+    /** GDAP: the customer's decision on invitations and its existing relationships. */
+    gdap: customerGdapSchema.optional(),
     autopilot: z
       .object({
         acceptInvitation: behaviour.optional(),
@@ -172,6 +175,8 @@ export const scenarioSchema = z
       .default([]),
     customers: z.array(customerSchema).default([]),
     autopilot: autopilotSchema.optional(),
+    /** GDAP settings (`requireGdap`, delays). */
+    gdap: gdapSettingsSchema.optional(),
   })
   .strict();
 

@@ -179,6 +179,7 @@ describe.each(MODES)('emulator control API hardening (%s)', (mode) => {
       ['PUT', '/state', '{"formatVersion":1'],
       ['PUT', '/throttling', '{'],
       ['PUT', '/autopilot', '{'],
+      ['PUT', '/gdap/settings', '{'],
       ['POST', '/customers/00000000-0000-0000-0000-000000000000/accept-relationship', '{'],
     ])('%s %s with malformed JSON → 400', async (method, path, text) => {
       await expect400(await h.control(path, post(text, method)), /JSON/);
