@@ -23,7 +23,7 @@ const DEFAULT_LARGE: LargeSize = { customers: 5000, subscriptionsPerCustomer: 10
 
 /**
  * Size bounds of a scenario, so that a reset cannot exhaust memory (the emulator can share the
- * API's process). 10,000 customers × 10 subscriptions build in ~6 s and ~300 MB of heap.
+ * API's process). 10,000 customers × 10 subscriptions build in 3–6 s and ~270 MB of heap (measured).
  */
 export interface ScenarioLimits {
   /** Most customers in one scenario (`large:N`, `size.customers`, listed customers). */
