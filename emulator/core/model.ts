@@ -40,9 +40,11 @@ export interface CustomerAutopilotRecord {
   signTransferForm: ActorBehaviour;
   /**
    * Whose invitations the customer expects. `related` = tenants of an organization that already
-   * serves it (consolidation), `any` = every partner (channel moves), or explicit partner tenant ids.
+   * serves it (consolidation), `invited` = a partner that sent it its invitation (prospects: see
+   * README "Where we guessed"), `any` = every partner that requests an invitation URL, or explicit
+   * partner tenant ids.
    */
-  acceptsFrom: 'related' | 'any' | string[];
+  acceptsFrom: 'related' | 'invited' | 'any' | string[];
 }
 
 export interface AddressRecord {
@@ -302,6 +304,8 @@ export interface TransferFormRecord {
 export interface InvitationRecord {
   partnerTenantId: string;
   requestedAt: string;
+  /** Customers the partner sent this invitation to (it looked them up after requesting it). */
+  sentTo?: string[];
 }
 
 export type ActionKind =

@@ -10,6 +10,7 @@ import { migrationsHandlers } from './migrations.handlers.js';
 import { offersHandlers } from './offers.handlers.js';
 import { ordersHandlers } from './orders.handlers.js';
 import { productUpgradesHandlers } from './product-upgrades.handlers.js';
+import { profilesHandlers } from './profiles.handlers.js';
 import { serviceRequestsHandlers } from './service-requests.handlers.js';
 import { subscriptionsHandlers } from './subscriptions.handlers.js';
 import { transfersHandlers } from './transfers.handlers.js';
@@ -33,5 +34,6 @@ export function partnerCenterRoutes(): PcRoute[] {
     ...graphGdapHandlers(),
     ...customerDirectoryHandlers(),
     ...invoicesHandlers(),
+    ...profilesHandlers(),
   ];
 }

@@ -240,7 +240,7 @@ export class ScenarioBuilder {
         signTransferForm: toBehaviour(c.autopilot.signTransferForm),
         acceptsFrom: Array.isArray(c.autopilot.acceptsFrom)
           ? c.autopilot.acceptsFrom.map((k) => this.partner(k).tenantId)
-          : (c.autopilot.acceptsFrom ?? (c.labels.includes('prospect') ? 'any' : 'related')),
+          : (c.autopilot.acceptsFrom ?? (c.labels.includes('prospect') ? 'invited' : 'related')),
       },
     };
     this.store.addCustomer(customer);

@@ -22,6 +22,68 @@ export type PresetName = (typeof PRESET_NAMES)[number];
 
 const DEFAULT_LARGE: LargeSize = { customers: 5000, subscriptionsPerCustomer: 10 };
 
+/**
+ * Size bounds of a scenario, so that a reset cannot exhaust memory (the emulator can share the
+ * API's process). 10,000 customers × 10 subscriptions build in 3–6 s and ~270 MB of heap (measured).
+ */
+export interface ScenarioLimits {
+  /** Most customers in one scenario (`large:N`, `size.customers`, listed customers). */
+  maxCustomers: number;
+  /** Most subscriptions per customer in `size.subscriptionsPerCustomer`. */
+  maxSubscriptionsPerCustomer: number;
+}
+
+export const DEFAULT_SCENARIO_LIMITS: ScenarioLimits = {
+  maxCustomers: 10_000,
+  maxSubscriptionsPerCustomer: 50,
+};
+
+/** A scenario reference or definition that cannot be used; the message is safe to show. */
+export class ScenarioError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScenarioError';
+  }
+}
+
+function largeCustomers(arg: string | undefined, limits: ScenarioLimits): number {
+  if (arg === undefined) {
+    return Math.min(DEFAULT_LARGE.customers, limits.maxCustomers);
+  }
+  const n = /^\d{1,9}$/.test(arg) ? Number(arg) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > limits.maxCustomers) {
+    throw new ScenarioError(
+      `The large preset takes 1 to ${limits.maxCustomers} customers (large:N).`,
+    );
+  }
+  return n;
+}
+
+function checkSize(parsed: ParsedScenario, limits: ScenarioLimits): void {
+  const fromSize =
+    parsed.extends === 'large'
+      ? (parsed.size?.customers ?? Math.min(DEFAULT_LARGE.customers, limits.maxCustomers))
+      : 0;
+  if (fromSize + parsed.customers.length > limits.maxCustomers) {
+    throw new ScenarioError(`A scenario may have at most ${limits.maxCustomers} customers.`);
+  }
+  if ((parsed.size?.subscriptionsPerCustomer ?? 0) > limits.maxSubscriptionsPerCustomer) {
+    throw new ScenarioError(
+      `size.subscriptionsPerCustomer may be at most ${limits.maxSubscriptionsPerCustomer}.`,
+    );
+  }
+}
+
+/** Whether a scenario reference names a preset (`empty`, `demo`, `large`, `large:N`). */
+export function isPresetReference(input: string): boolean {
+  const [name, arg, ...rest] = input.split(':');
+  return (
+    rest.length === 0 &&
+    (PRESET_NAMES as readonly string[]).includes(name ?? '') &&
+    (arg === undefined || name === 'large' || name === 'large-today')
+  );
+}
+
 /** Merges an autopilot patch over a config. */
 export function mergeAutopilot(
   base: AutopilotConfig,
@@ -47,22 +109,28 @@ export function mergeAutopilot(
  * Resolves a scenario reference: a preset name (`demo`, `empty`, `large`, `large:1000` for 1,000
  * customers), a path to a scenario JSON file, or a scenario object.
  */
-export function resolveScenario(input: string | ScenarioDefinition, seed: number): ParsedScenario {
+export function resolveScenario(
+  input: string | ScenarioDefinition,
+  seed: number,
+  limits: ScenarioLimits = DEFAULT_SCENARIO_LIMITS,
+): ParsedScenario {
   if (typeof input !== 'string') {
-    return scenarioSchema.parse(input);
+    const parsed = scenarioSchema.parse(input);
+    checkSize(parsed, limits);
+    return parsed;
   }
-  const [name, arg] = input.split(':');
-  if (name === 'empty') {
-    return scenarioSchema.parse({ name: 'empty' });
-  }
-  if (name === 'demo') {
-    return scenarioSchema.parse(withGdapDemo(demoScenario(seed)));
-  }
-  if (name === 'demo-today') {
-    return scenarioSchema.parse(withGdapDemo(demoTodayScenario(seed)));
-  }
-  if (name === 'large' || name === 'large-today') {
-    const customers = arg ? Number(arg) : DEFAULT_LARGE.customers;
+  if (isPresetReference(input)) {
+    const [name, arg] = input.split(':');
+    if (name === 'empty') {
+      return scenarioSchema.parse({ name: 'empty' });
+    }
+    if (name === 'demo') {
+      return scenarioSchema.parse(withGdapDemo(demoScenario(seed)));
+    }
+    if (name === 'demo-today') {
+      return scenarioSchema.parse(withGdapDemo(demoTodayScenario(seed)));
+    }
+    const customers = largeCustomers(arg, limits);
     return scenarioSchema.parse(
       largeScenario(
         seed,
@@ -71,9 +139,24 @@ export function resolveScenario(input: string | ScenarioDefinition, seed: number
       ),
     );
   }
-  // Anything else is a file path.
-  const text = readFileSync(input, 'utf8');
-  return scenarioSchema.parse(JSON.parse(text));
+  // Anything else is a file path: only from the emulator's own configuration (createEmulator,
+  // the CLI), never from a control request (see scenario-source.ts).
+  return resolveScenario(readScenarioFile(input), seed, limits);
+}
+
+/** Reads and parses a scenario JSON file; errors never quote the file's content. */
+export function readScenarioFile(file: string, shownAs = file): ScenarioDefinition {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ScenarioError(`The scenario file ${shownAs} cannot be read.`);
+  }
+  try {
+    return JSON.parse(text) as ScenarioDefinition;
+  } catch {
+    throw new ScenarioError(`The scenario file ${shownAs} is not valid JSON.`);
+  }
 }
 
 /** Builds a fresh store for a scenario. */
@@ -82,8 +165,9 @@ export function buildStore(
   seed: number,
   now: Date,
   catalog: Catalog,
+  limits: ScenarioLimits = DEFAULT_SCENARIO_LIMITS,
 ): Store {
-  const parsed = resolveScenario(input, seed);
+  const parsed = resolveScenario(input, seed, limits);
   const effectiveSeed = parsed.seed ?? seed;
   const store = new Store();
   store.seed = effectiveSeed;
@@ -100,7 +184,12 @@ export function buildStore(
         ? scenarioSchema.parse(
             largeScenario(
               effectiveSeed,
-              parsed.size ?? DEFAULT_LARGE,
+              {
+                ...DEFAULT_LARGE,
+                ...parsed.size,
+                customers:
+                  parsed.size?.customers ?? Math.min(DEFAULT_LARGE.customers, limits.maxCustomers),
+              },
               parsed.extends === 'large-today' ? 'today' : 'legacy',
             ),
           )
@@ -124,12 +213,10 @@ export function buildStore(
 export function scenarioClock(
   input: string | ScenarioDefinition,
   seed: number,
+  limits: ScenarioLimits = DEFAULT_SCENARIO_LIMITS,
 ): string | undefined {
-  if (
-    typeof input === 'string' &&
-    (PRESET_NAMES as readonly string[]).includes(input.split(':')[0] ?? '')
-  ) {
+  if (typeof input === 'string' && isPresetReference(input)) {
     return undefined;
   }
-  return resolveScenario(input, seed).clock;
+  return resolveScenario(input, seed, limits).clock;
 }

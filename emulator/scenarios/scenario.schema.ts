@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addDuration, parseDuration } from '../core/duration.js';
 import { customerGdapSchema, gdapSettingsSchema } from './gdap.scenario.js';
 
 /**
@@ -105,7 +106,12 @@ const customerSchema = z
         signMca: behaviour.optional(),
         signTransferForm: behaviour.optional(),
         acceptsFrom: z
-          .union([z.literal('related'), z.literal('any'), z.array(z.string())])
+          .union([
+            z.literal('related'),
+            z.literal('invited'),
+            z.literal('any'),
+            z.array(z.string()),
+          ])
           .optional(),
       })
       .strict()
@@ -113,28 +119,39 @@ const customerSchema = z
   })
   .strict();
 
+/** Actor delays: at most ten years (the clock ends in 9999; longer means "never", say so). */
+const hours = z.number().nonnegative().max(87_600).optional();
+const delay = z
+  .string()
+  .max(64)
+  .refine((d) => {
+    const parsed = parseDuration(d);
+    return parsed !== undefined && addDuration(new Date(0), parsed).getTime() <= 87_600 * 3_600_000;
+  }, 'an ISO-8601 duration of at most ten years (e.g. PT2H)')
+  .optional();
+
 const autopilotSchema = z
   .object({
     enabled: z.boolean().optional(),
     customers: z
       .object({
-        acceptInvitationHours: z.number().nonnegative().optional(),
-        signMcaHours: z.number().nonnegative().optional(),
-        signTransferFormHours: z.number().nonnegative().optional(),
+        acceptInvitationHours: hours,
+        signMcaHours: hours,
+        signTransferFormHours: hours,
       })
       .strict()
       .optional(),
     support: z
       .object({
-        consolidationBusinessHours: z.number().nonnegative().optional(),
-        transferBusinessHours: z.number().nonnegative().optional(),
-        otherBusinessHours: z.number().nonnegative().optional(),
+        consolidationBusinessHours: hours,
+        transferBusinessHours: hours,
+        otherBusinessHours: hours,
       })
       .strict()
       .optional(),
-    orderProvisioning: z.string().optional(),
-    orderListDelay: z.string().optional(),
-    productUpgrade: z.string().optional(),
+    orderProvisioning: delay,
+    orderListDelay: delay,
+    productUpgrade: delay,
     commerce: z
       .object({
         transferExpiry: z.string().optional(),

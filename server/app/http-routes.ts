@@ -7,7 +7,6 @@ import { GRAPHIQL_ASSET_PREFIX, readGraphiqlAsset, renderGraphiqlPage } from './
 import { type GraphqlHandler } from './graphql-handler.js';
 import { BodyTooLargeError, GRAPHQL_PATH, requestIdOf, sendJson } from './http-io.js';
 import { type Logger } from './logger.js';
-import { type HttpRoute } from '../shared/http-route.js';
 
 export interface ReadinessReport {
   ok: boolean;
