@@ -96,6 +96,12 @@ const customerSchema = z
   })
   .strict();
 
+/** Local dates (`YYYY-MM-DD`) per ISO country code, `*` for every country. */
+const localDatesByCountry = z.record(
+  z.string().regex(/^([A-Z]{2}|\*)$/, 'an ISO 3166 alpha-2 code in capitals, or *'),
+  z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a local date YYYY-MM-DD')),
+);
+
 const autopilotSchema = z
   .object({
     enabled: z.boolean().optional(),
@@ -112,6 +118,9 @@ const autopilotSchema = z
         consolidationBusinessHours: z.number().nonnegative().optional(),
         transferBusinessHours: z.number().nonnegative().optional(),
         otherBusinessHours: z.number().nonnegative().optional(),
+        publicHolidays: z.boolean().optional(),
+        holidays: localDatesByCountry.optional(),
+        workingDays: localDatesByCountry.optional(),
       })
       .strict()
       .optional(),

@@ -205,9 +205,11 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
         arm,
         publicUrl: config.publicUrl,
         adminAgentsGroupOf: adminAgentsGroupLookup(options.directory),
-        ...((options.transferHolidays ?? config.transfer.holidays)
-          ? { holidays: options.transferHolidays ?? config.transfer.holidays }
-          : {}),
+        calendar: {
+          holidays: options.transferHolidays ?? config.transfer.holidays,
+          workingDays: config.transfer.workingDays,
+          publicHolidays: config.transfer.publicHolidays,
+        },
       },
     }),
     concurrency: config.workflow.concurrency,

@@ -12,7 +12,7 @@ export interface DefinitionDeps {
   clients: PartnerCenterClientFactory;
   clock: Clock;
   /** Azure Resource Manager (transfer clean-up, R-TRF-8) and transfer options. */
-  transfer?: Pick<TransferDeps, 'arm' | 'publicUrl' | 'holidays' | 'adminAgentsGroupOf'>;
+  transfer?: Pick<TransferDeps, 'arm' | 'publicUrl' | 'calendar' | 'adminAgentsGroupOf'>;
 }
 
 /** Every procedure the runner can advance. A new procedure adds its definition here. */

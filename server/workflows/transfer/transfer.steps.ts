@@ -27,7 +27,11 @@ import { stepRequestId } from '../engine/request-id.js';
 import { getStep } from '../engine/workflow.repository.js';
 import { type StepContext, type WorkflowDefinition } from '../engine/workflow-runner.js';
 import { type AdminAgentsGroupLookup } from './admin-agents.js';
-import { addBusinessHours, businessCalendar, type HolidayConfig } from './business-hours.js';
+import {
+  addBusinessHours,
+  businessCalendar,
+  type BusinessCalendarOptions,
+} from './business-hours.js';
 import {
   TRANSFER,
   TRANSFER_PARTIES,
@@ -49,7 +53,8 @@ export interface TransferDeps {
   arm: ArmClientFactory;
   /** Absolute base URL of this API: the attached form's file link. */
   publicUrl: string;
-  holidays?: HolidayConfig;
+  /** Support's calendar (R-TRF-7): public holidays of the partner's country, overrides. */
+  calendar?: BusinessCalendarOptions;
   /** R-TRF-7: business hours support has to answer (default 8). */
   responseBusinessHours?: number;
   /** Recheck of the ticket and of a manual clean-up (business time). */
@@ -266,10 +271,7 @@ export function transferDefinition(deps: TransferDeps): WorkflowDefinition {
     const responseDueAt = addBusinessHours(
       new Date(attached.attachedAt),
       responseHours,
-      businessCalendar(
-        data.currentPartner.country,
-        deps.holidays ? { holidays: deps.holidays } : {},
-      ),
+      businessCalendar(data.currentPartner.country, deps.calendar),
     ).toISOString();
     ctx.emit({
       type: 'FORM_ATTACHED',
