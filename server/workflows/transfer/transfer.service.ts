@@ -27,7 +27,13 @@ import { type NewBlocker, type WorkflowItemRow, type WorkflowRow } from '../engi
 import * as engineRepo from '../engine/workflow.repository.js';
 import { type WorkflowService } from '../workflow.service.js';
 import { SigningTokens, TOKEN_PATTERN } from './signing-token.js';
-import { renderTransferFormPdf, type TransferFormContent } from './transfer-form.pdf.js';
+import { formEvents, recordFormOpened } from './transfer-form-events.js';
+import { humanDateTime, isTimeZone } from './transfer-form-format.js';
+import {
+  formContentHash,
+  renderTransferFormPdf,
+  type TransferFormContent,
+} from './transfer-form.pdf.js';
 import {
   TRANSFER,
   TRANSFER_PARTIES,
@@ -740,12 +746,19 @@ export class TransferService {
   async formContent(row: WorkflowRow): Promise<TransferFormContent> {
     const item = await this.item(row);
     const itemData = (item ? JSON.parse(item.dataJson) : {}) as TransferItemData;
+    const data = transferData(row);
     return {
       workflowId: row.id,
-      data: transferData(row),
+      data,
       signatures: await this.signatures(row),
       serviceRequestId: itemData.serviceRequestId ?? null,
       generatedAt: this.deps.clock.now().toISOString(),
+      events: await formEvents(
+        this.deps.db,
+        row,
+        data,
+        await repo.signingLinksOf(this.deps.db, row.id),
+      ),
     };
   }
 
@@ -827,7 +840,7 @@ export class TransferService {
         ok: false,
         status: 410,
         code: 'USED',
-        message: `This signing link was already used on ${link.usedAt}; each link signs once.`,
+        message: `This signing link was already used on ${humanDateTime(link.usedAt)}; each link signs once.`,
       };
     }
     if (link.expiresAt <= this.deps.clock.now().toISOString()) {
@@ -835,7 +848,7 @@ export class TransferService {
         ok: false,
         status: 410,
         code: 'EXPIRED',
-        message: `This signing link expired on ${link.expiresAt}; ask the current partner for a new one.`,
+        message: `This signing link expired on ${humanDateTime(link.expiresAt)}; ask the current partner for a new one.`,
       };
     }
     if (!['DRAFT', 'RUNNING', 'WAITING'].includes(workflow.status)) {
@@ -849,10 +862,23 @@ export class TransferService {
     return { ok: true, link, workflow, content: await this.formContent(workflow) };
   }
 
-  /** Signs through a link (single use). */
+  /** Notes a view of the signing page in the form's history (certificate of completion). */
+  async noteOpened(
+    link: repo.SigningLinkRow,
+    client: { address: string | null; userAgent: string | null },
+  ): Promise<void> {
+    await recordFormOpened(this.deps.db, {
+      link,
+      at: this.deps.clock.now().toISOString(),
+      ...client,
+    });
+  }
+
+  /** Signs through a link (single use); the browser's time zone and address go on the form. */
   async signWithLink(
     token: string,
     input: { signerName: string; signerEmail: string },
+    client: { timeZone?: string | null; address?: string | null } = {},
   ): Promise<Result<{ party: TransferParty; signedAt: string }>> {
     const found = await this.lookupLink(token);
     if (!found.ok) {
@@ -865,6 +891,10 @@ export class TransferService {
       'SIGNING_LINK',
       found.link.tokenHash,
       [],
+      {
+        ...(client.timeZone && isTimeZone(client.timeZone) ? { timeZone: client.timeZone } : {}),
+        address: client.address ?? null,
+      },
     );
     return signed.ok ? ok({ party, signedAt: this.deps.clock.now().toISOString() }) : signed;
   }
@@ -875,6 +905,7 @@ export class TransferService {
     via: SignatureRecord['via'],
     linkHash: string | undefined,
     fieldBase: string[],
+    client: Pick<SignatureRecord, 'timeZone' | 'address'> = {},
   ): Promise<Result<WorkflowRow>> {
     const signerName = input.signerName.trim();
     const signerEmail = input.signerEmail.trim();
@@ -903,7 +934,15 @@ export class TransferService {
     const signedAt = this.deps.clock.now().toISOString();
     const outcome = await repo.recordSignature(this.deps.db, {
       workflowId: row.id,
-      signature: { party: input.party, signerName, signerEmail, signedAt, via },
+      signature: {
+        party: input.party,
+        signerName,
+        signerEmail,
+        signedAt,
+        via,
+        ...client,
+        contentHash: formContentHash(await this.formContent(row)),
+      },
       message: `${signerName} signed the transfer form for the ${input.party.toLowerCase().replace('_', ' ')}${via === 'SIGNING_LINK' ? ' through the signing link' : ''}.`,
       ...(linkHash ? { linkHash } : {}),
     });
