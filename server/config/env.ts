@@ -41,6 +41,8 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: port.default(4000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `auto`: pino-pretty in development when stdout is a terminal, else JSON lines. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   DATABASE_URL: z.string().default('./data/app.db'),
 
   EMULATOR: onOff.default('on'),
@@ -158,6 +160,7 @@ export interface AppConfig {
   host: string;
   port: number;
   logLevel: string;
+  logFormat: 'auto' | 'json' | 'pretty';
   databaseUrl: string;
   emulator: {
     enabled: boolean;
@@ -289,6 +292,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     databaseUrl: e.DATABASE_URL,
     emulator: {
       enabled: e.EMULATOR,

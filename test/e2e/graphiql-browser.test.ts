@@ -107,7 +107,7 @@ describe.skipIf(!haveChromium)('GraphiQL in a browser', () => {
     await page.reload();
     await page.waitForSelector('.graphiql-query-editor .CodeMirror');
     const editors = await page.evaluate(() =>
-      [...document.querySelectorAll('.graphiql-editor-tool .CodeMirror')].map((e) =>
+      Array.from(document.querySelectorAll('.graphiql-editor-tool .CodeMirror')).map((e) =>
         (e as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue(),
       ),
     );
