@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   addBusinessHours,
   businessCalendar,
+  createEmulator,
   isBusinessTime,
   publicHolidays,
+  type Emulator,
 } from 'csp-migrations/emulator';
 
 describe('addBusinessHours', () => {
@@ -56,5 +58,67 @@ describe('addBusinessHours', () => {
       workingDays: { IE: ['2026-03-17'] },
     });
     expect(addBusinessHours(monday4pm, 2, both).toISOString()).toBe('2026-03-18T10:00:00.000Z');
+  });
+});
+
+describe('Microsoft support in the emulator works its business hours, holidays included', () => {
+  async function ticket(emulator: Emulator, title: string) {
+    const tenant = emulator.control.partners()[0]?.tenantId ?? '';
+    const auth = { Authorization: `Bearer ${emulator.tokenFor(tenant)}` };
+    const res = await emulator.fetch('/v1/servicerequests/en-US', {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        Title: title,
+        Description: 'Please call back.',
+        Severity: 'Minimal',
+        SupportTopicId: '32444671',
+        CountryCode: 'IE',
+      }),
+    });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    return async () => {
+      const sr = (await (
+        await emulator.fetch(`/v1/servicerequests/${id}`, { headers: auth })
+      ).json()) as { notes: Array<{ createdByName: string; createdDate: string }> };
+      return sr.notes.filter((n) => n.createdByName === 'Microsoft Support');
+    };
+  }
+
+  it("answers an Irish ticket after St Patrick's Day, or on it when configured to work", async () => {
+    // Monday 16 March 2026 16:00 in Dublin (UTC): 1 business hour left that day.
+    const emulator = createEmulator({
+      scenario: 'demo',
+      seed: 7,
+      clock: { now: '2026-03-16T16:00:00Z' },
+    });
+    const answers = await ticket(emulator, 'Question before the holiday');
+    await emulator.clock.advance('P1DT2H'); // Tuesday 18:00: the holiday passed, no answer
+    expect(await answers()).toEqual([]);
+    await emulator.clock.advance('PT22H'); // Wednesday 16:00: 1 h Monday + 7 h Wednesday
+    expect((await answers()).map((n) => n.createdDate)).toEqual(['2026-03-18T16:00:00.000Z']);
+
+    const working = createEmulator({
+      scenario: 'demo',
+      seed: 7,
+      clock: { now: '2026-03-16T16:00:00Z' },
+    });
+    const patch = await working.fetch('/_emulator/autopilot', {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ support: { workingDays: { IE: ['2026-03-17'] } } }),
+    });
+    expect(patch.status).toBe(200);
+    const onHoliday = await ticket(working, 'Question on a working holiday');
+    await working.clock.advance('P1DT2H');
+    expect((await onHoliday()).map((n) => n.createdDate)).toEqual(['2026-03-17T16:00:00.000Z']);
+
+    const bad = await working.fetch('/_emulator/autopilot', {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ support: { holidays: { IE: ['17/03/2026'] } } }),
+    });
+    expect(bad.status).toBe(400);
   });
 });
