@@ -88,7 +88,11 @@ describe('addBusinessHours', () => {
     // Easter Monday 2026-04-06 in Poland (Europe/Warsaw, UTC+2 in April).
     expect(plus('2026-04-03T14:00:00Z', 2, 'PL')).toBe('2026-04-07T08:00:00.000Z');
     const calendar = (options: Parameters<typeof businessCalendar>[1]) =>
-      addBusinessHours(at('2026-03-16T16:00:00Z'), 2, businessCalendar('IE', options)).toISOString();
+      addBusinessHours(
+        at('2026-03-16T16:00:00Z'),
+        2,
+        businessCalendar('IE', options),
+      ).toISOString();
     expect(calendar({ workingDays: { IE: ['2026-03-17'] } })).toBe('2026-03-17T10:00:00.000Z');
     expect(calendar({ publicHolidays: false })).toBe('2026-03-17T10:00:00.000Z');
     expect(calendar({ holidays: { IE: ['2026-03-18'] } })).toBe('2026-03-19T10:00:00.000Z');
