@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
-import { type FormEvent } from '../../../server/workflows/transfer/transfer-form-events.js';
+import { type FormEvent } from '../../../server/procedures/transfer/transfer-form-events.js';
 import {
   formContentHash,
   renderTransferFormPdf,
   type TransferFormContent,
-} from '../../../server/workflows/transfer/transfer-form.pdf.js';
+} from '../../../server/procedures/transfer/transfer-form.pdf.js';
 import { havePdftoppm, pdfText, renderPdfToPng } from '../../support/pdf.js';
 
 // R-TRF-4/5: the transfer form is a legal document: signers' names in any script, signature
