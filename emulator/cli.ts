@@ -82,6 +82,7 @@ if (first) {
     '  try:',
     `    TOKEN=$(curl -s '${server.url}/_emulator/token?tenantId=${first.tenantId}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')`,
     `    curl -s -H "Authorization: Bearer $TOKEN" '${server.url}/v1/customers?size=5'`,
+    `    curl -s -H "Authorization: Bearer $TOKEN" '${server.url}/graph/v1.0/tenantRelationships/delegatedAdminRelationships'`,
   );
 }
 process.stdout.write(`${lines.join('\n')}\n`);

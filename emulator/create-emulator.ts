@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'msw';
 import { registerActors } from './autopilot/register-actors.js';
 import { createControl, type EmulatorControl } from './control/control.js';
+import { createGdapControl, type GdapControl } from './control/gdap-control.js';
 import { buildCatalog, Catalog } from './core/catalog.js';
 import { VirtualClock, type EmulatorClock } from './core/clock.js';
 import type { StateSnapshot } from './core/model.js';
@@ -8,6 +9,7 @@ import { EmulatorRuntime, type ResolvedOptions } from './core/runtime.js';
 import { Store } from './core/store.js';
 import { FaultRegistry, type FaultRule } from './faults/fault-registry.js';
 import { controlHandlers } from './handlers/control.handlers.js';
+import { gdapControlHandlers } from './handlers/gdap-control.handlers.js';
 import { partnerCenterRoutes } from './handlers/index.js';
 import { DEFAULT_TOKEN_SECRET, mintToken } from './http/auth.js';
 import { buildIsolatedFetch } from './http/isolated-fetch.js';
@@ -50,8 +52,8 @@ export interface Emulator {
   handlers: RequestHandler[];
   /** A fetch over the handlers (msw `getResponse`), without global interception. */
   fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
-  /** The control API, typed. */
-  control: EmulatorControl;
+  /** The control API, typed (`control.gdap`: GDAP approvals, decisions and settings). */
+  control: EmulatorControl & { gdap: GdapControl };
   /** The virtual clock. */
   clock: EmulatorClock;
   /** A JWT whose `tid` is the partner tenant id, accepted by this emulator. */
@@ -123,11 +125,17 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     clock.reset(snapshot.now);
     throttler.reset();
   };
-  const control = createControl({ rt, faults, journal, throttler, reset, loadState, tokenFor });
+  const control = Object.assign(
+    createControl({ rt, faults, journal, throttler, reset, loadState, tokenFor }),
+    { gdap: createGdapControl(rt) },
+  );
   const pipeline = new Pipeline({
     rt,
     pcRoutes: new Router<PcRoute>(partnerCenterRoutes()),
-    controlRoutes: new Router<ControlRoute>(controlHandlers(control)),
+    controlRoutes: new Router<ControlRoute>([
+      ...controlHandlers(control),
+      ...gdapControlHandlers(control.gdap),
+    ]),
     faults,
     throttler,
     journal,

@@ -9,6 +9,8 @@ export { createEmulator, DEFAULT_CLOCK } from './create-emulator.js';
 export type { Emulator, EmulatorOptions } from './create-emulator.js';
 export type { EmulatorControl, PartnerInfo, CustomerInfo, OfferInfo } from './control/control.js';
 export type { EmulatorClock } from './core/clock.js';
+export type { GdapControl, GdapRelationshipInfo } from './control/gdap-control.js';
+export type { GdapSettings, GdapStatus } from './core/gdap.model.js';
 export type {
   StateSnapshot,
   AutopilotConfig,

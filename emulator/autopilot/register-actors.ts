@@ -1,4 +1,5 @@
 import type { EmulatorRuntime } from '../core/runtime.js';
+import { runGdapStep } from '../domain/gdap-lifecycle.js';
 import { completeOrder } from '../domain/orders.service.js';
 import { completeUpgrade } from '../domain/product-upgrades.service.js';
 import { registerCustomerActors } from './customer-actors.js';
@@ -12,4 +13,5 @@ export function registerActors(rt: EmulatorRuntime): void {
   rt.executors.set('product_upgrade.complete', (r, a) =>
     completeUpgrade(r, a.target.upgradeId ?? ''),
   );
+  rt.executors.set('gdap.step', (r, a) => runGdapStep(r, a.target));
 }

@@ -3,6 +3,7 @@
  * (`GET /_emulator/state`) is just these arrays, and `PUT /_emulator/state` reloads them.
  * Wire shapes (what Partner Center returns) are built from these in `domain/views.ts`.
  */
+import type { GdapSnapshot, TenantDataSnapshot } from './gdap.model.js';
 
 export type PartnerKind = 'direct' | 'indirect_provider' | 'indirect_reseller';
 
@@ -305,7 +306,8 @@ export type ActionKind =
   | 'customer.accept_invitation'
   | 'customer.sign_mca'
   | 'customer.sign_transfer_form'
-  | 'support.process_ticket';
+  | 'support.process_ticket'
+  | 'gdap.step';
 
 export interface ScheduledActionRecord {
   id: string;
@@ -380,4 +382,8 @@ export interface StateSnapshot {
   invitations: InvitationRecord[];
   actions: ScheduledActionRecord[];
   idempotency: IdempotencyRecord[];
+  /** GDAP (Graph) state; absent in snapshots written before it existed. */
+  gdap?: GdapSnapshot;
+  /** Customer users and invoices; absent in older snapshots. */
+  tenantData?: TenantDataSnapshot;
 }

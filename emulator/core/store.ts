@@ -1,3 +1,4 @@
+import { GdapState, TenantDataState } from './gdap.state.js';
 import { Rng } from './rng.js';
 import type {
   AgreementRecord,
@@ -90,6 +91,8 @@ export class Store {
   readonly invitations = new Map<string, InvitationRecord>();
   actions: ScheduledActionRecord[] = [];
   readonly idempotency = new Map<string, IdempotencyRecord>();
+  gdap = new GdapState();
+  tenantData = new TenantDataState();
 
   addOrganization(o: OrganizationRecord): void {
     this.organizations.set(o.id, o);
@@ -213,6 +216,8 @@ export class Store {
       invitations: [...this.invitations.values()],
       actions: this.actions,
       idempotency: [...this.idempotency.values()],
+      gdap: this.gdap.snapshot(),
+      tenantData: this.tenantData.snapshot(),
     };
     return JSON.parse(JSON.stringify(snap)) as StateSnapshot;
   }
@@ -242,6 +247,8 @@ export class Store {
     snap.invitations.forEach((i) => s.invitations.set(i.partnerTenantId, i));
     s.actions = snap.actions;
     snap.idempotency.forEach((i) => s.idempotency.set(i.key, i));
+    s.gdap = GdapState.fromSnapshot(snap.gdap, snap.seed);
+    s.tenantData = TenantDataState.fromSnapshot(snap.tenantData, snap.seed);
     return s;
   }
 }

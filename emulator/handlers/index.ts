@@ -2,7 +2,10 @@ import type { PcRoute } from '../http/router.js';
 import { agreementsHandlers } from './agreements.handlers.js';
 import { armHandlers } from './arm.handlers.js';
 import { auditRecordsHandlers } from './audit-records.handlers.js';
+import { customerDirectoryHandlers } from './customer-directory.handlers.js';
 import { customersHandlers } from './customers.handlers.js';
+import { graphGdapHandlers } from './graph-gdap.handlers.js';
+import { invoicesHandlers } from './invoices.handlers.js';
 import { offersHandlers } from './offers.handlers.js';
 import { ordersHandlers } from './orders.handlers.js';
 import { productUpgradesHandlers } from './product-upgrades.handlers.js';
@@ -23,5 +26,8 @@ export function partnerCenterRoutes(): PcRoute[] {
     ...auditRecordsHandlers(),
     ...productUpgradesHandlers(),
     ...armHandlers(),
+    ...graphGdapHandlers(),
+    ...customerDirectoryHandlers(),
+    ...invoicesHandlers(),
   ];
 }

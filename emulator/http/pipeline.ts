@@ -1,4 +1,5 @@
 import { readToken } from './auth.js';
+import { toGraphShape } from './graph-responses.js';
 import type { JournalEntry } from './journal.js';
 import {
   runStages,
@@ -27,6 +28,9 @@ export function normalisePath(url: URL): string {
   if (url.hostname.toLowerCase() === 'management.azure.com') {
     path = `/arm${path}`;
   }
+  if (url.hostname.toLowerCase() === 'graph.microsoft.com') {
+    path = `/graph${path}`;
+  }
   return path;
 }
 
@@ -37,6 +41,9 @@ function scopeOf(path: string): Scope {
   }
   if (lower === '/arm' || lower.startsWith('/arm/')) {
     return 'arm';
+  }
+  if (lower === '/graph' || lower.startsWith('/graph/')) {
+    return 'graph';
   }
   return 'pc';
 }
@@ -84,6 +91,12 @@ export class Pipeline {
 
   async dispatch(request: Request): Promise<Response> {
     const ctx = await this.context(request);
+    const res = await this.dispatchContext(ctx);
+    // Microsoft Graph (GDAP) answers every error in its own shape.
+    return ctx.scope === 'graph' ? toGraphShape(res) : res;
+  }
+
+  private async dispatchContext(ctx: RequestContext): Promise<Response> {
     if (ctx.scope === 'control') {
       return (
         (await runStages(CONTROL_STAGES, ctx)) ??

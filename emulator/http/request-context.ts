@@ -15,7 +15,7 @@ export interface PipelineDeps {
   journal: Journal;
 }
 
-export type Scope = 'pc' | 'arm' | 'control';
+export type Scope = 'pc' | 'arm' | 'graph' | 'control';
 
 /**
  * What the stages of one request share. Earlier stages fill in what later ones read (`tenant`

@@ -14,6 +14,8 @@ export type ThrottleFamily =
   | 'service_requests'
   | 'audit_records'
   | 'arm'
+  | 'graph'
+  | 'invoices'
   | 'none';
 
 export interface BaseRequest {

@@ -15,6 +15,7 @@ import type {
 } from '../core/model.js';
 import { countryInfo } from '../core/regions.js';
 import type { Store } from '../core/store.js';
+import { applyCustomerGdap } from './gdap.scenario.js';
 import type { BehaviourInput, ParsedCustomer, ParsedScenario } from './scenario.schema.js';
 
 /** Owner, the role CSP's admin-on-behalf-of foreign principal holds on a legacy Azure subscription. */
@@ -257,6 +258,7 @@ export class ScenarioBuilder {
     for (const s of c.subscriptions) {
       this.addSubscription(customer, s);
     }
+    applyCustomerGdap(this.store, customer, c.gdap, (k) => this.partner(k), this.now);
     return customer;
   }
 

@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs';
 import type { Catalog } from '../core/catalog.js';
 import type { AutopilotConfig } from '../core/model.js';
 import { deriveRng, Rng } from '../core/rng.js';
+import { GdapState, TenantDataState } from '../core/gdap.state.js';
 import { DEFAULT_AUTOPILOT, Store } from '../core/store.js';
 import { ScenarioBuilder } from './build-scenario.js';
 import { demoScenario } from './demo.preset.js';
+import { applyGdapSettings } from './gdap.scenario.js';
+import { withGdapDemo } from './gdap-demo.preset.js';
 import { largeScenario, type LargeSize } from './large.preset.js';
 import {
   scenarioSchema,
@@ -49,7 +52,7 @@ export function resolveScenario(input: string | ScenarioDefinition, seed: number
     return scenarioSchema.parse({ name: 'empty' });
   }
   if (name === 'demo') {
-    return scenarioSchema.parse(demoScenario(seed));
+    return scenarioSchema.parse(withGdapDemo(demoScenario(seed)));
   }
   if (name === 'large') {
     const customers = arg ? Number(arg) : DEFAULT_LARGE.customers;
@@ -73,15 +76,19 @@ export function buildStore(
   store.seed = effectiveSeed;
   store.rng = new Rng(deriveRng(effectiveSeed, 'store').state);
   store.autopilot = structuredClone(DEFAULT_AUTOPILOT);
+  store.gdap = new GdapState(effectiveSeed);
+  store.tenantData = new TenantDataState(effectiveSeed);
   const builder = new ScenarioBuilder(store, catalog, now);
   if (parsed.extends && parsed.extends !== 'empty') {
     const base =
       parsed.extends === 'large'
         ? scenarioSchema.parse(largeScenario(effectiveSeed, parsed.size ?? DEFAULT_LARGE))
-        : scenarioSchema.parse(demoScenario(effectiveSeed));
+        : scenarioSchema.parse(withGdapDemo(demoScenario(effectiveSeed)));
     builder.build(base);
+    applyGdapSettings(store, base.gdap);
   }
   builder.build(parsed);
+  applyGdapSettings(store, parsed.gdap);
   store.scenarioName = parsed.name;
   store.autopilot = mergeAutopilot(store.autopilot, parsed.autopilot);
   return store;

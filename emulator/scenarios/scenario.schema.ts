@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customerGdapSchema, gdapSettingsSchema } from './gdap.scenario.js';
 
 /**
  * The human-writable scenario format (documented in emulator/README.md). Partners and customers are
@@ -82,6 +83,8 @@ const customerSchema = z
     usageBudget: z.string().optional(),
     relationships: z.array(relationshipSchema).default([]),
     subscriptions: z.array(subscriptionSchema).default([]),
+    /** GDAP: the customer's decision on invitations and its existing relationships. */
+    gdap: customerGdapSchema.optional(),
     autopilot: z
       .object({
         acceptInvitation: behaviour.optional(),
@@ -164,6 +167,8 @@ export const scenarioSchema = z
       .default([]),
     customers: z.array(customerSchema).default([]),
     autopilot: autopilotSchema.optional(),
+    /** GDAP settings (`requireGdap`, delays). */
+    gdap: gdapSettingsSchema.optional(),
   })
   .strict();
 

@@ -34,6 +34,9 @@ export const DEFAULT_LIMITS: Record<Exclude<ThrottleFamily, 'none'>, ThrottleLim
   service_requests: null,
   audit_records: null,
   arm: null,
+  // Graph's GDAP limits and the invoice API's are not documented: off unless configured.
+  graph: null,
+  invoices: null,
 };
 
 export interface RetryAfterViolation {
