@@ -1,4 +1,5 @@
 import { GdapState, TenantDataState } from './gdap.state.js';
+import { CommerceStore, DEFAULT_COMMERCE_TIMINGS } from './commerce.model.js';
 import { Rng } from './rng.js';
 import type {
   AgreementRecord,
@@ -50,6 +51,7 @@ export const DEFAULT_AUTOPILOT: AutopilotConfig = {
   orderProvisioning: 'PT0S',
   orderListDelay: 'PT0S',
   productUpgrade: 'PT30M',
+  commerce: DEFAULT_COMMERCE_TIMINGS,
 };
 
 /**
@@ -93,6 +95,8 @@ export class Store {
   readonly idempotency = new Map<string, IdempotencyRecord>();
   gdap = new GdapState();
   tenantData = new TenantDataState();
+  /** Transfers and new-commerce migrations. */
+  commerce = new CommerceStore();
 
   addOrganization(o: OrganizationRecord): void {
     this.organizations.set(o.id, o);
@@ -218,6 +222,7 @@ export class Store {
       idempotency: [...this.idempotency.values()],
       gdap: this.gdap.snapshot(),
       tenantData: this.tenantData.snapshot(),
+      ...this.commerce.toSnapshot(),
     };
     return JSON.parse(JSON.stringify(snap)) as StateSnapshot;
   }
@@ -230,6 +235,7 @@ export class Store {
     s.seed = snap.seed;
     s.rng = new Rng(snap.rngState);
     s.autopilot = { ...structuredClone(DEFAULT_AUTOPILOT), ...snap.autopilot };
+    s.autopilot.commerce = { ...DEFAULT_COMMERCE_TIMINGS, ...(snap.autopilot.commerce ?? {}) };
     snap.organizations.forEach((o) => s.addOrganization(o));
     snap.partners.forEach((p) => s.addPartner(p));
     snap.customers.forEach((c) => s.addCustomer(c));
@@ -249,6 +255,7 @@ export class Store {
     snap.idempotency.forEach((i) => s.idempotency.set(i.key, i));
     s.gdap = GdapState.fromSnapshot(snap.gdap, snap.seed);
     s.tenantData = TenantDataState.fromSnapshot(snap.tenantData, snap.seed);
+    s.commerce = CommerceStore.fromSnapshot(snap);
     return s;
   }
 }

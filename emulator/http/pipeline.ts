@@ -10,6 +10,7 @@ import {
 } from './request-context.js';
 import { pcError } from './responses.js';
 import { authStage } from './stages/auth.stage.js';
+import { controlAuthStage } from './stages/control-auth.stage.js';
 import { controlRouteStage } from './stages/control.stage.js';
 import { faultEarlyRetryStage, faultStage } from './stages/fault.stage.js';
 import { handleStage } from './stages/handle.stage.js';
@@ -60,7 +61,7 @@ export const PC_STAGES: readonly Stage[] = [
 ];
 
 /** The control API (`/_emulator/*`). */
-export const CONTROL_STAGES: readonly Stage[] = [controlRouteStage];
+export const CONTROL_STAGES: readonly Stage[] = [controlAuthStage, controlRouteStage];
 
 function withHeaders(res: Response, headers: Record<string, string>): Response {
   if (res.type === 'error') {
@@ -75,7 +76,7 @@ function withHeaders(res: Response, headers: Record<string, string>): Response {
 
 /**
  * The one request pipeline behind msw handlers, `emulator.fetch` and the standalone server:
- * normalise path → scope → (control API) or faults → auth → route → throttling → MS-RequestId
+ * normalise path → scope → (control API: token → route) or faults → auth → route → throttling → MS-RequestId
  * replay → handler, then journal → due actions → change listeners.
  * It never throws: unexpected errors become a Partner Center 500 (800003).
  */

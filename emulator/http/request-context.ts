@@ -13,6 +13,8 @@ export interface PipelineDeps {
   faults: FaultRegistry;
   throttler: Throttler;
   journal: Journal;
+  /** When set, control requests must carry it (control-auth.stage.ts). */
+  controlToken?: string;
 }
 
 export type Scope = 'pc' | 'arm' | 'graph' | 'control';

@@ -16,6 +16,10 @@ export type ThrottleFamily =
   | 'arm'
   | 'graph'
   | 'invoices'
+  | 'transfers'
+  | 'migrations'
+  | 'migration_create'
+  | 'migration_validate'
   | 'none';
 
 export interface BaseRequest {
