@@ -14,7 +14,7 @@ export const GDAP_ROLES: Readonly<Record<string, string>> = {
   'Exchange Administrator': '29232cdf-9323-42fd-ade2-1d097af3e4de',
 };
 
-const GLOBAL_ADMIN = GDAP_ROLES['Global Administrator'];
+const GLOBAL_ADMIN = '62e90394-69f5-4237-9190-012177145e10';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface GdapRoleTemplateInput {
