@@ -1,24 +1,25 @@
-import {
-  AZURE_PLAN_OFFER_ID,
-  MCA_LINK,
-  MCA_TEMPLATE_ID,
-  type Catalog,
-  type CatalogOffer,
-} from '../core/catalog.js';
+import { MCA_LINK, MCA_TEMPLATE_ID, type Catalog } from '../core/catalog.js';
 import { DAY_MS } from '../core/duration.js';
 import type {
   ActorBehaviour,
   CustomerRecord,
   PartnerTenantRecord,
   SubscriptionRecord,
-  SubscriptionStatus,
 } from '../core/model.js';
 import { countryInfo } from '../core/regions.js';
 import type { Store } from '../core/store.js';
+import { applyCustomerGdap } from './gdap.scenario.js';
+import { addScenarioTransfers, toTransferBehaviour } from './build-commerce.js';
 import type { BehaviourInput, ParsedCustomer, ParsedScenario } from './scenario.schema.js';
+import { createSubscriptionRecords } from './subscription-records.js';
 
-/** Owner, the role CSP's admin-on-behalf-of foreign principal holds on a legacy Azure subscription. */
-export const OWNER_ROLE_DEFINITION_GUID = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
+// Subscriptions are created the same way by scenarios and by the domain (orders, transfers, upgrades).
+export {
+  OWNER_ROLE_DEFINITION_GUID,
+  addOwnerAssignment,
+  createSubscriptionRecords,
+  type NewSubscriptionInput,
+} from './subscription-records.js';
 
 function slug(name: string): string {
   return name
@@ -80,6 +81,7 @@ const CITIES: Record<string, string[]> = {
 /** Adds a parsed scenario's organizations, partners and customers to a store. */
 export class ScenarioBuilder {
   private readonly partnerByKey = new Map<string, PartnerTenantRecord>();
+  private readonly customerByKey = new Map<string, CustomerRecord>();
 
   constructor(
     private readonly store: Store,
@@ -151,6 +153,12 @@ export class ScenarioBuilder {
       this.store.addOrganization({ id: orgId, name: org.name });
       for (const t of org.tenants) {
         const tenant = this.addPartner(t.key, t, orgId);
+        if (t.autopilot?.acceptTransfers !== undefined) {
+          this.store.commerce.partnerActors.set(tenant.tenantId, {
+            partnerTenantId: tenant.tenantId,
+            acceptTransfers: toTransferBehaviour(t.autopilot.acceptTransfers),
+          });
+        }
         for (const r of t.resellers) {
           let reseller = this.partnerByKey.get(r.key);
           if (!reseller) {
@@ -177,8 +185,18 @@ export class ScenarioBuilder {
       }
     }
     for (const c of scenario.customers) {
-      this.addCustomer(c);
+      this.customerByKey.set(c.key, this.addCustomer(c));
     }
+    addScenarioTransfers(this.store, scenario.transfers, this.now, {
+      partner: (key) => this.partner(key),
+      customer: (key) => {
+        const found = this.customerByKey.get(key) ?? this.store.customers.get(key);
+        if (!found) {
+          throw new Error(`Scenario refers to unknown customer "${key}"`);
+        }
+        return found;
+      },
+    });
   }
 
   addCustomer(c: ParsedCustomer): CustomerRecord {
@@ -220,7 +238,7 @@ export class ScenarioBuilder {
         signTransferForm: toBehaviour(c.autopilot.signTransferForm),
         acceptsFrom: Array.isArray(c.autopilot.acceptsFrom)
           ? c.autopilot.acceptsFrom.map((k) => this.partner(k).tenantId)
-          : (c.autopilot.acceptsFrom ?? (c.labels.includes('prospect') ? 'any' : 'related')),
+          : (c.autopilot.acceptsFrom ?? (c.labels.includes('prospect') ? 'invited' : 'related')),
       },
     };
     this.store.addCustomer(customer);
@@ -257,6 +275,7 @@ export class ScenarioBuilder {
     for (const s of c.subscriptions) {
       this.addSubscription(customer, s);
     }
+    applyCustomerGdap(this.store, customer, c.gdap, (k) => this.partner(k), this.now);
     return customer;
   }
 
@@ -315,210 +334,9 @@ export class ScenarioBuilder {
       created: new Date(Math.floor((this.now.getTime() - createdDaysAgo * DAY_MS) / 1000) * 1000),
       now: this.now,
       orderId: undefined,
+      termDuration: s.termDuration,
+      commitmentEndDate: s.commitmentEndDate,
+      cancellationAllowedUntilDate: s.cancellationAllowedUntilDate,
     });
   }
-}
-
-export interface NewSubscriptionInput {
-  partner: PartnerTenantRecord;
-  customer: CustomerRecord;
-  offer: CatalogOffer;
-  quantity: number;
-  status: SubscriptionStatus;
-  partnerId: string | null;
-  friendlyName: string | undefined;
-  id: string | undefined;
-  entitlementId: string | undefined;
-  billingCycle: string;
-  created: Date;
-  now: Date;
-  orderId: string | undefined;
-  termDuration?: string | null;
-  /** Give the partner's Admin Agents group Owner on a new/moved Azure subscription (default true). */
-  grantOwner?: boolean;
-  /** Azure plan: also create its first Azure usage subscription (default true; product upgrades pass false). */
-  createUsageSubscription?: boolean;
-  /** Transaction type of the implicit order (default UserPurchase). */
-  orderTransactionType?: 'UserPurchase' | 'SystemPurchase';
-}
-
-/**
- * Creates a subscription and, for Azure, its Azure subscription, entitlement link and the partner's
- * AOBO role assignment. Used by scenario building and by orders. When an order is not given, a
- * completed historical order is created for it.
- */
-export function createSubscriptionRecords(
-  store: Store,
-  input: NewSubscriptionInput,
-): SubscriptionRecord {
-  const { offer, customer, partner } = input;
-  const rng = store.rng;
-  const id = (input.id ?? rng.uuid()).toLowerCase();
-  const created = input.created.toISOString();
-  let orderId = input.orderId;
-  if (!orderId) {
-    orderId = rng.uuid();
-    const currency = countryInfo(customer.country);
-    store.addOrder({
-      id: orderId,
-      alternateId: rng.uuid().replace(/-/g, '').slice(0, 12),
-      partnerTenantId: partner.tenantId,
-      customerTenantId: customer.tenantId,
-      billingCycle: input.billingCycle,
-      currencyCode: currency.currency,
-      currencySymbol: currency.currencySymbol,
-      creationDate: created,
-      status: 'completed',
-      transactionType: input.orderTransactionType ?? 'UserPurchase',
-      lineItems: [
-        {
-          lineItemNumber: 0,
-          offerId: offer.id,
-          subscriptionId: id,
-          quantity: input.quantity,
-          friendlyName: input.friendlyName ?? offer.name,
-          partnerIdOnRecord: input.partnerId,
-          termDuration: input.termDuration ?? null,
-          transactionType: 'new',
-        },
-      ],
-      completesAt: created,
-      visibleAt: created,
-      etag: rng.uuid(),
-    });
-  }
-  const isAzure = offer.kind === 'azure_legacy' || offer.kind === 'azure_plan';
-  let commitmentEnd: string;
-  if (isAzure) {
-    // Non-renewable usage offers show a far-future commitment end (§5).
-    commitmentEnd = '9999-12-10T00:00:00Z';
-  } else {
-    const end = new Date(input.created.getTime());
-    while (end.getTime() <= input.now.getTime()) {
-      end.setUTCFullYear(end.getUTCFullYear() + 1);
-    }
-    commitmentEnd = end.toISOString().slice(0, 10) + 'T00:00:00Z';
-  }
-  const sub: SubscriptionRecord = {
-    id,
-    partnerTenantId: partner.tenantId,
-    customerTenantId: customer.tenantId,
-    kind: offer.kind,
-    offerId: offer.id,
-    offerName: offer.name,
-    friendlyName: input.friendlyName ?? offer.name,
-    quantity: input.quantity,
-    unitType: offer.unitType,
-    status: input.status,
-    autoRenewEnabled: offer.isAutoRenewable,
-    billingType: offer.billing,
-    billingCycle: input.billingCycle,
-    termDuration: input.termDuration ?? (offer.kind === 'new_commerce' ? 'P1Y' : null),
-    creationDate: created,
-    effectiveStartDate: created,
-    commitmentEndDate: commitmentEnd,
-    cancellationAllowedUntilDate:
-      offer.kind === 'new_commerce'
-        ? new Date(input.created.getTime() + 7 * DAY_MS).toISOString()
-        : null,
-    orderId,
-    partnerId: input.partnerId,
-    entitlementId: null,
-    productTypeId: offer.productTypeId,
-    productTypeName: offer.productTypeName,
-    suspensionReasons: input.status === 'suspended' ? ['CustomerRequest'] : [],
-    migratedFromSubscriptionId: null,
-    etag: rng.uuid(),
-  };
-  store.addSubscription(sub);
-  if (offer.kind === 'azure_legacy') {
-    // R-AZP-8: bought in CSP, commerce subscription and Azure subscription carry the same id.
-    const azureId =
-      input.entitlementId === 'different' ? rng.uuid() : (input.entitlementId ?? id).toLowerCase();
-    sub.entitlementId = azureId;
-    addAzureSubscription(
-      store,
-      customer,
-      partner,
-      azureId,
-      sub.id,
-      input.friendlyName ?? `Azure ${customer.companyName}`,
-      created,
-      input.status === 'active' ? 'active' : 'suspended',
-      input.grantOwner ?? true,
-    );
-  } else if (
-    offer.kind === 'azure_plan' &&
-    offer.id === AZURE_PLAN_OFFER_ID &&
-    (input.createUsageSubscription ?? true)
-  ) {
-    // Creating the plan also creates one Azure usage subscription (§5).
-    addAzureSubscription(
-      store,
-      customer,
-      partner,
-      rng.uuid(),
-      sub.id,
-      `Azure plan ${customer.companyName}`,
-      created,
-      input.status === 'active' ? 'active' : 'suspended',
-      input.grantOwner ?? true,
-    );
-  }
-  return sub;
-}
-
-function addAzureSubscription(
-  store: Store,
-  customer: CustomerRecord,
-  partner: PartnerTenantRecord,
-  azureId: string,
-  subscriptionId: string,
-  friendlyName: string,
-  created: string,
-  status: 'active' | 'suspended',
-  grantOwner: boolean,
-): void {
-  if (!store.azureSubscriptions.has(azureId)) {
-    store.addAzureSubscription({
-      id: azureId,
-      customerTenantId: customer.tenantId,
-      friendlyName,
-      createdAt: created,
-    });
-  }
-  store.addEntitlementLink({
-    azureSubscriptionId: azureId,
-    subscriptionId,
-    status,
-    linkedAt: created,
-  });
-  if (grantOwner) {
-    addOwnerAssignment(store, azureId, partner, created);
-  }
-}
-
-/** Gives a partner's Admin Agents group Owner on an Azure subscription (admin on behalf of). */
-export function addOwnerAssignment(
-  store: Store,
-  azureId: string,
-  partner: PartnerTenantRecord,
-  at: string,
-): void {
-  const exists = store
-    .assignmentsFor(azureId)
-    .some((r) => r.principalId === partner.adminAgentsGroupId);
-  if (exists) {
-    return;
-  }
-  store.addRoleAssignment({
-    name: store.rng.uuid(),
-    azureSubscriptionId: azureId,
-    roleDefinitionId: `/subscriptions/${azureId}/providers/Microsoft.Authorization/roleDefinitions/${OWNER_ROLE_DEFINITION_GUID}`,
-    principalId: partner.adminAgentsGroupId,
-    principalType: 'ForeignGroup',
-    createdOn: at,
-    updatedOn: at,
-    createdBy: partner.adminAgentsGroupId,
-  });
 }

@@ -1,3 +1,4 @@
+import { type HolidayConfig } from 'csp-migrations/emulator';
 import { type GraphQLSchema } from 'graphql';
 import { type AppConfig } from '../config/env.js';
 import { type DbHandle, openDatabase } from '../db/client.js';
@@ -71,7 +72,7 @@ export interface ApplicationOptions {
   /** An already open database (tests share one in-process PostgreSQL); default: `DATABASE_URL`. */
   database?: DbHandle;
   /** Holidays of the transfer's 8-business-hour SLA (R-TRF-7). */
-  transferHolidays?: NonNullable<ProcedureDeps['transfer']>['holidays'];
+  transferHolidays?: HolidayConfig;
   /** The built operator console served at /console (default dist/console). */
   consoleDir?: string;
   /** The in-process emulator's clock, which the console may move (emulator mode only). */
@@ -171,7 +172,6 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     publish: (event) => pubSub.publish(WORKFLOW_UPDATED_TOPIC, event),
     onError: (error: unknown) => logger.warn({ err: error }, 'workflow viewers read failed'),
   });
-  const holidays = options.transferHolidays ?? config.transfer.holidays;
   const procedureDeps: ProcedureDeps = {
     db: db.db,
     clock,
@@ -182,7 +182,11 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     ...(signingSecret ? { signingSecret } : {}),
     transfer: {
       signingLinkTtlMs: config.transfer.signingLinkTtlMs,
-      ...(holidays ? { holidays } : {}),
+      calendar: {
+        holidays: options.transferHolidays ?? config.transfer.holidays,
+        workingDays: config.transfer.workingDays,
+        publicHolidays: config.transfer.publicHolidays,
+      },
     },
   };
   // Services and the runner refer to each other (start kicks the runner; the runner publishes).

@@ -40,6 +40,17 @@ function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** The workflow an idempotency key already names: returned for the same input, else refused. */
+function sameInput(existing: WorkflowRow, inputHash: string): Result<WorkflowRow> {
+  return existing.inputHash === inputHash
+    ? ok(existing)
+    : err({
+        code: 'IDEMPOTENCY_KEY_REUSED',
+        message: 'This idempotency key was already used with a different input.',
+        field: ['input', 'idempotencyKey'],
+      });
+}
+
 /**
  * What every procedure shares: creating a planned workflow (with idempotency keys), starting,
  * canceling and retrying it, and organization isolation. The runner does the rest.
@@ -132,13 +143,7 @@ export class WorkflowService {
         input.idempotencyKey,
       );
       if (existing) {
-        return existing.inputHash === inputHash
-          ? ok(existing)
-          : err({
-              code: 'IDEMPOTENCY_KEY_REUSED',
-              message: 'This idempotency key was already used with a different input.',
-              field: ['input', 'idempotencyKey'],
-            });
+        return sameInput(existing, inputHash);
       }
     }
     const planned = await plan();
@@ -177,13 +182,7 @@ export class WorkflowService {
           input.idempotencyKey,
         );
         if (winner) {
-          return winner.inputHash === inputHash
-            ? ok(winner)
-            : err({
-                code: 'IDEMPOTENCY_KEY_REUSED',
-                message: 'This idempotency key was already used with a different input.',
-                field: ['input', 'idempotencyKey'],
-              });
+          return sameInput(winner, inputHash);
         }
       }
       throw error;

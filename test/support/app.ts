@@ -1,3 +1,4 @@
+import { type Emulator } from '../../emulator/index.js';
 import {
   type Application,
   type ApplicationOptions,
@@ -68,6 +69,8 @@ export interface TestAppOptions {
   runner?: ApplicationOptions['runner'];
   /** Database dialect (default SQLite in memory); `pg` gets a fresh schema (test/support/dialects.ts). */
   dialect?: Dialect;
+  /** The token GraphiQL pre-fills (as in emulator mode); sign it with TEST_JWT_SECRET. */
+  devToken?: string;
   /** The built console to serve at /console and the dev token it pre-fills (console tests). */
   console?: Pick<ApplicationOptions, 'consoleDir' | 'devToken' | 'demoClock'>;
 }
@@ -123,6 +126,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(fetch ? { fetch } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.runner ? { runner: options.runner } : {}),
+    ...(options.devToken ? { devToken: options.devToken } : {}),
     ...options.console,
     partnerCenter: {
       sleep: async () => undefined,
@@ -193,4 +197,42 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
+}
+
+/**
+ * Runs an operation and returns its `data`; GraphQL errors throw (their JSON is the message). For
+ * helpers that read state, where an error is a broken test, not the behaviour under test.
+ */
+export async function gqlData<TData>(
+  t: Pick<TestApp, 'gql'>,
+  query: string,
+  options: { variables?: Record<string, unknown>; token?: string | null } = {},
+): Promise<TData | null | undefined> {
+  const res = await t.gql<TData>(query, options);
+  if (res.body.errors) {
+    throw new Error(JSON.stringify(res.body.errors));
+  }
+  return res.body.data;
+}
+
+/**
+ * Plays time forward: runs every due step, then advances the emulator's clock by `step`, until
+ * `done` holds or `maxSteps` clock moves were made.
+ */
+export async function playUntil(
+  t: TestApp,
+  emulator: Pick<Emulator, 'clock'>,
+  done: () => Promise<boolean>,
+  options: { step?: string; maxSteps?: number } = {},
+): Promise<number> {
+  const maxSteps = options.maxSteps ?? 200;
+  for (let i = 0; i < maxSteps; i++) {
+    await t.app.runner.drain();
+    if (await done()) {
+      return i;
+    }
+    await emulator.clock.advance(options.step ?? 'PT1H');
+  }
+  await t.app.runner.drain();
+  return maxSteps;
 }

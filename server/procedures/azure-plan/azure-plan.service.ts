@@ -21,7 +21,8 @@ import {
   optionalTextSchema,
   TEXT_LIMITS,
 } from '../../shared/validation.js';
-import { PartnerRole, ProductFamily } from '../../shared/enums.js';
+import { isWorkflowWriter } from '../../shared/actor.js';
+import { ProductFamily } from '../../shared/enums.js';
 import { ForbiddenError } from '../../shared/errors.js';
 import { decodeId } from '../../shared/ids.js';
 import { err, ok, type Result } from '../../shared/result.js';
@@ -58,8 +59,6 @@ export interface OrderedSubscription {
 
 /** Exact money: digits with at most two decimals, no sign, no exponent. */
 const AMOUNT = { test: (v: string) => amountSchema.safeParse(v).success };
-
-const WRITE_ROLES = new Set([PartnerRole.GLOBAL_ADMIN, PartnerRole.ADMIN_AGENT]);
 
 function countryOf(customer: PcCustomer): string | null {
   return (
@@ -294,7 +293,7 @@ export class AzurePlanService {
     scope: RequestScope,
     input: OrderLegacyAzureInput,
   ): Promise<Result<OrderedSubscription>> {
-    if (!scope.actor.roles.some((r) => WRITE_ROLES.has(r))) {
+    if (!isWorkflowWriter(scope.actor)) {
       throw new ForbiddenError('Ordering needs the GLOBAL_ADMIN or ADMIN_AGENT role.');
     }
     const badInput =

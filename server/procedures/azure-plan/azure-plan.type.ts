@@ -1,18 +1,12 @@
+import { WorkflowObject } from '../../modules/workflows/workflow-object.type.js';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../../shared/scalars.js';
-import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
 import { BasicUserError, Node, UserError } from '../../modules/common/common.type.js';
 import {
   AzureEntitlement,
   CustomerSubscription,
 } from '../../modules/subscriptions/subscription.type.js';
-import {
-  Blocker,
-  Workflow,
-  WorkflowKind,
-  WorkflowProgress,
-  WorkflowStatus,
-} from '../../modules/workflow-core/workflow.type.js';
+import { Workflow, WorkflowKind } from '../../modules/workflow-core/workflow.type.js';
 
 @ObjectType('Money', { description: 'An exact amount of money.' })
 export class Money {
@@ -163,30 +157,9 @@ export class AzureBillingImpact {
   description:
     'Transition of one customer from legacy Azure (MS-AZR-0145P) to the Azure plan (R-AZP-1..9).',
 })
-export class AzurePlanTransition implements Workflow {
-  @Field(() => ID, { description: 'Global, opaque id.' })
-  id!: string;
-
+export class AzurePlanTransition extends WorkflowObject implements Workflow {
   @Field(() => WorkflowKind, { description: 'Always AZURE_PLAN_TRANSITION.' })
   kind!: WorkflowKind;
-
-  @Field(() => WorkflowStatus, { description: 'Current status.' })
-  status!: WorkflowStatus;
-
-  @Field(() => DateTimeScalar, { description: 'When it was planned.' })
-  createdAt!: Date;
-
-  @Field(() => DateTimeScalar, { description: 'Last change.' })
-  updatedAt!: Date;
-
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When it reached an end state.' })
-  completedAt!: Date | null;
-
-  progress!: WorkflowProgress;
-  blockers!: Blocker[];
-
-  /** The stored row; not in the schema. */
-  row!: WorkflowRow;
 }
 
 @InputType('PlanAzurePlanTransitionInput', {

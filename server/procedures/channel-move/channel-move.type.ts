@@ -1,3 +1,4 @@
+import { WorkflowObject } from '../../modules/workflows/workflow-object.type.js';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../../shared/scalars.js';
 import { Node } from '../../modules/common/common.type.js';
@@ -5,14 +6,7 @@ import { Customer } from '../../modules/customers/customer.type.js';
 import { ExportFormat } from '../../modules/exports/export.type.js';
 import { PartnerTenant } from '../../modules/organizations/organization.type.js';
 import { CustomerSubscription } from '../../modules/subscriptions/subscription.type.js';
-import {
-  Blocker,
-  Workflow,
-  WorkflowKind,
-  WorkflowProgress,
-  WorkflowStatus,
-} from '../../modules/workflow-core/workflow.type.js';
-import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
+import { Workflow, WorkflowKind } from '../../modules/workflow-core/workflow.type.js';
 
 export enum SourceChannel {
   ENTERPRISE_AGREEMENT = 'ENTERPRISE_AGREEMENT',
@@ -164,37 +158,14 @@ export class ChannelMoveLine {
   target!: CustomerSubscription | null;
 }
 
-/** Fields every workflow object carries besides the interface's; the row stays out of the schema. */
-abstract class WorkflowObject {
-  row!: WorkflowRow;
-}
-
 @ObjectType('ChannelMove', {
   implements: [Node, Workflow],
   description:
     'A license-based customer moving into CSP from another channel or partner (R-CHN-1..7): reseller relationship, then each license re-bought on its cut-over date.',
 })
 export class ChannelMove extends WorkflowObject implements Workflow {
-  @Field(() => ID, { description: 'Global, opaque id.' })
-  id!: string;
-
   @Field(() => WorkflowKind, { description: 'Always CHANNEL_MOVE.' })
   kind!: WorkflowKind;
-
-  @Field(() => WorkflowStatus, { description: 'Current status.' })
-  status!: WorkflowStatus;
-
-  @Field(() => DateTimeScalar, { description: 'When it was planned.' })
-  createdAt!: Date;
-
-  @Field(() => DateTimeScalar, { description: 'Last change.' })
-  updatedAt!: Date;
-
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When it reached an end state.' })
-  completedAt!: Date | null;
-
-  progress!: WorkflowProgress;
-  blockers!: Blocker[];
 
   @Field(() => Customer, {
     description:

@@ -1,17 +1,11 @@
+import { WorkflowObject } from '../../modules/workflows/workflow-object.type.js';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../../shared/scalars.js';
 import { createConnectionType, Node } from '../../modules/common/common.type.js';
 import { Customer } from '../../modules/customers/customer.type.js';
 import { PartnerTenant } from '../../modules/organizations/organization.type.js';
 import { CustomerSubscription } from '../../modules/subscriptions/subscription.type.js';
-import {
-  Blocker,
-  Workflow,
-  WorkflowKind,
-  WorkflowProgress,
-  WorkflowStatus,
-} from '../../modules/workflow-core/workflow.type.js';
-import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
+import { Workflow, WorkflowKind } from '../../modules/workflow-core/workflow.type.js';
 
 export enum ConsolidationCustomerState {
   PLANNED = 'PLANNED',
@@ -165,37 +159,14 @@ export class BillingOverlapReport {
   maxOverlapDays!: number;
 }
 
-/** Fields every workflow object carries besides the interface's; the row stays out of the schema. */
-abstract class WorkflowObject {
-  row!: WorkflowRow;
-}
-
 @ObjectType('TenantConsolidation', {
   implements: [Node, Workflow],
   description:
     'Regional tenant consolidation (R-CON-1..10): customers of the source tenants move to one target tenant.',
 })
 export class TenantConsolidation extends WorkflowObject implements Workflow {
-  @Field(() => ID, { description: 'Global, opaque id.' })
-  id!: string;
-
   @Field(() => WorkflowKind, { description: 'Always TENANT_CONSOLIDATION.' })
   kind!: WorkflowKind;
-
-  @Field(() => WorkflowStatus, { description: 'Current status.' })
-  status!: WorkflowStatus;
-
-  @Field(() => DateTimeScalar, { description: 'When it was planned.' })
-  createdAt!: Date;
-
-  @Field(() => DateTimeScalar, { description: 'Last change.' })
-  updatedAt!: Date;
-
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When it reached an end state.' })
-  completedAt!: Date | null;
-
-  progress!: WorkflowProgress;
-  blockers!: Blocker[];
 
   @Field(() => [PartnerTenant], { description: 'The "transition from" tenants.' })
   sources!: PartnerTenant[];

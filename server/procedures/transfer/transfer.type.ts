@@ -1,14 +1,8 @@
+import { WorkflowObject } from '../../modules/workflows/workflow-object.type.js';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../../shared/scalars.js';
 import { BasicUserError, Node, UserError } from '../../modules/common/common.type.js';
-import {
-  Blocker,
-  Workflow,
-  WorkflowKind,
-  WorkflowProgress,
-  WorkflowStatus,
-} from '../../modules/workflow-core/workflow.type.js';
-import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
+import { Workflow, WorkflowKind } from '../../modules/workflow-core/workflow.type.js';
 
 export enum TransferParty {
   CURRENT_PARTNER = 'CURRENT_PARTNER',
@@ -116,37 +110,14 @@ export class TransferForm {
   signingLinks!: SigningLink[];
 }
 
-/** Fields every workflow object carries besides the interface's; the row stays out of the schema. */
-abstract class WorkflowObject {
-  row!: WorkflowRow;
-}
-
 @ObjectType('SubscriptionTransfer', {
   implements: [Node, Workflow],
   description:
     'Azure subscription transfer to another CSP partner (R-TRF-1..8): support ticket, three-party signed form, 8-business-hour answer, access clean-up.',
 })
 export class SubscriptionTransfer extends WorkflowObject implements Workflow {
-  @Field(() => ID, { description: 'Global, opaque id.' })
-  id!: string;
-
   @Field(() => WorkflowKind, { description: 'Always SUBSCRIPTION_TRANSFER.' })
   kind!: WorkflowKind;
-
-  @Field(() => WorkflowStatus, { description: 'Current status.' })
-  status!: WorkflowStatus;
-
-  @Field(() => DateTimeScalar, { description: 'When it was planned.' })
-  createdAt!: Date;
-
-  @Field(() => DateTimeScalar, { description: 'Last change.' })
-  updatedAt!: Date;
-
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When it reached an end state.' })
-  completedAt!: Date | null;
-
-  progress!: WorkflowProgress;
-  blockers!: Blocker[];
 }
 
 @InputType('ContactInput', { description: 'A person to contact.' })
