@@ -1,4 +1,4 @@
-import { type Emulator } from '../../emulator/index.js';
+import { type Emulator } from 'partner-center-emulator';
 import { encodeId } from '../../server/shared/ids.js';
 import { PC_BASE_URL, type TestApp } from './app.js';
 
