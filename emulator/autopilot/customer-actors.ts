@@ -214,4 +214,5 @@ export function registerCustomerActors(rt: EmulatorRuntime): void {
   rt.executors.set('customer.sign_mca', (r, a) => {
     signMcaDirectly(r, a.target.customerTenantId ?? '');
   });
+  rt.hooks.mcaNeeded = (customer) => onMcaNeeded(rt, customer);
 }

@@ -1,6 +1,6 @@
 import type { Catalog } from './catalog.js';
 import type { VirtualClock } from './clock.js';
-import type { ActionKind, ScheduledActionRecord } from './model.js';
+import type { ActionKind, CustomerRecord, ScheduledActionRecord } from './model.js';
 import type { Store } from './store.js';
 
 /** Options after defaults are applied. */
@@ -31,12 +31,22 @@ export interface Actor {
 export type ActionExecutor = (rt: EmulatorRuntime, action: ScheduledActionRecord) => void;
 
 /**
+ * What domain code tells the actors. The autopilot registers the reactions, so `domain/` never
+ * imports `autopilot/` (the actors sit above the domain).
+ */
+export interface RuntimeHooks {
+  /** A purchase or an agreements read needs the customer's MCA. */
+  mcaNeeded(customer: CustomerRecord): void;
+}
+
+/**
  * Everything one emulator instance shares between its handlers, actors and control API. The store
  * is replaced on reset/state load, so code must read `rt.store` each time rather than keep it.
  */
 export class EmulatorRuntime {
   private readonly changeListeners = new Set<() => void>();
   readonly executors = new Map<ActionKind, ActionExecutor>();
+  readonly hooks: RuntimeHooks = { mcaNeeded: () => undefined };
   private actionSeq = 0;
 
   constructor(

@@ -1,4 +1,3 @@
-import { onMcaNeeded } from '../autopilot/customer-actors.js';
 import type { CatalogOffer } from '../core/catalog.js';
 import { addDuration } from '../core/duration.js';
 import type { CustomerRecord, OrderRecord, PartnerTenantRecord } from '../core/model.js';
@@ -66,7 +65,7 @@ export function validateLine(
     );
   }
   if (offer.requiresMca && !hasSignedMca(rt, customer)) {
-    onMcaNeeded(rt, customer);
+    rt.hooks.mcaNeeded(customer);
     throw errors.mcaRequired(customer.tenantId);
   }
   if (offer.kind === 'azure_legacy' && customer.azurePlanTransitioned) {

@@ -11,7 +11,6 @@ import { PcHttpError } from '../http/responses.js';
 import { createSubscriptionRecords } from '../scenarios/build-scenario.js';
 import { hasSignedMca } from './access.js';
 import { writeAudit } from './audit.js';
-import { onMcaNeeded } from '../autopilot/customer-actors.js';
 
 /**
  * Azure plan transition through product upgrades (partner-center-api.md §9a; R-AZP-1..9).
@@ -65,7 +64,7 @@ export function upgradeBlocker(
     );
   }
   if (!hasSignedMca(rt, customer)) {
-    onMcaNeeded(rt, customer);
+    rt.hooks.mcaNeeded(customer);
     return new PcHttpError(
       403,
       13605,

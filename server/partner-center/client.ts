@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { type z } from 'zod';
+import {
+  type CallOptions,
+  DEFAULT_RETRY_POLICY,
+  type FetchLike,
+  type PartnerCenterClientOptions,
+  type PcResponse,
+  type RequestSpec,
+  type RetryPolicy,
+} from './client-options.js';
 import { type PcAgreement, pcAgreementCollectionSchema } from './contracts/agreements.js';
 import {
   nextContinuationToken,
   type pcCollectionSchema,
-  pcErrorBodySchema,
   type PcCollection,
 } from './contracts/common.js';
 import {
@@ -19,118 +27,23 @@ import {
   pcSubscriptionCollectionSchema,
   pcSubscriptionSchema,
 } from './contracts/subscriptions.js';
-import { isRetryableStatus, PartnerCenterError } from './errors.js';
-import { abortableSleep, type TenantRateLimiter } from './rate-limiter.js';
-import { type TokenProvider } from './token-provider.js';
+import { type PartnerCenterError } from './errors.js';
+import { abortableSleep } from './rate-limiter.js';
+import { fullJitterBackoff } from './retries.js';
+import { collectSeekPages } from './seek-paging.js';
+import { attemptRequest } from './transport.js';
 
-/** A `fetch`-compatible function (global fetch, `emulator.fetch`, msw). */
-export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
-
-/** Minimal logger surface (pino's `Logger` satisfies it). */
-export interface ClientLogger {
-  debug(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
-
-export interface RetryPolicy {
-  /** Attempts in total, first one included. */
-  maxAttempts: number;
-  /** Base of the exponential backoff (attempt n waits up to base * 2^(n-1)). */
-  baseDelayMs: number;
-  /** Cap of a single backoff delay. */
-  maxDelayMs: number;
-  /** A 429 whose `Retry-After` is longer than this is not waited for; the error is thrown (retryable). */
-  maxRetryAfterMs: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: 4,
-  baseDelayMs: 250,
-  maxDelayMs: 8_000,
-  maxRetryAfterMs: 60_000,
-};
-
-export interface PartnerCenterClientOptions {
-  /** Partner Center root without `/v1`, e.g. `https://api.partnercenter.microsoft.com` or the emulator's URL. */
-  baseUrl: string;
-  /** The partner tenant this client acts for (its tokens carry this `tid`). */
-  partnerTenantId: string;
-  tokenProvider: TokenProvider;
-  fetch?: FetchLike;
-  /** Shared per-tenant concurrency + rate limiter; none means unlimited. */
-  limiter?: TenantRateLimiter;
-  /** Per-attempt timeout. */
-  timeoutMs?: number;
-  retry?: Partial<RetryPolicy>;
-  /** Waits between retries; inject a fake for fast tests. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Uniform [0,1) source for backoff jitter; see {@link seededRandom}. */
-  random?: () => number;
-  /** Id generator for `MS-RequestId`/`MS-CorrelationId` (default random UUID). */
-  newId?: () => string;
-  logger?: ClientLogger;
-  /** Sent as `MS-PartnerCenter-Application`. */
-  applicationName?: string;
-  /**
-   * Prefix of every request path: `/v1` for Partner Center; empty for Azure Resource Manager,
-   * which reuses this client's retries, limiter and error handling (server/azure-rm).
-   */
-  pathPrefix?: string;
-  /**
-   * Told of every write attempted (any method but GET, whatever its outcome: a timed-out write may
-   * have happened), with the path under the prefix; the read cache invalidates there.
-   */
-  onWrite?: (write: { partnerTenantId: string; method: string; path: string }) => void;
-}
-
-/** Per-call options. */
-export interface CallOptions {
-  /**
-   * `MS-RequestId`: Partner Center's idempotency key. Pass a deterministic one to make a create safe
-   * to repeat (the workflow engine does); it is reused on every retry. Without one, a fresh id is
-   * made per call, reused after a timeout or network error and renewed after any response, as the
-   * Partner Center docs say.
-   */
-  requestId?: string;
-  /** `MS-CorrelationId` (tracing); default one fresh id per call, shared by its retries. */
-  correlationId?: string;
-  signal?: AbortSignal;
-  headers?: Record<string, string>;
-  /** `If-Match` etag for updates. */
-  ifMatch?: string;
-}
-
-export interface RequestSpec<S extends z.ZodTypeAny> extends CallOptions {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Path under `/v1`, e.g. `/customers`; a leading `/v1` is accepted too. */
-  path: string;
-  query?: Record<string, string | number | boolean | undefined>;
-  body?: unknown;
-  /** Contract of the 2xx body; omitted for empty responses. */
-  schema?: S;
-}
-
-export interface PcResponse<T> {
-  data: T;
-  status: number;
-  headers: Headers;
-  requestId: string;
-  correlationId: string;
-}
-
-/** A seedable uniform random source (mulberry32) for reproducible backoff jitter. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const MAX_SEEK_PAGES = 10_000;
+export {
+  type CallOptions,
+  type ClientLogger,
+  DEFAULT_RETRY_POLICY,
+  type FetchLike,
+  type PartnerCenterClientOptions,
+  type PcResponse,
+  type RequestSpec,
+  type RetryPolicy,
+} from './client-options.js';
+export { seededRandom } from './retries.js';
 
 /**
  * Partner Center REST client for one partner tenant (ARCHITECTURE "Layers"). Every response is
@@ -286,19 +199,7 @@ export class PartnerCenterClient {
       continuationToken: string | null,
     ) => Promise<{ items: T[]; continuationToken: string | null }>,
   ): Promise<T[]> {
-    const all: T[] = [];
-    const seen = new Set<string>();
-    let token: string | null = null;
-    for (let page = 0; page < MAX_SEEK_PAGES; page++) {
-      const result = await fetchPage(token);
-      all.push(...result.items);
-      if (!result.continuationToken || seen.has(result.continuationToken)) {
-        return all;
-      }
-      seen.add(result.continuationToken);
-      token = result.continuationToken;
-    }
-    throw new Error(`Partner Center seek paging exceeded ${MAX_SEEK_PAGES} pages`);
+    return collectSeekPages(fetchPage);
   }
 
   /**
@@ -330,7 +231,21 @@ export class PartnerCenterClient {
         ? await this.options.limiter.acquire(this.partnerTenantId, spec.signal)
         : undefined;
       try {
-        outcome = await this.attempt(spec, url, operation, requestId, correlationId);
+        outcome = await attemptRequest(
+          {
+            partnerTenantId: this.partnerTenantId,
+            tokenProvider: this.options.tokenProvider,
+            fetch: this.fetchFn,
+            timeoutMs: this.options.timeoutMs,
+            applicationName: this.options.applicationName,
+            logger: this.options.logger,
+          },
+          spec,
+          url,
+          operation,
+          requestId,
+          correlationId,
+        );
       } finally {
         permit?.release();
         if (spec.method !== 'GET') {
@@ -348,7 +263,7 @@ export class PartnerCenterClient {
       if (!error.retryable || attempt >= this.retry.maxAttempts || spec.signal?.aborted) {
         throw error;
       }
-      let delay = this.backoff(attempt);
+      let delay = fullJitterBackoff(this.retry, this.random, attempt);
       if (error.status === 429 && error.retryAfterSeconds !== undefined) {
         const retryAfterMs = error.retryAfterSeconds * 1000;
         if (retryAfterMs > this.retry.maxRetryAfterMs) {
@@ -375,183 +290,4 @@ export class PartnerCenterClient {
       await this.sleep(delay, spec.signal);
     }
   }
-
-  /** Full-jitter exponential backoff: uniform in [0, min(cap, base * 2^(attempt-1))]. */
-  private backoff(attempt: number): number {
-    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-    return Math.floor(this.random() * ceiling);
-  }
-
-  private async attempt<S extends z.ZodTypeAny>(
-    spec: RequestSpec<S>,
-    url: URL,
-    operation: string,
-    requestId: string,
-    correlationId: string,
-  ): Promise<{ response: PcResponse<z.infer<S>> } | { error: PartnerCenterError }> {
-    const base = { operation, requestId, correlationId };
-    const timeoutMs = this.options.timeoutMs ?? 30_000;
-    const timeout = new AbortController();
-    const timer = setTimeout(
-      () => timeout.abort(new DOMException('Partner Center call timed out', 'TimeoutError')),
-      timeoutMs,
-    );
-    const signal = spec.signal ? AbortSignal.any([spec.signal, timeout.signal]) : timeout.signal;
-    try {
-      const token = await this.options.tokenProvider.getToken(this.partnerTenantId, signal);
-      const headers: Record<string, string> = {
-        Accept: 'application/json',
-        Authorization: `Bearer ${token}`,
-        'MS-RequestId': requestId,
-        'MS-CorrelationId': correlationId,
-        'MS-Contract-Version': 'v1',
-        ...(this.options.applicationName
-          ? { 'MS-PartnerCenter-Application': this.options.applicationName }
-          : {}),
-        ...(spec.ifMatch ? { 'If-Match': spec.ifMatch } : {}),
-        ...spec.headers,
-      };
-      if (spec.body !== undefined) {
-        headers['Content-Type'] = 'application/json';
-      }
-      let response: Response;
-      let text: string;
-      try {
-        response = await this.fetchFn(url.toString(), {
-          method: spec.method,
-          headers,
-          body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-          signal,
-        });
-        text = await response.text();
-      } catch (cause) {
-        if (spec.signal?.aborted) {
-          throw cause; // the caller gave up: not a Partner Center failure
-        }
-        const timedOut = timeout.signal.aborted;
-        return {
-          error: new PartnerCenterError({
-            ...base,
-            status: 0,
-            code: timedOut ? 'TIMEOUT' : 'NETWORK_ERROR',
-            description: timedOut
-              ? `no response within ${timeoutMs} ms`
-              : cause instanceof Error
-                ? cause.message
-                : String(cause),
-            retryable: true,
-            cause,
-          }),
-        };
-      }
-      this.options.logger?.debug(
-        { operation, status: response.status, requestId, correlationId },
-        'partner center call',
-      );
-      if (!response.ok) {
-        return { error: this.errorFromResponse(response, text, base) };
-      }
-      if (!spec.schema) {
-        return {
-          response: {
-            data: undefined as z.infer<S>,
-            status: response.status,
-            headers: response.headers,
-            requestId,
-            correlationId,
-          },
-        };
-      }
-      let json: unknown;
-      try {
-        json = text === '' ? undefined : JSON.parse(text);
-      } catch (cause) {
-        return {
-          error: new PartnerCenterError({
-            ...base,
-            status: response.status,
-            code: 'INVALID_RESPONSE',
-            description: 'response body is not valid JSON',
-            retryable: spec.method === 'GET',
-            cause,
-          }),
-        };
-      }
-      const parsed = spec.schema.safeParse(json);
-      if (!parsed.success) {
-        return {
-          error: new PartnerCenterError({
-            ...base,
-            status: response.status,
-            code: 'INVALID_RESPONSE',
-            description: `response does not match the contract: ${parsed.error.issues
-              .slice(0, 3)
-              .map((i) => `${i.path.join('.')}: ${i.message}`)
-              .join('; ')}`,
-            retryable: false,
-            cause: parsed.error,
-          }),
-        };
-      }
-      return {
-        response: {
-          data: parsed.data,
-          status: response.status,
-          headers: response.headers,
-          requestId,
-          correlationId,
-        },
-      };
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private errorFromResponse(
-    response: Response,
-    text: string,
-    base: { operation: string; requestId: string; correlationId: string },
-  ): PartnerCenterError {
-    let code = String(response.status);
-    let description = response.statusText || 'Partner Center error';
-    try {
-      const parsed = pcErrorBodySchema.safeParse(JSON.parse(text));
-      if (parsed.success) {
-        code = parsed.data.code !== undefined ? String(parsed.data.code) : code;
-        description = parsed.data.description ?? parsed.data.message ?? description;
-        // Azure Resource Manager nests its error: {"error":{"code":"AuthorizationFailed","message":…}}.
-        const arm = parsed.data.error as { code?: unknown; message?: unknown } | undefined;
-        if (arm && typeof arm === 'object') {
-          code = typeof arm.code === 'string' ? arm.code : code;
-          description = typeof arm.message === 'string' ? arm.message : description;
-        }
-      }
-    } catch {
-      // Not JSON (e.g. a proxy's HTML page): keep the status as the code.
-    }
-    const retryAfterHeader = response.headers.get('retry-after');
-    const retryAfterSeconds = parseRetryAfter(retryAfterHeader);
-    return new PartnerCenterError({
-      ...base,
-      correlationId: response.headers.get('ms-correlationid') ?? base.correlationId,
-      status: response.status,
-      code,
-      description,
-      retryable: isRetryableStatus(response.status),
-      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
-    });
-  }
-}
-
-/** `Retry-After` as seconds (delta-seconds form; an HTTP date is converted against now). */
-function parseRetryAfter(value: string | null): number | undefined {
-  if (!value) {
-    return undefined;
-  }
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) {
-    return seconds;
-  }
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
 }

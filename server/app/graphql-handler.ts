@@ -1,0 +1,128 @@
+import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
+import { type GraphQLSchema } from 'graphql';
+import { type AppContext, type ContextDeps, createContextFromAuthorization } from './context.js';
+import { type createFormatError, errorLoggingPlugin } from './format-error.js';
+import { readBody, sendJson, TIMED_OUT, timeoutError, withTimeout } from './http-io.js';
+import { type Logger } from './logger.js';
+import { type CostBudget } from './limits/cost-budget.js';
+import { queryLimitsPlugin } from './limits/limits.plugin.js';
+import { type QueryLimits } from './limits/operation-limits.js';
+
+export interface GraphqlHandlerOptions {
+  httpServer: Server;
+  schema: GraphQLSchema;
+  contextDeps: ContextDeps;
+  logger: Logger;
+  production: boolean;
+  introspection: boolean;
+  limits: QueryLimits;
+  costBudget: CostBudget;
+  formatError: ReturnType<typeof createFormatError>;
+  /** Disposes the WebSocket server when Apollo drains. */
+  disposeWebSocket: () => Promise<void>;
+}
+
+export type GraphqlHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+) => Promise<void>;
+
+/** Apollo Server 5, started, and the handler that runs one HTTP GraphQL request through it. */
+export async function startGraphqlHandler(
+  options: GraphqlHandlerOptions,
+): Promise<{ apollo: ApolloServer<AppContext>; handleGraphql: GraphqlHandler }> {
+  const { httpServer, logger, limits, costBudget, formatError } = options;
+  const apollo = new ApolloServer<AppContext>({
+    schema: options.schema,
+    introspection: options.introspection,
+    // main.ts owns SIGINT/SIGTERM (graceful shutdown of API, runner and emulator in order).
+    stopOnTerminationSignals: false,
+    includeStacktraceInErrorResponses: !options.production,
+    formatError,
+    // OWASP: array batches evade per-operation counting; keep them off explicitly.
+    allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: limits.maxTokens },
+    plugins: [
+      queryLimitsPlugin({ limits, budget: costBudget }),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      // Apollo adds cache-control hints by default: a willResolveField hook on every field, for
+      // HTTP caching this API does not do (measured with `npm run bench`).
+      ApolloServerPluginCacheControlDisabled(),
+      errorLoggingPlugin(logger),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await options.disposeWebSocket();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  const handleGraphql: GraphqlHandler = async (req, res, requestId) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) {
+        headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+    }
+    let body: unknown = undefined;
+    if (req.method === 'POST') {
+      const text = await readBody(req, limits.maxBodyBytes);
+      if ((headers.get('content-type') ?? '').includes('json') && text !== '') {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          sendJson(res, 400, {
+            errors: [{ message: 'Malformed JSON body.', extensions: { code: 'BAD_REQUEST' } }],
+          });
+          return;
+        }
+      } else {
+        body = text;
+      }
+    }
+    const running = apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: () =>
+        createContextFromAuthorization(options.contextDeps, req.headers.authorization, requestId),
+    });
+    // graphql-js cannot abort a running operation: answer on time and let it finish unobserved.
+    running.catch((error: unknown) =>
+      logger.error({ err: error, requestId }, 'GraphQL request failed after its time limit'),
+    );
+    const result = await withTimeout(running, limits.timeoutMs);
+    if (result === TIMED_OUT) {
+      res.setHeader('x-request-id', requestId);
+      sendJson(res, 504, { errors: [timeoutError(limits.timeoutMs).toJSON()] });
+      return;
+    }
+    res.statusCode = result.status ?? 200;
+    for (const [key, value] of result.headers) {
+      res.setHeader(key, value);
+    }
+    res.setHeader('x-request-id', requestId);
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) {
+        res.write(chunk);
+      }
+      res.end();
+    }
+  };
+
+  return { apollo, handleGraphql };
+}
