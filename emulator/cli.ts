@@ -18,17 +18,28 @@ const { values } = parseArgs({
     'state-file': { type: 'string' },
     'no-autopilot': { type: 'boolean', default: false },
     'verify-signature': { type: 'boolean', default: false },
+    'control-token': { type: 'string', default: process.env.EMULATOR_CONTROL_TOKEN },
+    'scenario-dir': { type: 'string', default: process.env.EMULATOR_SCENARIO_DIR },
+    'max-body-bytes': { type: 'string', default: process.env.EMULATOR_MAX_BODY_BYTES },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
   process.stdout.write(
-    'Usage: partner-center-emulator [--port 4010] [--host 127.0.0.1] [--scenario demo|empty|large|large:N|file.json]\n' +
-      '                              [--seed 1] [--clock 2026-01-05T08:00:00Z] [--state-file f.json] [--no-autopilot]\n',
+    'Usage: partner-center-emulator [--port 4010] [--host 127.0.0.1] [--scenario demo|demo-today|empty|large|large:N|large-today[:N]|file.json]\n' +
+      '                              [--seed 1] [--clock 2026-01-05T08:00:00Z] [--state-file f.json] [--no-autopilot]\n' +
+      '                              [--control-token T] [--scenario-dir dir] [--max-body-bytes 16777216]\n',
   );
   process.exit(0);
 }
+
+const maxBodyBytes = values['max-body-bytes'] ? Number(values['max-body-bytes']) : undefined;
+if (maxBodyBytes !== undefined && (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1)) {
+  process.stderr.write('--max-body-bytes must be a positive integer\n');
+  process.exit(2);
+}
+const controlToken = values['control-token'] || undefined;
 
 const emulator = createEmulator({
   scenario: values.scenario,
@@ -36,6 +47,8 @@ const emulator = createEmulator({
   clock: values.clock ? { now: values.clock } : undefined,
   autopilot: values['no-autopilot'] ? { enabled: false } : undefined,
   auth: { verifySignature: values['verify-signature'] },
+  controlToken,
+  scenarioDir: values['scenario-dir'] || undefined,
 });
 
 const stateFile = values['state-file'];
@@ -65,12 +78,16 @@ if (stateFile) {
 const server = await startEmulatorServer(emulator, {
   port: Number(values.port),
   host: values.host,
+  maxBodyBytes,
 });
 const partners = emulator.control.partners();
 const lines = [
   `Partner Center emulator listening on ${server.url}`,
   `  Partner Center: ${server.url}/v1   ARM: ${server.url}/arm   control: ${server.url}/_emulator`,
   `  scenario ${values.scenario}, seed ${values.seed}, clock ${emulator.clock.now().toISOString()}`,
+  controlToken
+    ? '  control API: token required (Authorization: Bearer $EMULATOR_CONTROL_TOKEN)'
+    : '  control API: open (set --control-token or EMULATOR_CONTROL_TOKEN in shared set-ups)',
   '  partner tenants:',
   ...partners.map(
     (p) =>
@@ -81,8 +98,9 @@ const first = partners[0];
 if (first) {
   lines.push(
     '  try:',
-    `    TOKEN=$(curl -s '${server.url}/_emulator/token?tenantId=${first.tenantId}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')`,
+    `    TOKEN=$(curl -s${controlToken ? ' -H "Authorization: Bearer $EMULATOR_CONTROL_TOKEN"' : ''} '${server.url}/_emulator/token?tenantId=${first.tenantId}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')`,
     `    curl -s -H "Authorization: Bearer $TOKEN" '${server.url}/v1/customers?size=5'`,
+    `    curl -s -H "Authorization: Bearer $TOKEN" '${server.url}/graph/v1.0/tenantRelationships/delegatedAdminRelationships'`,
   );
 }
 process.stdout.write(`${lines.join('\n')}\n`);

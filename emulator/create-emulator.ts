@@ -1,13 +1,23 @@
 import type { RequestHandler } from 'msw';
 import { registerActors } from './autopilot/register-actors.js';
+import { createCommerceControl, type CommerceControl } from './control/commerce-control.js';
 import { createControl, type EmulatorControl } from './control/control.js';
+import { createGdapControl, type GdapControl } from './control/gdap-control.js';
 import { buildCatalog, Catalog } from './core/catalog.js';
-import { VirtualClock, type EmulatorClock } from './core/clock.js';
+import {
+  DEFAULT_MAX_ADVANCE_MS,
+  parseInstant,
+  VirtualClock,
+  type EmulatorClock,
+} from './core/clock.js';
+import { HOUR_MS } from './core/duration.js';
 import type { StateSnapshot } from './core/model.js';
 import { EmulatorRuntime, type ResolvedOptions } from './core/runtime.js';
 import { Store } from './core/store.js';
 import { FaultRegistry, type FaultRule } from './faults/fault-registry.js';
+import { commerceControlHandlers } from './handlers/commerce-control.handlers.js';
 import { controlHandlers } from './handlers/control.handlers.js';
+import { gdapControlHandlers } from './handlers/gdap-control.handlers.js';
 import { partnerCenterRoutes } from './handlers/index.js';
 import { DEFAULT_TOKEN_SECRET, mintToken } from './http/auth.js';
 import { buildIsolatedFetch } from './http/isolated-fetch.js';
@@ -15,13 +25,19 @@ import { Journal } from './http/journal.js';
 import { buildMswHandlers } from './http/msw-handlers.js';
 import { Pipeline } from './http/pipeline.js';
 import { Router, type ControlRoute, type PcRoute } from './http/router.js';
-import { buildStore, mergeAutopilot, scenarioClock } from './scenarios/presets.js';
+import {
+  buildStore,
+  DEFAULT_SCENARIO_LIMITS,
+  mergeAutopilot,
+  scenarioClock,
+  type ScenarioLimits,
+} from './scenarios/presets.js';
 import type { AutopilotPatch, ScenarioDefinition } from './scenarios/scenario.schema.js';
 import { Throttler, type ThrottlingOptions } from './throttling/token-buckets.js';
 
 /** Options of {@link createEmulator}; everything is optional (seams.md). */
 export interface EmulatorOptions {
-  /** Preset name (`empty`, `demo`, `large`, `large:1000`), a scenario file path, or a scenario object. Default `demo`. */
+  /** Preset name (`empty`, `demo`, `demo-today`, `large`, `large:1000`, `large-today[:N]`), a scenario file path, or a scenario object. Default `demo`. */
   scenario?: string | ScenarioDefinition;
   /** Seed for every id, name and date the emulator invents. Default 1. */
   seed?: number;
@@ -42,6 +58,23 @@ export interface EmulatorOptions {
   paging?: Partial<ResolvedOptions['paging']>;
   /** Maximum journal entries kept. Default 10,000. */
   journalLimit?: number;
+  /**
+   * Require this token on the control API (`/_emulator/*`) for shared set-ups, sent as
+   * `Authorization: Bearer <token>` or `X-Emulator-Control-Token`. `GET /_emulator/clock` and
+   * `GET /_emulator/partners` stay open (API replicas read them). Default: no token.
+   */
+  controlToken?: string;
+  /** Directory of scenario files that `POST /_emulator/reset` may name. Default: none. */
+  scenarioDir?: string;
+  /** Size and time bounds (README "Limits"). */
+  limits?: {
+    /** Most customers in a scenario, `large:N` included. Default 10,000. */
+    maxCustomers?: number;
+    /** Most subscriptions per customer of the large preset. Default 50. */
+    maxSubscriptionsPerCustomer?: number;
+    /** Longest single clock advance, in hours. Default 8,784 (366 days). */
+    maxClockAdvanceHours?: number;
+  };
 }
 
 /** One emulator instance (seams.md "The emulator's public API"). */
@@ -50,8 +83,8 @@ export interface Emulator {
   handlers: RequestHandler[];
   /** A fetch over the handlers (msw `getResponse`), without global interception. */
   fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
-  /** The control API, typed. */
-  control: EmulatorControl;
+  /** The control API, typed (`control.gdap`: GDAP approvals, decisions and settings; transfers and migrations: {@link CommerceControl}). */
+  control: EmulatorControl & CommerceControl & { gdap: GdapControl };
   /** The virtual clock. */
   clock: EmulatorClock;
   /** A JWT whose `tid` is the partner tenant id, accepted by this emulator. */
@@ -68,9 +101,20 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const catalog = new Catalog(buildCatalog());
   const initialScenario = options.scenario ?? 'demo';
   const initialSeed = options.seed ?? 1;
-  const startClock =
-    options.clock?.now ?? scenarioClock(initialScenario, initialSeed) ?? DEFAULT_CLOCK;
-  const clock = new VirtualClock(startClock);
+  const limits: ScenarioLimits = {
+    maxCustomers: options.limits?.maxCustomers ?? DEFAULT_SCENARIO_LIMITS.maxCustomers,
+    maxSubscriptionsPerCustomer:
+      options.limits?.maxSubscriptionsPerCustomer ??
+      DEFAULT_SCENARIO_LIMITS.maxSubscriptionsPerCustomer,
+  };
+  const startOf = (scenario: string | ScenarioDefinition, seed: number): string =>
+    options.clock?.now ?? scenarioClock(scenario, seed, limits) ?? DEFAULT_CLOCK;
+  const clock = new VirtualClock(
+    startOf(initialScenario, initialSeed),
+    options.limits?.maxClockAdvanceHours !== undefined
+      ? options.limits.maxClockAdvanceHours * HOUR_MS
+      : DEFAULT_MAX_ADVANCE_MS,
+  );
   const resolved: ResolvedOptions = {
     baseUrl: options.baseUrl ?? 'https://api.partnercenter.microsoft.com',
     auth: {
@@ -89,12 +133,17 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
     journalLimit: options.journalLimit ?? 10_000,
   };
-  const build = (scenario: string | ScenarioDefinition, seed: number): Store => {
-    const store = buildStore(scenario, seed, clock.now(), catalog);
+  const build = (scenario: string | ScenarioDefinition, seed: number, now: Date): Store => {
+    const store = buildStore(scenario, seed, now, catalog, limits);
     store.autopilot = mergeAutopilot(store.autopilot, options.autopilot);
     return store;
   };
-  const rt = new EmulatorRuntime(build(initialScenario, initialSeed), catalog, clock, resolved);
+  const rt = new EmulatorRuntime(
+    build(initialScenario, initialSeed, clock.now()),
+    catalog,
+    clock,
+    resolved,
+  );
   clock.setRunner((target) => rt.runDue(target));
   registerActors(rt);
 
@@ -110,24 +159,44 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   let currentScenario = initialScenario;
   let currentSeed = initialSeed;
   const reset = (opts: { scenario?: string | ScenarioDefinition; seed?: number } = {}): void => {
-    currentScenario = opts.scenario ?? currentScenario;
-    currentSeed = opts.seed ?? currentSeed;
-    clock.reset(options.clock?.now ?? scenarioClock(currentScenario, currentSeed) ?? DEFAULT_CLOCK);
-    rt.store = build(currentScenario, currentSeed);
+    const scenario = opts.scenario ?? currentScenario;
+    const seed = opts.seed ?? currentSeed;
+    // Build first: a scenario that cannot be built leaves the running state untouched.
+    const start = startOf(scenario, seed);
+    const probe = new VirtualClock(start);
+    const store = build(scenario, seed, probe.now());
+    currentScenario = scenario;
+    currentSeed = seed;
+    clock.reset(start);
+    rt.store = store;
     faults.remove();
     journal.clear();
     throttler.reset();
   };
   const loadState = (snapshot: StateSnapshot): void => {
-    rt.store = Store.fromSnapshot(snapshot);
-    clock.reset(snapshot.now);
+    const at = parseInstant(String(snapshot.now)).toISOString();
+    const store = Store.fromSnapshot(snapshot);
+    rt.store = store;
+    clock.reset(at);
     throttler.reset();
   };
-  const control = createControl({ rt, faults, journal, throttler, reset, loadState, tokenFor });
+  const commerce = createCommerceControl(rt);
+  const control: EmulatorControl & CommerceControl & { gdap: GdapControl } = Object.assign(
+    createControl({ rt, faults, journal, throttler, reset, loadState, tokenFor }),
+    commerce,
+    { gdap: createGdapControl(rt) },
+  );
   const pipeline = new Pipeline({
     rt,
     pcRoutes: new Router<PcRoute>(partnerCenterRoutes()),
-    controlRoutes: new Router<ControlRoute>(controlHandlers(control)),
+    controlRoutes: new Router<ControlRoute>([
+      ...controlHandlers(control, {
+        scenarios: { scenarioDir: options.scenarioDir, startScenario: initialScenario },
+      }),
+      ...gdapControlHandlers(control.gdap),
+      ...commerceControlHandlers(commerce),
+    ]),
+    controlToken: options.controlToken,
     faults,
     throttler,
     journal,

@@ -3,12 +3,19 @@
  * See emulator/README.md for the scenario format, the control API and what is emulated.
  */
 import type { Emulator } from './create-emulator.js';
-import { serveHandlers, type StandaloneServer } from './http/standalone-server.js';
+import {
+  serveHandlers,
+  type ServeOptions,
+  type StandaloneServer,
+} from './http/standalone-server.js';
 
 export { createEmulator, DEFAULT_CLOCK } from './create-emulator.js';
 export type { Emulator, EmulatorOptions } from './create-emulator.js';
 export type { EmulatorControl, PartnerInfo, CustomerInfo, OfferInfo } from './control/control.js';
+export type { CommerceControl, TransferInfo } from './control/commerce-control.js';
 export type { EmulatorClock } from './core/clock.js';
+export type { GdapControl, GdapRelationshipInfo } from './control/gdap-control.js';
+export type { GdapSettings, GdapStatus } from './core/gdap.model.js';
 export type {
   StateSnapshot,
   AutopilotConfig,
@@ -29,12 +36,13 @@ export { AZURE_PLAN_OFFER_ID, LEGACY_AZURE_OFFER_ID, MCA_TEMPLATE_ID } from './c
 
 /**
  * Serves an emulator over HTTP (Partner Center under `/v1`, ARM under `/arm`, control under
- * `/_emulator`). Port 0 picks a free port; the host defaults to 127.0.0.1.
+ * `/_emulator`). Port 0 picks a free port; the host defaults to 127.0.0.1; bodies over
+ * `maxBodyBytes` (default 16 MiB) get a 413.
  */
 export function startEmulatorServer(
   emulator: Emulator,
-  options: { port?: number; host?: string } = {},
+  options: ServeOptions = {},
 ): Promise<StandaloneServer> {
   return serveHandlers(emulator.handlers, options);
 }
-export type { StandaloneServer };
+export type { StandaloneServer, ServeOptions };

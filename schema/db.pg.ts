@@ -17,4 +17,5 @@ export const {
   transferSigningLinks,
   workflowViewers,
   rateBuckets,
+  readinessProbes,
 } = defineTables(pgBuildersFor());

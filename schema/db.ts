@@ -17,6 +17,7 @@ export const {
   transferSigningLinks,
   workflowViewers,
   rateBuckets,
+  readinessProbes,
 } = defineTables(sqliteBuilders);
 
 export type PartnerOrganizationRow = typeof partnerOrganizations.$inferSelect;

@@ -401,6 +401,15 @@ export function defineTables(b: TableBuilders) {
     refilledAtMs: b.bigint('refilled_at_ms').notNull(),
   });
 
+  /**
+   * One row per probe name, rewritten by `/readyz`: proof that the database takes a committed
+   * write (a full disk, a read-only file or a standby answers `select 1` but not this).
+   */
+  const readinessProbes = b.table('readiness_probes', {
+    id: b.text('id').primaryKey(),
+    checkedAtMs: b.bigint('checked_at_ms').notNull(),
+  });
+
   return {
     partnerOrganizations,
     partnerTenants,
@@ -415,6 +424,7 @@ export function defineTables(b: TableBuilders) {
     transferSigningLinks,
     workflowViewers,
     rateBuckets,
+    readinessProbes,
   };
 }
 

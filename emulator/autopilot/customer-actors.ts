@@ -26,6 +26,9 @@ export function expectsInvitation(
   if (Array.isArray(from)) {
     return from.includes(tenant.tenantId);
   }
+  if (from === 'invited') {
+    return rt.store.invitations.get(tenant.tenantId)?.sentTo?.includes(customer.tenantId) ?? false;
+  }
   // `related`: another tenant of the same organization already serves the customer (consolidation).
   for (const pid of rt.store.partnersByCustomer.get(customer.tenantId) ?? []) {
     const p = rt.store.partners.get(pid);
@@ -52,9 +55,38 @@ function hasResellerRelationship(
   return !!r && r.relationshipToPartner === 'reseller' && r.indirectProviderTenantId === null;
 }
 
+/** Schedules the customer's acceptance of the tenant's invitation after its delay (once). */
+function scheduleAcceptance(
+  rt: EmulatorRuntime,
+  customer: CustomerRecord,
+  tenant: PartnerTenantRecord,
+): boolean {
+  const hours = delayHours(
+    customer.autopilot.acceptInvitation,
+    rt.store.autopilot.customers.acceptInvitationHours,
+  );
+  if (
+    hours === undefined ||
+    rt.hasPending(
+      'customer.accept_invitation',
+      (t) => t.customerTenantId === customer.tenantId && t.partnerTenantId === tenant.tenantId,
+    )
+  ) {
+    return false;
+  }
+  rt.schedule(
+    'customer.accept_invitation',
+    { customerTenantId: customer.tenantId, partnerTenantId: tenant.tenantId },
+    new Date(rt.now().getTime() + hours * HOUR_MS),
+  );
+  return true;
+}
+
 /**
- * A partner requested its invitation URL (R-CON-2). The URL is partner-wide, so the emulator
- * assumes it was sent to every customer that expects this partner: each accepts after its delay.
+ * A partner requested its invitation URL (R-CON-2, R-CHN-1). The URL is partner-wide and is sent
+ * by mail, which the emulator cannot see: customers of a related tenant (consolidation) and those
+ * configured to expect this partner accept after their delay; a prospect (`invited`) only once the
+ * partner has sent it the invitation (`onCustomerSought`).
  */
 export function onInvitationRequested(rt: EmulatorRuntime, tenant: PartnerTenantRecord): void {
   if (!rt.store.invitations.has(tenant.tenantId)) {
@@ -68,29 +100,34 @@ export function onInvitationRequested(rt: EmulatorRuntime, tenant: PartnerTenant
   }
   for (const customer of rt.store.customers.values()) {
     if (
-      hasResellerRelationship(rt, tenant.tenantId, customer.tenantId) ||
-      !expectsInvitation(rt, customer, tenant)
+      !hasResellerRelationship(rt, tenant.tenantId, customer.tenantId) &&
+      expectsInvitation(rt, customer, tenant)
     ) {
-      continue;
+      scheduleAcceptance(rt, customer, tenant);
     }
-    const hours = delayHours(
-      customer.autopilot.acceptInvitation,
-      rt.store.autopilot.customers.acceptInvitationHours,
-    );
-    if (hours === undefined) {
-      continue;
-    }
-    const pending = rt.hasPending(
-      'customer.accept_invitation',
-      (t) => t.customerTenantId === customer.tenantId && t.partnerTenantId === tenant.tenantId,
-    );
-    if (!pending) {
-      rt.schedule(
-        'customer.accept_invitation',
-        { customerTenantId: customer.tenantId, partnerTenantId: tenant.tenantId },
-        new Date(rt.now().getTime() + hours * HOUR_MS),
-      );
-    }
+  }
+}
+
+/**
+ * A partner that holds an invitation URL looks up a customer it does not serve yet (the channel
+ * move waits for acceptance this way): the emulator takes it that the partner sent that customer
+ * its invitation, which an `invited` customer then accepts after its delay.
+ */
+export function onCustomerSought(
+  rt: EmulatorRuntime,
+  tenant: PartnerTenantRecord,
+  customer: CustomerRecord,
+): void {
+  const invitation = rt.store.invitations.get(tenant.tenantId);
+  if (!invitation || customer.autopilot.acceptsFrom !== 'invited') {
+    return;
+  }
+  const sentTo = invitation.sentTo ?? [];
+  if (!sentTo.includes(customer.tenantId)) {
+    invitation.sentTo = [...sentTo, customer.tenantId];
+  }
+  if (rt.store.autopilot.enabled && scheduleAcceptance(rt, customer, tenant)) {
+    rt.notifyChange();
   }
 }
 
@@ -215,4 +252,5 @@ export function registerCustomerActors(rt: EmulatorRuntime): void {
     signMcaDirectly(r, a.target.customerTenantId ?? '');
   });
   rt.hooks.mcaNeeded = (customer) => onMcaNeeded(rt, customer);
+  rt.hooks.customerSought = (tenant, customer) => onCustomerSought(rt, tenant, customer);
 }

@@ -202,13 +202,15 @@ function newCommerce(
   skuId: string,
   availabilityId: string,
   max = 10_000_000,
+  family?: CatalogOffer['family'],
 ): CatalogOffer {
+  const fam = family ?? (name.startsWith('Office') ? 'office365' : 'microsoft365');
   return {
     id: `${productId}:${skuId}:${availabilityId}`,
     alias,
     name,
     description: `${name} (new commerce).`,
-    family: name.startsWith('Office') ? 'office365' : 'microsoft365',
+    family: fam,
     kind: 'new_commerce',
     minimumQuantity: 1,
     maximumQuantity: max,
@@ -225,8 +227,8 @@ function newCommerce(
     successorOfferId: null,
     requiresMca: true,
     termDurations: ['P1M', 'P1Y', 'P3Y'],
-    categoryId: 'Office',
-    categoryName: 'Office',
+    categoryId: fam === 'dynamics365' ? 'Dynamics' : 'Office',
+    categoryName: fam === 'dynamics365' ? 'Dynamics' : 'Office',
   };
 }
 
@@ -242,6 +244,54 @@ export function buildCatalog(): CatalogOffer[] {
       '0002',
       'CFQ7TTC0K6QW',
       300,
+    ),
+    // New-commerce equivalents of the legacy license offers (targets of §9b migrations; made-up ids
+    // in Microsoft's CFQ7TTC0 style). Discontinued legacy offers have none (validate error code 5).
+    newCommerce('office365-e1-nce', 'Office 365 E1', 'CFQ7TTC0LF8R', '0001', 'CFQ7TTC0K3B1'),
+    newCommerce('office365-e5-nce', 'Office 365 E5', 'CFQ7TTC0LF8S', '0001', 'CFQ7TTC0K3C2'),
+    newCommerce(
+      'microsoft365-business-standard-nce',
+      'Microsoft 365 Business Standard',
+      'CFQ7TTC0LDPB',
+      '0001',
+      'CFQ7TTC0K5D3',
+      300,
+    ),
+    newCommerce(
+      'dynamics365-sales-enterprise-nce',
+      'Dynamics 365 Sales Enterprise',
+      'CFQ7TTC0LH3N',
+      '0001',
+      'CFQ7TTC0K7E4',
+      10_000_000,
+      'dynamics365',
+    ),
+    newCommerce(
+      'dynamics365-business-central-essentials-nce',
+      'Dynamics 365 Business Central Essentials',
+      'CFQ7TTC0LH4N',
+      '0001',
+      'CFQ7TTC0K8F5',
+      10_000_000,
+      'dynamics365',
+    ),
+    newCommerce(
+      'ems-e3-nce',
+      'Enterprise Mobility + Security E3',
+      'CFQ7TTC0LFK5',
+      '0001',
+      'CFQ7TTC0K9G6',
+      10_000_000,
+      'ems',
+    ),
+    newCommerce(
+      'ems-e5-nce',
+      'Enterprise Mobility + Security E5',
+      'CFQ7TTC0LFK4',
+      '0001',
+      'CFQ7TTC0KAH7',
+      10_000_000,
+      'ems',
     ),
     {
       id: LEGACY_AZURE_OFFER_ID,

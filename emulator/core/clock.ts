@@ -1,4 +1,39 @@
-import { addDuration } from './duration.js';
+import { addDuration, DAY_MS } from './duration.js';
+
+/** The clock stays within years 1970–9999, so every instant has a four-digit ISO-8601 form. */
+export const MIN_INSTANT_MS = Date.parse('1970-01-01T00:00:00.000Z');
+export const MAX_INSTANT_MS = Date.parse('9999-12-31T23:59:59.999Z');
+/** Default longest single `advance` (P1Y in a leap year); bounds the actions one call can run. */
+export const DEFAULT_MAX_ADVANCE_MS = 366 * DAY_MS;
+
+const INSTANT =
+  /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * Parses an ISO-8601 instant: a date (`2026-02-01`, midnight UTC) or a date-time with an optional
+ * offset (none means UTC, not the host's zone). Throws a RangeError otherwise or out of bounds.
+ */
+export function parseInstant(text: string): Date {
+  const trimmed = text.trim();
+  if (!INSTANT.test(trimmed)) {
+    throw new RangeError('Not an ISO-8601 instant (expected e.g. 2026-01-05T08:00:00Z).');
+  }
+  const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(trimmed) || !trimmed.includes('T');
+  const ms = Date.parse(hasZone ? trimmed : `${trimmed}Z`);
+  if (Number.isNaN(ms)) {
+    throw new RangeError('Not a valid calendar instant.');
+  }
+  return checkBounds(ms);
+}
+
+function checkBounds(ms: number): Date {
+  if (!Number.isFinite(ms) || ms < MIN_INSTANT_MS || ms > MAX_INSTANT_MS) {
+    throw new RangeError(
+      'The clock must stay between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z.',
+    );
+  }
+  return new Date(ms);
+}
 
 /** The emulator's virtual clock (seams.md "Clock"). Time moves only when told to. */
 export interface EmulatorClock {
@@ -24,11 +59,11 @@ export class VirtualClock implements EmulatorClock {
   private readonly listeners = new Set<(now: Date) => void>();
   private runner: DueRunner = () => undefined;
 
-  constructor(start: string) {
-    this.ms = Date.parse(start);
-    if (Number.isNaN(this.ms)) {
-      throw new RangeError(`Invalid clock start: ${start}`);
-    }
+  constructor(
+    start: string,
+    private readonly maxAdvanceMs: number = DEFAULT_MAX_ADVANCE_MS,
+  ) {
+    this.ms = parseInstant(start).getTime();
   }
 
   setRunner(runner: DueRunner): void {
@@ -46,24 +81,45 @@ export class VirtualClock implements EmulatorClock {
     }
   }
 
-  /** Internal: replaces the time outright (state load, reset). */
+  /** Internal: replaces the time outright (state load, reset). Throws a RangeError when invalid. */
   reset(iso: string): void {
-    this.ms = Date.parse(iso);
+    this.ms = parseInstant(iso).getTime();
+  }
+
+  /** The instant `duration` after now, checked against the bounds; throws a RangeError. */
+  advanceTarget(duration: string | number): Date {
+    if (typeof duration === 'number' && !Number.isFinite(duration)) {
+      throw new RangeError('The duration must be a finite number of milliseconds.');
+    }
+    const target = addDuration(this.now(), duration);
+    if (Number.isNaN(target.getTime()) || target.getTime() - this.ms > this.maxAdvanceMs) {
+      throw new RangeError(
+        `One advance may move the clock by at most ${this.maxAdvanceMs / DAY_MS} days; advance in steps.`,
+      );
+    }
+    if (target.getTime() < this.ms) {
+      throw new RangeError('The clock cannot go backwards with advance()');
+    }
+    return checkBounds(target.getTime());
   }
 
   advance(duration: string | number): Promise<void> {
-    const target = addDuration(this.now(), duration);
-    if (target.getTime() < this.ms) {
-      return Promise.reject(new RangeError('The clock cannot go backwards with advance()'));
+    let target: Date;
+    try {
+      target = this.advanceTarget(duration);
+    } catch (err) {
+      return Promise.reject(err as Error);
     }
     this.runTo(target);
     return Promise.resolve();
   }
 
   set(iso: string): Promise<void> {
-    const target = new Date(iso);
-    if (Number.isNaN(target.getTime())) {
-      return Promise.reject(new RangeError(`Invalid instant: ${iso}`));
+    let target: Date;
+    try {
+      target = parseInstant(iso);
+    } catch (err) {
+      return Promise.reject(err as Error);
     }
     if (target.getTime() >= this.ms) {
       this.runTo(target);

@@ -1,8 +1,11 @@
+import type { CommerceSnapshot, CommerceTimings } from './commerce.model.js';
+
 /**
  * The emulator's domain records. They are plain JSON-serialisable objects so that a snapshot
  * (`GET /_emulator/state`) is just these arrays, and `PUT /_emulator/state` reloads them.
  * Wire shapes (what Partner Center returns) are built from these in `domain/views.ts`.
  */
+import type { GdapSnapshot, TenantDataSnapshot } from './gdap.model.js';
 
 export type PartnerKind = 'direct' | 'indirect_provider' | 'indirect_reseller';
 
@@ -37,9 +40,11 @@ export interface CustomerAutopilotRecord {
   signTransferForm: ActorBehaviour;
   /**
    * Whose invitations the customer expects. `related` = tenants of an organization that already
-   * serves it (consolidation), `any` = every partner (channel moves), or explicit partner tenant ids.
+   * serves it (consolidation), `invited` = a partner that sent it its invitation (prospects: see
+   * README "Where we guessed"), `any` = every partner that requests an invitation URL, or explicit
+   * partner tenant ids.
    */
-  acceptsFrom: 'related' | 'any' | string[];
+  acceptsFrom: 'related' | 'invited' | 'any' | string[];
 }
 
 export interface AddressRecord {
@@ -166,6 +171,8 @@ export interface SubscriptionRecord {
   productTypeName: string;
   suspensionReasons: string[];
   migratedFromSubscriptionId: string | null;
+  /** Set on a subscription a partner-to-partner transfer created (§9d): the transfer's id. */
+  transferId?: string | null;
   etag: string;
 }
 
@@ -297,6 +304,8 @@ export interface TransferFormRecord {
 export interface InvitationRecord {
   partnerTenantId: string;
   requestedAt: string;
+  /** Customers the partner sent this invitation to (it looked them up after requesting it). */
+  sentTo?: string[];
 }
 
 export type ActionKind =
@@ -305,7 +314,13 @@ export type ActionKind =
   | 'customer.accept_invitation'
   | 'customer.sign_mca'
   | 'customer.sign_transfer_form'
-  | 'support.process_ticket';
+  | 'support.process_ticket'
+  | 'gdap.step'
+  | 'transfer.expire'
+  | 'transfer.source_accept'
+  | 'transfer.complete'
+  | 'migration.complete'
+  | 'migration_schedule.run';
 
 export interface ScheduledActionRecord {
   id: string;
@@ -348,9 +363,11 @@ export interface AutopilotConfig {
   orderListDelay: string;
   /** Virtual time an Azure plan product upgrade takes. */
   productUpgrade: string;
+  /** Transfers and new-commerce migrations (commerce.model.ts). */
+  commerce: CommerceTimings;
 }
 
-export interface StateSnapshot {
+export interface StateSnapshot extends CommerceSnapshot {
   formatVersion: 1;
   scenarioName: string;
   seed: number;
@@ -374,4 +391,8 @@ export interface StateSnapshot {
   invitations: InvitationRecord[];
   actions: ScheduledActionRecord[];
   idempotency: IdempotencyRecord[];
+  /** GDAP (Graph) state; absent in snapshots written before it existed. */
+  gdap?: GdapSnapshot;
+  /** Customer users and invoices; absent in older snapshots. */
+  tenantData?: TenantDataSnapshot;
 }

@@ -1,6 +1,11 @@
 import type { Catalog } from './catalog.js';
-import type { VirtualClock } from './clock.js';
-import type { ActionKind, CustomerRecord, ScheduledActionRecord } from './model.js';
+import { MAX_INSTANT_MS, type VirtualClock } from './clock.js';
+import type {
+  ActionKind,
+  CustomerRecord,
+  PartnerTenantRecord,
+  ScheduledActionRecord,
+} from './model.js';
 import type { Store } from './store.js';
 
 /** Options after defaults are applied. */
@@ -37,6 +42,8 @@ export type ActionExecutor = (rt: EmulatorRuntime, action: ScheduledActionRecord
 export interface RuntimeHooks {
   /** A purchase or an agreements read needs the customer's MCA. */
   mcaNeeded(customer: CustomerRecord): void;
+  /** A partner tenant looked up a customer it has no relationship with (a 404). */
+  customerSought(tenant: PartnerTenantRecord, customer: CustomerRecord): void;
 }
 
 /**
@@ -46,7 +53,10 @@ export interface RuntimeHooks {
 export class EmulatorRuntime {
   private readonly changeListeners = new Set<() => void>();
   readonly executors = new Map<ActionKind, ActionExecutor>();
-  readonly hooks: RuntimeHooks = { mcaNeeded: () => undefined };
+  readonly hooks: RuntimeHooks = {
+    mcaNeeded: () => undefined,
+    customerSought: () => undefined,
+  };
   private actionSeq = 0;
 
   constructor(
@@ -76,9 +86,14 @@ export class EmulatorRuntime {
   /** Schedules an action on the virtual clock; due actions run on the next request or advance. */
   schedule(kind: ActionKind, target: Record<string, string>, dueAt: Date): ScheduledActionRecord {
     this.actionSeq += 1;
+    // An actor delay past the clock's range means "never within the emulated time".
+    const due =
+      Number.isNaN(dueAt.getTime()) || dueAt.getTime() > MAX_INSTANT_MS
+        ? new Date(MAX_INSTANT_MS)
+        : dueAt;
     const action: ScheduledActionRecord = {
       id: `${kind}-${this.store.actions.length}-${this.actionSeq}-${this.store.rng.int(0, 1e9)}`,
-      dueAt: dueAt.toISOString(),
+      dueAt: due.toISOString(),
       kind,
       target,
       createdAt: this.nowIso(),

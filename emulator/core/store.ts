@@ -1,3 +1,5 @@
+import { GdapState, TenantDataState } from './gdap.state.js';
+import { CommerceStore, DEFAULT_COMMERCE_TIMINGS } from './commerce.model.js';
 import { Rng } from './rng.js';
 import type {
   AgreementRecord,
@@ -49,6 +51,7 @@ export const DEFAULT_AUTOPILOT: AutopilotConfig = {
   orderProvisioning: 'PT0S',
   orderListDelay: 'PT0S',
   productUpgrade: 'PT30M',
+  commerce: DEFAULT_COMMERCE_TIMINGS,
 };
 
 /**
@@ -90,6 +93,10 @@ export class Store {
   readonly invitations = new Map<string, InvitationRecord>();
   actions: ScheduledActionRecord[] = [];
   readonly idempotency = new Map<string, IdempotencyRecord>();
+  gdap = new GdapState();
+  tenantData = new TenantDataState();
+  /** Transfers and new-commerce migrations. */
+  commerce = new CommerceStore();
 
   addOrganization(o: OrganizationRecord): void {
     this.organizations.set(o.id, o);
@@ -213,6 +220,9 @@ export class Store {
       invitations: [...this.invitations.values()],
       actions: this.actions,
       idempotency: [...this.idempotency.values()],
+      gdap: this.gdap.snapshot(),
+      tenantData: this.tenantData.snapshot(),
+      ...this.commerce.toSnapshot(),
     };
     return JSON.parse(JSON.stringify(snap)) as StateSnapshot;
   }
@@ -225,6 +235,7 @@ export class Store {
     s.seed = snap.seed;
     s.rng = new Rng(snap.rngState);
     s.autopilot = { ...structuredClone(DEFAULT_AUTOPILOT), ...snap.autopilot };
+    s.autopilot.commerce = { ...DEFAULT_COMMERCE_TIMINGS, ...(snap.autopilot.commerce ?? {}) };
     snap.organizations.forEach((o) => s.addOrganization(o));
     snap.partners.forEach((p) => s.addPartner(p));
     snap.customers.forEach((c) => s.addCustomer(c));
@@ -242,6 +253,9 @@ export class Store {
     snap.invitations.forEach((i) => s.invitations.set(i.partnerTenantId, i));
     s.actions = snap.actions;
     snap.idempotency.forEach((i) => s.idempotency.set(i.key, i));
+    s.gdap = GdapState.fromSnapshot(snap.gdap, snap.seed);
+    s.tenantData = TenantDataState.fromSnapshot(snap.tenantData, snap.seed);
+    s.commerce = CommerceStore.fromSnapshot(snap);
     return s;
   }
 }

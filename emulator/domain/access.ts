@@ -20,6 +20,9 @@ export function readableCustomer(
     ? rt.store.relationship(tenant.tenantId, customer.tenantId)
     : undefined;
   if (!customer || !relationship) {
+    if (customer) {
+      rt.hooks.customerSought(tenant, customer);
+    }
     throw errors.notFound(`Customer ${customerTenantId}`);
   }
   return { customer, relationship };

@@ -94,7 +94,7 @@ export function patchSubscription(
   }
   if (
     status === 'active' &&
-    sub.status === 'suspended' &&
+    (sub.status === 'suspended' || sub.status === 'expired') &&
     sub.suspensionReasons.some(
       (r) => r === 'ProductUpgrade' || r === 'Transferred' || r === 'Migrated',
     )

@@ -136,6 +136,9 @@ export function subscriptionView(s: SubscriptionRecord): Record<string, unknown>
   if (s.migratedFromSubscriptionId) {
     view.migratedFromSubscriptionId = s.migratedFromSubscriptionId;
   }
+  if (s.transferId) {
+    view.transferId = s.transferId;
+  }
   return view;
 }
 

@@ -7,27 +7,40 @@ import { deriveRng, type Rng } from '../core/rng.js';
  * (`times`), or with a seeded probability. The effect is a Partner Center error (`status` + `code`),
  * a 429 with `Retry-After`, a 5xx, a connection reset, a hang, malformed JSON, or added latency.
  */
+const MAX_DELAY_MS = 600_000;
+
 export const faultRuleSchema = z
   .object({
-    id: z.string().optional(),
-    method: z.string().optional(),
+    id: z.string().min(1).max(128).optional(),
+    method: z.string().max(16).optional(),
     /** Glob over the request path (`*` = any characters, `?` = one), e.g. `/v1/customers*`. */
-    path: z.string().optional(),
-    tenantId: z.string().optional(),
-    customerTenantId: z.string().optional(),
+    path: z.string().max(1024).optional(),
+    tenantId: z.string().max(64).optional(),
+    customerTenantId: z.string().max(64).optional(),
     nth: z.number().int().positive().optional(),
     times: z.number().int().positive().optional(),
     probability: z.number().min(0).max(1).optional(),
     seed: z.number().int().optional(),
-    status: z.number().int().min(100).max(599).optional(),
-    code: z.union([z.number(), z.string()]).optional(),
-    description: z.string().optional(),
-    retryAfterSeconds: z.number().nonnegative().optional(),
+    // A Fetch Response cannot carry 1xx, and 204/205/304 cannot have the error body.
+    status: z
+      .number()
+      .int()
+      .min(200)
+      .max(599)
+      .refine((s) => ![204, 205, 304].includes(s), 'status 204, 205 and 304 cannot carry a body')
+      .optional(),
+    code: z.union([z.number(), z.string().max(64)]).optional(),
+    description: z.string().max(1024).optional(),
+    retryAfterSeconds: z.number().nonnegative().max(86_400).optional(),
     kind: z.enum(['error', 'reset', 'hang', 'malformed', 'latency']).optional(),
-    latencyMs: z.number().nonnegative().optional(),
-    hangMs: z.number().nonnegative().optional(),
+    /** At most 10 minutes: longer timers overflow to immediate in Node. */
+    latencyMs: z.number().nonnegative().max(MAX_DELAY_MS).optional(),
+    hangMs: z.number().nonnegative().max(MAX_DELAY_MS).optional(),
   })
   .strict();
+
+/** Most rules active at once. */
+export const MAX_FAULT_RULES = 1000;
 
 export type FaultRule = z.input<typeof faultRuleSchema>;
 
@@ -48,25 +61,41 @@ export interface FaultMatchInput {
   customerTenantId: string | null;
 }
 
-function globToRegex(glob: string): RegExp {
-  const source = glob
-    .split('')
-    .map((ch) => {
-      if (ch === '*') {
-        return '.*';
-      }
-      if (ch === '?') {
-        return '.';
-      }
-      return ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    })
-    .join('');
-  return new RegExp(`^${source}$`, 'i');
+/**
+ * Case-insensitive glob match in O(path × glob) time: a rule from the control API can never make
+ * a request backtrack exponentially (no regular expression is built from it).
+ */
+export function globMatch(glob: string, text: string): boolean {
+  const g = glob.toLowerCase();
+  const t = text.toLowerCase();
+  let gi = 0;
+  let ti = 0;
+  let star = -1;
+  let mark = 0;
+  while (ti < t.length) {
+    if (gi < g.length && (g[gi] === '?' || g[gi] === t[ti])) {
+      gi += 1;
+      ti += 1;
+    } else if (gi < g.length && g[gi] === '*') {
+      star = gi;
+      mark = ti;
+      gi += 1;
+    } else if (star >= 0) {
+      gi = star + 1;
+      mark += 1;
+      ti = mark;
+    } else {
+      return false;
+    }
+  }
+  while (gi < g.length && g[gi] === '*') {
+    gi += 1;
+  }
+  return gi === g.length;
 }
 
 interface Entry {
   state: FaultRuleState;
-  regex: RegExp | undefined;
   rng: Rng;
 }
 
@@ -79,13 +108,17 @@ export class FaultRegistry {
 
   add(input: FaultRule): FaultRuleState {
     const rule = faultRuleSchema.parse(input);
+    const id = rule.id ?? `fault-${this.seq + 1}`;
+    if (this.entries.length >= MAX_FAULT_RULES && !this.entries.some((e) => e.state.id === id)) {
+      throw new RangeError(
+        `At most ${MAX_FAULT_RULES} fault rules can be active; delete some first.`,
+      );
+    }
     this.seq += 1;
-    const id = rule.id ?? `fault-${this.seq}`;
     const state: FaultRuleState = { ...rule, id, matched: 0, fired: 0, exhausted: false };
     this.entries = this.entries.filter((e) => e.state.id !== id);
     this.entries.push({
       state,
-      regex: rule.path ? globToRegex(rule.path) : undefined,
       // An explicit seed alone fixes the sequence, so re-adding the same rule repeats it.
       rng:
         rule.seed !== undefined
@@ -113,7 +146,8 @@ export class FaultRegistry {
       if (r.method && r.method !== '*' && r.method.toUpperCase() !== input.method.toUpperCase()) {
         continue;
       }
-      if (e.regex && !input.paths.some((p) => e.regex?.test(p))) {
+      const glob = r.path;
+      if (glob && !input.paths.some((p) => globMatch(glob, p))) {
         continue;
       }
       if (r.tenantId && r.tenantId.toLowerCase() !== (input.tenantId ?? '').toLowerCase()) {

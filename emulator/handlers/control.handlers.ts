@@ -1,55 +1,45 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { EmulatorControl } from '../control/control.js';
 import type { StateSnapshot } from '../core/model.js';
-import { faultRuleSchema } from '../faults/fault-registry.js';
 import { parseBody } from '../http/body.js';
 import { json, noContent, PcHttpError } from '../http/responses.js';
 import type { BaseRequest, ControlRoute } from '../http/router.js';
+import { requestedScenario, type ScenarioSources } from '../scenarios/scenario-source.js';
 import { autopilotPatchSchema } from '../scenarios/scenario.schema.js';
-
-const resetSchema = z.object({
-  scenario: z.union([z.string(), z.record(z.unknown())]).optional(),
-  preset: z.string().optional(),
-  seed: z.number().int().optional(),
-});
-
-const advanceSchema = z.object({ duration: z.union([z.string(), z.number()]) });
-const setClockSchema = z.object({ now: z.string() });
-const acceptSchema = z.object({
-  partnerTenantId: z.string(),
-  delegatedAdmin: z.boolean().optional(),
-});
-const throttlingSchema = z.object({
-  enabled: z.boolean().optional(),
-  timeScale: z.number().positive().optional(),
-  timeSource: z.enum(['real', 'virtual']).optional(),
-  limits: z
-    .record(
-      z.union([
-        z.null(),
-        z.object({
-          limit: z.number().int().positive(),
-          windowSeconds: z.number().positive(),
-          per: z.enum(['partner', 'partner_customer']),
-        }),
-      ]),
-    )
-    .optional(),
-});
+import {
+  acceptSchema,
+  advanceSchema,
+  asBadRequest,
+  faultsBodySchema,
+  intQuery,
+  resetSchema,
+  setClockSchema,
+  stateSchema,
+  throttlingSchema,
+} from './control.schemas.js';
 
 function body<S extends z.ZodTypeAny>(req: BaseRequest, schema: S): z.output<S> {
   return parseBody(req.bodyText, schema);
 }
 
 /** `/_emulator/*`: the control API (issue 3 §8). Served only by the emulator, never by the API. */
-export function controlHandlers(control: EmulatorControl): ControlRoute[] {
+export function controlHandlers(
+  control: EmulatorControl,
+  options: { scenarios: ScenarioSources },
+): ControlRoute[] {
   return [
     {
       method: 'POST',
       pattern: '/_emulator/reset',
-      handle: (req) => {
+      handle: async (req) => {
         const b = body(req, resetSchema);
-        control.reset({ scenario: (b.scenario ?? b.preset) as string | undefined, seed: b.seed });
+        const ref = b.scenario ?? b.preset;
+        await asBadRequest('The scenario cannot be used', () =>
+          control.reset({
+            scenario: ref === undefined ? undefined : requestedScenario(ref, options.scenarios),
+            seed: b.seed,
+          }),
+        );
         return json({
           ok: true,
           ...control.clock(),
@@ -65,17 +55,25 @@ export function controlHandlers(control: EmulatorControl): ControlRoute[] {
     {
       method: 'PUT',
       pattern: '/_emulator/state',
-      handle: (req) => {
-        let snapshot: StateSnapshot;
-        try {
-          snapshot = JSON.parse(req.bodyText) as StateSnapshot;
-        } catch {
-          throw new PcHttpError(400, 800002, 'The state must be JSON.');
+      handle: async (req) => {
+        if (req.bodyText.trim() === '') {
+          throw new PcHttpError(
+            400,
+            800002,
+            'The state must be JSON (a GET /_emulator/state answer).',
+          );
         }
-        if (snapshot.formatVersion !== 1) {
-          throw new PcHttpError(400, 800002, 'Unsupported state formatVersion (expected 1).');
-        }
-        control.loadState(snapshot);
+        const snapshot = body(req, stateSchema) as unknown as StateSnapshot;
+        await asBadRequest('The state cannot be loaded', () => {
+          try {
+            control.loadState(snapshot);
+          } catch (err) {
+            if (err instanceof TypeError) {
+              throw new RangeError('a record is malformed.');
+            }
+            throw err;
+          }
+        });
         return json({ ok: true, ...control.clock() });
       },
     },
@@ -83,18 +81,19 @@ export function controlHandlers(control: EmulatorControl): ControlRoute[] {
     {
       method: 'PUT',
       pattern: '/_emulator/clock',
-      handle: async (req) => json(await control.setClock(body(req, setClockSchema).now)),
+      handle: async (req) => {
+        const { now } = body(req, setClockSchema);
+        return json(await asBadRequest('The clock cannot be set', () => control.setClock(now)));
+      },
     },
     {
       method: 'POST',
       pattern: '/_emulator/clock/advance',
       handle: async (req) => {
         const { duration } = body(req, advanceSchema);
-        try {
-          return json(await control.advanceClock(duration));
-        } catch (err) {
-          throw new PcHttpError(400, 800002, err instanceof Error ? err.message : String(err));
-        }
+        return json(
+          await asBadRequest('The clock cannot be advanced', () => control.advanceClock(duration)),
+        );
       },
     },
     { method: 'GET', pattern: '/_emulator/autopilot', handle: () => json(control.autopilot()) },
@@ -108,21 +107,13 @@ export function controlHandlers(control: EmulatorControl): ControlRoute[] {
     {
       method: 'POST',
       pattern: '/_emulator/faults',
-      handle: (req) => {
-        const raw = JSON.parse(req.bodyText || '{}') as unknown;
-        const rules = Array.isArray(raw) ? raw : [raw];
-        const added = rules.map((r) => {
-          const parsed = faultRuleSchema.safeParse(r);
-          if (!parsed.success) {
-            throw new PcHttpError(
-              400,
-              800002,
-              `Invalid fault rule: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-            );
-          }
-          return control.addFault(parsed.data);
-        });
-        return json(Array.isArray(raw) ? added : added[0], 201);
+      handle: async (req) => {
+        const parsed = body(req, faultsBodySchema);
+        const rules = Array.isArray(parsed) ? parsed : [parsed];
+        const added = await asBadRequest('Invalid fault rule', () =>
+          rules.map((r) => control.addFault(r)),
+        );
+        return json(Array.isArray(parsed) ? added : added[0], 201);
       },
     },
     {
@@ -145,15 +136,13 @@ export function controlHandlers(control: EmulatorControl): ControlRoute[] {
       method: 'GET',
       pattern: '/_emulator/requests',
       handle: (req) => {
-        const limit = req.query('limit');
-        const status = req.query('status');
         return json(
           control.requests({
             method: req.query('method') ?? undefined,
             pathPrefix: req.query('pathPrefix') ?? undefined,
             tenantId: req.query('tenantId') ?? undefined,
-            status: status ? Number(status) : undefined,
-            limit: limit ? Number(limit) : undefined,
+            status: intQuery(req.query('status'), 'status', 0, 599),
+            limit: intQuery(req.query('limit'), 'limit', 0, 1_000_000),
           }),
         );
       },
@@ -184,6 +173,9 @@ export function controlHandlers(control: EmulatorControl): ControlRoute[] {
         const tenantId = req.query('tenantId');
         if (!tenantId) {
           throw new PcHttpError(400, 800002, 'tenantId is required.');
+        }
+        if (tenantId.length > 64) {
+          throw new PcHttpError(400, 800002, 'tenantId is at most 64 characters.', ['tenantId']);
         }
         return json({ token: control.tokenFor(tenantId), tenantId });
       },

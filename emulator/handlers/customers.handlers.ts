@@ -142,15 +142,51 @@ const patchCustomerSchema = ciObject({
     'syndication',
     'microsoft_support',
   ]).optional(),
+  allowDelegatedAccess: z.boolean().optional(),
 });
+
+/**
+ * DAP removal (§11, DAP retirement): `PATCH /customers/{id}` with `allowDelegatedAccess: false`
+ * keeps the reseller relationship and drops delegated admin. Granting DAP is the customer's act
+ * (the invitation), so `true` is refused.
+ */
+function removeDap(
+  req: PcRequest,
+  customer: CustomerRecord,
+  relationship: RelationshipRecord,
+): Response {
+  if (relationship.allowDelegatedAccess) {
+    relationship.allowDelegatedAccess = false;
+    writeAudit(req.rt, {
+      actor: req.actor,
+      customer,
+      resourceType: 'partner_customer_dap',
+      operationType: 'dap_admin_relationship_terminated',
+      oldValue: { allowDelegatedAccess: true },
+      newValue: { allowDelegatedAccess: false },
+    });
+  }
+  return json(customerView(customer, relationship));
+}
 
 /** `PATCH /customers/{id}` with relationshipToPartner "none" removes the reseller relationship (§2). */
 function patchCustomer(req: PcRequest): Response {
   const { rt, tenant } = req;
   const { customer, relationship } = readableCustomer(rt, tenant, req.params.customerId ?? '');
   const body = req.body(patchCustomerSchema);
+  if (body.allowDelegatedAccess === true) {
+    throw errors.invalidInput(
+      'allowDelegatedAccess can only be set to false; the customer grants delegated admin by accepting an invitation.',
+      ['allowDelegatedAccess'],
+    );
+  }
+  if (body.allowDelegatedAccess === false && body.relationshipToPartner === undefined) {
+    return removeDap(req, customer, relationship);
+  }
   if (body.relationshipToPartner !== 'none') {
-    throw errors.invalidInput('Only relationshipToPartner "none" can be set with PATCH.');
+    throw errors.invalidInput(
+      'Only relationshipToPartner "none" or allowDelegatedAccess false can be set with PATCH.',
+    );
   }
   const active = rt.store
     .subscriptionsOf(tenant.tenantId, customer.tenantId)

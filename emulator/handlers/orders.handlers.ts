@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { OrderRecord } from '../core/model.js';
 import { readableCustomer, transactableCustomer } from '../domain/access.js';
+import { requireAdminAccess } from '../domain/gdap-lifecycle.js';
 import { createOrder } from '../domain/orders.service.js';
 import { orderView } from '../domain/views.js';
 import { ciObject } from '../http/body.js';
@@ -42,6 +43,7 @@ function findOrder(req: PcRequest, customerTenantId: string): OrderRecord {
 /** `POST /customers/{id}/orders` → 201 with the order, status "pending" (§6). */
 function create(req: PcRequest): Response {
   const { customer } = transactableCustomer(req.rt, req.tenant, req.params.customerId ?? '');
+  requireAdminAccess(req.rt, req.tenant, customer.tenantId, 'commerce');
   const body = req.body(createSchema);
   const order = createOrder(
     req.rt,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { transactableCustomer } from '../domain/access.js';
+import { requireAdminAccess } from '../domain/gdap-lifecycle.js';
 import {
   runningUpgrade,
   startUpgrade,
@@ -41,6 +42,7 @@ function eligibility(req: PcRequest): Response {
 function create(req: PcRequest): Response {
   const body = req.body(bodySchema);
   const { customer } = transactableCustomer(req.rt, req.tenant, body.customerId);
+  requireAdminAccess(req.rt, req.tenant, customer.tenantId, 'commerce');
   const upgrade = startUpgrade(req.rt, req.actor, req.tenant, customer, body.productFamily);
   return new Response(null, {
     status: 202,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { onTicketCreated, onTicketUpdated } from '../autopilot/support-actors.js';
 import type { ServiceRequestRecord } from '../core/model.js';
 import { readableCustomer } from '../domain/access.js';
+import { requireAdminAccess } from '../domain/gdap-lifecycle.js';
 import { classifyTicket, parseReferences, SUPPORT_TOPICS } from '../domain/service-requests.js';
 import { serviceRequestView } from '../domain/views.js';
 import { ciEnum, ciObject } from '../http/body.js';
@@ -54,6 +55,9 @@ function create(req: PcRequest): Response {
   const refs = parseReferences(rt, tenant, `${body.title}\n${body.description}`);
   const customer =
     refs.customers.find((c) => rt.store.relationship(tenant.tenantId, c.tenantId)) ?? null;
+  if (customer) {
+    requireAdminAccess(rt, tenant, customer.tenantId, 'support');
+  }
   const sr: ServiceRequestRecord = {
     id: rt.store.rng.digits(15),
     partnerTenantId: tenant.tenantId,

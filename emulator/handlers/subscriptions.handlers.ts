@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SubscriptionRecord } from '../core/model.js';
 import { readableCustomer, transactableCustomer } from '../domain/access.js';
+import { requireAdminAccess } from '../domain/gdap-lifecycle.js';
 import { patchSubscription } from '../domain/subscriptions.service.js';
 import { subscriptionView } from '../domain/views.js';
 import { ciEnum, ciObject } from '../http/body.js';
@@ -65,6 +66,7 @@ function list(req: PcRequest): Response {
 
 function patch(req: PcRequest): Response {
   const { customer } = transactableCustomer(req.rt, req.tenant, req.params.customerId ?? '');
+  requireAdminAccess(req.rt, req.tenant, customer.tenantId, 'commerce');
   const sub = findSubscription(req, customer.tenantId);
   const body = req.body(patchSchema);
   patchSubscription(req.rt, req.actor, sub, body, req.header('If-Match'));

@@ -9,13 +9,14 @@ import type { CustomerRecord } from '../core/model.js';
 /**
  * Customer usage budget, `GET|PATCH /customers/{id}/usagebudget` (SpendingBudget). R-AZP-5: the
  * budget is in the customer's local currency; we add `currencyCode` so callers can show it.
- * Amounts are decimal strings here [U: the real API likely sends a JSON number]; both are accepted.
+ * The amount is stored as an exact decimal string and sent as a JSON number, as Microsoft's swagger
+ * and docs type it (at most two decimals, so the number prints exactly); PATCH accepts both.
  */
 const patchSchema = ciObject({ amount: numeric.nullable() });
 
 function view(c: CustomerRecord): Record<string, unknown> {
   return {
-    amount: c.usageBudget,
+    amount: c.usageBudget === null ? null : Number(c.usageBudget),
     currencyCode: currencyOf(c.country).code,
     attributes: { objectType: 'SpendingBudget' },
   };
@@ -48,9 +49,9 @@ export function usageBudgetHandlers(): PcRoute[] {
           customer,
           resourceType: 'customer',
           operationType: 'update_customer_spending_budget',
-          oldValue: { amount: old },
+          oldValue: { amount: old === null ? null : Number(old) },
           newValue: {
-            amount: customer.usageBudget,
+            amount: Number(customer.usageBudget),
             currencyCode: currencyOf(customer.country).code,
           },
         });

@@ -1,4 +1,5 @@
 import { getResponse, type RequestHandler } from 'msw';
+import { dotSegmentResponse, hasDotSegment } from './raw-path.js';
 import { pcError } from './responses.js';
 
 /**
@@ -11,6 +12,11 @@ export function buildIsolatedFetch(
   baseUrl: string,
 ): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> {
   return async (input, init) => {
+    // Checked on the text as given: `new Request` would resolve the dot segments first.
+    const raw = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (hasDotSegment(raw)) {
+      return dotSegmentResponse();
+    }
     const request =
       typeof input === 'string' || input instanceof URL
         ? new Request(new URL(input, baseUrl), init)

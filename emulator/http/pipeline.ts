@@ -1,4 +1,5 @@
 import { readToken } from './auth.js';
+import { toGraphShape } from './graph-responses.js';
 import type { JournalEntry } from './journal.js';
 import {
   runStages,
@@ -9,6 +10,7 @@ import {
 } from './request-context.js';
 import { pcError } from './responses.js';
 import { authStage } from './stages/auth.stage.js';
+import { controlAuthStage } from './stages/control-auth.stage.js';
 import { controlRouteStage } from './stages/control.stage.js';
 import { faultEarlyRetryStage, faultStage } from './stages/fault.stage.js';
 import { handleStage } from './stages/handle.stage.js';
@@ -27,6 +29,9 @@ export function normalisePath(url: URL): string {
   if (url.hostname.toLowerCase() === 'management.azure.com') {
     path = `/arm${path}`;
   }
+  if (url.hostname.toLowerCase() === 'graph.microsoft.com') {
+    path = `/graph${path}`;
+  }
   return path;
 }
 
@@ -37,6 +42,9 @@ function scopeOf(path: string): Scope {
   }
   if (lower === '/arm' || lower.startsWith('/arm/')) {
     return 'arm';
+  }
+  if (lower === '/graph' || lower.startsWith('/graph/')) {
+    return 'graph';
   }
   return 'pc';
 }
@@ -53,7 +61,7 @@ export const PC_STAGES: readonly Stage[] = [
 ];
 
 /** The control API (`/_emulator/*`). */
-export const CONTROL_STAGES: readonly Stage[] = [controlRouteStage];
+export const CONTROL_STAGES: readonly Stage[] = [controlAuthStage, controlRouteStage];
 
 function withHeaders(res: Response, headers: Record<string, string>): Response {
   if (res.type === 'error') {
@@ -68,7 +76,7 @@ function withHeaders(res: Response, headers: Record<string, string>): Response {
 
 /**
  * The one request pipeline behind msw handlers, `emulator.fetch` and the standalone server:
- * normalise path → scope → (control API) or faults → auth → route → throttling → MS-RequestId
+ * normalise path → scope → (control API: token → route) or faults → auth → route → throttling → MS-RequestId
  * replay → handler, then journal → due actions → change listeners.
  * It never throws: unexpected errors become a Partner Center 500 (800003).
  */
@@ -84,6 +92,12 @@ export class Pipeline {
 
   async dispatch(request: Request): Promise<Response> {
     const ctx = await this.context(request);
+    const res = await this.dispatchContext(ctx);
+    // Microsoft Graph (GDAP) answers every error in its own shape.
+    return ctx.scope === 'graph' ? toGraphShape(res) : res;
+  }
+
+  private async dispatchContext(ctx: RequestContext): Promise<Response> {
     if (ctx.scope === 'control') {
       return (
         (await runStages(CONTROL_STAGES, ctx)) ??

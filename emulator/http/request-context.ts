@@ -13,9 +13,11 @@ export interface PipelineDeps {
   faults: FaultRegistry;
   throttler: Throttler;
   journal: Journal;
+  /** When set, control requests must carry it (control-auth.stage.ts). */
+  controlToken?: string;
 }
 
-export type Scope = 'pc' | 'arm' | 'control';
+export type Scope = 'pc' | 'arm' | 'graph' | 'control';
 
 /**
  * What the stages of one request share. Earlier stages fill in what later ones read (`tenant`

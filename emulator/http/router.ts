@@ -14,6 +14,12 @@ export type ThrottleFamily =
   | 'service_requests'
   | 'audit_records'
   | 'arm'
+  | 'graph'
+  | 'invoices'
+  | 'transfers'
+  | 'migrations'
+  | 'migration_create'
+  | 'migration_validate'
   | 'none';
 
 export interface BaseRequest {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getResponse, type RequestHandler } from 'msw';
+import { dotSegmentResponse, hasDotSegment } from './raw-path.js';
 import { pcError } from './responses.js';
 
 export interface StandaloneServer {
@@ -8,12 +9,49 @@ export interface StandaloneServer {
   close(): Promise<void>;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  /**
+   * Largest request body accepted, in bytes (413 beyond). Default 16 MiB: a demo state or a
+   * scenario of a few thousand customers fits; load bigger states with `--state-file`.
+   */
+  maxBodyBytes?: number;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** The body, or undefined once it passes `limit` (reading stops there). */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (Number.isFinite(declared) && declared > limit) {
+    return undefined;
+  }
   const chunks: Buffer[] = [];
+  let size = 0;
   for await (const chunk of req) {
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buf.length;
+    if (size > limit) {
+      return undefined;
+    }
+    chunks.push(buf);
   }
   return Buffer.concat(chunks);
+}
+
+async function send(res: ServerResponse, response: Response, close = false): Promise<void> {
+  const payload = Buffer.from(await response.arrayBuffer());
+  const outHeaders: Record<string, string> = {};
+  response.headers.forEach((v, k) => {
+    outHeaders[k] = v;
+  });
+  outHeaders['content-length'] = String(payload.length);
+  if (close) {
+    outHeaders.connection = 'close';
+  }
+  res.writeHead(response.status, outHeaders);
+  res.end(payload);
 }
 
 /**
@@ -23,9 +61,10 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
  */
 export async function serveHandlers(
   handlers: RequestHandler[],
-  options: { port?: number; host?: string } = {},
+  options: ServeOptions = {},
 ): Promise<StandaloneServer> {
   const host = options.host ?? '127.0.0.1';
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const abort = new AbortController();
@@ -35,7 +74,21 @@ export async function serveHandlers(
         }
       });
       try {
-        const body = await readBody(req);
+        if (hasDotSegment(req.url ?? '/')) {
+          await send(res, dotSegmentResponse());
+          return;
+        }
+        const body = await readBody(req, maxBodyBytes);
+        if (body === undefined) {
+          // The rest of the body is not read, so the connection cannot be reused.
+          await send(
+            res,
+            pcError(413, 413, `The request body is larger than ${maxBodyBytes} bytes.`),
+            true,
+          );
+          req.socket.destroySoon();
+          return;
+        }
         const headers = new Headers();
         for (const [k, v] of Object.entries(req.headers)) {
           if (Array.isArray(v)) {
@@ -65,14 +118,7 @@ export async function serveHandlers(
         if (res.destroyed) {
           return;
         }
-        const payload = Buffer.from(await response.arrayBuffer());
-        const outHeaders: Record<string, string> = {};
-        response.headers.forEach((v, k) => {
-          outHeaders[k] = v;
-        });
-        outHeaders['content-length'] = String(payload.length);
-        res.writeHead(response.status, outHeaders);
-        res.end(payload);
+        await send(res, response);
       } catch (err) {
         if (!res.headersSent) {
           res.writeHead(500, { 'content-type': 'application/json' });

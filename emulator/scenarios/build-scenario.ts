@@ -6,6 +6,7 @@ import {
   type CatalogOffer,
 } from '../core/catalog.js';
 import { DAY_MS } from '../core/duration.js';
+import { termDates } from '../domain/commerce-terms.js';
 import type {
   ActorBehaviour,
   CustomerRecord,
@@ -15,6 +16,8 @@ import type {
 } from '../core/model.js';
 import { countryInfo } from '../core/regions.js';
 import type { Store } from '../core/store.js';
+import { applyCustomerGdap } from './gdap.scenario.js';
+import { addScenarioTransfers, toTransferBehaviour } from './build-commerce.js';
 import type { BehaviourInput, ParsedCustomer, ParsedScenario } from './scenario.schema.js';
 
 /** Owner, the role CSP's admin-on-behalf-of foreign principal holds on a legacy Azure subscription. */
@@ -80,6 +83,7 @@ const CITIES: Record<string, string[]> = {
 /** Adds a parsed scenario's organizations, partners and customers to a store. */
 export class ScenarioBuilder {
   private readonly partnerByKey = new Map<string, PartnerTenantRecord>();
+  private readonly customerByKey = new Map<string, CustomerRecord>();
 
   constructor(
     private readonly store: Store,
@@ -151,6 +155,12 @@ export class ScenarioBuilder {
       this.store.addOrganization({ id: orgId, name: org.name });
       for (const t of org.tenants) {
         const tenant = this.addPartner(t.key, t, orgId);
+        if (t.autopilot?.acceptTransfers !== undefined) {
+          this.store.commerce.partnerActors.set(tenant.tenantId, {
+            partnerTenantId: tenant.tenantId,
+            acceptTransfers: toTransferBehaviour(t.autopilot.acceptTransfers),
+          });
+        }
         for (const r of t.resellers) {
           let reseller = this.partnerByKey.get(r.key);
           if (!reseller) {
@@ -177,8 +187,18 @@ export class ScenarioBuilder {
       }
     }
     for (const c of scenario.customers) {
-      this.addCustomer(c);
+      this.customerByKey.set(c.key, this.addCustomer(c));
     }
+    addScenarioTransfers(this.store, scenario.transfers, this.now, {
+      partner: (key) => this.partner(key),
+      customer: (key) => {
+        const found = this.customerByKey.get(key) ?? this.store.customers.get(key);
+        if (!found) {
+          throw new Error(`Scenario refers to unknown customer "${key}"`);
+        }
+        return found;
+      },
+    });
   }
 
   addCustomer(c: ParsedCustomer): CustomerRecord {
@@ -220,7 +240,7 @@ export class ScenarioBuilder {
         signTransferForm: toBehaviour(c.autopilot.signTransferForm),
         acceptsFrom: Array.isArray(c.autopilot.acceptsFrom)
           ? c.autopilot.acceptsFrom.map((k) => this.partner(k).tenantId)
-          : (c.autopilot.acceptsFrom ?? (c.labels.includes('prospect') ? 'any' : 'related')),
+          : (c.autopilot.acceptsFrom ?? (c.labels.includes('prospect') ? 'invited' : 'related')),
       },
     };
     this.store.addCustomer(customer);
@@ -257,6 +277,7 @@ export class ScenarioBuilder {
     for (const s of c.subscriptions) {
       this.addSubscription(customer, s);
     }
+    applyCustomerGdap(this.store, customer, c.gdap, (k) => this.partner(k), this.now);
     return customer;
   }
 
@@ -315,6 +336,9 @@ export class ScenarioBuilder {
       created: new Date(Math.floor((this.now.getTime() - createdDaysAgo * DAY_MS) / 1000) * 1000),
       now: this.now,
       orderId: undefined,
+      termDuration: s.termDuration,
+      commitmentEndDate: s.commitmentEndDate,
+      cancellationAllowedUntilDate: s.cancellationAllowedUntilDate,
     });
   }
 }
@@ -334,6 +358,14 @@ export interface NewSubscriptionInput {
   now: Date;
   orderId: string | undefined;
   termDuration?: string | null;
+  /** Overrides the computed renewal date (scenario files; transfers keep the source's). */
+  commitmentEndDate?: string;
+  /** Overrides the computed cancellation window end (`null`: none). */
+  cancellationAllowedUntilDate?: string | null;
+  /** Overrides the start of the current term (transfers keep the source's). */
+  effectiveStartDate?: string;
+  /** The transfer that created this subscription (§9d). */
+  transferId?: string | null;
   /** Give the partner's Admin Agents group Owner on a new/moved Azure subscription (default true). */
   grantOwner?: boolean;
   /** Azure plan: also create its first Azure usage subscription (default true; product upgrades pass false). */
@@ -387,18 +419,11 @@ export function createSubscriptionRecords(
       etag: rng.uuid(),
     });
   }
-  const isAzure = offer.kind === 'azure_legacy' || offer.kind === 'azure_plan';
-  let commitmentEnd: string;
-  if (isAzure) {
-    // Non-renewable usage offers show a far-future commitment end (§5).
-    commitmentEnd = '9999-12-10T00:00:00Z';
-  } else {
-    const end = new Date(input.created.getTime());
-    while (end.getTime() <= input.now.getTime()) {
-      end.setUTCFullYear(end.getUTCFullYear() + 1);
-    }
-    commitmentEnd = end.toISOString().slice(0, 10) + 'T00:00:00Z';
-  }
+  // Legacy licenses are annual commitments whatever the billing cycle; new commerce defaults to P1Y.
+  const termDuration =
+    input.termDuration ??
+    (offer.kind === 'new_commerce' || offer.kind === 'license' ? 'P1Y' : null);
+  const term = termDates(offer.kind, input.created, termDuration, input.now);
   const sub: SubscriptionRecord = {
     id,
     partnerTenantId: partner.tenantId,
@@ -413,14 +438,14 @@ export function createSubscriptionRecords(
     autoRenewEnabled: offer.isAutoRenewable,
     billingType: offer.billing,
     billingCycle: input.billingCycle,
-    termDuration: input.termDuration ?? (offer.kind === 'new_commerce' ? 'P1Y' : null),
+    termDuration,
     creationDate: created,
-    effectiveStartDate: created,
-    commitmentEndDate: commitmentEnd,
+    effectiveStartDate: input.effectiveStartDate ?? term.termStart.toISOString(),
+    commitmentEndDate: input.commitmentEndDate ?? term.commitmentEndDate,
     cancellationAllowedUntilDate:
-      offer.kind === 'new_commerce'
-        ? new Date(input.created.getTime() + 7 * DAY_MS).toISOString()
-        : null,
+      input.cancellationAllowedUntilDate !== undefined
+        ? input.cancellationAllowedUntilDate
+        : term.cancellationAllowedUntilDate,
     orderId,
     partnerId: input.partnerId,
     entitlementId: null,
@@ -428,6 +453,7 @@ export function createSubscriptionRecords(
     productTypeName: offer.productTypeName,
     suspensionReasons: input.status === 'suspended' ? ['CustomerRequest'] : [],
     migratedFromSubscriptionId: null,
+    transferId: input.transferId ?? null,
     etag: rng.uuid(),
   };
   store.addSubscription(sub);

@@ -42,12 +42,21 @@ const SUFFIX = [
   'Media',
 ];
 
+/** Subscriptions of the `large-today` customer above the 300-per-tenant transfer cap (§11). */
+export const OVER_CAP_SUBSCRIPTIONS = 320;
+
 /**
  * The `large` preset for benchmarks: the demo's partner layout with `customers` customers spread
  * over the four regional tenants, each with `subscriptionsPerCustomer` subscriptions (one legacy
- * Azure in five customers). 5,000 × 10 builds in a few seconds.
+ * Azure in five customers). 5,000 × 10 builds in a few seconds. `commerce: 'today'` (preset
+ * `large-today`) makes four license subscriptions in five new commerce and adds one customer
+ * (`over-transfer-cap`) with more subscriptions than one transfer may carry.
  */
-export function largeScenario(seed: number, size: LargeSize): ScenarioDefinition {
+export function largeScenario(
+  seed: number,
+  size: LargeSize,
+  commerce: 'legacy' | 'today' = 'legacy',
+): ScenarioDefinition {
   const rng = deriveRng(seed, 'large');
   const tenants = ['large-fr', 'large-de', 'large-es', 'large-it'];
   const customers: NonNullable<ScenarioDefinition['customers']> = [];
@@ -62,7 +71,7 @@ export function largeScenario(seed: number, size: LargeSize): ScenarioDefinition
           ? { partner, offer: 'azure-legacy' }
           : {
               partner,
-              offer: OFFERS[(i + j) % OFFERS.length] ?? 'office365-e3',
+              offer: `${OFFERS[(i + j) % OFFERS.length] ?? 'office365-e3'}${commerce === 'today' && j % 5 !== 4 ? '-nce' : ''}`,
               quantity: rng.int(1, 300),
             },
       );
@@ -76,8 +85,22 @@ export function largeScenario(seed: number, size: LargeSize): ScenarioDefinition
       autopilot: { acceptInvitation: rng.int(1, 48) },
     });
   }
+  if (commerce === 'today') {
+    customers.push({
+      key: 'large-over-cap',
+      companyName: 'Nova Holdings Over Cap',
+      country: 'FR',
+      labels: ['over-transfer-cap'],
+      relationships: [{ partner: 'large-fr' }, { partner: 'large-eu' }],
+      subscriptions: Array.from({ length: OVER_CAP_SUBSCRIPTIONS }, (_, j) => ({
+        partner: 'large-fr',
+        offer: `${OFFERS[j % OFFERS.length] ?? 'office365-e3'}-nce`,
+        quantity: 1 + (j % 25),
+      })),
+    });
+  }
   return {
-    name: 'large',
+    name: commerce === 'today' ? 'large-today' : 'large',
     organizations: [
       {
         key: 'large-org',

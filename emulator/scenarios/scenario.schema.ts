@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { addDuration, parseDuration } from '../core/duration.js';
+import { customerGdapSchema, gdapSettingsSchema } from './gdap.scenario.js';
 
 /**
  * The human-writable scenario format (documented in emulator/README.md). Partners and customers are
@@ -13,6 +15,12 @@ const behaviour = z.union([
 ]);
 
 export type BehaviourInput = z.infer<typeof behaviour>;
+
+/** A partner the autopilot may play in transfers; `manual` (default) leaves it to the client. */
+const transferBehaviour = z.union([behaviour, z.literal('manual')]);
+
+export type TransferBehaviourInput = z.infer<typeof transferBehaviour>;
+export const transferBehaviourSchema = transferBehaviour;
 
 const resellerSchema = z
   .object({
@@ -37,6 +45,8 @@ const tenantSchema = z
     domain: z.string().optional(),
     /** For indirect providers: resellers buying through this tenant (declared here or by key). */
     resellers: z.array(resellerSchema).default([]),
+    /** As the source of a new-commerce transfer: accept after hours, `never`, or `manual` (default). */
+    autopilot: z.object({ acceptTransfers: transferBehaviour.optional() }).strict().optional(),
   })
   .strict();
 
@@ -54,8 +64,14 @@ const subscriptionSchema = z
     id: z.string().uuid().optional(),
     /** Legacy Azure: `"different"` makes the Azure subscription id differ from the subscription id (R-AZP-8). */
     entitlementId: z.string().optional(),
-    billingCycle: z.enum(['monthly', 'annual']).optional(),
+    billingCycle: z.enum(['monthly', 'annual', 'triennial']).optional(),
     createdDaysAgo: z.number().int().nonnegative().optional(),
+    /** Term (new commerce: P1M, P1Y, P3Y; legacy licenses are annual commitments). */
+    termDuration: z.enum(['P1M', 'P1Y', 'P3Y']).optional(),
+    /** Overrides the computed end of the current term (renewal date). */
+    commitmentEndDate: z.string().datetime({ offset: true }).optional(),
+    /** New commerce: overrides the end of the cancellation window (default 7 days into the term). */
+    cancellationAllowedUntilDate: z.string().datetime({ offset: true }).nullable().optional(),
   })
   .strict();
 
@@ -82,13 +98,20 @@ const customerSchema = z
     usageBudget: z.string().optional(),
     relationships: z.array(relationshipSchema).default([]),
     subscriptions: z.array(subscriptionSchema).default([]),
+    /** GDAP: the customer's decision on invitations and its existing relationships. */
+    gdap: customerGdapSchema.optional(),
     autopilot: z
       .object({
         acceptInvitation: behaviour.optional(),
         signMca: behaviour.optional(),
         signTransferForm: behaviour.optional(),
         acceptsFrom: z
-          .union([z.literal('related'), z.literal('any'), z.array(z.string())])
+          .union([
+            z.literal('related'),
+            z.literal('invited'),
+            z.literal('any'),
+            z.array(z.string()),
+          ])
           .optional(),
       })
       .strict()
@@ -96,30 +119,68 @@ const customerSchema = z
   })
   .strict();
 
+/** Actor delays: at most ten years (the clock ends in 9999; longer means "never", say so). */
+const hours = z.number().nonnegative().max(87_600).optional();
+const delay = z
+  .string()
+  .max(64)
+  .refine((d) => {
+    const parsed = parseDuration(d);
+    return parsed !== undefined && addDuration(new Date(0), parsed).getTime() <= 87_600 * 3_600_000;
+  }, 'an ISO-8601 duration of at most ten years (e.g. PT2H)')
+  .optional();
+
 const autopilotSchema = z
   .object({
     enabled: z.boolean().optional(),
     customers: z
       .object({
-        acceptInvitationHours: z.number().nonnegative().optional(),
-        signMcaHours: z.number().nonnegative().optional(),
-        signTransferFormHours: z.number().nonnegative().optional(),
+        acceptInvitationHours: hours,
+        signMcaHours: hours,
+        signTransferFormHours: hours,
       })
       .strict()
       .optional(),
     support: z
       .object({
-        consolidationBusinessHours: z.number().nonnegative().optional(),
-        transferBusinessHours: z.number().nonnegative().optional(),
-        otherBusinessHours: z.number().nonnegative().optional(),
+        consolidationBusinessHours: hours,
+        transferBusinessHours: hours,
+        otherBusinessHours: hours,
       })
       .strict()
       .optional(),
-    orderProvisioning: z.string().optional(),
-    orderListDelay: z.string().optional(),
-    productUpgrade: z.string().optional(),
+    orderProvisioning: delay,
+    orderListDelay: delay,
+    productUpgrade: delay,
+    commerce: z
+      .object({
+        transferExpiry: z.string().optional(),
+        transferCompletion: z.string().optional(),
+        sourceAcceptHours: z.number().nonnegative().optional(),
+        migrationDuration: z.string().optional(),
+        transferSubscriptionLimit: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
+
+/** A new-commerce transfer already pending when the scenario starts (created by `target`). */
+const transferSchema = z
+  .object({
+    id: z.string().uuid().optional(),
+    customer: z.string(),
+    source: z.string(),
+    target: z.string(),
+    transferType: z.union([z.literal(3), z.literal(5)]).default(5),
+    targetProductTypes: z.array(z.string()).nullable().default(null),
+    createdDaysAgo: z.number().nonnegative().default(1),
+    /** Overrides the source partner's autopilot for this transfer. */
+    sourceAccepts: transferBehaviour.optional(),
+  })
+  .strict();
+
+export type ParsedTransfer = z.output<typeof transferSchema>;
 
 export const autopilotPatchSchema = autopilotSchema;
 export type AutopilotPatch = z.infer<typeof autopilotSchema>;
@@ -130,7 +191,7 @@ export const scenarioSchema = z
     name: z.string().default('custom'),
     description: z.string().optional(),
     /** Start from a preset and add this file's organizations and customers on top. */
-    extends: z.enum(['empty', 'demo', 'large']).optional(),
+    extends: z.enum(['empty', 'demo', 'large', 'demo-today', 'large-today']).optional(),
     /** Size of the `large` preset when extending it. */
     size: z
       .object({
@@ -154,7 +215,11 @@ export const scenarioSchema = z
       )
       .default([]),
     customers: z.array(customerSchema).default([]),
+    /** Pending new-commerce transfers (customers and partners by key). */
+    transfers: z.array(transferSchema).default([]),
     autopilot: autopilotSchema.optional(),
+    /** GDAP settings (`requireGdap`, delays). */
+    gdap: gdapSettingsSchema.optional(),
   })
   .strict();
 

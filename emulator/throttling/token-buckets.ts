@@ -34,6 +34,15 @@ export const DEFAULT_LIMITS: Record<Exclude<ThrottleFamily, 'none'>, ThrottleLim
   service_requests: null,
   audit_records: null,
   arm: null,
+  // Graph's GDAP limits and the invoice API's are not documented: off unless configured.
+  graph: null,
+  invoices: null,
+  // [U] `GET .../transfers` is listed as throttled without a number: the subscriptions figure.
+  transfers: { limit: 500, windowSeconds: 60, per: 'partner_customer' },
+  migrations: null,
+  // §9b / §10: create 100 per partner per 5 min; validate 450 per partner-customer pair per 5 min.
+  migration_create: { limit: 100, windowSeconds: 300, per: 'partner' },
+  migration_validate: { limit: 450, windowSeconds: 300, per: 'partner_customer' },
 };
 
 export interface RetryAfterViolation {

@@ -29,24 +29,19 @@ import {
   createServices,
   type Repositories,
   type Services,
+  workflowDefinitions,
 } from './services.js';
 import { type Actor } from './auth.js';
 import { exportDownloadRoute } from '../modules/exports/export.route.js';
-import {
-  transferFormPdfRoute,
-  transferSigningRoutes,
-} from '../modules/workflows/transfer.route.js';
 import { armUrlFor, createArmClientFactory } from '../azure-rm/arm.client.js';
-import { adminAgentsGroupLookup } from '../workflows/transfer/admin-agents.js';
-import { type HolidayConfig } from '../workflows/transfer/business-hours.js';
-import { viewerOrganizations } from '../workflows/transfer/transfer-actions.repository.js';
+import { type ProcedureDeps } from '../procedures/procedure-module.js';
 import { readDevSecret } from './dev-secret.js';
 import { InMemoryCostBudget } from './limits/cost-budget.js';
 import { workflowGlobalId } from '../modules/workflows/workflow.mapper.js';
-import { workflowDefinitions } from '../workflows/definitions.js';
 import { type RunnerOptions, WorkflowRunner } from '../workflows/engine/workflow-runner.js';
+import { createWorkflowNotifier } from '../workflows/engine/workflow-notifier.js';
 import { getWorkflow } from '../workflows/engine/workflow.repository.js';
-import { type WorkflowRow } from '../workflows/engine/engine.types.js';
+import { procedureModules } from './procedures.js';
 import { WORKFLOW_UPDATED_TOPIC } from './pubsub.js';
 
 export interface ApplicationOptions {
@@ -74,7 +69,7 @@ export interface ApplicationOptions {
   /** An already open database (tests share one in-process PostgreSQL); default: `DATABASE_URL`. */
   database?: DbHandle;
   /** Holidays of the transfer's 8-business-hour SLA (R-TRF-7). */
-  transferHolidays?: HolidayConfig;
+  transferHolidays?: NonNullable<ProcedureDeps['transfer']>['holidays'];
 }
 
 /** The composed server, before and after it listens. */
@@ -164,59 +159,47 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   const pubSub = db.notifications
     ? await createSharedPubSub(createAppPubSub(), db.notifications, logger)
     : createAppPubSub();
-  const publish = (row: WorkflowRow) => {
-    const id = workflowGlobalId(row);
-    pubSub.publish(WORKFLOW_UPDATED_TOPIC, { id, organizationId: row.organizationId });
-    // Organizations the workflow is shared with read-only (the incoming side of a transfer).
-    void viewerOrganizations(db.db, row.id).then(
-      (viewers) => {
-        for (const organizationId of viewers) {
-          pubSub.publish(WORKFLOW_UPDATED_TOPIC, { id, organizationId });
-        }
-      },
-      (error: unknown) => logger.warn({ err: error }, 'workflow viewers read failed'),
-    );
+  const notifier = createWorkflowNotifier({
+    db: db.db,
+    globalId: workflowGlobalId,
+    publish: (event) => pubSub.publish(WORKFLOW_UPDATED_TOPIC, event),
+    onError: (error: unknown) => logger.warn({ err: error }, 'workflow viewers read failed'),
+  });
+  const holidays = options.transferHolidays ?? config.transfer.holidays;
+  const procedureDeps: ProcedureDeps = {
+    db: db.db,
+    clock,
+    clients: pc,
+    arm,
+    directory: options.directory,
+    publicUrl: config.publicUrl,
+    ...(signingSecret ? { signingSecret } : {}),
+    transfer: {
+      signingLinkTtlMs: config.transfer.signingLinkTtlMs,
+      ...(holidays ? { holidays } : {}),
+    },
   };
   // Services and the runner refer to each other (start kicks the runner; the runner publishes).
   const runnerRef: { current?: WorkflowRunner } = {};
   const services = createServices({
+    ...procedureDeps,
     repositories,
-    pc,
-    clock,
     modules,
-    db: db.db,
-    publicUrl: config.publicUrl,
     kick: () => runnerRef.current?.kick(),
-    publish,
+    notifier,
     onAuditSyncError: (error) => logger.warn({ err: error }, 'audit record read failed'),
-    transfer: {
-      ...(signingSecret ? { signingSecret } : {}),
-      signingLinkTtlMs: config.transfer.signingLinkTtlMs,
-    },
   });
   const runner = new WorkflowRunner({
     db: db.db,
     clock,
-    definitions: workflowDefinitions({
-      db: db.db,
-      clients: pc,
-      clock,
-      transfer: {
-        arm,
-        publicUrl: config.publicUrl,
-        adminAgentsGroupOf: adminAgentsGroupLookup(options.directory),
-        ...((options.transferHolidays ?? config.transfer.holidays)
-          ? { holidays: options.transferHolidays ?? config.transfer.holidays }
-          : {}),
-      },
-    }),
+    definitions: workflowDefinitions(procedureDeps),
     concurrency: config.workflow.concurrency,
     recheckMinMs: config.workflow.recheckMinMs,
     recheckMaxMs: config.workflow.recheckMaxMs,
     maxAttempts: config.workflow.maxAttempts,
     leaseMs: config.workflow.leaseMs,
     onWorkflowChanged: (workflowId) => {
-      void getWorkflow(db.db, workflowId).then((row) => row && publish(row));
+      void getWorkflow(db.db, workflowId).then((row) => row && notifier.notify(row));
     },
     onError: (error, item) =>
       logger.error({ err: error, itemId: item?.id }, 'workflow step crashed'),
@@ -293,8 +276,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
           }),
           routes: [
             exportDownloadRoute({ auth: options.auth, exports: services.exports }),
-            ...transferSigningRoutes({ transfers: services.transfers }),
-            transferFormPdfRoute({ auth: options.auth, transfers: services.transfers }),
+            ...procedureModules.flatMap((p) => p.routes?.({ services, auth: options.auth }) ?? []),
           ],
         },
         { port: at.port ?? config.port, host: at.host ?? config.host },

@@ -3,25 +3,15 @@ import { type AuthCheckerFn } from 'type-graphql';
 import { z } from 'zod';
 import { ForbiddenError, UnauthenticatedError } from '../shared/errors.js';
 import { PartnerRole } from '../shared/enums.js';
-import { type AppContext } from './context.js';
+import { type Actor, type AuthVerifier } from '../shared/actor.js';
+import { type ApiContext } from '../modules/api-context.js';
 
-/** The authenticated caller, from the bearer JWT's claims (`sub`, `name`, `org`, `roles`). */
-export interface Actor {
-  userId: string;
-  name: string | null;
-  organizationId: string;
-  roles: PartnerRole[];
-}
-
-/** Roles that may read customers and subscriptions. */
-export const CUSTOMER_READ_ROLES = [
-  PartnerRole.GLOBAL_ADMIN,
-  PartnerRole.ADMIN_AGENT,
-  PartnerRole.SALES_AGENT,
-] as const;
-
-/** Roles that may run workflows that change Partner Center (R-CON-10). */
-export const WORKFLOW_WRITE_ROLES = [PartnerRole.GLOBAL_ADMIN, PartnerRole.ADMIN_AGENT] as const;
+export {
+  type Actor,
+  type AuthVerifier,
+  CUSTOMER_READ_ROLES,
+  WORKFLOW_WRITE_ROLES,
+} from '../shared/actor.js';
 
 const claimsSchema = z.object({
   sub: z.string().min(1),
@@ -29,13 +19,6 @@ const claimsSchema = z.object({
   org: z.string().min(1),
   roles: z.array(z.string()).default([]),
 });
-
-export interface AuthVerifier {
-  /** Verifies a bearer token; throws `UNAUTHENTICATED` on anything wrong. */
-  verify(token: string): Promise<Actor>;
-  /** Verifies an `Authorization` header value (`Bearer …`); a missing one is `UNAUTHENTICATED`. */
-  verifyHeader(header: string | null | undefined): Promise<Actor>;
-}
 
 export interface AuthVerifierOptions {
   jwtSecret?: string | undefined;
@@ -126,7 +109,7 @@ export async function signDevToken(options: {
  * type-graphql auth checker: `@Authorized()` needs a caller, `@Authorized([roles])` one of the roles.
  * Throws the coded errors itself so clients see `UNAUTHENTICATED`/`FORBIDDEN`.
  */
-export const authChecker: AuthCheckerFn<AppContext, PartnerRole> = ({ context }, roles) => {
+export const authChecker: AuthCheckerFn<ApiContext, PartnerRole> = ({ context }, roles) => {
   if (!context.actor) {
     throw new UnauthenticatedError();
   }

@@ -1,48 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { type PartnerCenterClientFactory } from '../partner-center/client-factory.js';
 import { type Clock } from '../shared/clock.js';
-import {
-  type CustomerLoaders,
-  createCustomerLoaders,
-} from '../modules/customers/customer.loaders.js';
-import {
-  type OrganizationLoaders,
-  createOrganizationLoaders,
-} from '../modules/organizations/organization.loaders.js';
-import {
-  type SubscriptionLoaders,
-  createSubscriptionLoaders,
-} from '../modules/subscriptions/subscription.loaders.js';
-import { type Actor, type AuthVerifier } from './auth.js';
+import { type ApiContext } from '../modules/api-context.js';
+import { createLoaders } from '../modules/loaders.js';
+import { type Actor, type AuthVerifier } from '../shared/actor.js';
 import { type Logger } from './logger.js';
 import { type AppPubSub } from './pubsub.js';
 import { type Repositories, type Services } from './services.js';
 
-/** Per-request DataLoaders, one set per request (never shared across callers). */
-export interface Loaders {
-  organizations: OrganizationLoaders;
-  customers: CustomerLoaders;
-  subscriptions: SubscriptionLoaders;
-}
-
-/** What services need from a request: who asks, and the request's loaders. */
-export interface RequestScope {
-  requestId: string;
-  actor: Actor;
-  loaders: Loaders;
-}
+export { type Loaders, createLoaders } from '../modules/loaders.js';
+export { type RequestScope } from '../shared/request-scope.js';
 
 /** The GraphQL context (`@Ctx()`), built per HTTP request or per WebSocket operation. */
-export interface AppContext extends RequestScope {
-  /** The caller's organization (from the token's `org` claim). */
-  organization: { id: string };
-  services: Services;
-  logger: Logger;
-  clock: Clock;
-  pubSub: AppPubSub;
-  /** Replaces the loaders with fresh ones (subscriptions call it before each event). */
-  refreshLoaders(): void;
-}
+export type AppContext = ApiContext<Services>;
 
 /** Everything the context factory needs (built once by the application). */
 export interface ContextDeps {
@@ -53,18 +23,6 @@ export interface ContextDeps {
   logger: Logger;
   clock: Clock;
   pubSub: AppPubSub;
-}
-
-/** Loaders of one request; Partner Center reads are cached per tenant for `organizationId` only. */
-export function createLoaders(
-  deps: Pick<ContextDeps, 'repositories' | 'pc'>,
-  organizationId: string,
-): Loaders {
-  return {
-    organizations: createOrganizationLoaders(deps.repositories.organizations),
-    customers: createCustomerLoaders(deps.pc, organizationId),
-    subscriptions: createSubscriptionLoaders(deps.pc, organizationId),
-  };
 }
 
 /** Builds the context for an authenticated actor (also used by tests and the workflow engine). */

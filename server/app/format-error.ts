@@ -1,28 +1,42 @@
 import { type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { type GraphQLFormattedError } from 'graphql';
+import { isStorageFault } from '../db/storage-fault.js';
 import { ErrorCode, PUBLIC_ERROR_CODES } from '../shared/errors.js';
 import { type AppContext } from './context.js';
 import { type Logger } from './logger.js';
 
 export const MASKED_MESSAGE = 'Internal server error.';
 
+/** What the caller reads when the database failed (the cause is logged, not sent). */
+export const STORAGE_FAILED_MESSAGE =
+  'Storage failed: the database could not complete this request. Try again later.';
+
 const isKnownCode = (code: unknown): boolean =>
   typeof code === 'string' && PUBLIC_ERROR_CODES.has(code);
 
 /**
  * Apollo `formatError`: request-level errors with a known code go out as they are (without stack
- * traces in production); anything else is masked as `INTERNAL_SERVER_ERROR` (the original is logged
- * with the request id by {@link errorLoggingPlugin}).
+ * traces in production); a storage fault becomes `SERVICE_UNAVAILABLE` (HTTP 503, see
+ * {@link errorLoggingPlugin}); anything else is masked as `INTERNAL_SERVER_ERROR` (the original is
+ * logged with the request id by {@link errorLoggingPlugin}).
  */
 export function createFormatError(options: { production: boolean }) {
-  return (formatted: GraphQLFormattedError, _error: unknown): GraphQLFormattedError => {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (isKnownCode(formatted.extensions?.code)) {
       if (!options.production) {
         return formatted;
       }
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, message: withoutSuggestions(formatted.message), extensions };
+    }
+    if (isStorageFault(unwrapResolverError(error)) || isStorageFault(error)) {
+      return {
+        message: STORAGE_FAILED_MESSAGE,
+        ...(formatted.path ? { path: formatted.path } : {}),
+        ...(formatted.locations ? { locations: formatted.locations } : {}),
+        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
+      };
     }
     return {
       message: MASKED_MESSAGE,
@@ -61,6 +75,15 @@ export function errorLoggingPlugin(logger: Logger): ApolloServerPlugin<AppContex
           }
         },
         async willSendResponse({ response, contextValue }) {
+          // A storage fault is the server's, and temporary: 503, whatever else the response holds.
+          if (
+            response.body.kind === 'single' &&
+            response.body.singleResult.errors?.some(
+              (e) => e.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE,
+            )
+          ) {
+            response.http.status = 503;
+          }
           if (contextValue?.requestId) {
             response.http.headers.set('x-request-id', contextValue.requestId);
           }

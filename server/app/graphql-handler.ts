@@ -12,7 +12,7 @@ import { readBody, sendJson, TIMED_OUT, timeoutError, withTimeout } from './http
 import { type Logger } from './logger.js';
 import { type CostBudget } from './limits/cost-budget.js';
 import { queryLimitsPlugin } from './limits/limits.plugin.js';
-import { type QueryLimits } from './limits/operation-limits.js';
+import { type QueryLimits, refuseLargeDocument } from './limits/operation-limits.js';
 
 export interface GraphqlHandlerOptions {
   httpServer: Server;
@@ -93,6 +93,19 @@ export async function startGraphqlHandler(
       } else {
         body = text;
       }
+    }
+    const query =
+      req.method === 'POST'
+        ? (body as { query?: unknown } | undefined)?.query
+        : url.searchParams.get('query');
+    const refusal = typeof query === 'string' ? refuseLargeDocument(query, limits) : undefined;
+    if (refusal) {
+      const { http: _http, ...extensions } = refusal.extensions;
+      res.setHeader('x-request-id', requestId);
+      sendJson(res, 400, {
+        errors: [formatError({ message: refusal.message, extensions }, refusal)],
+      });
+      return;
     }
     const running = apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },

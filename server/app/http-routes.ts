@@ -1,4 +1,8 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { isStorageFault } from '../db/storage-fault.js';
+import { ErrorCode } from '../shared/errors.js';
+import { type HttpRoute } from '../shared/http-route.js';
+import { STORAGE_FAILED_MESSAGE } from './format-error.js';
 import { GRAPHIQL_ASSET_PREFIX, readGraphiqlAsset, renderGraphiqlPage } from './graphiql.js';
 import { type GraphqlHandler } from './graphql-handler.js';
 import { BodyTooLargeError, GRAPHQL_PATH, requestIdOf, sendJson } from './http-io.js';
@@ -9,12 +13,8 @@ export interface ReadinessReport {
   checks: Record<string, 'ok' | string>;
 }
 
-/** A plain-HTTP route; `handle` writes the whole response. */
-export interface HttpRoute {
-  method: 'GET' | 'POST';
-  prefix: string;
-  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
-}
+// A plain-HTTP route; `handle` writes the whole response (declared in shared/ for procedures).
+export type { HttpRoute } from '../shared/http-route.js';
 
 export interface RoutesOptions {
   logger: Logger;
@@ -111,7 +111,16 @@ export function createRequestListener(
         return;
       }
       logger.error({ err: error, requestId }, 'http handler failed');
-      if (!res.headersSent) {
+      if (!res.headersSent && isStorageFault(error)) {
+        sendJson(res, 503, {
+          errors: [
+            {
+              message: STORAGE_FAILED_MESSAGE,
+              extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
+            },
+          ],
+        });
+      } else if (!res.headersSent) {
         sendJson(res, 500, {
           errors: [
             { message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } },

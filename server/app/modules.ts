@@ -3,8 +3,9 @@ import { nodeModule } from '../modules/node/index.js';
 import { organizationsModule } from '../modules/organizations/index.js';
 import { subscriptionsModule } from '../modules/subscriptions/index.js';
 import { workflowCoreModule } from '../modules/workflow-core/index.js';
-import { workflowsModule } from '../modules/workflows/index.js';
+import { createWorkflowsModule } from '../modules/workflows/index.js';
 import { type AppModule } from './module.js';
+import { procedureModules } from './procedures.js';
 
 /** Every feature module of the API; add a module here to add its resolvers and node types. */
 export const appModules: readonly AppModule[] = [
@@ -13,5 +14,5 @@ export const appModules: readonly AppModule[] = [
   customersModule,
   subscriptionsModule,
   workflowCoreModule,
-  workflowsModule,
+  createWorkflowsModule(procedureModules),
 ];

@@ -19,6 +19,7 @@ import { type createFormatError } from './format-error.js';
 import { GRAPHQL_PATH, TIMED_OUT, timeoutError, withTimeout } from './http-io.js';
 import { type CostBudget } from './limits/cost-budget.js';
 import {
+  admitDocument,
   admitOperation,
   type CostReport,
   isTokenLimitMessage,
@@ -77,6 +78,14 @@ export function startWebSocketServer(options: WebSocketServerOptions): {
               extensions: { code: 'GRAPHQL_PARSE_FAILED' },
             }),
           ];
+        }
+        try {
+          admitDocument(document, limits);
+        } catch (error) {
+          if (error instanceof GraphQLError) {
+            return [error];
+          }
+          throw error;
         }
         const errors = validate(options.schema, document, validationRules);
         if (errors.length > 0) {

@@ -86,6 +86,8 @@ const envSchema = z.object({
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(10),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(50).max(100_000).default(2_000),
+  GRAPHQL_MAX_FIELDS: z.coerce.number().int().min(10).max(100_000).default(500),
+  GRAPHQL_MAX_FIELD_COMPARISONS: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
   GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(25_000),
   GRAPHQL_COST_BUDGET: z.coerce.number().int().positive().default(100_000),
   GRAPHQL_COST_RESTORE_RATE: z.coerce.number().positive().default(2_000),
@@ -196,6 +198,8 @@ export interface AppConfig {
     maxDepth: number;
     maxAliases: number;
     maxTokens: number;
+    maxFields: number;
+    maxFieldComparisons: number;
     maxCost: number;
     timeoutMs: number;
     maxBodyBytes: number;
@@ -319,6 +323,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxFields: e.GRAPHQL_MAX_FIELDS,
+      maxFieldComparisons: e.GRAPHQL_MAX_FIELD_COMPARISONS,
       maxCost: Math.min(e.GRAPHQL_MAX_COST, e.GRAPHQL_COST_BUDGET),
       timeoutMs: e.GRAPHQL_TIMEOUT_MS,
       maxBodyBytes: e.GRAPHQL_MAX_BODY_BYTES,

@@ -8,6 +8,8 @@ import { drizzle as drizzleSqliteProxy } from 'drizzle-orm/sqlite-proxy';
 import * as sqliteTables from '../../schema/db.js';
 import { type AppDb, type DbHandle, type OpenOptions } from './db-handle.types.js';
 import { migrationsFolder } from './migrate.js';
+import { SqliteFileGuard } from './sqlite-file-guard.js';
+import { StorageFaultError } from './storage-fault.js';
 
 /**
  * The single SQLite connection's async lock: a transaction holds it from BEGIN to COMMIT across
@@ -64,7 +66,10 @@ class SqliteLock {
   }
 }
 
-const sqliteLocks = new WeakMap<object, { lock: SqliteLock; connection: Database.Database }>();
+const sqliteLocks = new WeakMap<
+  object,
+  { lock: SqliteLock; connection: Database.Database; guard: SqliteFileGuard }
+>();
 // Handles of one process on the same file share a lock: better-sqlite3 waits for another
 // connection's write lock synchronously, which would block the very thread that must finish the
 // other transaction (two replicas in one test process, a runner restarted on the same file).
@@ -107,27 +112,49 @@ export function openSqlite(url: string, options: OpenOptions): DbHandle {
     }
     return statement;
   };
+  const guard = new SqliteFileGuard(memory ? undefined : path);
   const db = drizzleSqliteProxy(
     async (text, params, method) =>
       shared.statement(() => {
         const statement = prepare(text);
-        if (method === 'run' || !statement.reader) {
-          statement.run(...params);
-          return { rows: [] };
-        }
-        if (method === 'get') {
-          return { rows: statement.raw(true).get(...params) as unknown[] };
-        }
-        return { rows: statement.raw(true).all(...params) };
+        const write = method === 'run' || !statement.reader;
+        return guard.run(write, connection.inTransaction, () => {
+          if (write) {
+            statement.run(...params);
+            return { rows: [] };
+          }
+          if (method === 'get') {
+            return { rows: statement.raw(true).get(...params) as unknown[] };
+          }
+          return { rows: statement.raw(true).all(...params) };
+        });
       }),
     { schema: sqliteTables },
   );
-  sqliteLocks.set(db, { lock: shared, connection });
+  sqliteLocks.set(db, { lock: shared, connection, guard });
   return {
     db: db as unknown as AppDb,
     dialect: 'sqlite',
     async ping() {
-      await shared.statement(() => connection.prepare('select 1').get());
+      await shared.statement(() => {
+        guard.assertSameFile();
+        try {
+          connection
+            .prepare(
+              'insert into readiness_probes (id, checked_at_ms) values (?, ?) on conflict (id) do update set checked_at_ms = excluded.checked_at_ms',
+            )
+            .run('readyz', Date.now());
+        } catch (error) {
+          guard.noteFault(error);
+          throw error;
+        }
+      });
+      const fault = guard.recentFault();
+      if (fault) {
+        throw new StorageFaultError(
+          `A write failed ${fault.secondsAgo} s ago (${fault.message}); ready again once a write succeeds.`,
+        );
+      }
     },
     async close() {
       if (connection.open) {
@@ -148,5 +175,16 @@ export function sqliteTransaction<T>(db: AppDb, work: () => Promise<T>): Promise
   if (!lock) {
     throw new Error('not a database opened by openDatabase()');
   }
-  return lock.lock.transaction(lock.connection, work);
+  const { guard } = lock;
+  guard.assertSameFile();
+  return lock.lock.transaction(lock.connection, work).then(
+    (result) => {
+      guard.noteWrite();
+      return result;
+    },
+    (error: unknown) => {
+      guard.noteFault(error);
+      throw error;
+    },
+  );
 }

@@ -33,7 +33,10 @@ export interface DbHandle {
   /** PostgreSQL schema the tables live in (`public` unless the URL says `?schema=`). */
   schema?: string;
   notifications?: Notifications;
-  /** Cheap liveness probe for `/readyz`. */
+  /**
+   * Readiness probe for `/readyz`: a committed write (`readiness_probes`) and, on SQLite, the file at
+   * the configured path still being the one opened and no recent failed write. Throws the fault.
+   */
   ping(): Promise<void>;
   close(): Promise<void>;
 }

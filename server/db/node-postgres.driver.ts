@@ -21,6 +21,10 @@ function schemaFromUrl(url: string): { url: string; schema: string } {
   return { url: parsed.toString(), schema };
 }
 
+/** `/readyz`'s committed write (a standby, a read-only database or a full disk refuse it). */
+export const readinessProbeSql = (schema: string): string =>
+  `insert into "${schema}".readiness_probes (id, checked_at_ms) values ($1, $2) on conflict (id) do update set checked_at_ms = excluded.checked_at_ms`;
+
 /** Notification channels of one schema (names within PostgreSQL's 63 bytes). */
 export const channelFor = (schema: string) => (name: string) =>
   schema === 'public' ? name : `${name}__${schema}`.slice(0, 63);
@@ -101,7 +105,7 @@ export async function openPostgres(rawUrl: string, options: OpenOptions): Promis
     schema,
     notifications,
     async ping() {
-      await pool.query('select 1');
+      await pool.query(readinessProbeSql(schema), ['readyz', Date.now()]);
     },
     async close() {
       await Promise.all([...listeners].map((c) => c.end().catch(() => undefined)));

@@ -4,7 +4,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { defineTables, pgBuildersFor } from '../../schema/tables.js';
 import { type AppDb, type DbHandle, type OpenOptions } from './db-handle.types.js';
 import { runPgMigrations } from './migrate.js';
-import { channelFor } from './node-postgres.driver.js';
+import { channelFor, readinessProbeSql } from './node-postgres.driver.js';
 
 // PGlite instances by location, shared by every handle of the process that names it (tests open
 // many applications on one in-process server, each in its own schema).
@@ -59,7 +59,7 @@ export async function openPglite(url: string, options: OpenOptions): Promise<DbH
       },
     },
     async ping() {
-      await client.query('select 1');
+      await client.query(readinessProbeSql(schema), ['readyz', Date.now()]);
     },
     async close() {
       await Promise.all([...unlisten].map((stop) => stop().catch(() => undefined)));

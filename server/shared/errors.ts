@@ -12,11 +12,15 @@ export enum ErrorCode {
   QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
   TOO_MANY_ALIASES = 'TOO_MANY_ALIASES',
   TOO_MANY_TOKENS = 'TOO_MANY_TOKENS',
+  /** Field selections (fragments expanded) or same-name field comparisons over the limit. */
+  TOO_MANY_FIELDS = 'TOO_MANY_FIELDS',
   QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
   /** The caller's cost budget is empty (HTTP 429 with Retry-After). */
   THROTTLED = 'THROTTLED',
   /** The operation ran longer than the per-operation limit. */
   TIMEOUT = 'TIMEOUT',
+  /** Storage failed (disk full, I/O error, database file gone, connection lost): HTTP 503. */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
 }
 
 /** Base of the request-level errors; `formatError` lets these through unmasked. */

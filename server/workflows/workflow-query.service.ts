@@ -1,4 +1,4 @@
-import { type Actor } from '../app/auth.js';
+import { type Actor } from '../shared/actor.js';
 import {
   type ConnectionPage,
   connectionFromSlice,

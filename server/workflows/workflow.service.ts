@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type Actor } from '../app/auth.js';
+import { type Actor, actorLabel, isWorkflowWriter } from '../shared/actor.js';
 import { type Clock } from '../shared/clock.js';
-import { PartnerRole } from '../shared/enums.js';
 import { ForbiddenError } from '../shared/errors.js';
 import { err, ok, type Result } from '../shared/result.js';
 import { idempotencyKeySchema, invalid } from '../shared/validation.js';
@@ -13,15 +12,12 @@ import {
   type WorkflowKind,
   type WorkflowRow,
 } from './engine/engine.types.js';
+import { type WorkflowNotifier } from './engine/workflow-notifier.js';
 import * as repo from './engine/workflow.repository.js';
-import { insertActivityEntries } from '../modules/activity-log/activity.repository.js';
-import { viewerRole } from './transfer/transfer.repository.js';
+import { viewerRole } from './engine/workflow-viewers.repository.js';
+import { ActivityRecorder } from '../modules/activity-log/activity-recorder.js';
 
-/** Roles allowed to start or cancel workflows that change Partner Center (R-CON-10). */
-const WRITE_ROLES: ReadonlySet<PartnerRole> = new Set([
-  PartnerRole.GLOBAL_ADMIN,
-  PartnerRole.ADMIN_AGENT,
-]);
+type Guard = (row: WorkflowRow) => Promise<Result<void>>;
 
 export interface PlannedWorkflow {
   data: Record<string, unknown>;
@@ -44,6 +40,17 @@ function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** The workflow an idempotency key already names: returned for the same input, else refused. */
+function sameInput(existing: WorkflowRow, inputHash: string): Result<WorkflowRow> {
+  return existing.inputHash === inputHash
+    ? ok(existing)
+    : err({
+        code: 'IDEMPOTENCY_KEY_REUSED',
+        message: 'This idempotency key was already used with a different input.',
+        field: ['input', 'idempotencyKey'],
+      });
+}
+
 /**
  * What every procedure shares: creating a planned workflow (with idempotency keys), starting,
  * canceling and retrying it, and organization isolation. The runner does the rest.
@@ -56,13 +63,19 @@ export class WorkflowService {
       /** Wakes the runner after a change that makes work runnable. */
       kick?: () => void;
       /** Publishes a change to `workflowUpdated` subscribers. */
-      publish?: (workflow: WorkflowRow) => void;
+      notifier?: WorkflowNotifier;
       /** Procedure-specific checks right before a start (state may have changed since planning). */
-      startGuards?: Partial<Record<WorkflowKind, (row: WorkflowRow) => Promise<Result<void>>>>;
+      startGuards?: Partial<Record<WorkflowKind, Guard>>;
       /** Procedure-specific checks before a cancel (e.g. Microsoft already acted in Partner Center). */
-      cancelGuards?: Partial<Record<WorkflowKind, (row: WorkflowRow) => Promise<Result<void>>>>;
+      cancelGuards?: Partial<Record<WorkflowKind, Guard>>;
+      /** Per kind, the viewer roles under which other organizations read a workflow read-only. */
+      viewerRoles?: Partial<Record<WorkflowKind, readonly string[]>>;
     },
-  ) {}
+  ) {
+    this.activity = new ActivityRecorder(deps.db);
+  }
+
+  private readonly activity: ActivityRecorder;
 
   /** A workflow of the caller's organization, or null (never reveals other organizations' ids). */
   async get(actor: Actor, id: string): Promise<WorkflowRow | null> {
@@ -82,7 +95,12 @@ export class WorkflowService {
     if (row.organizationId === actor.organizationId) {
       return row;
     }
-    return (await viewerRole(this.deps.db, id, actor.organizationId)) ? row : null;
+    const roles = this.deps.viewerRoles?.[row.kind as WorkflowKind] ?? [];
+    if (roles.length === 0) {
+      return null;
+    }
+    const role = await viewerRole(this.deps.db, id, actor.organizationId);
+    return role && roles.includes(role) ? row : null;
   }
 
   /** The refusal for a workflow the actor may read but not change, or NOT_FOUND. */
@@ -125,13 +143,7 @@ export class WorkflowService {
         input.idempotencyKey,
       );
       if (existing) {
-        return existing.inputHash === inputHash
-          ? ok(existing)
-          : err({
-              code: 'IDEMPOTENCY_KEY_REUSED',
-              message: 'This idempotency key was already used with a different input.',
-              field: ['input', 'idempotencyKey'],
-            });
+        return sameInput(existing, inputHash);
       }
     }
     const planned = await plan();
@@ -151,7 +163,7 @@ export class WorkflowService {
           inputHash,
           idempotencyKey: input.idempotencyKey ?? null,
           dataJson: JSON.stringify(planned.value.data),
-          createdBy: actor.name ? `${actor.name} <${actor.userId}>` : actor.userId,
+          createdBy: actorLabel(actor),
           createdAt: now,
           updatedAt: now,
         },
@@ -170,13 +182,7 @@ export class WorkflowService {
           input.idempotencyKey,
         );
         if (winner) {
-          return winner.inputHash === inputHash
-            ? ok(winner)
-            : err({
-                code: 'IDEMPOTENCY_KEY_REUSED',
-                message: 'This idempotency key was already used with a different input.',
-                field: ['input', 'idempotencyKey'],
-              });
+          return sameInput(winner, inputHash);
         }
       }
       throw error;
@@ -186,8 +192,7 @@ export class WorkflowService {
   }
 
   private assertWriter(actor: Actor): void {
-    if (!actor.roles.some((r) => WRITE_ROLES.has(r))) {
-      // R-CON-10: only Global admins and Admin agents run procedures that change Partner Center.
+    if (!isWorkflowWriter(actor)) {
       throw new ForbiddenError(
         'Starting or canceling a workflow needs the GLOBAL_ADMIN or ADMIN_AGENT role.',
       );
@@ -231,7 +236,7 @@ export class WorkflowService {
     const data = JSON.parse(row.dataJson) as Record<string, unknown>;
     await repo.updateWorkflowData(this.deps.db, id, now, {
       ...data,
-      startedBy: actor.name ? `${actor.name} <${actor.userId}>` : actor.userId,
+      startedBy: actorLabel(actor),
     });
     const started = await repo.startWorkflowRow(this.deps.db, id, now, row.version);
     const current = (await repo.getWorkflow(this.deps.db, id)) as WorkflowRow;
@@ -248,7 +253,7 @@ export class WorkflowService {
       'start_workflow',
       `Started ${current.kind.toLowerCase().replace(/_/g, ' ')} ${current.id}.`,
     );
-    this.deps.publish?.(current);
+    this.deps.notifier?.notify(current);
     this.deps.kick?.();
     return ok(current);
   }
@@ -259,22 +264,20 @@ export class WorkflowService {
     operation: string,
     details: string,
   ): Promise<void> {
-    await insertActivityEntries(this.deps.db, [
-      {
-        organizationId: row.organizationId,
-        at: this.deps.clock.now().toISOString(),
-        actor: actor.name ? `${actor.name} <${actor.userId}>` : actor.userId,
-        operation,
-        source: 'PRODUCT',
-        partnerTenantId: null,
-        customerTenantId: null,
-        customerName: null,
-        workflowId: row.id,
-        subscriptionId: null,
-        details,
-        externalId: null,
-      },
-    ]);
+    await this.activity.record({
+      organizationId: row.organizationId,
+      at: this.deps.clock.now().toISOString(),
+      actor: actorLabel(actor),
+      operation,
+      source: 'PRODUCT',
+      partnerTenantId: null,
+      customerTenantId: null,
+      customerName: null,
+      workflowId: row.id,
+      subscriptionId: null,
+      details,
+      externalId: null,
+    });
   }
 
   /** cancelWorkflow: refused once an irreversible step ran (R-CON-8); nothing is ever reverted. */
@@ -305,7 +308,7 @@ export class WorkflowService {
         return checked;
       }
     }
-    const who = actor.name ? `${actor.name} <${actor.userId}>` : actor.userId;
+    const who = actorLabel(actor);
     const canceled = await repo.cancelWorkflowRow(
       this.deps.db,
       id,
@@ -328,7 +331,7 @@ export class WorkflowService {
       'cancel_workflow',
       `Canceled ${current.kind.toLowerCase().replace(/_/g, ' ')} ${current.id}.`,
     );
-    this.deps.publish?.(current);
+    this.deps.notifier?.notify(current);
     return ok(current);
   }
 
@@ -352,7 +355,7 @@ export class WorkflowService {
       });
     }
     const current = (await repo.getWorkflow(this.deps.db, id)) as WorkflowRow;
-    this.deps.publish?.(current);
+    this.deps.notifier?.notify(current);
     this.deps.kick?.();
     return ok(current);
   }

@@ -17,6 +17,8 @@ export interface Harness {
   pc(tenantId: string | null, path: string, init?: RequestInit): Promise<Response>;
   /** ARM call with the ARM path after `/subscriptions/...`. */
   arm(tenantId: string, path: string, init?: RequestInit): Promise<Response>;
+  /** Microsoft Graph call with the path after `/v1.0` (graph.microsoft.com, or `/graph` standalone). */
+  graph(tenantId: string | null, path: string, init?: RequestInit): Promise<Response>;
   /** Control API call (`/_emulator/...`). */
   control(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
@@ -31,6 +33,7 @@ export async function openHarness(mode: Mode, options: EmulatorOptions = {}): Pr
   let doFetch: (url: string, init?: RequestInit) => Promise<Response>;
   let pcBase = PC;
   let armBase = 'https://management.azure.com';
+  let graphBase = 'https://graph.microsoft.com/v1.0';
   if (mode === 'msw') {
     const mswServer = setupServer(...emulator.handlers);
     mswServer.listen({ onUnhandledRequest: 'error' });
@@ -42,6 +45,7 @@ export async function openHarness(mode: Mode, options: EmulatorOptions = {}): Pr
     standalone = await startEmulatorServer(emulator, { port: 0 });
     pcBase = standalone.url;
     armBase = `${standalone.url}/arm`;
+    graphBase = `${standalone.url}/graph/v1.0`;
     doFetch = (url, init) => fetch(url, init);
   }
   const withAuth = (tenantId: string | null, init: RequestInit = {}): RequestInit => {
@@ -58,6 +62,7 @@ export async function openHarness(mode: Mode, options: EmulatorOptions = {}): Pr
     emulator,
     pc: (tenantId, path, init) => doFetch(`${pcBase}${path}`, withAuth(tenantId, init)),
     arm: (tenantId, path, init) => doFetch(`${armBase}${path}`, withAuth(tenantId, init)),
+    graph: (tenantId, path, init) => doFetch(`${graphBase}${path}`, withAuth(tenantId, init)),
     control: (path, init) => doFetch(`${pcBase}/_emulator${path}`, withAuth(null, init)),
     close: async () => {
       server?.close();

@@ -303,3 +303,130 @@ describe('production mode', () => {
     }
   });
 });
+
+describe('field limits before validation (issue 17: repeated fields and fragments)', () => {
+  // Default limits: 2,000 tokens, 500 fields, 10,000 same-name field comparisons.
+  let t: TestApp;
+  let token: string;
+  let client: Client;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { WORKFLOW_RUNNER: 'off' } });
+    token = await t.token('org-a');
+    client = wsClient(t, token);
+  });
+  afterAll(async () => {
+    await client.dispose();
+    await t.close();
+  });
+
+  const repeated = (n: number) => `{ ${'viewer { userId } '.repeat(n)}}`;
+  const costOf = (res: { body: unknown }) =>
+    (res.body as { extensions?: { cost?: { requested?: number } } }).extensions?.cost?.requested;
+
+  it('refuses `viewer { userId }` 400 times (1,600 tokens, 800 fields) with TOO_MANY_FIELDS before validating it (HTTP POST, GET and graphql-ws)', async () => {
+    const over = await t.gql(repeated(400), { token });
+    expect(over.status).toBe(400);
+    expect(over.body.data).toBeUndefined();
+    expect(over.body.errors).toHaveLength(1);
+    expect(over.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'TOO_MANY_FIELDS',
+      limit: 'fields',
+      max: 500,
+      measured: 800,
+    });
+    expect(over.headers.get('x-request-id')).toBeTruthy();
+    // Refused before validation: an unknown field in it is not even reported.
+    const invalidToo = await t.gql(`{ ${'viewer { userId } '.repeat(300)} viewer { nope } }`, {
+      token,
+    });
+    expect(invalidToo.body.errors?.[0]?.extensions?.code).toBe('TOO_MANY_FIELDS');
+
+    const get = await fetch(`${t.http.graphqlUrl}?query=${encodeURIComponent(repeated(400))}`, {
+      headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' },
+    });
+    expect(get.status).toBe(400);
+    const getBody = (await get.json()) as { errors: Array<{ extensions: { code: string } }> };
+    expect(getBody.errors[0]?.extensions.code).toBe('TOO_MANY_FIELDS');
+
+    const overWs = await wsRun(client, repeated(400));
+    expect(overWs.errors?.[0]?.extensions).toMatchObject({
+      code: 'TOO_MANY_FIELDS',
+      limit: 'fields',
+      measured: 800,
+    });
+  });
+
+  it('counts fragments where they are spread, without expanding them (a fragment bomb is refused at once)', async () => {
+    // F0 spreads F1 ten times, F1 spreads F2 ten times…: 10^12 fields in a few hundred tokens.
+    const levels = 12;
+    const fragments = Array.from({ length: levels }, (_, i) =>
+      i === levels - 1
+        ? `fragment F${i} on Viewer { userId }`
+        : `fragment F${i} on Viewer { ${`...F${i + 1} `.repeat(10)}}`,
+    ).join(' ');
+    const started = Date.now();
+    const res = await t.gql(`{ viewer { ...F0 } } ${fragments}`, { token });
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'TOO_MANY_FIELDS',
+      limit: 'fields',
+      measured: 1 + 10 ** 11,
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const overWs = await wsRun(client, `{ viewer { ...F0 } } ${fragments}`);
+    expect(overWs.errors?.[0]?.extensions?.code).toBe('TOO_MANY_FIELDS');
+  });
+
+  it('refuses nested repeats whose validation would compare too many same-name fields, and accepts modest repeats', async () => {
+    const rep = (n: number, s: string) => s.repeat(n);
+    // Each object field three times on four levels: 237 fields, but 11,274 comparisons.
+    const l3 = `partnerTenants { id ${rep(3, 'customers(first: 1) { totalCount } ')}} `;
+    const nested = `{ ${rep(3, `viewer { ${rep(3, `organization { id ${rep(3, l3)}} `)}} `)}}`;
+    const over = await t.gql(nested, { token });
+    expect(over.status).toBe(400);
+    expect(over.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'TOO_MANY_FIELDS',
+      limit: 'fieldComparisons',
+      max: 10_000,
+    });
+    expect(Number(over.body.errors?.[0]?.extensions?.measured)).toBeGreaterThan(10_000);
+    const overWs = await wsRun(client, nested);
+    expect(overWs.errors?.[0]?.extensions?.code).toBe('TOO_MANY_FIELDS');
+
+    // Three levels, three times each (66 fields, 1,131 comparisons): answered.
+    const modest = `{ ${rep(3, `viewer { ${rep(3, `organization { ${rep(3, 'partnerTenants { id } ')}} `)}} `)}}`;
+    const ok = await t.gql(modest, { token });
+    expect(ok.status).toBe(200);
+    expect(ok.body.errors).toBeUndefined();
+  });
+
+  it("still answers GraphiQL's introspection query (about 220 fields) in development", async () => {
+    const { getIntrospectionQuery } = await import('graphql');
+    const res = await t.gql(getIntrospectionQuery(), { token });
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toBeUndefined();
+  });
+
+  it('prices every selected field: repeated scalars and each fragment spread cost points', async () => {
+    const once = await t.gql('{ viewer { userId name } }', { token });
+    expect(costOf(once)).toBe(1);
+    const twice = await t.gql('{ viewer { userId userId name name __typename __typename } }', {
+      token,
+    });
+    expect(costOf(twice)).toBe(1 + 3);
+    // Each spread counts its fields again; the second selects userId again (1) and another
+    // organization object (1).
+    const spread = await t.gql(
+      '{ viewer { ...F ...F } } fragment F on Viewer { userId organization { id } }',
+      { token },
+    );
+    expect(costOf(spread)).toBe(1 + 1 + 1 + 1);
+    // `viewer { userId }` 50 times: 50 objects and nothing repeated inside each (under the
+    // field and comparison limits, priced at 50).
+    const many = await t.gql(repeated(50), { token });
+    expect(many.status).toBe(200);
+    expect(costOf(many)).toBe(50);
+    const overWs = await wsRun(client, '{ viewer { userId userId } }');
+    expect(overWs.extensions?.cost).toMatchObject({ requested: 2 });
+  });
+});

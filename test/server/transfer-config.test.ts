@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { armTokenProvider } from '../../server/azure-rm/arm-token.js';
 import { ConfigError, loadConfig, parseHolidays } from '../../server/config/env.js';
 import { configDirectorySource } from '../../server/modules/organizations/directory-source.js';
-import { adminAgentsGroupLookup } from '../../server/workflows/transfer/admin-agents.js';
+import { adminAgentsGroupLookup } from '../../server/procedures/transfer/admin-agents.js';
 
 // Transfer configuration (issue 5): signing-link key and lifetime, support holidays, ARM scope,
 // and the Admin Agents group of each tenant in the partner directory.

@@ -1,3 +1,4 @@
+import { type Emulator } from 'partner-center-emulator';
 import {
   type Application,
   type ApplicationOptions,
@@ -190,4 +191,42 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
+}
+
+/**
+ * Runs an operation and returns its `data`; GraphQL errors throw (their JSON is the message). For
+ * helpers that read state, where an error is a broken test, not the behaviour under test.
+ */
+export async function gqlData<TData>(
+  t: Pick<TestApp, 'gql'>,
+  query: string,
+  options: { variables?: Record<string, unknown>; token?: string | null } = {},
+): Promise<TData | null | undefined> {
+  const res = await t.gql<TData>(query, options);
+  if (res.body.errors) {
+    throw new Error(JSON.stringify(res.body.errors));
+  }
+  return res.body.data;
+}
+
+/**
+ * Plays time forward: runs every due step, then advances the emulator's clock by `step`, until
+ * `done` holds or `maxSteps` clock moves were made.
+ */
+export async function playUntil(
+  t: TestApp,
+  emulator: Pick<Emulator, 'clock'>,
+  done: () => Promise<boolean>,
+  options: { step?: string; maxSteps?: number } = {},
+): Promise<number> {
+  const maxSteps = options.maxSteps ?? 200;
+  for (let i = 0; i < maxSteps; i++) {
+    await t.app.runner.drain();
+    if (await done()) {
+      return i;
+    }
+    await emulator.clock.advance(options.step ?? 'PT1H');
+  }
+  await t.app.runner.drain();
+  return maxSteps;
 }

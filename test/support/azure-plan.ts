@@ -1,6 +1,6 @@
 import { type Emulator } from 'partner-center-emulator';
 import { encodeId } from '../../server/shared/ids.js';
-import { PC_BASE_URL, type TestApp } from './app.js';
+import { gqlData, PC_BASE_URL, type TestApp } from './app.js';
 
 export const PLAN_AZURE = /* GraphQL */ `
   mutation Plan($input: PlanAzurePlanTransitionInput!) {
@@ -142,11 +142,8 @@ export interface AzureState {
 }
 
 export async function azureState(t: TestApp, token: string, id: string): Promise<AzureState> {
-  const res = await t.gql<{ node: AzureState }>(AZURE_STATE, { token, variables: { id } });
-  if (res.body.errors) {
-    throw new Error(JSON.stringify(res.body.errors));
-  }
-  return res.body.data?.node as AzureState;
+  const data = await gqlData<{ node: AzureState }>(t, AZURE_STATE, { token, variables: { id } });
+  return data?.node as AzureState;
 }
 
 /** A demo customer by label or name, with the partner tenant that serves it and its global id. */

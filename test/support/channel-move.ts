@@ -1,5 +1,5 @@
 import { type Emulator } from 'partner-center-emulator';
-import { PC_BASE_URL, type TestApp } from './app.js';
+import { gqlData, PC_BASE_URL, type TestApp } from './app.js';
 
 export const PLAN_CHANNEL_MOVE = /* GraphQL */ `
   mutation Plan($input: PlanChannelMoveInput!) {
@@ -144,14 +144,11 @@ export async function planChannelMove(
   token: string,
   input: Record<string, unknown>,
 ): Promise<PlanResult> {
-  const res = await t.gql<{ planChannelMove: PlanResult }>(PLAN_CHANNEL_MOVE, {
+  const data = await gqlData<{ planChannelMove: PlanResult }>(t, PLAN_CHANNEL_MOVE, {
     token,
     variables: { input },
   });
-  if (res.body.errors) {
-    throw new Error(JSON.stringify(res.body.errors));
-  }
-  return res.body.data?.planChannelMove as PlanResult;
+  return data?.planChannelMove as PlanResult;
 }
 
 export async function channelMoveState(
@@ -159,14 +156,11 @@ export async function channelMoveState(
   token: string,
   id: string,
 ): Promise<ChannelMoveState> {
-  const res = await t.gql<{ node: ChannelMoveState }>(CHANNEL_MOVE_STATE, {
+  const data = await gqlData<{ node: ChannelMoveState }>(t, CHANNEL_MOVE_STATE, {
     token,
     variables: { id },
   });
-  if (res.body.errors) {
-    throw new Error(JSON.stringify(res.body.errors));
-  }
-  return res.body.data?.node as ChannelMoveState;
+  return data?.node as ChannelMoveState;
 }
 
 export async function startWorkflow(t: TestApp, token: string, id: string) {

@@ -1,5 +1,5 @@
 import { type Emulator } from 'partner-center-emulator';
-import { type TestApp } from './app.js';
+import { gqlData, type TestApp } from './app.js';
 
 export const PLAN_CONSOLIDATION = /* GraphQL */ `
   mutation Plan($input: PlanTenantConsolidationInput!) {
@@ -175,37 +175,15 @@ export async function consolidationState(
   token: string,
   id: string,
 ): Promise<ConsolidationState> {
-  const res = await t.gql<{ node: ConsolidationState }>(CONSOLIDATION_STATE, {
+  const data = await gqlData<{ node: ConsolidationState }>(t, CONSOLIDATION_STATE, {
     token,
     variables: { id },
   });
-  if (res.body.errors) {
-    throw new Error(JSON.stringify(res.body.errors));
-  }
-  return res.body.data?.node as ConsolidationState;
+  return data?.node as ConsolidationState;
 }
 
-/**
- * Plays time forward: runs every due step, then advances the emulator's clock by `step`, until
- * `done` holds or `maxSteps` clock moves were made.
- */
-export async function playUntil(
-  t: TestApp,
-  emulator: Emulator,
-  done: () => Promise<boolean>,
-  options: { step?: string; maxSteps?: number } = {},
-): Promise<number> {
-  const maxSteps = options.maxSteps ?? 200;
-  for (let i = 0; i < maxSteps; i++) {
-    await t.app.runner.drain();
-    if (await done()) {
-      return i;
-    }
-    await emulator.clock.advance(options.step ?? 'PT1H');
-  }
-  await t.app.runner.drain();
-  return maxSteps;
-}
+// Generic: kept here for the tests that import it from the consolidation helpers.
+export { playUntil } from './app.js';
 
 /** Just the status (cheap: no Partner Center reads). */
 export async function workflowStatus(t: TestApp, token: string, id: string): Promise<string> {

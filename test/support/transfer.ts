@@ -1,6 +1,6 @@
 import { type Emulator } from 'partner-center-emulator';
 import { encodeId } from '../../server/shared/ids.js';
-import { PC_BASE_URL, type TestApp } from './app.js';
+import { gqlData, PC_BASE_URL, type TestApp } from './app.js';
 
 export const PLAN_TRANSFER = /* GraphQL */ `
   mutation Plan($input: PlanSubscriptionTransferInput!) {
@@ -227,14 +227,11 @@ export function subscriptionGid(partnerTenantId: string, customerTenantId: strin
 }
 
 export async function transferState(t: TestApp, token: string, id: string): Promise<TransferState> {
-  const res = await t.gql<{ node: TransferState | null }>(TRANSFER_STATE, {
+  const data = await gqlData<{ node: TransferState | null }>(t, TRANSFER_STATE, {
     token,
     variables: { id },
   });
-  if (res.body.errors) {
-    throw new Error(JSON.stringify(res.body.errors));
-  }
-  return res.body.data?.node as TransferState;
+  return data?.node as TransferState;
 }
 
 export async function planTransfer(
@@ -249,14 +246,11 @@ export async function planTransfer(
   } | null;
   userErrors: Array<{ code: string; message: string; field: string[] | null }>;
 }> {
-  const res = await t.gql<{ planSubscriptionTransfer: never }>(PLAN_TRANSFER, {
+  const data = await gqlData<{ planSubscriptionTransfer: never }>(t, PLAN_TRANSFER, {
     token,
     variables: { input },
   });
-  if (res.body.errors) {
-    throw new Error(JSON.stringify(res.body.errors));
-  }
-  return res.body.data?.planSubscriptionTransfer as never;
+  return data?.planSubscriptionTransfer as never;
 }
 
 /** Signs through a signing link as its party would: POST JSON to the link. */

@@ -14,8 +14,14 @@ export const routeStage: Stage = (ctx) => {
         `No HTTP resource was found that matches ${method} ${url.pathname}.`,
       );
     }
+    // A method Partner Center does not serve: 405 with the ASP.NET Web API message and the generic
+    // invalid-request code 800002 (a guess, README "Where we guessed"), never a bare `code: 405`.
     return matched === 'methodMismatch'
-      ? pcError(405, 405, `The requested method ${method} is not allowed on ${url.pathname}.`)
+      ? pcError(
+          405,
+          800002,
+          `The requested resource ${url.pathname} does not support http method '${method}'.`,
+        )
       : pcError(404, 1000, `The requested resource ${url.pathname} was not found.`);
   }
   ctx.matched = matched;

@@ -30,7 +30,10 @@ export interface OperationMeasure {
   /** Aliased fields, counted once per place they appear (fragments counted where spread). */
   aliases: number;
   /**
-   * Worst-case cost: every object that may be returned costs 1, scalars and enums 0. A
+   * Worst-case cost: every object that may be returned costs 1; a scalar or enum field (and
+   * `__typename`) is free the first time an object selects it and costs 1 for every repeat, fragments
+   * expanded (`viewer { userId userId }` costs 2: the executor merges repeats, parsing and
+   * validation pay for each). A
    * connection's `edges`/`nodes` count `first`/`last` items (from variables, default 50), `nodes(ids)`
    * one per id, other lists {@link LIST_SIZE_ESTIMATE}. Like Shopify's "requested cost" and GitHub's
    * node limit, it is computed before anything runs.
@@ -84,6 +87,8 @@ export function measureOperation(
     depth: number,
     visiting: ReadonlySet<string>,
     pageSize = DEFAULT_PAGE_SIZE,
+    // Response names of scalars this object already selected (its fragments share the object).
+    selected = new Set<string>(),
   ): { depth: number; cost: number } => {
     let maxDepth = depth - 1;
     let cost = 0;
@@ -92,7 +97,7 @@ export function measureOperation(
         if (selection.alias) {
           aliases += 1;
         }
-        const measured = measureField(selection, parentType, depth, visiting, pageSize);
+        const measured = measureField(selection, parentType, depth, visiting, pageSize, selected);
         maxDepth = Math.max(maxDepth, measured.depth);
         cost += measured.cost;
         continue;
@@ -121,7 +126,14 @@ export function measureOperation(
         }
         nextVisiting = new Set([...visiting, fragment.name.value]);
       }
-      const measured = walk(fragmentSelection, fragmentType, depth, nextVisiting, pageSize);
+      const measured = walk(
+        fragmentSelection,
+        fragmentType,
+        depth,
+        nextVisiting,
+        pageSize,
+        selected,
+      );
       maxDepth = Math.max(maxDepth, measured.depth);
       cost += measured.cost;
     }
@@ -134,10 +146,19 @@ export function measureOperation(
     depth: number,
     visiting: ReadonlySet<string>,
     pageSize: number,
+    selected: Set<string>,
   ): { depth: number; cost: number } => {
     const name = node.name.value;
+    const responseName = node.alias?.value ?? name;
+    const repeat = (): number => {
+      if (selected.has(responseName)) {
+        return 1;
+      }
+      selected.add(responseName);
+      return 0;
+    };
     if (name === '__typename') {
-      return { depth: depth - 1, cost: 0 };
+      return { depth: depth - 1, cost: repeat() };
     }
     const meta =
       name === '__schema' ? SchemaMetaFieldDef : name === '__type' ? TypeMetaFieldDef : undefined;
@@ -160,7 +181,7 @@ export function measureOperation(
     }
     const namedType = getNamedType(field.type);
     if (!node.selectionSet || !isCompositeType(namedType)) {
-      return { depth, cost: 0 };
+      return { depth, cost: repeat() };
     }
     const sizing = sizeOf(field, node, parentType, variables, pageSize);
     const child = walk(node.selectionSet, namedType, depth + 1, visiting, sizing.pageSize);

@@ -1,11 +1,11 @@
 import { Args, ArgsType, Authorized, Ctx, Field, Int, Query, Resolver } from 'type-graphql';
-import { type AppContext } from '../../app/context.js';
+import { type ApiContext } from '../api-context.js';
 import { encodeId } from '../../shared/ids.js';
 import { type ConnectionShape } from '../common/common.type.js';
 import { workflowGlobalId } from '../workflows/workflow.mapper.js';
 import { workflowRowId } from '../workflows/workflow.resolver.js';
 import { customerFromSnapshot } from '../workflows/workflow.mapper.js';
-import { type ActivityEntryRow } from './activity.repository.js';
+import { type ActivityEntryRow } from './activity.service.js';
 import { type ActivityFilter } from './activity.service.js';
 import { ActivityEntry, ActivityEntryConnection, ActivityLogFilter } from './activity.type.js';
 
@@ -71,7 +71,7 @@ export class ActivityResolver {
   })
   async activityLog(
     @Args(() => ActivityLogArgs) args: ActivityLogArgs,
-    @Ctx() ctx: AppContext,
+    @Ctx() ctx: ApiContext,
   ): Promise<ConnectionShape<ActivityEntry>> {
     await ctx.services.activity.syncForActor(ctx);
     const page = await ctx.services.activity.list(ctx.actor, toActivityFilter(args.filter), args);

@@ -1,5 +1,5 @@
-import { type Actor } from '../../app/auth.js';
-import { type RequestScope } from '../../app/context.js';
+import { type Actor } from '../../shared/actor.js';
+import { type RequestScope } from '../../shared/request-scope.js';
 import { getWorkflowsByIds } from '../../workflows/engine/workflow.repository.js';
 import { type OrganizationService } from '../organizations/organization.service.js';
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
@@ -28,6 +28,8 @@ import {
   type ActivityQuery,
   type NewActivityEntry,
 } from './activity.repository.js';
+
+export type { ActivityEntryRow } from './activity.repository.js';
 
 const DAY_MS = 86_400_000;
 /** Partner Center keeps audit records 90 days; a start date further back is refused (reference §8). */

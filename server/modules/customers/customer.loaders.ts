@@ -3,6 +3,7 @@ import { type PartnerCenterClientFactory } from '../../partner-center/client-fac
 import { type PcCustomer } from '../../partner-center/contracts/customers.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
 import { type ReadKey } from '../../partner-center/read-cache.js';
+import { settle } from '../loader-support.js';
 
 /** Page size asked of Partner Center when reading a tenant's whole customer list. */
 export const CUSTOMER_LIST_PAGE_SIZE = 500;
@@ -28,21 +29,6 @@ export const customerKey = (partnerTenantId: string, customerTenantId: string) =
 function splitKey(key: string): [string, string] {
   const i = key.indexOf('|');
   return [key.slice(0, i), key.slice(i + 1)];
-}
-
-/** Settles each key separately so one failure does not fail its batch neighbours. */
-async function settle<K, V>(
-  keys: readonly K[],
-  load: (key: K) => Promise<V>,
-): Promise<Array<V | Error>> {
-  const results = await Promise.allSettled(keys.map(load));
-  return results.map((r) =>
-    r.status === 'fulfilled'
-      ? r.value
-      : r.reason instanceof Error
-        ? r.reason
-        : new Error(String(r.reason)),
-  );
 }
 
 /**

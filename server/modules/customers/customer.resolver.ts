@@ -12,8 +12,8 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { type AppContext } from '../../app/context.js';
-import { CUSTOMER_READ_ROLES } from '../../app/auth.js';
+import { type ApiContext } from '../api-context.js';
+import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
 import { SubscriptionStatus } from '../../shared/enums.js';
 import { BadUserInputError } from '../../shared/errors.js';
 import { decodeIdOf } from '../../shared/ids.js';
@@ -55,7 +55,7 @@ export class CustomerResolver {
     @Arg('partnerTenantId', () => ID, { description: 'Global id of the partner tenant.' })
     partnerTenantId: string,
     @Args(() => CustomerPageArgs) args: CustomerPageArgs,
-    @Ctx() ctx: AppContext,
+    @Ctx() ctx: ApiContext,
   ): Promise<ConnectionShape<Customer>> {
     const [tenantId] = decodeIdOf(partnerTenantId, 'PartnerTenant', 1) ?? [];
     if (!tenantId) {
@@ -69,12 +69,12 @@ export class CustomerResolver {
   }
 
   @FieldResolver(() => String, { description: 'ISO 3166-1 alpha-2 country of the customer.' })
-  async country(@Root() customer: Customer, @Ctx() ctx: AppContext): Promise<string> {
+  async country(@Root() customer: Customer, @Ctx() ctx: ApiContext): Promise<string> {
     return ctx.services.customers.country(ctx, customer.record);
   }
 
   @FieldResolver(() => PartnerTenant, { description: 'The partner tenant serving this customer.' })
-  async partnerTenant(@Root() customer: Customer, @Ctx() ctx: AppContext): Promise<PartnerTenant> {
+  async partnerTenant(@Root() customer: Customer, @Ctx() ctx: ApiContext): Promise<PartnerTenant> {
     const tenant = await ctx.services.organizations.tenantForActor(
       ctx,
       customer.record.partnerTenantId,
@@ -92,7 +92,7 @@ export class CustomerResolver {
   })
   async customerAgreementSigned(
     @Root() customer: Customer,
-    @Ctx() ctx: AppContext,
+    @Ctx() ctx: ApiContext,
   ): Promise<boolean> {
     return ctx.services.customers.customerAgreementSigned(ctx, customer.record);
   }
@@ -103,7 +103,7 @@ export class CustomerResolver {
   async subscriptions(
     @Root() customer: Customer,
     @Args(() => SubscriptionPageArgs) args: SubscriptionPageArgs,
-    @Ctx() ctx: AppContext,
+    @Ctx() ctx: ApiContext,
   ): Promise<ConnectionShape<CustomerSubscription>> {
     const page = await ctx.services.subscriptions.listSubscriptions(ctx, customer.record, args);
     return { ...page, edges: mapEdges(page.edges, (node) => CustomerSubscription.from(node)) };

@@ -1,4 +1,4 @@
-import { type RequestScope } from '../../app/context.js';
+import { type RequestScope } from '../../shared/request-scope.js';
 import { type PcCustomer } from '../../partner-center/contracts/customers.js';
 import { mapRelationship } from '../../partner-center/mapping.js';
 import { type CustomerRelationship } from '../../shared/enums.js';
@@ -11,7 +11,7 @@ import {
   paginateInMemory,
   type SortKey,
 } from '../../shared/pagination.js';
-import { readUpstream, requireUpstream } from '../../shared/upstream.js';
+import { readUpstream, requireUpstream } from '../../partner-center/upstream.js';
 import { type OrganizationService } from '../organizations/organization.service.js';
 import { customerKey } from './customer.loaders.js';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type RequestScope } from '../../app/context.js';
+import { type RequestScope } from '../../shared/request-scope.js';
 import { type Clock } from '../../shared/clock.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
 import { render, type ExportFormat, type Table } from './export-format.js';

@@ -1,4 +1,4 @@
-import { type AuthVerifier } from '../../app/auth.js';
+import { type AuthVerifier } from '../../shared/actor.js';
 import { type HttpRoute } from '../../app/http-server.js';
 import { type ExportService } from './export.service.js';
 

@@ -1,13 +1,12 @@
 import { storeExport, type ExportResult } from './export-store.js';
 
 export type { ExportResult } from './export-store.js';
-import { type RequestScope } from '../../app/context.js';
+import { type RequestScope } from '../../shared/request-scope.js';
 import { type Clock } from '../../shared/clock.js';
 import { mapLimit } from '../../shared/concurrency.js';
 import { decodeId } from '../../shared/ids.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
-import * as workflowRepo from '../../workflows/engine/workflow.repository.js';
 import {
   activityFilterProblem,
   type ActivityFilter,
@@ -187,81 +186,6 @@ export class ExportService {
       })),
     };
     return ok(await this.store(scope, 'activity-log', table, input.format));
-  }
-
-  /** A consolidation's inventory (R-CON-1): every source customer and subscription with its plan. */
-  async exportConsolidationInventory(
-    scope: RequestScope,
-    input: { workflowRowId: string; format: ExportFormat },
-  ): Promise<Result<ExportResult>> {
-    const workflow = await workflowRepo.getWorkflow(this.deps.db, input.workflowRowId);
-    if (
-      !workflow ||
-      workflow.organizationId !== scope.actor.organizationId ||
-      workflow.kind !== 'TENANT_CONSOLIDATION'
-    ) {
-      return err({
-        code: 'NOT_FOUND',
-        message: 'No consolidation of your organization has this id.',
-        field: ['input', 'workflowId'],
-      });
-    }
-    const items = await workflowRepo.listItems(this.deps.db, workflow.id);
-    const customers = new Map(items.filter((i) => i.kind === 'CUSTOMER').map((i) => [i.id, i]));
-    const rows: Table['rows'] = [];
-    for (const item of items) {
-      if (!item.parentItemId) {
-        continue;
-      }
-      const parent = customers.get(item.parentItemId);
-      const d = JSON.parse(item.dataJson) as Record<string, string | number | null>;
-      rows.push({
-        customer: d.companyName ?? null,
-        customerTenantId: item.customerTenantId,
-        sourceTenantId: d.sourceTenantId ?? null,
-        customerState: parent?.state ?? null,
-        subscriptionId: d.sourceSubscriptionId ?? null,
-        offerId: d.offerId ?? null,
-        offerName: d.offerName ?? null,
-        seats: d.seats ?? null,
-        sourceStatus: d.status ?? null,
-        plan: item.kind,
-        itemStatus: item.status,
-        reseller: d.partnerIdOnRecord ?? null,
-        targetSubscriptionId: d.targetSubscriptionId ?? null,
-        targetActiveAt: d.targetActiveAt ?? null,
-        sourceSuspendedAt: d.sourceSuspendedAt ?? null,
-      });
-    }
-    const table: Table = {
-      sheetName: 'Inventory',
-      columns: [
-        { key: 'customer', header: 'Customer', width: 30 },
-        { key: 'customerTenantId', header: 'Customer tenant id', width: 38 },
-        { key: 'sourceTenantId', header: 'Source tenant id', width: 38 },
-        { key: 'customerState', header: 'Customer state', width: 16 },
-        { key: 'subscriptionId', header: 'Source subscription id', width: 38 },
-        { key: 'offerId', header: 'Offer id', width: 30 },
-        { key: 'offerName', header: 'Offer', width: 30 },
-        { key: 'seats', header: 'Seats', width: 8 },
-        { key: 'sourceStatus', header: 'Status at planning', width: 14 },
-        { key: 'plan', header: 'Plan', width: 24 },
-        { key: 'itemStatus', header: 'Item status', width: 12 },
-        { key: 'reseller', header: 'Reseller of record', width: 18 },
-        { key: 'targetSubscriptionId', header: 'Target subscription id', width: 38 },
-        { key: 'targetActiveAt', header: 'Target active at (UTC)', width: 25 },
-        { key: 'sourceSuspendedAt', header: 'Source suspended at (UTC)', width: 25 },
-      ],
-      rows,
-    };
-    return ok(
-      await this.store(
-        scope,
-        `consolidation-inventory-${workflow.id.slice(0, 8)}`,
-        table,
-        input.format,
-      ),
-    );
   }
 
   /** A stored export for a download by its organization (anyone else: undefined, as if absent). */

@@ -1,4 +1,4 @@
-import { type AppContext } from '../../app/context.js';
+import { type ApiContext, type NodeResolution } from '../api-context.js';
 import { decodeId } from '../../shared/ids.js';
 import { tagType } from '../common/common.type.js';
 
@@ -11,11 +11,11 @@ export interface NodeDefinition {
   typeName: string;
   /** Number of key parts in the id. */
   arity: number;
-  resolve(ctx: AppContext, keyParts: string[]): Promise<object | null>;
+  resolve(ctx: ApiContext, keyParts: string[]): Promise<object | null>;
 }
 
 /** Registry of node resolvers by type name; modules contribute definitions (see app/modules.ts). */
-export class NodeRegistry {
+export class NodeRegistry implements NodeResolution {
   private readonly definitions = new Map<string, NodeDefinition>();
 
   constructor(definitions: Iterable<NodeDefinition> = []) {
@@ -32,7 +32,7 @@ export class NodeRegistry {
   }
 
   /** Resolves a global id; null for malformed, unknown or other organizations' ids. */
-  async resolve(ctx: AppContext, id: string): Promise<object | null> {
+  async resolve(ctx: ApiContext, id: string): Promise<object | null> {
     const decoded = decodeId(id);
     const definition = decoded ? this.definitions.get(decoded.type) : undefined;
     if (!decoded || !definition || decoded.parts.length !== definition.arity) {

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { type AppContext } from '../../app/context.js';
+import { type ApiContext } from '../api-context.js';
 import { BadUserInputError } from '../../shared/errors.js';
 import { Node } from '../common/common.type.js';
 
@@ -16,7 +16,7 @@ export class NodeResolver {
   })
   async node(
     @Arg('id', () => ID, { description: 'Global id.' }) id: string,
-    @Ctx() ctx: AppContext,
+    @Ctx() ctx: ApiContext,
   ): Promise<object | null> {
     return ctx.services.nodes.resolve(ctx, id);
   }
@@ -28,7 +28,7 @@ export class NodeResolver {
   })
   async nodes(
     @Arg('ids', () => [ID], { description: 'Global ids.' }) ids: string[],
-    @Ctx() ctx: AppContext,
+    @Ctx() ctx: ApiContext,
   ): Promise<Array<object | null>> {
     if (ids.length > MAX_NODES) {
       throw new BadUserInputError(`"ids" accepts at most ${MAX_NODES} ids.`, 'ids');

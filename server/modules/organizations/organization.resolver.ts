@@ -10,8 +10,8 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { type AppContext } from '../../app/context.js';
-import { CUSTOMER_READ_ROLES } from '../../app/auth.js';
+import { type ApiContext } from '../api-context.js';
+import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
 import { CustomerConnection, Customer } from '../customers/customer.type.js';
 import { type ConnectionShape } from '../common/common.type.js';
 import { PartnerOrganization, PartnerTenant, Viewer } from './organization.type.js';
@@ -38,7 +38,7 @@ export class CustomerPageArgs {
 export class ViewerResolver {
   @Authorized()
   @Query(() => Viewer, { description: 'The authenticated caller and their organization.' })
-  viewer(@Ctx() ctx: AppContext): Viewer {
+  viewer(@Ctx() ctx: ApiContext): Viewer {
     return Object.assign(new Viewer(), {
       userId: ctx.actor.userId,
       name: ctx.actor.name,
@@ -47,7 +47,7 @@ export class ViewerResolver {
   }
 
   @FieldResolver(() => PartnerOrganization, { description: "The caller's partner organization." })
-  async organization(@Ctx() ctx: AppContext): Promise<PartnerOrganization> {
+  async organization(@Ctx() ctx: ApiContext): Promise<PartnerOrganization> {
     return PartnerOrganization.from(await ctx.services.organizations.organizationOfActor(ctx));
   }
 }
@@ -59,7 +59,7 @@ export class PartnerOrganizationResolver {
   })
   async partnerTenants(
     @Root() org: PartnerOrganization,
-    @Ctx() ctx: AppContext,
+    @Ctx() ctx: ApiContext,
   ): Promise<PartnerTenant[]> {
     const tenants = await ctx.services.organizations.tenantsOfOrganization(ctx, org.organizationId);
     return tenants.map((t) => PartnerTenant.from(t));
@@ -75,7 +75,7 @@ export class PartnerTenantResolver {
   async customers(
     @Root() tenant: PartnerTenant,
     @Args(() => CustomerPageArgs) args: CustomerPageArgs,
-    @Ctx() ctx: AppContext,
+    @Ctx() ctx: ApiContext,
   ): Promise<ConnectionShape<Customer>> {
     const page = await ctx.services.customers.listCustomers(ctx, tenant.tenantId, args);
     return {

@@ -1,5 +1,5 @@
 import { type PartnerTenantRow } from '../../../schema/db.js';
-import { type RequestScope } from '../../app/context.js';
+import { type RequestScope } from '../../shared/request-scope.js';
 import { type Clock } from '../../shared/clock.js';
 import { ForbiddenError } from '../../shared/errors.js';
 import { type DirectorySource } from './directory-source.js';

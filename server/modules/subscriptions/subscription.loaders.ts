@@ -5,6 +5,7 @@ import {
   type PcAzureEntitlement,
   type PcSubscription,
 } from '../../partner-center/contracts/subscriptions.js';
+import { settle } from '../loader-support.js';
 
 /**
  * Per-request loaders for subscriptions (keys `tenant|customer` and `tenant|customer|subscription`):
@@ -22,20 +23,6 @@ export const entitlementsKey = (
   customerTenantId: string,
   subscriptionId: string,
 ) => `${partnerTenantId}|${customerTenantId}|${subscriptionId}`;
-
-async function settle<K, V>(
-  keys: readonly K[],
-  load: (key: K) => Promise<V>,
-): Promise<Array<V | Error>> {
-  const results = await Promise.allSettled(keys.map(load));
-  return results.map((r) =>
-    r.status === 'fulfilled'
-      ? r.value
-      : r.reason instanceof Error
-        ? r.reason
-        : new Error(String(r.reason)),
-  );
-}
 
 /** Loaders for one request of one organization, through the per-tenant read cache when there is one. */
 export function createSubscriptionLoaders(

@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { type AppContext } from '../../app/context.js';
+import { type ApiContext } from '../api-context.js';
 import { AzureEntitlement, CustomerSubscription } from './subscription.type.js';
 
 @Resolver(() => CustomerSubscription)
@@ -10,7 +10,7 @@ export class CustomerSubscriptionResolver {
   })
   async azureEntitlement(
     @Root() subscription: CustomerSubscription,
-    @Ctx() ctx: AppContext,
+    @Ctx() ctx: ApiContext,
   ): Promise<AzureEntitlement | null> {
     const record = await ctx.services.subscriptions.azureEntitlement(ctx, subscription.record);
     return record ? AzureEntitlement.from(record) : null;

@@ -1,4 +1,4 @@
-import { type RequestScope } from '../../app/context.js';
+import { type RequestScope } from '../../shared/request-scope.js';
 import { type PcSubscription } from '../../partner-center/contracts/subscriptions.js';
 import {
   hasAzureEntitlements,
@@ -14,7 +14,7 @@ import {
   paginateInMemory,
   type SortKey,
 } from '../../shared/pagination.js';
-import { readUpstream, requireUpstream } from '../../shared/upstream.js';
+import { readUpstream, requireUpstream } from '../../partner-center/upstream.js';
 import { type CustomerRecord, type CustomerService } from '../customers/customer.service.js';
 import { entitlementsKey, subscriptionsKey } from './subscription.loaders.js';
 

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
-import { type AppContext } from '../../app/context.js';
+import { type ApiContext } from '../api-context.js';
 import { WORKFLOW_UPDATED_TOPIC, type WorkflowUpdatedEvent } from '../../app/pubsub.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { Workflow } from './workflow.type.js';
@@ -21,13 +21,13 @@ export class WorkflowUpdatedResolver {
     }: {
       payload: WorkflowUpdatedEvent;
       args: { id: string };
-      context: AppContext;
+      context: ApiContext;
     }) => payload.id === args.id && payload.organizationId === context.actor.organizationId,
   })
   async workflowUpdated(
     @Arg('id', () => ID, { description: 'Global id of the workflow.' }) _id: string,
     @Root() event: WorkflowUpdatedEvent,
-    @Ctx() ctx: AppContext,
+    @Ctx() ctx: ApiContext,
   ): Promise<object> {
     if (event.workflow) {
       return event.workflow;

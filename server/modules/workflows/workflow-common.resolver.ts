@@ -1,5 +1,5 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { type AppContext } from '../../app/context.js';
+import { type ApiContext } from '../api-context.js';
 import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
 import { type ConnectionShape } from '../common/common.type.js';
 import {
@@ -21,12 +21,12 @@ type WorkflowObject = Workflow & { row: WorkflowRow };
 @Resolver(() => Workflow)
 export class WorkflowCommonResolver {
   @FieldResolver(() => WorkflowProgress, { description: 'Items done out of items planned.' })
-  progress(@Root() wf: WorkflowObject, @Ctx() ctx: AppContext): Promise<WorkflowProgress> {
+  progress(@Root() wf: WorkflowObject, @Ctx() ctx: ApiContext): Promise<WorkflowProgress> {
     return progressOf(ctx, wf.row);
   }
 
   @FieldResolver(() => [Blocker], { description: 'Why something cannot proceed (also in DRAFT).' })
-  blockers(@Root() wf: WorkflowObject, @Ctx() ctx: AppContext): Promise<Blocker[]> {
+  blockers(@Root() wf: WorkflowObject, @Ctx() ctx: ApiContext): Promise<Blocker[]> {
     return blockersOf(ctx, wf.row);
   }
 
@@ -34,7 +34,7 @@ export class WorkflowCommonResolver {
   events(
     @Root() wf: WorkflowObject,
     @Args(() => WorkflowPageArgs) args: WorkflowPageArgs,
-    @Ctx() ctx: AppContext,
+    @Ctx() ctx: ApiContext,
   ): Promise<ConnectionShape<WorkflowEvent>> {
     return eventsOf(ctx, wf.row, args);
   }

@@ -1,4 +1,4 @@
-import { type AppContext } from '../../app/context.js';
+import { type ApiContext } from '../api-context.js';
 import { type PageArgs } from '../../shared/pagination.js';
 import { type ConnectionShape } from '../common/common.type.js';
 import { type Customer } from '../customers/customer.type.js';
@@ -42,18 +42,18 @@ function customerIndex(
 
 // The Workflow interface's computed fields, shared by every workflow object's resolver.
 
-export async function progressOf(ctx: AppContext, row: WorkflowRow): Promise<WorkflowProgress> {
+export async function progressOf(ctx: ApiContext, row: WorkflowRow): Promise<WorkflowProgress> {
   return ctx.services.workflowQueries.progress(row.id);
 }
 
 /** The items naming these customers only: a page never reads the whole workflow for its names. */
-const itemsNaming = (ctx: AppContext, row: WorkflowRow, ids: Array<string | null>) =>
+const itemsNaming = (ctx: ApiContext, row: WorkflowRow, ids: Array<string | null>) =>
   ctx.services.workflowQueries.itemsOfCustomers(
     row.id,
     ids.filter((id): id is string => id !== null),
   );
 
-export async function blockersOf(ctx: AppContext, row: WorkflowRow): Promise<Blocker[]> {
+export async function blockersOf(ctx: ApiContext, row: WorkflowRow): Promise<Blocker[]> {
   const blockers = await ctx.services.workflowQueries.blockers(row.id);
   const customer = customerIndex(
     await itemsNaming(
@@ -71,7 +71,7 @@ export async function blockersOf(ctx: AppContext, row: WorkflowRow): Promise<Blo
 }
 
 export async function eventsOf(
-  ctx: AppContext,
+  ctx: ApiContext,
   row: WorkflowRow,
   args: PageArgs,
 ): Promise<ConnectionShape<WorkflowEvent>> {

@@ -4,37 +4,31 @@ import { tagType } from '../common/common.type.js';
 import { Customer } from '../customers/customer.type.js';
 import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
 import { type WorkflowKind, type WorkflowStatus } from '../workflow-core/workflow.type.js';
-import { TenantConsolidation } from './workflow-objects.type.js';
-import { SubscriptionTransfer } from './transfer.type.js';
-import { AzurePlanTransition } from './azure-plan.type.js';
-import { ChannelMove } from './channel-move.type.js';
+
+/** The GraphQL object of one workflow kind: its type name (also in its global id), a constructor. */
+export interface WorkflowObjectType {
+  kind: string;
+  typeName: string;
+  create: () => object;
+}
+
+const objects = new Map<string, WorkflowObjectType>();
 
 /**
- * The GraphQL object of each workflow kind: its type name (also the type part of its global id)
- * and a constructor. A new procedure adds one line here (and its class to `orphanedTypes`).
+ * Registers the object type of a workflow kind. `createWorkflowsModule` registers every procedure
+ * of `app/procedures.ts`; registering a kind again replaces it (same list, same result).
  */
-export const WORKFLOW_OBJECTS: Record<string, { typeName: string; create: () => object }> = {
-  TENANT_CONSOLIDATION: {
-    typeName: 'TenantConsolidation',
-    create: () => new TenantConsolidation(),
-  },
-  SUBSCRIPTION_TRANSFER: {
-    typeName: 'SubscriptionTransfer',
-    create: () => new SubscriptionTransfer(),
-  },
-  AZURE_PLAN_TRANSITION: {
-    typeName: 'AzurePlanTransition',
-    create: () => new AzurePlanTransition(),
-  },
-  CHANNEL_MOVE: { typeName: 'ChannelMove', create: () => new ChannelMove() },
-};
+export function registerWorkflowObject(type: WorkflowObjectType): void {
+  objects.set(type.kind, type);
+}
 
-export const WORKFLOW_TYPE_NAMES: Record<string, string> = Object.fromEntries(
-  Object.entries(WORKFLOW_OBJECTS).map(([kind, o]) => [kind, o.typeName]),
-);
+/** Type names of every registered workflow kind (global ids of any of them are workflow ids). */
+export function workflowTypeNames(): string[] {
+  return [...objects.values()].map((o) => o.typeName);
+}
 
 export function workflowGlobalId(row: Pick<WorkflowRow, 'id' | 'kind'>): string {
-  return encodeId(WORKFLOW_TYPE_NAMES[row.kind] ?? 'Workflow', row.id);
+  return encodeId(objects.get(row.kind)?.typeName ?? 'Workflow', row.id);
 }
 
 /** A stored workflow as its GraphQL object (fields beyond the row come from field resolvers). */
@@ -48,7 +42,7 @@ export function toWorkflowObject(row: WorkflowRow): object {
     completedAt: row.completedAt ? new Date(row.completedAt) : null,
     row,
   };
-  const known = WORKFLOW_OBJECTS[row.kind];
+  const known = objects.get(row.kind);
   if (!known) {
     throw new Error(`no GraphQL object registered for workflow kind ${row.kind}`);
   }

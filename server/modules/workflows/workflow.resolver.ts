@@ -10,7 +10,7 @@ import {
   Query,
   Resolver,
 } from 'type-graphql';
-import { type AppContext } from '../../app/context.js';
+import { type ApiContext } from '../api-context.js';
 import { decodeId } from '../../shared/ids.js';
 import { type Result } from '../../shared/result.js';
 import {
@@ -20,7 +20,7 @@ import {
 } from '../common/common.type.js';
 import { Workflow, WorkflowKind, WorkflowStatus } from '../workflow-core/workflow.type.js';
 import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
-import { WORKFLOW_TYPE_NAMES, toWorkflowObject } from './workflow.mapper.js';
+import { toWorkflowObject, workflowTypeNames } from './workflow.mapper.js';
 import { WorkflowIdInput, WorkflowPayload } from './workflow-objects.type.js';
 
 export const WorkflowConnection = createConnectionType('Workflow', () => Workflow, {
@@ -48,7 +48,7 @@ class WorkflowsArgs {
 /** The workflow row id inside a global workflow id of any kind, or null. */
 export function workflowRowId(globalId: string): string | null {
   const decoded = decodeId(globalId);
-  const known = Object.values(WORKFLOW_TYPE_NAMES);
+  const known = workflowTypeNames();
   return decoded && known.includes(decoded.type) && decoded.parts.length === 1
     ? (decoded.parts[0] as string)
     : null;
@@ -78,7 +78,7 @@ export class WorkflowResolver {
   @Query(() => WorkflowConnection, { description: "The organization's workflows, newest first." })
   async workflows(
     @Args(() => WorkflowsArgs) args: WorkflowsArgs,
-    @Ctx() ctx: AppContext,
+    @Ctx() ctx: ApiContext,
   ): Promise<ConnectionShape<Workflow>> {
     const page = await ctx.services.workflowQueries.list(
       ctx.actor,
@@ -101,7 +101,7 @@ export class WorkflowResolver {
   })
   async startWorkflow(
     @Arg('input', () => WorkflowIdInput) input: WorkflowIdInput,
-    @Ctx() ctx: AppContext,
+    @Ctx() ctx: ApiContext,
   ): Promise<WorkflowPayload> {
     const id = workflowRowId(input.id);
     return id ? toPayload(await ctx.services.workflows.start(ctx.actor, id)) : notFound();
@@ -114,7 +114,7 @@ export class WorkflowResolver {
   })
   async cancelWorkflow(
     @Arg('input', () => WorkflowIdInput) input: WorkflowIdInput,
-    @Ctx() ctx: AppContext,
+    @Ctx() ctx: ApiContext,
   ): Promise<WorkflowPayload> {
     const id = workflowRowId(input.id);
     return id ? toPayload(await ctx.services.workflows.cancel(ctx.actor, id)) : notFound();
@@ -127,7 +127,7 @@ export class WorkflowResolver {
   })
   async retryWorkflow(
     @Arg('input', () => WorkflowIdInput) input: WorkflowIdInput,
-    @Ctx() ctx: AppContext,
+    @Ctx() ctx: ApiContext,
   ): Promise<WorkflowPayload> {
     const id = workflowRowId(input.id);
     return id ? toPayload(await ctx.services.workflows.retry(ctx.actor, id)) : notFound();

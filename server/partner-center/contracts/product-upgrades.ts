@@ -50,8 +50,8 @@ export const pcProductUpgradeStatusSchema = z
 export type PcProductUpgradeStatus = z.infer<typeof pcProductUpgradeStatusSchema>;
 
 /**
- * `SpendingBudget` of `GET|PATCH /customers/{id}/usagebudget`. The amount is a number in the real
- * API [U: not in the reference]; the emulator sends a decimal string. Both are read.
+ * `SpendingBudget` of `GET|PATCH /customers/{id}/usagebudget`. The amount is a JSON number, as in
+ * Microsoft's swagger (the emulator sends one too); a decimal string is still read.
  */
 export const pcUsageBudgetSchema = z
   .object({

@@ -7,55 +7,20 @@ import type {
   StepOutcome,
   WorkflowHead,
   WorkflowItemRow,
-  WorkflowKind,
 } from './engine.types.js';
-import { stepRequestId } from './request-id.js';
+import { describeError, isRetryable, toItemUpdate } from './step-outcome.js';
+import { createStepContext, createSweepContext, type WorkflowDefinition } from './step-context.js';
 import { SimulatedCrash, type JournalPoint } from './simulated-crash.js';
 import * as repo from './workflow.repository.js';
 
-/** What a step handler gets: its item, the journal and the event buffer. */
-export interface StepContext {
-  readonly workflow: WorkflowHead;
-  readonly workflowData: Record<string, unknown>;
-  readonly item: WorkflowItemRow;
-  /** The item's data; steps return changes through their outcome's `data`. */
-  readonly data: Record<string, unknown>;
-  now(): Date;
-  /** The deterministic MS-RequestId of a step of this item. */
-  requestId(step?: string): string;
-  /**
-   * Runs a Partner Center write once per (item, step): journals the intent first, looks for the
-   * effect before re-issuing after a crash (`lookup`), and journals the result. A step that already
-   * succeeded returns its journalled result without calling.
-   */
-  journaled<T>(
-    step: string,
-    intent: unknown,
-    effect: {
-      /** Finds the effect of an earlier attempt; gets the intent journalled then. */
-      lookup?: (journalledIntent: unknown) => Promise<T | undefined>;
-      call: (requestId: string) => Promise<T>;
-    },
-  ): Promise<T>;
-  emit(event: NewEvent): void;
-  block(blocker: NewBlocker): void;
-  /** Marks the workflow irreversible (R-CON-8); false when it was canceled meanwhile. */
-  markIrreversible(): Promise<boolean>;
-  /** Releases this item's held children when the outcome is applied. */
-  releaseChildren(kinds?: string[]): void;
-}
-
-export type StepHandler = (ctx: StepContext) => Promise<StepOutcome>;
-
-export interface WorkflowDefinition {
-  kind: WorkflowKind;
-  steps: Record<string, StepHandler>;
-  /**
-   * Invariant checks the engine runs on every pass, outside any step (e.g. R-CON-4: a source
-   * still active after the day its replacement became active is flagged at once).
-   */
-  sweep?: (now: Date) => Promise<string[]>;
-}
+export {
+  stepsOf,
+  type StepActivityEntry,
+  type StepContext,
+  type StepHandler,
+  type SweepContext,
+  type WorkflowDefinition,
+} from './step-context.js';
 
 export interface RunnerOptions {
   db: EngineDb;
@@ -85,37 +50,6 @@ export interface RunnerOptions {
   /** Test hook: called at each journal point; throw SimulatedCrash to "kill the process" there. */
   crashHook?: (point: JournalPoint, item: WorkflowItemRow) => void;
   random?: () => number;
-}
-
-const parse = (value: string | null | undefined): Record<string, unknown> =>
-  value ? (JSON.parse(value) as Record<string, unknown>) : {};
-
-function isRetryable(error: unknown): boolean {
-  if (error && typeof error === 'object' && 'retryable' in error) {
-    return Boolean((error as { retryable: unknown }).retryable);
-  }
-  // fetch's network failures surface as TypeError("fetch failed") or AbortError on timeouts.
-  return error instanceof TypeError || (error instanceof Error && error.name === 'AbortError');
-}
-
-function describeError(error: unknown): { code: string; message: string } {
-  if (error && typeof error === 'object') {
-    const e = error as {
-      code?: unknown;
-      description?: unknown;
-      status?: unknown;
-      message?: unknown;
-    };
-    const code =
-      e.code !== undefined
-        ? String(e.code)
-        : e.status !== undefined
-          ? `HTTP_${String(e.status)}`
-          : 'STEP_ERROR';
-    const message = typeof e.description === 'string' ? e.description : String(e.message ?? error);
-    return { code, message };
-  }
-  return { code: 'STEP_ERROR', message: String(error) };
 }
 
 /**
@@ -272,7 +206,7 @@ export class WorkflowRunner {
   async sweep(): Promise<void> {
     const now = this.options.clock.now();
     for (const definition of this.definitions.values()) {
-      const changed = (await definition.sweep?.(now)) ?? [];
+      const changed = (await definition.sweep?.(createSweepContext(this.options.db, now))) ?? [];
       for (const workflowId of changed) {
         this.workflowChanged(workflowId);
       }
@@ -400,69 +334,18 @@ export class WorkflowRunner {
     );
     renew.unref();
 
-    const ctx: StepContext = {
+    const ctx = createStepContext({
+      db,
+      clock,
       workflow,
-      workflowData: parse(workflow.dataJson),
       item,
-      data: parse(item.dataJson),
-      now: () => clock.now(),
-      requestId: (step = item.step) => stepRequestId(workflow.id, item.id, step),
-      journaled: async (step, intent, effect) => {
-        const existing = await repo.getStep(db, item.id, step);
-        if (existing?.phase === 'SUCCEEDED') {
-          return JSON.parse(existing.resultJson ?? 'null');
-        }
-        const requestId = existing?.requestId ?? stepRequestId(workflow.id, item.id, step);
-        if (existing && effect.lookup) {
-          // The intent is journalled but not the result: the call may have happened before a crash.
-          const found = await effect.lookup(JSON.parse(existing.intentJson ?? 'null'));
-          if (found !== undefined) {
-            await repo.journalResult(db, {
-              itemId: item.id,
-              step,
-              at: clock.now().toISOString(),
-              result: found,
-            });
-            return found;
-          }
-        }
-        if (!existing) {
-          await repo.journalIntent(db, {
-            workflowId: workflow.id,
-            itemId: item.id,
-            step,
-            requestId,
-            at: clock.now().toISOString(),
-            intent,
-          });
-        }
-        this.checkpoint('after-intent', item);
-        const result = await effect.call(requestId);
-        this.checkpoint('after-call', item);
-        await repo.journalResult(db, {
-          itemId: item.id,
-          step,
-          at: clock.now().toISOString(),
-          result,
-        });
-        this.checkpoint('after-result', item);
-        return result;
+      checkpoint: (point) => this.checkpoint(point, item),
+      events,
+      blockers,
+      onRelease: (r) => {
+        release = r;
       },
-      emit: (event) => {
-        events.push({ itemId: item.id, customerTenantId: item.customerTenantId, ...event });
-      },
-      block: (blocker) => {
-        blockers.push({ itemId: item.id, customerTenantId: item.customerTenantId, ...blocker });
-      },
-      // Once irreversible, a workflow can no longer be canceled (cancelWorkflowRow) and stays
-      // RUNNING/WAITING while this item is open: no write needed for every later item.
-      markIrreversible: async () =>
-        workflow.irreversibleAt !== null ||
-        repo.markIrreversible(db, workflow.id, clock.now().toISOString()),
-      releaseChildren: (kinds) => {
-        release = kinds ? { kinds } : {};
-      },
-    };
+    });
 
     try {
       this.checkpoint('before-step', item);
@@ -509,7 +392,7 @@ export class WorkflowRunner {
       }
       this.checkpoint('before-outcome', item);
       const at = clock.now();
-      const update = this.toUpdate(item, ctx.data, outcome, at);
+      const update = toItemUpdate(item, ctx.data, outcome, at, this.opts);
       if (outcome.type === 'failed') {
         events.push({
           itemId: item.id,
@@ -535,77 +418,6 @@ export class WorkflowRunner {
       }
     } finally {
       clearInterval(renew);
-    }
-  }
-
-  private toUpdate(
-    item: WorkflowItemRow,
-    data: Record<string, unknown>,
-    outcome: StepOutcome,
-    at: Date,
-  ): repo.ItemUpdate {
-    const nowIso = at.toISOString();
-    const merged = { ...data, ...(outcome.data ?? {}) };
-    const state = ('state' in outcome && outcome.state) || item.state;
-    switch (outcome.type) {
-      case 'next':
-        return {
-          status: 'RUNNING',
-          state,
-          step: outcome.step,
-          data: merged,
-          nextRunAt: nowIso,
-          attempts: 0,
-          recheckCount: 0,
-        };
-      case 'wait': {
-        const delay = Math.min(
-          this.opts.recheckMaxMs,
-          this.opts.recheckMinMs * 2 ** item.recheckCount,
-        );
-        const until = outcome.until ?? new Date(at.getTime() + delay);
-        return {
-          status: 'WAITING',
-          state,
-          step: outcome.step ?? item.step,
-          data: merged,
-          nextRunAt: until.toISOString(),
-          attempts: 0,
-          recheckCount: outcome.until ? 0 : item.recheckCount + 1,
-          waitingReason: outcome.reason,
-        };
-      }
-      case 'done':
-        return {
-          status: 'DONE',
-          state,
-          step: item.step,
-          data: merged,
-          nextRunAt: null,
-          attempts: 0,
-          completedAt: nowIso,
-        };
-      case 'blocked':
-        return {
-          status: 'BLOCKED',
-          state,
-          step: item.step,
-          data: merged,
-          nextRunAt: null,
-          lastError: `${outcome.code}: ${outcome.message}`,
-          completedAt: nowIso,
-        };
-      case 'failed':
-        return {
-          status: 'FAILED',
-          state,
-          step: item.step,
-          data: merged,
-          nextRunAt: null,
-          attempts: item.attempts + 1,
-          lastError: `${outcome.code}: ${outcome.message}`,
-          completedAt: nowIso,
-        };
     }
   }
 }

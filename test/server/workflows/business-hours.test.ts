@@ -4,7 +4,7 @@ import {
   businessCalendar,
   businessMsBetween,
   timeZoneOf,
-} from '../../../server/workflows/transfer/business-hours.js';
+} from '../../../server/procedures/transfer/business-hours.js';
 
 // R-TRF-7: support answers within 8 business hours (weekdays 09:00–17:00 local time).
 const at = (iso: string) => new Date(iso);

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   parseLicensesCsv,
   parseUtcDate,
-} from '../../../server/workflows/channel-move/channel-move.csv.js';
-import { cutoverFor } from '../../../server/workflows/channel-move/channel-move.model.js';
+} from '../../../server/procedures/channel-move/channel-move.csv.js';
+import { cutoverFor } from '../../../server/procedures/channel-move/channel-move.model.js';
 
 describe('licenses CSV', () => {
   it('reads quoted fields, CRLF, a BOM and numbers lines as a spreadsheet does', () => {

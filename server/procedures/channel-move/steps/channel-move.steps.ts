@@ -1,0 +1,28 @@
+import { type PartnerCenterClientFactory } from '../../../partner-center/client-factory.js';
+import { type EngineDb } from '../../../workflows/engine/db.types.js';
+import { type WorkflowDefinition } from '../../../workflows/engine/step-context.js';
+import { lineSteps } from './line.steps.js';
+import { relationshipSteps } from './relationship.steps.js';
+
+export interface ChannelMoveDeps {
+  db: EngineDb;
+  clients: PartnerCenterClientFactory;
+  /** Fallback recheck of the relationship item while its lines run (children wake it anyway). */
+  wakeFallbackMs?: number;
+  /** Recheck of an ordered subscription still provisioning (business time). */
+  provisioningRecheckMs?: number;
+}
+
+/** The channel move's steps (R-CHN-1..6), one file per item kind. Every Partner Center write is journalled. */
+export function channelMoveDefinition(deps: ChannelMoveDeps): WorkflowDefinition {
+  const stepDeps = {
+    db: deps.db,
+    clients: deps.clients,
+    wakeFallbackMs: deps.wakeFallbackMs ?? 24 * 60 * 60_000,
+    provisioningRecheckMs: deps.provisioningRecheckMs ?? 2 * 60_000,
+  };
+  return {
+    kind: 'CHANNEL_MOVE',
+    steps: { ...relationshipSteps(stepDeps), ...lineSteps(stepDeps) },
+  };
+}

@@ -1,0 +1,197 @@
+import { type SubscriptionRecord } from '../../modules/subscriptions/subscription.service.js';
+import {
+  mapBillingType,
+  mapProductFamily,
+  mapSubscriptionStatus,
+} from '../../partner-center/mapping.js';
+import {
+  type ConnectionPage,
+  connectionFromSlice,
+  decodeCursor,
+  encodeCursor,
+  resolveFirst,
+  type PageArgs,
+} from '../../shared/pagination.js';
+import { type Clock } from '../../shared/clock.js';
+import { type EngineDb } from '../../workflows/engine/db.types.js';
+import { type WorkflowItemRow, type WorkflowRow } from '../../workflows/engine/engine.types.js';
+import * as repo from '../../workflows/engine/workflow.repository.js';
+import {
+  AZURE_SUPPORT_MIGRATION,
+  CUSTOMER,
+  LICENSE_REPROVISION,
+  type ConsolidationCustomerState,
+  type ConsolidationData,
+  type CustomerItemData,
+  type SubscriptionItemData,
+} from './consolidation.model.js';
+
+export interface ConsolidationItemView {
+  kind: string;
+  customerTenantId: string;
+  source: SubscriptionRecord;
+  target: SubscriptionRecord | null;
+  seats: number;
+  targetActiveAt: string | null;
+  sourceSuspendedAt: string | null;
+  overlapDays: number | null;
+  status: string;
+  detail: string | null;
+}
+
+export interface ConsolidationCustomerView {
+  customer: {
+    partnerTenantId: string;
+    customerTenantId: string;
+    companyName: string;
+    domain: string;
+    country: string | null;
+  };
+  state: ConsolidationCustomerState;
+  invitationUrl: string | null;
+  waitingReason: string | null;
+  items: ConsolidationItemView[];
+}
+
+const MOVING = new Set([LICENSE_REPROVISION, AZURE_SUPPORT_MIGRATION]);
+
+/** Snapshot of a subscription as inventoried (R-CON-1), for when Partner Center no longer lists it. */
+function inventoried(
+  partnerTenantId: string,
+  customerTenantId: string,
+  d: SubscriptionItemData,
+  id = d.sourceSubscriptionId,
+  status = d.status,
+): SubscriptionRecord {
+  return {
+    partnerTenantId,
+    customerTenantId,
+    subscriptionId: id,
+    offerId: d.offerId,
+    offerName: d.offerName ?? d.offerId,
+    friendlyName: d.friendlyName,
+    quantity: d.seats,
+    billingType: mapBillingType(d.billingType),
+    productFamily: mapProductFamily(d.offerId, d.offerName),
+    status: mapSubscriptionStatus(status),
+    resellerMpnId: d.partnerIdOnRecord,
+    commitmentEndDate: d.commitmentEndDate ? new Date(d.commitmentEndDate) : null,
+    entitlementId: d.azureSubscriptionId,
+  };
+}
+
+/** What the API shows of a consolidation: its customers with their items, and billing overlap. */
+export class ConsolidationViewService {
+  constructor(private readonly deps: { db: EngineDb; clock: Clock }) {}
+
+  data(row: WorkflowRow): ConsolidationData {
+    return JSON.parse(row.dataJson) as ConsolidationData;
+  }
+
+  itemView(item: WorkflowItemRow, target: ConsolidationData['target']): ConsolidationItemView {
+    const d = JSON.parse(item.dataJson) as SubscriptionItemData;
+    const customerTenantId = item.customerTenantId as string;
+    return {
+      kind: item.kind,
+      customerTenantId,
+      source: inventoried(d.sourceTenantId, customerTenantId, d),
+      target: d.targetSubscriptionId
+        ? inventoried(target.tenantId, customerTenantId, d, d.targetSubscriptionId, 'active')
+        : null,
+      seats: d.seats,
+      targetActiveAt: d.targetActiveAt ?? null,
+      sourceSuspendedAt: d.sourceSuspendedAt ?? null,
+      overlapDays: d.overlapDays ?? null,
+      status: item.status,
+      detail: item.waitingReason ?? item.lastError,
+    };
+  }
+
+  async customers(
+    row: WorkflowRow,
+    args: PageArgs,
+  ): Promise<ConnectionPage<ConsolidationCustomerView>> {
+    const first = resolveFirst(args.first);
+    const scope = `consolidation-customers:${row.id}`;
+    const after = args.after ? Number(decodeCursor(scope, args.after)[0]) : -1;
+    const { target } = this.data(row);
+    // The page's customers and their children only (not every item of the workflow).
+    const { rows, totalCount } = await repo.pageItemsOfKind(this.deps.db, row.id, CUSTOMER, {
+      afterPosition: after,
+      limit: first + 1,
+    });
+    const page = rows.slice(0, first);
+    const children = new Map<string, WorkflowItemRow[]>();
+    for (const item of await repo.listChildren(
+      this.deps.db,
+      page.map((c) => c.id),
+    )) {
+      if (item.parentItemId && MOVING.has(item.kind)) {
+        const siblings = children.get(item.parentItemId);
+        if (siblings) {
+          siblings.push(item);
+        } else {
+          children.set(item.parentItemId, [item]);
+        }
+      }
+    }
+    return connectionFromSlice(
+      page.map((c) => {
+        const d = JSON.parse(c.dataJson) as CustomerItemData;
+        return {
+          cursor: encodeCursor(scope, [c.position]),
+          node: {
+            customer: {
+              partnerTenantId: d.sourceTenantId,
+              customerTenantId: c.customerTenantId as string,
+              companyName: d.companyName,
+              domain: d.domain,
+              country: d.country,
+            },
+            state: c.state as ConsolidationCustomerState,
+            invitationUrl: d.invitationUrl ?? null,
+            waitingReason: c.waitingReason ?? c.lastError,
+            items: (children.get(c.id) ?? []).map((i) => this.itemView(i, target)),
+          },
+        };
+      }),
+      {
+        hasNextPage: rows.length > first,
+        hasPreviousPage: after >= 0,
+        totalCount,
+      },
+    );
+  }
+
+  async billingOverlap(
+    row: WorkflowRow,
+  ): Promise<{ itemsWithOverlap: number; maxOverlapDays: number }> {
+    const items = (await repo.listItems(this.deps.db, row.id)).filter(
+      (i) => i.kind === LICENSE_REPROVISION,
+    );
+    const now = this.deps.clock.now().toISOString();
+    let itemsWithOverlap = 0;
+    let maxOverlapDays = 0;
+    for (const item of items) {
+      const d = JSON.parse(item.dataJson) as SubscriptionItemData;
+      if (!d.targetActiveAt) {
+        continue;
+      }
+      // A source not suspended yet overlaps up to today: the report never under-states.
+      const end = d.sourceSuspendedAt ?? now;
+      const days =
+        d.overlapDays ??
+        Math.max(
+          0,
+          Math.round(
+            (Date.parse(end.slice(0, 10)) - Date.parse(d.targetActiveAt.slice(0, 10))) / 86_400_000,
+          ),
+        );
+      if (days > 0) {
+        itemsWithOverlap += 1;
+        maxOverlapDays = Math.max(maxOverlapDays, days);
+      }
+    }
+    return { itemsWithOverlap, maxOverlapDays };
+  }
+}

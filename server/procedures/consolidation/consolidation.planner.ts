@@ -1,0 +1,295 @@
+import { randomUUID } from 'node:crypto';
+import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
+import { type PcCustomer } from '../../partner-center/contracts/customers.js';
+import { type PcSubscription } from '../../partner-center/contracts/subscriptions.js';
+import { LEGACY_AZURE_OFFER_ID, AZURE_PLAN_PRODUCT_ID } from '../../partner-center/mapping.js';
+import { listOffers } from '../../partner-center/operations.js';
+import { mapLimit } from '../../shared/concurrency.js';
+import { regionOf } from '../../shared/countries.js';
+import {
+  type NewBlocker,
+  type NewEvent,
+  type NewItem,
+} from '../../workflows/engine/engine.types.js';
+import {
+  AZURE_SUPPORT_MIGRATION,
+  CUSTOMER,
+  LICENSE_REPROVISION,
+  NO_ACTION,
+  SUPPORT_REQUEST,
+  type CustomerItemData,
+  type SubscriptionItemData,
+  type TenantRef,
+} from './consolidation.model.js';
+
+export interface PlanRequest {
+  sources: TenantRef[];
+  target: TenantRef;
+  /** Optional subset: `${sourceTenantId}/${customerTenantId}` keys. */
+  only: Set<string> | null;
+  /** Customers already in another open consolidation of the organization. */
+  busyCustomers: Set<string>;
+}
+
+export interface Plan {
+  items: NewItem[];
+  blockers: NewBlocker[];
+  events: NewEvent[];
+  customerCount: number;
+  subscriptionCount: number;
+}
+
+const ACTIONABLE_STATUSES = new Set(['active']);
+const NOTHING_TO_DO_STATUSES = new Set(['suspended', 'deleted', 'expired']);
+
+function isAzureUsage(sub: PcSubscription): boolean {
+  return (
+    sub.offerId.toUpperCase() === LEGACY_AZURE_OFFER_ID ||
+    sub.offerId.toUpperCase().startsWith(AZURE_PLAN_PRODUCT_ID) ||
+    sub.billingType === 'usage'
+  );
+}
+
+function countryOf(customer: PcCustomer): string | null {
+  return (
+    customer.billingProfile?.defaultAddress?.country ??
+    customer.companyProfile.address?.country ??
+    null
+  );
+}
+
+/**
+ * The dry run of a consolidation (R-CON-1): inventories every customer of each source tenant with
+ * every subscription, offer and seat count, classifies each subscription (license → re-provision,
+ * R-CON-3; Azure usage → support migration, R-CON-6; suspended/deleted → nothing to do) and finds
+ * per-customer blockers. Reads only; changes nothing in Partner Center.
+ */
+export async function planConsolidation(
+  clients: PartnerCenterClientFactory,
+  request: PlanRequest,
+): Promise<Plan> {
+  const { sources, target, only, busyCustomers } = request;
+  const targetClient = clients.forTenant(target.tenantId);
+  const targetRegion = target.region ?? regionOf(target.country);
+  const offersByCountry = new Map<string, Promise<Set<string>>>();
+  const availableOffers = (country: string) => {
+    let offers = offersByCountry.get(country);
+    if (!offers) {
+      offers = listOffers(targetClient, country).then(
+        (list) =>
+          new Set(
+            list.filter((o) => o.isAvailableForPurchase !== false).map((o) => o.id.toUpperCase()),
+          ),
+      );
+      offersByCountry.set(country, offers);
+    }
+    return offers;
+  };
+
+  const items: NewItem[] = [];
+  const blockers: NewBlocker[] = [];
+  let customerCount = 0;
+  let subscriptionCount = 0;
+
+  for (const source of sources) {
+    const client = clients.forTenant(source.tenantId);
+    const listed = (await client.listAllCustomers()).filter(
+      (c) => !only || only.has(`${source.tenantId}/${c.id}`),
+    );
+    // Each customer is classified as soon as it is read, keeping only its items: holding every
+    // customer's Partner Center records until the end took hundreds of MB at 5,000 customers.
+    const classified = await mapLimit(listed, 8, async (c) =>
+      classify(await client.getCustomer(c.id), await client.listSubscriptions(c.id)),
+    );
+    for (const one of classified) {
+      customerCount += 1;
+      subscriptionCount += one.subscriptionCount;
+      items.push(...one.items);
+      blockers.push(...one.blockers);
+    }
+
+    async function classify(
+      customer: PcCustomer,
+      subscriptions: PcSubscription[],
+    ): Promise<{ items: NewItem[]; blockers: NewBlocker[]; subscriptionCount: number }> {
+      const items: NewItem[] = [];
+      const country = countryOf(customer);
+      const customerItemId = randomUUID();
+      const customerBlockers: NewBlocker[] = [];
+      const block = (code: string, message: string, subject?: string) =>
+        customerBlockers.push({
+          code,
+          message,
+          itemId: customerItemId,
+          customerTenantId: customer.id,
+          partnerTenantId: source.tenantId,
+          subject: subject ?? null,
+        });
+      const name = customer.companyProfile.companyName;
+
+      if (customer.relationshipToPartner && customer.relationshipToPartner !== 'reseller') {
+        block(
+          'UNSUPPORTED_STATUS',
+          `${name} has a ${customer.relationshipToPartner} relationship with the source tenant, not a reseller one.`,
+        );
+      }
+      const customerRegion = regionOf(country);
+      if (!customerRegion || customerRegion !== targetRegion) {
+        // R-CHN-7: the partner must be in the same region as the customer tenant.
+        block(
+          'REGION_MISMATCH',
+          `${name} is in ${country ?? 'an unknown country'} (${customerRegion ?? 'unknown region'}), outside the target tenant's region (${targetRegion ?? 'unknown'}).`,
+        );
+      }
+      if (busyCustomers.has(customer.id)) {
+        block(
+          'ALREADY_IN_CONSOLIDATION',
+          `${name} is already being consolidated by another workflow.`,
+        );
+      }
+
+      const children: NewItem[] = [];
+      for (const sub of subscriptions) {
+        const status = sub.status.toLowerCase();
+        const data: SubscriptionItemData = {
+          companyName: name,
+          sourceTenantId: source.tenantId,
+          sourceSubscriptionId: sub.id,
+          offerId: sub.offerId,
+          offerName: sub.offerName ?? null,
+          friendlyName: sub.friendlyName ?? null,
+          seats: sub.quantity,
+          status,
+          billingType: sub.billingType ?? null,
+          billingCycle: sub.billingCycle ?? null,
+          partnerIdOnRecord: sub.partnerId ?? null,
+          azureSubscriptionId: isAzureUsage(sub) ? (sub.entitlementId ?? sub.id) : null,
+          commitmentEndDate: sub.commitmentEndDate ?? null,
+        };
+        const base = {
+          id: randomUUID(),
+          parentItemId: customerItemId,
+          customerTenantId: customer.id,
+          partnerTenantId: source.tenantId,
+          subject: sub.id,
+          data: data as unknown as Record<string, unknown>,
+        };
+        if (NOTHING_TO_DO_STATUSES.has(status)) {
+          children.push({
+            ...base,
+            kind: NO_ACTION,
+            state: status.toUpperCase(),
+            step: 'none',
+            status: 'SKIPPED',
+            nextRunAt: null,
+          });
+          continue;
+        }
+        if (!ACTIONABLE_STATUSES.has(status)) {
+          block(
+            'UNSUPPORTED_STATUS',
+            `Subscription ${sub.offerName ?? sub.offerId} of ${name} is ${status}; only active, suspended or deleted subscriptions can be consolidated.`,
+            sub.id,
+          );
+          children.push({
+            ...base,
+            kind: NO_ACTION,
+            state: status.toUpperCase(),
+            step: 'none',
+            status: 'SKIPPED',
+            nextRunAt: null,
+          });
+          continue;
+        }
+        if (isAzureUsage(sub)) {
+          children.push({
+            ...base,
+            kind: AZURE_SUPPORT_MIGRATION,
+            state: 'PLANNED',
+            step: 'ready',
+            nextRunAt: null,
+          });
+          continue;
+        }
+        if (country && customerRegion === targetRegion) {
+          const offers = await availableOffers(country);
+          if (!offers.has(sub.offerId.toUpperCase())) {
+            block(
+              'OFFER_NOT_AVAILABLE',
+              `Offer ${sub.offerName ?? sub.offerId} is not available to the target tenant in ${country}.`,
+              sub.offerId,
+            );
+          }
+        }
+        children.push({
+          ...base,
+          kind: LICENSE_REPROVISION,
+          state: 'PLANNED',
+          step: 'order',
+          nextRunAt: null,
+        });
+      }
+      if (customerBlockers.length === 0 && !children.some((c) => c.kind !== NO_ACTION)) {
+        block('NOTHING_TO_MOVE', `${name} has no active subscription to move.`);
+      }
+
+      const blocked = customerBlockers.length > 0;
+      const customerData: CustomerItemData = {
+        companyName: name,
+        domain: customer.companyProfile.domain,
+        country,
+        sourceTenantId: source.tenantId,
+      };
+      items.push({
+        id: customerItemId,
+        kind: CUSTOMER,
+        state: blocked ? 'BLOCKED' : 'PLANNED',
+        step: 'invite',
+        status: blocked ? 'BLOCKED' : 'PENDING',
+        // Runnable once the workflow starts; the runner only looks at RUNNING/WAITING workflows.
+        nextRunAt: blocked ? null : '1970-01-01T00:00:00.000Z',
+        customerTenantId: customer.id,
+        partnerTenantId: source.tenantId,
+        subject: null,
+        data: customerData as unknown as Record<string, unknown>,
+      });
+      for (const child of children) {
+        items.push(
+          blocked && child.kind !== NO_ACTION
+            ? { ...child, status: 'BLOCKED', state: 'BLOCKED' }
+            : child,
+        );
+      }
+      return { items, blockers: customerBlockers, subscriptionCount: subscriptions.length };
+    }
+  }
+
+  const azureCount = items.filter(
+    (i) => i.kind === AZURE_SUPPORT_MIGRATION && i.status !== 'BLOCKED',
+  ).length;
+  if (azureCount > 0) {
+    items.push({
+      id: randomUUID(),
+      kind: SUPPORT_REQUEST,
+      state: 'PLANNED',
+      step: 'collect',
+      nextRunAt: '1970-01-01T00:00:00.000Z',
+      data: { batches: [] },
+    });
+  }
+  const movable = items.filter((i) => i.kind === CUSTOMER && i.status !== 'BLOCKED').length;
+  if (movable === 0) {
+    blockers.push({
+      code: 'NOTHING_TO_CONSOLIDATE',
+      message: 'No customer of the source tenants can be consolidated.',
+    });
+  }
+  const events: NewEvent[] = [
+    {
+      type: 'PLANNED',
+      message: `Inventoried ${customerCount} customer(s) and ${subscriptionCount} subscription(s) of ${sources.length} source tenant(s); ${movable} customer(s) can move to ${target.name}.`,
+      data: { customers: customerCount, subscriptions: subscriptionCount, movable },
+    },
+  ];
+  return { items, blockers, events, customerCount, subscriptionCount };
+}

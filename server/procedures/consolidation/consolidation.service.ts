@@ -1,0 +1,225 @@
+import { type RequestScope } from '../../shared/request-scope.js';
+import {
+  type OrganizationService,
+  type TenantRecord,
+} from '../../modules/organizations/organization.service.js';
+import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
+import { PartnerCenterError } from '../../partner-center/errors.js';
+import { decodeId } from '../../shared/ids.js';
+import { err, ok, type DomainError, type Result } from '../../shared/result.js';
+import { type EngineDb } from '../../workflows/engine/db.types.js';
+import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
+import * as repo from '../../workflows/engine/workflow.repository.js';
+import { type WorkflowService } from '../../workflows/workflow.service.js';
+import { CUSTOMER, type ConsolidationData, type TenantRef } from './consolidation.model.js';
+import { planConsolidation } from './consolidation.planner.js';
+import { type ConsolidationExportService } from './consolidation-export.service.js';
+import { type ConsolidationViewService } from './consolidation-view.service.js';
+
+export interface PlanTenantConsolidationInput {
+  sourcePartnerTenantIds: string[];
+  targetPartnerTenantId: string;
+  customerIds?: string[] | null;
+  idempotencyKey?: string | null;
+}
+
+const toRef = (t: TenantRecord): TenantRef => ({
+  tenantId: t.tenantId,
+  name: t.name,
+  mpnId: t.mpnId,
+  country: t.country,
+  region: t.region,
+});
+
+/** planTenantConsolidation: validates the input, inventories the sources and stores a DRAFT. */
+export class ConsolidationService {
+  constructor(
+    private readonly deps: {
+      db: EngineDb;
+      organizations: OrganizationService;
+      workflows: WorkflowService;
+      clients: PartnerCenterClientFactory;
+    },
+  ) {}
+
+  async plan(
+    scope: RequestScope,
+    input: PlanTenantConsolidationInput,
+  ): Promise<Result<WorkflowRow>> {
+    const resolved = await this.resolveInput(scope, input);
+    if (!resolved.ok) {
+      return resolved;
+    }
+    const { sources, target, only } = resolved.value;
+    return this.deps.workflows.createPlanned(
+      scope.actor,
+      'TENANT_CONSOLIDATION',
+      {
+        value: {
+          sources: sources.map((s) => s.tenantId).sort(),
+          target: target.tenantId,
+          customers: only ? [...only].sort() : null,
+        },
+        idempotencyKey: input.idempotencyKey ?? null,
+      },
+      async () => {
+        const busy = await this.busyCustomers(scope.actor.organizationId);
+        let plan;
+        try {
+          plan = await planConsolidation(this.deps.clients, {
+            sources: sources.map(toRef),
+            target: toRef(target),
+            only,
+            busyCustomers: busy,
+          });
+        } catch (error) {
+          // The inventory could not be read: nothing is stored, the caller may simply try again.
+          if (error instanceof PartnerCenterError) {
+            return err({
+              code: 'PARTNER_CENTER_ERROR',
+              message: `Partner Center refused the inventory (${error.operation}: ${error.status} ${error.code} ${error.description}); nothing was planned.`,
+            });
+          }
+          throw error;
+        }
+        const data: ConsolidationData = { sources: sources.map(toRef), target: toRef(target) };
+        return ok({
+          data: data as unknown as Record<string, unknown>,
+          items: plan.items,
+          blockers: plan.blockers,
+          events: plan.events,
+        });
+      },
+    );
+  }
+
+  /** Customers with an unfinished customer item in a running consolidation of the organization. */
+  async busyCustomers(organizationId: string, excludeWorkflowId?: string): Promise<Set<string>> {
+    const { db } = this.deps;
+    const rows = await repo.openItemsOfKind(db, organizationId, 'TENANT_CONSOLIDATION', CUSTOMER);
+    return new Set(
+      rows
+        .filter((r) => r.workflowId !== excludeWorkflowId && r.customerTenantId)
+        .map((r) => r.customerTenantId as string),
+    );
+  }
+
+  private async resolveInput(
+    scope: RequestScope,
+    input: PlanTenantConsolidationInput,
+  ): Promise<Result<{ sources: TenantRecord[]; target: TenantRecord; only: Set<string> | null }>> {
+    const { organizations } = this.deps;
+    const fail = (error: DomainError) => err(error);
+    if (input.sourcePartnerTenantIds.length === 0) {
+      return fail({
+        code: 'REQUIRED',
+        message: 'Name at least one source ("transition from") partner tenant.',
+        field: ['input', 'sourcePartnerTenantIds'],
+      });
+    }
+    const tenantOf = async (id: string) => {
+      const decoded = decodeId(id);
+      if (!decoded || decoded.type !== 'PartnerTenant' || decoded.parts.length !== 1) {
+        return null;
+      }
+      return organizations.tenantForActor(scope, decoded.parts[0] as string);
+    };
+    const sources: TenantRecord[] = [];
+    for (const [index, id] of input.sourcePartnerTenantIds.entries()) {
+      const tenant = await tenantOf(id);
+      if (!tenant) {
+        return fail({
+          code: 'NOT_FOUND',
+          message: `No partner tenant of your organization has id ${id}.`,
+          field: ['input', 'sourcePartnerTenantIds', String(index)],
+        });
+      }
+      if (sources.some((s) => s.tenantId === tenant.tenantId)) {
+        return fail({
+          code: 'DUPLICATE',
+          message: `Source tenant ${tenant.name} is listed twice.`,
+          field: ['input', 'sourcePartnerTenantIds', String(index)],
+        });
+      }
+      sources.push(tenant);
+    }
+    const target = await tenantOf(input.targetPartnerTenantId);
+    if (!target) {
+      return fail({
+        code: 'NOT_FOUND',
+        message: `No partner tenant of your organization has id ${input.targetPartnerTenantId}.`,
+        field: ['input', 'targetPartnerTenantId'],
+      });
+    }
+    if (sources.some((s) => s.tenantId === target.tenantId)) {
+      return fail({
+        code: 'INVALID_TARGET',
+        message: 'The target ("transition to") tenant cannot also be a source.',
+        field: ['input', 'targetPartnerTenantId'],
+      });
+    }
+    let only: Set<string> | null = null;
+    if (input.customerIds) {
+      only = new Set();
+      for (const [index, id] of input.customerIds.entries()) {
+        const decoded = decodeId(id);
+        const [tenantId, customerId] = decoded?.type === 'Customer' ? decoded.parts : [];
+        if (!tenantId || !customerId || !sources.some((s) => s.tenantId === tenantId)) {
+          return fail({
+            code: 'NOT_FOUND',
+            message: `Customer ${id} is not a customer of the source tenants.`,
+            field: ['input', 'customerIds', String(index)],
+          });
+        }
+        only.add(`${tenantId}/${customerId}`);
+      }
+      if (only.size === 0) {
+        return fail({
+          code: 'REQUIRED',
+          message: 'customerIds, when given, must name at least one customer.',
+          field: ['input', 'customerIds'],
+        });
+      }
+    }
+    return ok({ sources, target, only });
+  }
+}
+
+/**
+ * Refuses to start a consolidation whose customers another running consolidation already moves:
+ * two would order every subscription twice. Planned drafts do not hold customers; started ones do.
+ */
+export function consolidationStartGuard(db: EngineDb) {
+  return async (row: WorkflowRow): Promise<Result<void>> => {
+    const open = await repo.openItemsOfKind(
+      db,
+      row.organizationId,
+      'TENANT_CONSOLIDATION',
+      CUSTOMER,
+    );
+    const busy = new Set(
+      open.filter((o) => o.workflowId !== row.id).map((o) => o.customerTenantId),
+    );
+    const mine = (await repo.listItems(db, row.id)).filter(
+      (i) => i.kind === CUSTOMER && i.status !== 'BLOCKED' && busy.has(i.customerTenantId),
+    );
+    if (mine.length === 0) {
+      return ok(undefined);
+    }
+    const names = mine.map(
+      (i) => (JSON.parse(i.dataJson) as { companyName?: string }).companyName ?? i.customerTenantId,
+    );
+    return err({
+      code: 'ALREADY_IN_CONSOLIDATION',
+      message: `Another running consolidation already moves ${names.join(', ')}; plan again to exclude them.`,
+      field: ['input', 'id'],
+    });
+  };
+}
+
+/** The consolidation's services in the request context. */
+export interface ConsolidationServices {
+  consolidations: ConsolidationService;
+  consolidationViews: ConsolidationViewService;
+  consolidationExports: ConsolidationExportService;
+}

@@ -1,0 +1,29 @@
+import { type ProcedureModule } from '../procedure-module.js';
+import { ConsolidationExportService } from './consolidation-export.service.js';
+import { ConsolidationViewService } from './consolidation-view.service.js';
+import { TenantConsolidationResolver } from './consolidation.resolver.js';
+import {
+  ConsolidationService,
+  consolidationStartGuard,
+  type ConsolidationServices,
+} from './consolidation.service.js';
+import { TenantConsolidation } from './consolidation.type.js';
+import { consolidationDefinition } from './steps/consolidation.steps.js';
+
+/** Regional tenant consolidation (R-CON-*). */
+export const consolidationModule: ProcedureModule<ConsolidationServices> = {
+  kind: 'TENANT_CONSOLIDATION',
+  definition: ({ db, clients }) => consolidationDefinition({ db, clients }),
+  services: ({ db, clock, clients, organizations, workflows, publicUrl }) => ({
+    consolidations: new ConsolidationService({ db, organizations, workflows, clients }),
+    consolidationViews: new ConsolidationViewService({ db, clock }),
+    consolidationExports: new ConsolidationExportService({ db, clock, publicUrl }),
+  }),
+  graphql: {
+    typeName: 'TenantConsolidation',
+    create: () => new TenantConsolidation(),
+    resolvers: [TenantConsolidationResolver],
+    types: [TenantConsolidation],
+  },
+  guards: { start: ({ db }) => consolidationStartGuard(db) },
+};

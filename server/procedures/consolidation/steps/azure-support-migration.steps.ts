@@ -1,0 +1,122 @@
+import { type StepContext, type StepHandler } from '../../../workflows/engine/step-context.js';
+import {
+  type ConsolidationData,
+  SUPPORT_REQUEST,
+  type SubscriptionItemData,
+  type SupportBatchResult,
+} from '../consolidation.model.js';
+import { type ConsolidationStepDeps, logActivity, step } from './common.js';
+
+/** AZURE_SUPPORT_MIGRATION: ready once the customer accepted, then Microsoft support migrates it (R-CON-6). */
+export function azureSupportMigrationSteps(
+  deps: ConsolidationStepDeps,
+): Record<string, StepHandler> {
+  const { clients } = deps;
+  // A workflow's support item never changes: looked up once per workflow, not per Azure item.
+  const supportItems = new Map<string, string | undefined>();
+  const supportItemId = async (ctx: StepContext<ConsolidationData, SubscriptionItemData>) => {
+    if (!supportItems.has(ctx.workflow.id)) {
+      const [row] = await ctx.itemsOfKind(SUPPORT_REQUEST);
+      if (supportItems.size >= 1_000) {
+        supportItems.clear();
+      }
+      supportItems.set(ctx.workflow.id, row?.id);
+    }
+    return supportItems.get(ctx.workflow.id);
+  };
+
+  const azureReady = step<SubscriptionItemData>(async (ctx) => {
+    // R-CON-6: ready for Microsoft support once the customer accepted the target.
+    const supportId = await supportItemId(ctx);
+    if (supportId) {
+      await ctx.wake([supportId]);
+    }
+    return {
+      type: 'wait',
+      step: 'await_request',
+      reason: 'Ready for the Microsoft support request.',
+      state: 'READY',
+      until: ctx.later(0),
+      quiet: true,
+    };
+  });
+
+  const azureAwaitRequest = step<SubscriptionItemData>(async (ctx) => {
+    const supportId = await supportItemId(ctx);
+    const batches = supportId ? await ctx.succeededSteps(supportId) : [];
+    for (const step of batches) {
+      const batch = JSON.parse(step.resultJson ?? 'null') as SupportBatchResult | null;
+      if (batch?.itemIds.includes(ctx.item.id)) {
+        return {
+          type: 'next',
+          step: 'await_migration',
+          state: 'REQUESTED',
+          data: { serviceRequestId: batch.serviceRequestId },
+        };
+      }
+    }
+    return {
+      type: 'wait',
+      reason: 'Waiting for the Microsoft support request to be filed.',
+      until: ctx.later(deps.wakeFallbackMs),
+      state: 'READY',
+      quiet: true,
+    };
+  });
+
+  const azureAwaitMigration = step<SubscriptionItemData>(async (ctx) => {
+    const wf = ctx.workflowData;
+    const sub = ctx.data;
+    const customerId = ctx.item.customerTenantId as string;
+    const [targetSubs, source] = await Promise.all([
+      clients.forTenant(wf.target.tenantId).listSubscriptions(customerId),
+      clients.forTenant(sub.sourceTenantId).getSubscription(customerId, sub.sourceSubscriptionId),
+    ]);
+    const azureId = (sub.azureSubscriptionId ?? '').toLowerCase();
+    // The moved subscription keeps its Azure subscription id (legacy Azure) or names its origin
+    // (`migratedFromSubscriptionId`, e.g. an Azure plan, whose own id changes).
+    const moved = targetSubs.find(
+      (s) =>
+        s.status === 'active' &&
+        ((s.entitlementId ?? '').toLowerCase() === azureId ||
+          s.migratedFromSubscriptionId?.toLowerCase() === sub.sourceSubscriptionId.toLowerCase()),
+    );
+    // R-CON-6: verified only when the source shows Suspended and the target Active.
+    if (!moved || source.status !== 'suspended') {
+      return {
+        type: 'wait',
+        reason: `Waiting for Microsoft support to migrate Azure subscription ${sub.azureSubscriptionId} of ${sub.companyName} (service request ${sub.serviceRequestId ?? '?'}).`,
+        quiet: true,
+      };
+    }
+    const now = ctx.now().toISOString();
+    ctx.emit({
+      type: 'AZURE_MIGRATED',
+      message: `Azure subscription ${sub.azureSubscriptionId} of ${sub.companyName} is active under ${wf.target.name} and suspended at the source.`,
+      subscriptionId: moved.id,
+    });
+    await logActivity(ctx, {
+      operation: 'azure_subscription_migrated',
+      details: `Microsoft support migrated Azure subscription ${sub.azureSubscriptionId} of ${sub.companyName} to ${wf.target.name} (service request ${sub.serviceRequestId ?? '?'}).`,
+      subscriptionId: moved.id,
+      externalId: `${ctx.item.id}:migrated`,
+      tenantId: wf.target.tenantId,
+    });
+    return {
+      type: 'done',
+      state: 'MIGRATED',
+      data: {
+        targetSubscriptionId: moved.id,
+        targetActiveAt: now,
+        sourceSuspendedAt: now,
+        overlapDays: 0,
+      },
+    };
+  });
+
+  return {
+    ready: azureReady,
+    await_request: azureAwaitRequest,
+    await_migration: azureAwaitMigration,
+  };
+}

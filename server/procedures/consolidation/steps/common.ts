@@ -1,0 +1,51 @@
+import { PartnerCenterError } from '../../../partner-center/errors.js';
+import { type PartnerCenterClientFactory } from '../../../partner-center/client-factory.js';
+import { type StepContext, stepsOf } from '../../../workflows/engine/step-context.js';
+import { type ConsolidationData } from '../consolidation.model.js';
+
+/** What the consolidation's steps use besides their context. */
+export interface ConsolidationStepDeps {
+  clients: PartnerCenterClientFactory;
+  /** Fallback recheck for items that other items wake (business time). */
+  wakeFallbackMs: number;
+  /** Recheck of a target subscription still provisioning (business time). */
+  provisioningRecheckMs: number;
+}
+
+/** The consolidation's step handlers: typed workflow data, each item kind its own data. */
+export const step = stepsOf<ConsolidationData>();
+
+const DAY_MS = 86_400_000;
+export const utcDay = (iso: string) => iso.slice(0, 10);
+
+/** Calendar days after the target's first day on which both were active (R-CON-4/5). */
+export function overlapDays(targetActiveAt: string, sourceSuspendedAt: string): number {
+  const days = Math.round(
+    (Date.parse(utcDay(sourceSuspendedAt)) - Date.parse(utcDay(targetActiveAt))) / DAY_MS,
+  );
+  return Math.max(0, days);
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof PartnerCenterError && error.status === 404;
+}
+
+/** An activity entry of a step: written once (`wf:` external id), in the tenant it acted in. */
+export function logActivity<I>(
+  ctx: StepContext<ConsolidationData, I>,
+  entry: {
+    operation: string;
+    details: string;
+    subscriptionId?: string | null;
+    externalId: string;
+    tenantId?: string;
+  },
+): Promise<void> {
+  return ctx.activity.record({
+    operation: entry.operation,
+    details: entry.details,
+    subscriptionId: entry.subscriptionId ?? null,
+    externalId: `wf:${entry.externalId}`,
+    ...(entry.tenantId ? { partnerTenantId: entry.tenantId } : {}),
+  });
+}

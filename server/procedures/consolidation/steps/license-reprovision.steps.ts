@@ -1,0 +1,159 @@
+import { setSubscriptionStatus } from '../../../partner-center/operations.js';
+import { type StepHandler } from '../../../workflows/engine/step-context.js';
+import { orderOnce, subscriptionIds } from '../../shared/order-once.js';
+import { type CustomerItemData, type SubscriptionItemData } from '../consolidation.model.js';
+import { type ConsolidationStepDeps, logActivity, overlapDays, step, utcDay } from './common.js';
+
+/** LICENSE_REPROVISION: order in the target (R-CON-3/7), wait until active, suspend the source (R-CON-4). */
+export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<string, StepHandler> {
+  const { clients } = deps;
+
+  const order = step<SubscriptionItemData>(async (ctx) => {
+    const wf = ctx.workflowData;
+    const sub = ctx.data;
+    const customerId = ctx.item.customerTenantId as string;
+    const target = clients.forTenant(wf.target.tenantId);
+    // R-CON-8: from the first re-provisioning on, the consolidation cannot be canceled.
+    if (!(await ctx.markIrreversible())) {
+      return { type: 'wait', reason: 'The workflow was canceled.' };
+    }
+    const parent = await ctx.parent();
+    const preexisting =
+      (JSON.parse(parent?.dataJson ?? '{}') as Partial<CustomerItemData>)
+        .targetSubscriptionsAtAcceptance ?? (await subscriptionIds(target, customerId));
+    // R-CON-3 / R-CON-7: same offer and seats, ordered from the TARGET tenant only. After a crash
+    // between the order and its journal entry: a target subscription of this offer and seats that
+    // existed neither at acceptance nor as another item's journalled order.
+    const result = await orderOnce(ctx, {
+      client: target,
+      customerId,
+      offerId: sub.offerId,
+      quantity: sub.seats,
+      billingCycle: sub.billingCycle,
+      friendlyName: sub.friendlyName,
+      partnerIdOnRecord: sub.partnerIdOnRecord,
+      preexisting,
+      matches: (s) => s.quantity === sub.seats,
+      notOurs: () => ctx.journal.resultIdsOfOthers('order'),
+    });
+    ctx.emit({
+      type: 'TARGET_ORDERED',
+      message: `Ordered ${sub.seats} × ${sub.offerName ?? sub.offerId} for ${sub.companyName} under ${wf.target.name} (subscription ${result.subscriptionId}).`,
+      subscriptionId: result.subscriptionId,
+      partnerTenantId: wf.target.tenantId,
+    });
+    await logActivity(ctx, {
+      operation: 'create_order',
+      details: `Re-provisioned ${sub.offerName ?? sub.offerId} × ${sub.seats} for ${sub.companyName} in ${wf.target.name} (replaces ${sub.sourceSubscriptionId}).`,
+      subscriptionId: result.subscriptionId,
+      externalId: `${ctx.item.id}:order`,
+      tenantId: wf.target.tenantId,
+    });
+    // The customer item only looks at finished subscriptions (and Azure requests): not woken for
+    // intermediate license progress.
+    return {
+      type: 'next',
+      step: 'await_active',
+      state: 'ORDERED',
+      data: { orderId: result.orderId ?? undefined, targetSubscriptionId: result.subscriptionId },
+      quiet: true,
+    };
+  });
+
+  const awaitActive = step<SubscriptionItemData>(async (ctx) => {
+    const wf = ctx.workflowData;
+    const sub = ctx.data;
+    const target = await clients
+      .forTenant(wf.target.tenantId)
+      .getSubscription(ctx.item.customerTenantId as string, sub.targetSubscriptionId as string);
+    if (target.status !== 'active') {
+      return {
+        type: 'wait',
+        reason: `Target subscription ${target.id} is ${target.status}; waiting for it to be active.`,
+        until: ctx.later(deps.provisioningRecheckMs),
+        quiet: true,
+      };
+    }
+    const targetActiveAt = ctx.now().toISOString();
+    ctx.emit({
+      type: 'TARGET_ACTIVE',
+      message: `${sub.offerName ?? sub.offerId} for ${sub.companyName} is active under ${wf.target.name}.`,
+      subscriptionId: target.id,
+    });
+    return {
+      type: 'next',
+      step: 'suspend_source',
+      state: 'TARGET_ACTIVE',
+      data: { targetActiveAt },
+      quiet: true,
+    };
+  });
+
+  const suspendSource = step<SubscriptionItemData>(async (ctx) => {
+    const sub = ctx.data;
+    if (!sub.targetActiveAt) {
+      // R-CON-4: never suspend before the replacement is active.
+      return { type: 'next', step: 'await_active' };
+    }
+    const now = ctx.now().toISOString();
+    if (
+      utcDay(now) !== utcDay(sub.targetActiveAt) &&
+      !(ctx.data as { overlapFlagged?: boolean }).overlapFlagged
+    ) {
+      // R-CON-4: flagged at once, not discovered later; the suspension still happens now.
+      ctx.block({
+        code: 'OVERLAP_EXCEEDS_SAME_DAY',
+        message: `Source subscription ${sub.sourceSubscriptionId} of ${sub.companyName} is still active on ${utcDay(now)}, after its replacement became active on ${utcDay(sub.targetActiveAt)}: double billing Microsoft will not credit.`,
+        subject: sub.sourceSubscriptionId,
+      });
+      ctx.emit({
+        type: 'BLOCKER',
+        message: `Billing overlap beyond the same day for ${sub.companyName} (${sub.sourceSubscriptionId}).`,
+        subscriptionId: sub.sourceSubscriptionId,
+      });
+    }
+    const source = clients.forTenant(sub.sourceTenantId);
+    const customerId = ctx.item.customerTenantId as string;
+    const result = await ctx.journaled<{ suspendedAt: string }>(
+      'suspend',
+      { sourceSubscriptionId: sub.sourceSubscriptionId },
+      {
+        lookup: async () => {
+          const current = await source.getSubscription(customerId, sub.sourceSubscriptionId);
+          return current.status === 'suspended' ? { suspendedAt: now } : undefined;
+        },
+        call: async (requestId) => {
+          await setSubscriptionStatus(
+            source,
+            customerId,
+            sub.sourceSubscriptionId,
+            'suspended',
+            requestId,
+          );
+          return { suspendedAt: ctx.now().toISOString() };
+        },
+      },
+    );
+    const days = overlapDays(sub.targetActiveAt, result.suspendedAt);
+    ctx.emit({
+      type: 'SOURCE_SUSPENDED',
+      message: `Suspended source subscription ${sub.sourceSubscriptionId} of ${sub.companyName} (overlap ${days} day(s)).`,
+      subscriptionId: sub.sourceSubscriptionId,
+      partnerTenantId: sub.sourceTenantId,
+    });
+    await logActivity(ctx, {
+      operation: 'suspend_subscription',
+      details: `Suspended ${sub.offerName ?? sub.offerId} (${sub.sourceSubscriptionId}) of ${sub.companyName} in the source tenant the day its replacement became active.`,
+      subscriptionId: sub.sourceSubscriptionId,
+      externalId: `${ctx.item.id}:suspend`,
+      tenantId: sub.sourceTenantId,
+    });
+    return {
+      type: 'done',
+      state: 'DONE',
+      data: { sourceSuspendedAt: result.suspendedAt, overlapDays: days },
+    };
+  });
+
+  return { order, await_active: awaitActive, suspend_source: suspendSource };
+}

@@ -1,0 +1,426 @@
+import { randomUUID } from 'node:crypto';
+import { type OrganizationService } from '../../modules/organizations/organization.service.js';
+import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
+import { PartnerCenterError } from '../../partner-center/errors.js';
+import { mapProductFamily } from '../../partner-center/mapping.js';
+import { getOrganizationProfile } from '../../partner-center/transfer.operations.js';
+import { type Clock } from '../../shared/clock.js';
+import { ProductFamily } from '../../shared/enums.js';
+import { decodeIdOf } from '../../shared/ids.js';
+import { type RequestScope } from '../../shared/request-scope.js';
+import { err, ok, type DomainError, type Result } from '../../shared/result.js';
+import {
+  guidSchema,
+  invalid,
+  isSaneDate,
+  optionalTextSchema,
+  phoneSchema,
+  requiredTextSchema,
+  TEXT_LIMITS,
+} from '../../shared/validation.js';
+import { type EngineDb } from '../../workflows/engine/db.types.js';
+import { type NewBlocker } from '../../workflows/engine/engine.types.js';
+import { type PlannedWorkflow } from '../../workflows/workflow.service.js';
+import {
+  isEmail,
+  TRANSFER,
+  type Contact,
+  type TransferData,
+  type TransferItemData,
+} from './transfer.model.js';
+import * as repo from './transfer.repository.js';
+
+export interface PlanSubscriptionTransferInput {
+  subscriptionId: string;
+  newPartnerTenantId: string;
+  newPartnerMpnId: string;
+  customerRequestReceivedAt: Date;
+  customerRequestReference?: string | null;
+  partnerAdmins: Array<{ name: string; email: string; phone?: string | null }>;
+  idempotencyKey?: string | null;
+}
+
+export interface TransferPlannerDeps {
+  db: EngineDb;
+  clock: Clock;
+  organizations: OrganizationService;
+  clients: PartnerCenterClientFactory;
+}
+
+export interface ValidatedTransferInput {
+  partnerTenantId: string;
+  customerTenantId: string;
+  subscriptionId: string;
+  admins: Contact[];
+}
+
+/** Checks the input of planTransfer without reading Partner Center. */
+export async function validateTransferInput(
+  deps: Pick<TransferPlannerDeps, 'organizations' | 'clock'>,
+  scope: RequestScope,
+  input: PlanSubscriptionTransferInput,
+): Promise<
+  Result<{
+    partnerTenantId: string;
+    customerTenantId: string;
+    subscriptionId: string;
+    admins: Contact[];
+  }>
+> {
+  const fail = (error: DomainError) => err(error);
+  const parts = decodeIdOf(input.subscriptionId, 'CustomerSubscription', 3);
+  const [partnerTenantId, customerTenantId, subscriptionId] = parts ?? [];
+  if (
+    !partnerTenantId ||
+    !customerTenantId ||
+    !subscriptionId ||
+    !(await deps.organizations.tenantForActor(scope, partnerTenantId))
+  ) {
+    return fail({
+      code: 'NOT_FOUND',
+      message: `No subscription of your organization has id ${input.subscriptionId}.`,
+      field: ['input', 'subscriptionId'],
+    });
+  }
+  if (!guidSchema.safeParse(input.newPartnerTenantId).success) {
+    return fail({
+      code: 'INVALID',
+      message: "The new partner's tenant id (Microsoft ID) must be a GUID.",
+      field: ['input', 'newPartnerTenantId'],
+    });
+  }
+  if (input.newPartnerTenantId.toLowerCase() === partnerTenantId.toLowerCase()) {
+    return fail({
+      code: 'INVALID',
+      message: 'The new partner is the current partner of record.',
+      field: ['input', 'newPartnerTenantId'],
+    });
+  }
+  if (!/^\d{4,10}$/.test(input.newPartnerMpnId)) {
+    return fail({
+      code: 'INVALID',
+      message: "The new partner's Partner ID (MPN id) must be 4 to 10 digits.",
+      field: ['input', 'newPartnerMpnId'],
+    });
+  }
+  if (input.customerRequestReceivedAt.getTime() > deps.clock.now().getTime()) {
+    // R-TRF-2: the customer's written request starts the procedure; it cannot be in the future.
+    return fail({
+      code: 'INVALID',
+      message: "The customer's written request cannot be received in the future.",
+      field: ['input', 'customerRequestReceivedAt'],
+    });
+  }
+  if (!isSaneDate(input.customerRequestReceivedAt)) {
+    return fail({
+      code: 'INVALID_DATE',
+      message: "The date of the customer's written request must be a real date (2000–2100).",
+      field: ['input', 'customerRequestReceivedAt'],
+    });
+  }
+  const badReference = invalid(
+    optionalTextSchema(TEXT_LIMITS.reference).nullish(),
+    input.customerRequestReference,
+    ['input', 'customerRequestReference'],
+    'TOO_LONG',
+    `The reference of the customer's request is at most ${TEXT_LIMITS.reference} characters of text.`,
+  );
+  if (badReference) {
+    return fail(badReference);
+  }
+  // R-TRF-7: the form names exactly two partner administrators, each reachable by email.
+  if (input.partnerAdmins.length !== 2) {
+    return fail({
+      code: 'TWO_ADMINS_REQUIRED',
+      message: `Name exactly two partner administrators (R-TRF-7); got ${input.partnerAdmins.length}.`,
+      field: ['input', 'partnerAdmins'],
+    });
+  }
+  const admins: Contact[] = [];
+  for (const [i, a] of input.partnerAdmins.entries()) {
+    const email = a.email.trim();
+    if (!requiredTextSchema(TEXT_LIMITS.name).safeParse(a.name).success) {
+      return fail({
+        code: 'REQUIRED',
+        message: `Each partner administrator needs a name (at most ${TEXT_LIMITS.name} characters).`,
+        field: ['input', 'partnerAdmins', String(i), 'name'],
+      });
+    }
+    const badPhone = invalid(
+      phoneSchema.nullish(),
+      a.phone?.trim() || null,
+      ['input', 'partnerAdmins', String(i), 'phone'],
+      'INVALID_PHONE',
+      'A phone number has digits, spaces and + ( ) - . only, at most 40 characters.',
+    );
+    if (badPhone) {
+      return fail(badPhone);
+    }
+    if (!isEmail(email)) {
+      return fail({
+        code: 'INVALID_EMAIL',
+        message: `${email || '(empty)'} is not a valid email address.`,
+        field: ['input', 'partnerAdmins', String(i), 'email'],
+      });
+    }
+    admins.push({ name: a.name.trim(), email, phone: a.phone?.trim() || null });
+  }
+  if (admins[0]!.email.toLowerCase() === admins[1]!.email.toLowerCase()) {
+    return fail({
+      code: 'TWO_ADMINS_REQUIRED',
+      message: 'The two partner administrators must be two different people (R-TRF-7).',
+      field: ['input', 'partnerAdmins', '1', 'email'],
+    });
+  }
+  return ok({ partnerTenantId, customerTenantId, subscriptionId, admins });
+}
+
+/**
+ * The transfer's plan (R-TRF-1..7): reads the customer and the subscription in Partner Center and
+ * reports what blocks the transfer; one TRANSFER item carries it through the engine.
+ */
+export async function planTransfer(
+  deps: TransferPlannerDeps,
+  scope: RequestScope,
+  input: PlanSubscriptionTransferInput,
+  checked: ValidatedTransferInput,
+): Promise<Result<PlannedWorkflow>> {
+  const { db, clients } = deps;
+  const { partnerTenantId, customerTenantId, subscriptionId, admins } = checked;
+  const newPartnerTenantId = input.newPartnerTenantId.toLowerCase();
+  const current = (await deps.organizations.tenantForActor(scope, partnerTenantId))!;
+  const client = clients.forTenant(partnerTenantId);
+  let customer;
+  let sub;
+  try {
+    [customer, sub] = await Promise.all([
+      client.getCustomer(customerTenantId),
+      client.getSubscription(customerTenantId, subscriptionId),
+    ]);
+  } catch (error) {
+    if (error instanceof PartnerCenterError) {
+      return err(
+        error.isNotFound
+          ? {
+              code: 'NOT_FOUND',
+              message: `Partner Center does not know subscription ${subscriptionId} of customer ${customerTenantId} under ${current.name}.`,
+              field: ['input', 'subscriptionId'],
+            }
+          : {
+              code: 'PARTNER_CENTER_ERROR',
+              message: `Partner Center refused the read (${error.operation}: ${error.status} ${error.code} ${error.description}); nothing was planned.`,
+            },
+      );
+    }
+    throw error;
+  }
+  const blockers: NewBlocker[] = [];
+  const block = (code: string, message: string) => blockers.push({ code, message });
+  const name = customer.companyProfile.companyName;
+  const family = mapProductFamily(sub.offerId, sub.offerName);
+  if (
+    family === ProductFamily.OFFICE365 ||
+    family === ProductFamily.EMS ||
+    family === ProductFamily.DYNAMICS
+  ) {
+    // R-TRF-1: Office 365, EMS and Dynamics CRM subscriptions cannot change CSP partner.
+    block(
+      'PRODUCT_NOT_TRANSFERABLE',
+      `${sub.offerName ?? sub.offerId} is a ${family} subscription; only Azure subscriptions can change CSP partner this way (R-TRF-1).`,
+    );
+  } else if (family === ProductFamily.AZURE_PLAN) {
+    block(
+      'AZURE_PLAN_NOT_SUPPORTED',
+      `${sub.offerName ?? sub.offerId} is an Azure plan; it moves with a partner-to-partner transfer request, not with the support ticket and signed form (R-TRF-1 covers legacy Azure).`,
+    );
+  } else if (family !== ProductFamily.AZURE_LEGACY) {
+    block(
+      'NOT_AZURE_SUBSCRIPTION',
+      `${sub.offerName ?? sub.offerId} is not an Azure subscription (R-TRF-1).`,
+    );
+  }
+  if (sub.status.toLowerCase() !== 'active') {
+    block(
+      'SUBSCRIPTION_NOT_ACTIVE',
+      `Subscription ${sub.id} is ${sub.status}; only an active subscription can be transferred.`,
+    );
+  }
+  const customerCountry =
+    customer.billingProfile?.defaultAddress?.country ??
+    customer.companyProfile.address?.country ??
+    null;
+  if (!customerCountry || customerCountry.toUpperCase() !== current.country.toUpperCase()) {
+    // The partner of record and the customer must be in the same country (procedure preconditions).
+    block(
+      'COUNTRY_MISMATCH',
+      `${name} is in ${customerCountry ?? 'an unknown country'} while ${current.name} is in ${current.country}.`,
+    );
+  }
+  const open = await repo.openTransfersOfSubscription(
+    db,
+    scope.actor.organizationId,
+    subscriptionId,
+  );
+  if (open.length > 0) {
+    block(
+      'TRANSFER_ALREADY_OPEN',
+      `A transfer of subscription ${subscriptionId} is already open (${open.map((w) => `${w.id} ${w.status.toLowerCase()}`).join(', ')}).`,
+    );
+  }
+
+  // R-TRF-6: the new partner must already have a reseller relationship with the customer.
+  const pendingChecks: string[] = [];
+  const served = await scope.loaders.organizations.tenantById.load(newPartnerTenantId);
+  if (served) {
+    try {
+      const seen = await clients.forTenant(newPartnerTenantId).getCustomer(customerTenantId);
+      if (seen.relationshipToPartner !== 'reseller') {
+        block(
+          'NO_RESELLER_RELATIONSHIP',
+          `${served.name} has a ${seen.relationshipToPartner ?? 'no'} relationship with ${name}, not a reseller one; it must establish one before the transfer (R-TRF-6).`,
+        );
+      }
+    } catch (error) {
+      if (!(error instanceof PartnerCenterError && error.isNotFound)) {
+        throw error;
+      }
+      block(
+        'NO_RESELLER_RELATIONSHIP',
+        `${served.name} has no reseller relationship with ${name} in Partner Center; it must establish one before the transfer (R-TRF-6).`,
+      );
+    }
+    if (served.mpnId && served.mpnId !== input.newPartnerMpnId) {
+      block(
+        'NEW_PARTNER_MPN_MISMATCH',
+        `Partner ID ${input.newPartnerMpnId} is not the Partner ID of tenant ${newPartnerTenantId} (${served.mpnId}).`,
+      );
+    }
+  } else {
+    pendingChecks.push(
+      `R-TRF-6: the new partner (tenant ${newPartnerTenantId}, Partner ID ${input.newPartnerMpnId}) is not served here, so its reseller relationship with ${name} cannot be checked in Partner Center; the new partner confirms it when signing.`,
+    );
+  }
+
+  const data: TransferData = {
+    currentPartner: await currentPartner(deps, current, admins),
+    customer: {
+      tenantId: customerTenantId,
+      companyName: name,
+      domain: customer.companyProfile.domain,
+      country: customerCountry,
+    },
+    subscription: {
+      subscriptionId: sub.id,
+      offerId: sub.offerId,
+      offerName: sub.offerName ?? null,
+      friendlyName: sub.friendlyName ?? null,
+      azureSubscriptionId: sub.entitlementId ?? sub.id,
+    },
+    newPartner: {
+      tenantId: newPartnerTenantId,
+      mpnId: input.newPartnerMpnId,
+      name: served?.name ?? null,
+      country: served?.country ?? null,
+      organizationId: served?.organizationId ?? null,
+    },
+    customerRequest: {
+      receivedAt: input.customerRequestReceivedAt.toISOString(),
+      reference: input.customerRequestReference?.trim() || null,
+    },
+    partnerAdmins: admins,
+    pendingChecks,
+  };
+  const itemData: TransferItemData = {};
+  return ok({
+    data: data as unknown as Record<string, unknown>,
+    items: [
+      {
+        id: randomUUID(),
+        kind: TRANSFER,
+        state: 'PLANNED',
+        step: 'open_ticket',
+        nextRunAt: '1970-01-01T00:00:00.000Z',
+        customerTenantId,
+        partnerTenantId,
+        subject: sub.id,
+        data: {
+          companyName: name,
+          domain: customer.companyProfile.domain,
+          country: customerCountry,
+          ...itemData,
+        },
+      },
+    ],
+    blockers,
+    events: [
+      {
+        type: 'PLANNED',
+        message: `Transfer of Azure subscription ${data.subscription.azureSubscriptionId} of ${name} from ${current.name} to ${served?.name ?? `partner ${newPartnerTenantId}`} planned (customer request of ${data.customerRequest.receivedAt}).`,
+        customerTenantId,
+        partnerTenantId,
+        subscriptionId: sub.id,
+      },
+      ...pendingChecks.map((message) => ({
+        type: 'PENDING_CHECK',
+        message,
+        customerTenantId,
+      })),
+    ],
+  });
+}
+
+/** R-TRF-4: contact, Microsoft ID, organization name and address from the organization profile. */
+async function currentPartner(
+  deps: Pick<TransferPlannerDeps, 'clients'>,
+  tenant: { tenantId: string; name: string; mpnId: string; country: string },
+  admins: Contact[],
+): Promise<TransferData['currentPartner']> {
+  const base = {
+    tenantId: tenant.tenantId,
+    microsoftId: tenant.tenantId,
+    name: tenant.name,
+    mpnId: tenant.mpnId,
+    country: tenant.country,
+  };
+  try {
+    const profile = await getOrganizationProfile(deps.clients.forTenant(tenant.tenantId));
+    const a = profile.defaultAddress;
+    const contactName = [a?.firstName, a?.lastName].filter(Boolean).join(' ');
+    return {
+      ...base,
+      microsoftId: profile.tenantId ?? tenant.tenantId,
+      organizationName: profile.companyName ?? tenant.name,
+      address: a
+        ? {
+            addressLine1: a.addressLine1 ?? null,
+            addressLine2: a.addressLine2 ?? null,
+            city: a.city ?? null,
+            postalCode: a.postalCode ?? null,
+            region: a.region ?? a.state ?? null,
+            country: a.country ?? tenant.country,
+          }
+        : null,
+      contact:
+        contactName || profile.email
+          ? {
+              name: contactName || tenant.name,
+              email: profile.email ?? admins[0]!.email,
+              phone: a?.phoneNumber ?? null,
+            }
+          : admins[0]!,
+      profileSource: 'PARTNER_CENTER',
+    };
+  } catch (error) {
+    if (!(error instanceof PartnerCenterError) || error.retryable) {
+      throw error;
+    }
+    // No organization profile (e.g. an environment without the profiles API): our own records.
+    return {
+      ...base,
+      organizationName: tenant.name,
+      address: null,
+      contact: admins[0]!,
+      profileSource: 'DIRECTORY',
+    };
+  }
+}
