@@ -46,3 +46,19 @@ export function startEmulatorServer(
   return serveHandlers(emulator.handlers, options);
 }
 export type { StandaloneServer, ServeOptions };
+
+export {
+  addBusinessHours,
+  businessCalendar,
+  businessMsBetween,
+  isBusinessTime,
+  publicHolidays,
+  timeZoneOf,
+} from './core/business-hours.js';
+export type {
+  BusinessCalendar,
+  BusinessCalendarOptions,
+  HolidayConfig,
+} from './core/business-hours.js';
+export { addDuration, durationMs, parseDuration } from './core/duration.js';
+export type { Duration } from './core/duration.js';

@@ -4,7 +4,7 @@ import { createApplication, type Application } from './app/application.js';
 import { armTokenProvider } from './azure-rm/arm-token.js';
 import { createAuthVerifier, signDevToken } from './app/auth.js';
 import { ensureDevSecret } from './app/dev-secret.js';
-import { createLogger } from './app/logger.js';
+import { createLogger, wantsPrettyLogs } from './app/logger.js';
 import { type RunningHttpServer } from './app/http-server.js';
 import { ConfigError, loadConfig } from './config/env.js';
 import {
@@ -25,7 +25,15 @@ import { PartnerRole } from './shared/enums.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel });
+  process.stderr.write(
+    config.emulator.enabled
+      ? `Starting the Partner Center emulator (scenario ${config.emulator.scenario}) and the API…\n`
+      : 'Starting the API…\n',
+  );
+  const logger = createLogger({
+    level: config.logLevel,
+    pretty: wantsPrettyLogs(config.logFormat, config.nodeEnv, process.stdout.isTTY === true),
+  });
   const closers: Array<() => Promise<void>> = [];
 
   let partnerCenterUrl = config.partnerCenter.url;

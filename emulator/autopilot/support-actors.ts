@@ -1,4 +1,4 @@
-import { addBusinessHours } from '../core/business-hours.js';
+import { addBusinessHours, businessCalendar } from '../core/business-hours.js';
 import { HOUR_MS } from '../core/duration.js';
 import type {
   PartnerTenantRecord,
@@ -21,7 +21,8 @@ import { delayHours } from './customer-actors.js';
  *   the subscription to the new partner within 8 business hours (a file named like the transfer
  *   form is read as the form the three parties signed, see readAttachedForm);
  * - other tickets get an acknowledgement note.
- * Business hours are weekdays 09:00–17:00 in the ticket's country (R-TRF-7).
+ * Business hours are weekdays 09:00–17:00 in the ticket's country, except its public and bank
+ * holidays (R-TRF-7; autopilot `support.publicHolidays`, `holidays`, `workingDays`).
  */
 const SUPPORT_NAME = 'Microsoft Support';
 
@@ -55,8 +56,14 @@ function scheduleProcessing(
   rt.schedule(
     'support.process_ticket',
     { serviceRequestId: sr.id },
-    addBusinessHours(rt.now(), businessHours, sr.countryCode),
+    addBusinessHours(rt.now(), businessHours, supportCalendar(rt, sr.countryCode)),
   );
+}
+
+/** Support's calendar in a ticket's country: weekdays 09:00–17:00 less public holidays (R-TRF-7). */
+function supportCalendar(rt: EmulatorRuntime, country: string) {
+  const { publicHolidays, holidays, workingDays } = rt.store.autopilot.support;
+  return businessCalendar(country, { publicHolidays, holidays, workingDays });
 }
 
 function formFor(rt: EmulatorRuntime, srId: string): TransferFormRecord | undefined {

@@ -356,6 +356,12 @@ export interface AutopilotConfig {
     transferBusinessHours: number;
     /** Business hours before support acknowledges any other ticket. */
     otherBusinessHours: number;
+    /** Whether the ticket country's public and bank holidays (date-holidays) close support (default true). */
+    publicHolidays?: boolean;
+    /** Extra days without support hours: local dates per country code, `*` for every country. */
+    holidays?: Record<string, string[]>;
+    /** Days support works although date-holidays lists a holiday, per country code or `*`. */
+    workingDays?: Record<string, string[]>;
   };
   /** Virtual time an order needs to be fulfilled (ISO 8601 duration). */
   orderProvisioning: string;

@@ -141,7 +141,8 @@ const COUNTRIES: readonly CountryInfo[] = [
     region: 'north_america',
     currency: 'USD',
     currencySymbol: '$',
-    timeZone: 'America/Los_Angeles',
+    // Support hours of a US ticket: Eastern time (a guess, see emulator/README.md).
+    timeZone: 'America/New_York',
     culture: 'en-US',
     language: 'en',
   },

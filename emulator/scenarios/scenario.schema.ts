@@ -129,6 +129,11 @@ const delay = z
     return parsed !== undefined && addDuration(new Date(0), parsed).getTime() <= 87_600 * 3_600_000;
   }, 'an ISO-8601 duration of at most ten years (e.g. PT2H)')
   .optional();
+/** Local dates (`YYYY-MM-DD`) per ISO country code, `*` for every country. */
+const localDatesByCountry = z.record(
+  z.string().regex(/^([A-Z]{2}|\*)$/, 'an ISO 3166 alpha-2 code in capitals, or *'),
+  z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a local date YYYY-MM-DD')),
+);
 
 const autopilotSchema = z
   .object({
@@ -146,6 +151,9 @@ const autopilotSchema = z
         consolidationBusinessHours: hours,
         transferBusinessHours: hours,
         otherBusinessHours: hours,
+        publicHolidays: z.boolean().optional(),
+        holidays: localDatesByCountry.optional(),
+        workingDays: localDatesByCountry.optional(),
       })
       .strict()
       .optional(),

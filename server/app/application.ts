@@ -1,3 +1,4 @@
+import { type HolidayConfig } from 'partner-center-emulator';
 import { type GraphQLSchema } from 'graphql';
 import { type AppConfig } from '../config/env.js';
 import { type DbHandle, openDatabase } from '../db/client.js';
@@ -69,7 +70,7 @@ export interface ApplicationOptions {
   /** An already open database (tests share one in-process PostgreSQL); default: `DATABASE_URL`. */
   database?: DbHandle;
   /** Holidays of the transfer's 8-business-hour SLA (R-TRF-7). */
-  transferHolidays?: NonNullable<ProcedureDeps['transfer']>['holidays'];
+  transferHolidays?: HolidayConfig;
 }
 
 /** The composed server, before and after it listens. */
@@ -165,7 +166,6 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     publish: (event) => pubSub.publish(WORKFLOW_UPDATED_TOPIC, event),
     onError: (error: unknown) => logger.warn({ err: error }, 'workflow viewers read failed'),
   });
-  const holidays = options.transferHolidays ?? config.transfer.holidays;
   const procedureDeps: ProcedureDeps = {
     db: db.db,
     clock,
@@ -176,7 +176,11 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     ...(signingSecret ? { signingSecret } : {}),
     transfer: {
       signingLinkTtlMs: config.transfer.signingLinkTtlMs,
-      ...(holidays ? { holidays } : {}),
+      calendar: {
+        holidays: options.transferHolidays ?? config.transfer.holidays,
+        workingDays: config.transfer.workingDays,
+        publicHolidays: config.transfer.publicHolidays,
+      },
     },
   };
   // Services and the runner refer to each other (start kicks the runner; the runner publishes).

@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -41,11 +42,16 @@ export const REDACTED_LOG_PATHS = [
   '*.*.authorization',
 ];
 
-/** Structured JSON logs (pino) to stdout, or to `destination` (tests). */
+/**
+ * Structured JSON logs (pino) to stdout, or to `destination` (tests); `pretty`: coloured one-line
+ * records for a person at a terminal (pino-pretty, in-process so nothing is lost on exit), secrets
+ * redacted as in JSON.
+ */
 export function createLogger(options: {
   level: string;
   name?: string;
   destination?: DestinationStream;
+  pretty?: boolean;
 }): Logger {
   const settings = {
     name: options.name ?? 'csp-migrations',
@@ -54,5 +60,29 @@ export function createLogger(options: {
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_LOG_PATHS, remove: true },
   };
+  if (options.pretty) {
+    return pino(
+      settings,
+      pretty({
+        colorize: !options.destination,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'name',
+        singleLine: true,
+        sync: true,
+        ...(options.destination
+          ? { destination: options.destination as unknown as NodeJS.WritableStream }
+          : {}),
+      }),
+    );
+  }
   return options.destination ? pino(settings, options.destination) : pino(settings);
+}
+
+/** LOG_FORMAT `auto`: pretty in development when stdout is a terminal, JSON otherwise. */
+export function wantsPrettyLogs(
+  format: 'auto' | 'json' | 'pretty',
+  nodeEnv: string,
+  stdoutIsTty: boolean,
+): boolean {
+  return format === 'pretty' || (format === 'auto' && nodeEnv === 'development' && stdoutIsTty);
 }

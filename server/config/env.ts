@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { durationMs as parseDurationMs } from 'partner-center-emulator';
 import { z } from 'zod';
 
 /**
@@ -40,6 +41,8 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: port.default(4000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `auto`: pino-pretty in development when stdout is a terminal, else JSON lines. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   DATABASE_URL: z.string().default('./data/app.db'),
 
   EMULATOR: onOff.default('on'),
@@ -74,6 +77,10 @@ const envSchema = z.object({
   TRANSFER_SIGNING_LINK_TTL: z.string().regex(/^P/).default('P14D'),
   /** Support holidays of the 8-business-hour SLA (R-TRF-7): `FR:2026-01-01,*:2026-12-25`. */
   TRANSFER_HOLIDAYS: z.string().optional(),
+  /** Days support works despite a public holiday from date-holidays: `IE:2026-03-17`. */
+  TRANSFER_WORKING_DAYS: z.string().optional(),
+  /** Whether the partner country's public and bank holidays (date-holidays) close support. */
+  TRANSFER_PUBLIC_HOLIDAYS: onOff.default('on'),
   /** Token scope toward Azure Resource Manager (transfer clean-up, R-TRF-8). */
   ARM_SCOPE: z.string().default('https://management.azure.com/.default'),
   AUTH_JWT_SECRET: z.string().min(16).optional(),
@@ -109,21 +116,26 @@ const envSchema = z.object({
   WORKFLOW_LEASE: z.string().regex(/^P/).default('PT1M'),
 });
 
-/** ISO-8601 duration (days, hours, minutes, seconds) in milliseconds. */
+/**
+ * ISO-8601 duration of fixed length (weeks, days, hours, minutes, seconds) in milliseconds, parsed
+ * by the emulator's parser so both accept the same texts (`P2W`, `PT1.5H`).
+ */
 export function durationMs(text: string): number {
-  const match = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text);
-  if (!match || text === 'P' || text.endsWith('T')) {
-    throw new ConfigError(`Not an ISO-8601 duration: ${text}`);
+  try {
+    return parseDurationMs(text);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
   }
-  const [, d = '0', h = '0', m = '0', s = '0'] = match;
-  return ((Number(d) * 24 + Number(h)) * 60 + Number(m)) * 60_000 + Number(s) * 1000;
 }
 
 /**
  * `TRANSFER_HOLIDAYS`: comma-separated `COUNTRY:YYYY-MM-DD` (ISO 3166 alpha-2, or `*` for every
  * country); a bare date applies to every country. Local dates of the partner's country.
  */
-export function parseHolidays(text: string): Record<string, string[]> {
+export function parseHolidays(
+  text: string,
+  variable = 'TRANSFER_HOLIDAYS',
+): Record<string, string[]> {
   const byCountry: Record<string, string[]> = {};
   for (const raw of text.split(',')) {
     const entry = raw.trim();
@@ -134,7 +146,7 @@ export function parseHolidays(text: string): Record<string, string[]> {
     const date = match?.[2];
     if (!match || !date || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
       throw new ConfigError(
-        `Invalid TRANSFER_HOLIDAYS entry "${entry}": expected COUNTRY:YYYY-MM-DD or *:YYYY-MM-DD.`,
+        `Invalid ${variable} entry "${entry}": expected COUNTRY:YYYY-MM-DD or *:YYYY-MM-DD.`,
       );
     }
     const country = (match[1] ?? '*').toUpperCase();
@@ -150,6 +162,7 @@ export interface AppConfig {
   host: string;
   port: number;
   logLevel: string;
+  logFormat: 'auto' | 'json' | 'pretty';
   databaseUrl: string;
   emulator: {
     enabled: boolean;
@@ -190,6 +203,8 @@ export interface AppConfig {
     signingSecret: string | undefined;
     signingLinkTtlMs: number;
     holidays: Record<string, string[]> | undefined;
+    workingDays: Record<string, string[]> | undefined;
+    publicHolidays: boolean;
   };
   /** Azure Resource Manager (transfer clean-up, R-TRF-8). */
   arm: { scope: string };
@@ -281,6 +296,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     databaseUrl: e.DATABASE_URL,
     emulator: {
       enabled: e.EMULATOR,
@@ -317,6 +333,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       signingSecret,
       signingLinkTtlMs,
       holidays: e.TRANSFER_HOLIDAYS ? parseHolidays(e.TRANSFER_HOLIDAYS) : undefined,
+      workingDays: e.TRANSFER_WORKING_DAYS
+        ? parseHolidays(e.TRANSFER_WORKING_DAYS, 'TRANSFER_WORKING_DAYS')
+        : undefined,
+      publicHolidays: e.TRANSFER_PUBLIC_HOLIDAYS,
     },
     arm: { scope: e.ARM_SCOPE },
     graphqlLimits: {

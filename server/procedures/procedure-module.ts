@@ -1,3 +1,4 @@
+import { type BusinessCalendarOptions } from 'partner-center-emulator';
 import { type ArmClientFactory } from '../azure-rm/arm.client.js';
 import { type DirectorySource } from '../modules/organizations/directory-source.js';
 import { type OrganizationService } from '../modules/organizations/organization.service.js';
@@ -25,10 +26,10 @@ export interface ProcedureDeps {
   publicUrl: string;
   /** Key of the signed links a procedure hands out; random per process when absent. */
   signingSecret?: string | Uint8Array;
-  /** The transfer's options: signing-link lifetime, holidays of the 8-business-hour SLA (R-TRF-7). */
+  /** The transfer's options: signing-link lifetime, support's calendar of the 8-business-hour SLA (R-TRF-7). */
   transfer?: {
     signingLinkTtlMs?: number;
-    holidays?: readonly string[] | Readonly<Record<string, readonly string[]>>;
+    calendar?: BusinessCalendarOptions;
   };
 }
 

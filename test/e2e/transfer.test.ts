@@ -1,4 +1,3 @@
-import { PDFDocument, PDFRawStream, decodePDFRawStream } from 'pdf-lib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from 'partner-center-emulator';
 import { clockFrom } from '../../server/shared/clock.js';
@@ -17,28 +16,7 @@ import {
   type PcSub,
   type TransferState,
 } from '../support/transfer.js';
-
-/** Every text the PDF draws (standard fonts: hex-encoded WinAnsi strings in the content streams). */
-async function pdfText(
-  bytes: Uint8Array,
-): Promise<{ pages: number; title?: string; text: string }> {
-  const doc = await PDFDocument.load(bytes);
-  const parts: string[] = [];
-  for (const page of doc.getPages()) {
-    const contents = page.node.Contents();
-    const streams = contents && 'asArray' in contents ? contents.asArray() : [contents];
-    for (const ref of streams) {
-      const stream = doc.context.lookup(ref as never);
-      if (stream instanceof PDFRawStream) {
-        const ops = Buffer.from(decodePDFRawStream(stream).decode()).toString('latin1');
-        for (const m of ops.matchAll(/<([0-9A-Fa-f]*)> Tj/g)) {
-          parts.push(Buffer.from(m[1] as string, 'hex').toString('latin1'));
-        }
-      }
-    }
-  }
-  return { pages: doc.getPageCount(), title: doc.getTitle(), text: parts.join('\n') };
-}
+import { pdfText } from '../support/pdf.js';
 
 const onServer = (t: TestApp, url: string) => {
   // The API's public URL in tests is http://127.0.0.1:0; reach the ephemeral port instead.

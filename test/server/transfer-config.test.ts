@@ -32,12 +32,14 @@ const production = {
 };
 
 describe('transfer configuration', () => {
-  it('defaults: links live 14 days, no holidays, the ARM scope of the public cloud', () => {
+  it('defaults: links live 14 days, public holidays only, the ARM scope of the public cloud', () => {
     const config = loadConfig({});
     expect(config.transfer).toEqual({
       signingSecret: undefined,
       signingLinkTtlMs: 14 * 86_400_000,
       holidays: undefined,
+      workingDays: undefined,
+      publicHolidays: true,
     });
     expect(config.arm.scope).toBe('https://management.azure.com/.default');
   });
@@ -73,6 +75,18 @@ describe('transfer configuration', () => {
         .transfer.holidays,
     ).toEqual({ FR: ['2026-01-01', '2026-07-14'], '*': ['2026-12-25', '2026-05-01'] });
     expect(parseHolidays('')).toEqual({});
+    const overridden = loadConfig({
+      TRANSFER_WORKING_DAYS: 'IE:2026-03-17',
+      TRANSFER_PUBLIC_HOLIDAYS: 'off',
+    }).transfer;
+    expect(overridden.workingDays).toEqual({ IE: ['2026-03-17'] });
+    expect(overridden.publicHolidays).toBe(false);
+    expect(() => loadConfig({ TRANSFER_WORKING_DAYS: 'IE:17/03/2026' })).toThrow(
+      /TRANSFER_WORKING_DAYS/,
+    );
+    expect(loadConfig({ TRANSFER_SIGNING_LINK_TTL: 'P2W' }).transfer.signingLinkTtlMs).toBe(
+      14 * 86_400_000,
+    );
     for (const bad of ['FRA:2026-01-01', 'FR:2026-13-45', 'FR:01/01/2026', 'FR-2026-01-01']) {
       expect(() => parseHolidays(bad), bad).toThrow(/TRANSFER_HOLIDAYS/);
     }

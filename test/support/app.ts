@@ -69,6 +69,8 @@ export interface TestAppOptions {
   runner?: ApplicationOptions['runner'];
   /** Database dialect (default SQLite in memory); `pg` gets a fresh schema (test/support/dialects.ts). */
   dialect?: Dialect;
+  /** The token GraphiQL pre-fills (as in emulator mode); sign it with TEST_JWT_SECRET. */
+  devToken?: string;
 }
 
 /** A two-organization directory for tests that need no Partner Center data. */
@@ -122,6 +124,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(fetch ? { fetch } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.runner ? { runner: options.runner } : {}),
+    ...(options.devToken ? { devToken: options.devToken } : {}),
     partnerCenter: {
       sleep: async () => undefined,
       ...options.partnerCenter,

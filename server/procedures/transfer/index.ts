@@ -26,7 +26,7 @@ export const transferModule: ProcedureModule<TransferServices> = {
       arm,
       publicUrl,
       adminAgentsGroupOf: adminAgentsGroupLookup(directory),
-      ...(transfer?.holidays ? { holidays: transfer.holidays } : {}),
+      ...(transfer?.calendar ? { calendar: transfer.calendar } : {}),
     }),
   services: (deps) => {
     const links = new TransferLinks({

@@ -1,4 +1,9 @@
-import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import { PDFDocument } from 'pdf-lib';
+import { timeZoneOf } from './business-hours.js';
+import { type FormEvent } from './transfer-form-events.js';
+import { embedFormFonts } from './transfer-form-fonts.js';
+import { contentHash, humanDate, humanDateTime, shortHash } from './transfer-form-format.js';
+import { FormWriter, PAGE } from './transfer-form-layout.js';
 import {
   type PostalAddress,
   type SignatureRecord,
@@ -13,6 +18,8 @@ export interface TransferFormContent {
   signatures: SignatureRecord[];
   serviceRequestId: string | null;
   generatedAt: string;
+  /** The form's history for the certificate of completion (oldest first). */
+  events?: FormEvent[];
 }
 
 export const PARTY_LABELS: Record<TransferParty, string> = {
@@ -70,7 +77,7 @@ export function formSections(content: TransferFormContent): Array<{
         ['Domain', data.customer.domain],
         [
           'Written request received',
-          `${data.customerRequest.receivedAt}${data.customerRequest.reference ? ` (${data.customerRequest.reference})` : ''}`,
+          `${humanDate(data.customerRequest.receivedAt)}${data.customerRequest.reference ? ` (${data.customerRequest.reference})` : ''}`,
         ],
       ],
     },
@@ -106,107 +113,216 @@ export function formSections(content: TransferFormContent): Array<{
         const s = content.signatures.find((x) => x.party === party);
         return [
           PARTY_LABELS[party],
-          s ? `Signed by ${s.signerName} <${s.signerEmail}> on ${s.signedAt}` : 'NOT SIGNED',
+          s
+            ? `Signed by ${s.signerName} <${s.signerEmail}> on ${signedAtText(content, s)}`
+            : 'NOT SIGNED',
         ];
       }),
     },
   ];
 }
 
-/** Standard PDF fonts encode WinAnsi only: anything else is shown as '?'. */
-function printable(text: string): string {
-  return text.replace(
-    /[^\x20-\x7e\u00a0-\u00ff\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u20ac]/g,
-    '?',
-  );
+const SIGNATURES_TITLE = 'Signatures';
+
+/** The country whose time zone stands for a signer that did not tell us theirs. */
+function partyCountry(content: TransferFormContent, party: TransferParty): string | null {
+  const { data } = content;
+  return party === 'CURRENT_PARTNER'
+    ? data.currentPartner.country
+    : party === 'CUSTOMER'
+      ? data.customer.country
+      : data.newPartner.country;
 }
 
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const words = printable(text).split(/\s+/);
-  const lines: string[] = [];
-  let line = '';
-  for (const word of words) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (font.widthOfTextAtSize(candidate, size) <= width || !line) {
-      line = candidate;
-    } else {
-      lines.push(line);
-      line = word;
+/** The zone a signature time is shown in: the signer's browser's, else the party's country's. */
+export function signerTimeZone(content: TransferFormContent, s: SignatureRecord): string {
+  if (s.timeZone) {
+    return s.timeZone;
+  }
+  const country = partyCountry(content, s.party);
+  return country ? timeZoneOf(country) : 'UTC';
+}
+
+/** "22 January 2026, 21:00 CET (Europe/Paris; 20:00 UTC)". */
+function signedAtText(content: TransferFormContent, s: SignatureRecord): string {
+  const zone = signerTimeZone(content, s);
+  if (zone === 'UTC') {
+    return humanDateTime(s.signedAt);
+  }
+  return `${humanDateTime(s.signedAt, zone)} (${zone}; ${humanDateTime(s.signedAt).split(', ')[1]})`;
+}
+
+/** SHA-256 of what the parties sign: every section but the signatures. */
+export function formContentHash(content: TransferFormContent): string {
+  return contentHash(formSections(content).filter((s) => s.title !== SIGNATURES_TITLE));
+}
+
+const METHOD: Record<SignatureRecord['via'], string> = {
+  API: 'Electronic signature through the API (authenticated user of the partner organization)',
+  SIGNING_LINK: 'Electronic signature through a single-use signing link',
+};
+
+const EVENT_LABEL: Record<FormEvent['kind'], string> = {
+  CREATED: 'Created',
+  SENT: 'Sent',
+  OPENED: 'Opened',
+  SIGNED: 'Signed',
+  TICKET_OPENED: 'Ticket opened',
+  ATTACHED: 'Attached',
+};
+
+function partyName(content: TransferFormContent, party: TransferParty): string {
+  const { data } = content;
+  return party === 'CURRENT_PARTNER'
+    ? data.currentPartner.organizationName
+    : party === 'CUSTOMER'
+      ? data.customer.companyName
+      : (data.newPartner.name ?? `Partner ${data.newPartner.mpnId}`);
+}
+
+/** One party's signature block: the electronic signature, or lines to sign by hand. */
+function signatureBlock(
+  w: FormWriter,
+  content: TransferFormContent,
+  party: TransferParty,
+  hash: string,
+): void {
+  const s = content.signatures.find((x) => x.party === party);
+  w.need(s ? 110 : 95);
+  w.draw(`${PARTY_LABELS[party]} — ${partyName(content, party)}`, PAGE.margin, {
+    size: 10.5,
+    weight: 'bold',
+  });
+  w.y -= 15;
+  if (!s) {
+    for (const label of ['Name', 'Signature', 'Date']) {
+      w.y -= 10;
+      w.draw(`${label}:`, PAGE.margin, { size: 9 });
+      w.rule(PAGE.margin + 60, PAGE.margin + 330, 0.75);
+      w.y -= 12;
     }
+    w.draw('NOT SIGNED', PAGE.margin, { size: 8, muted: true });
+    w.y -= 20;
+    return;
   }
-  if (line) {
-    lines.push(line);
-  }
-  return lines.length > 0 ? lines : [''];
+  const zone = signerTimeZone(content, s);
+  const signedHash = s.contentHash;
+  w.rows(
+    [
+      ['Signed by', `${s.signerName} <${s.signerEmail}>`],
+      [
+        'Signed on',
+        `${humanDateTime(s.signedAt, zone)}${zone === 'UTC' ? '' : ` (${zone}${s.timeZone ? '' : ', time zone of the party’s country'})`}`,
+      ],
+      ['Signed on (UTC)', humanDateTime(s.signedAt)],
+      ['Method', METHOD[s.via]],
+      ['From address', s.address ?? (s.via === 'API' ? 'not recorded (API)' : 'not recorded')],
+      [
+        'Signed content',
+        signedHash
+          ? `SHA-256 ${shortHash(signedHash)}… — ${signedHash === hash ? 'matches this form' : 'DIFFERS from this form'}`
+          : 'not recorded',
+      ],
+    ],
+    110,
+    9,
+  );
+  w.y -= 12;
 }
 
 /** Renders the filled CSP Subscription Transfer form (Microsoft Azure) as a printable A4 PDF. */
 export async function renderTransferFormPdf(content: TransferFormContent): Promise<Uint8Array> {
+  const { data } = content;
   const doc = await PDFDocument.create();
-  doc.setTitle('CSP Subscription Transfer Form (Microsoft Azure)');
+  const title = 'CSP Subscription Transfer Form (Microsoft Azure)';
+  const reference = content.workflowId.slice(0, 8).toUpperCase();
+  doc.setTitle(title, { showInWindowTitleBar: true });
   doc.setSubject(
-    `Transfer of Azure subscription ${content.data.subscription.azureSubscriptionId} of ${printable(content.data.customer.companyName)}`,
+    `Transfer of Azure subscription ${data.subscription.azureSubscriptionId} of ${data.customer.companyName} from ${data.currentPartner.organizationName} to ${data.newPartner.name ?? `partner ${data.newPartner.mpnId}`}`,
   );
-  doc.setKeywords(['CSP', 'subscription transfer', content.data.subscription.subscriptionId]);
+  doc.setAuthor(data.currentPartner.organizationName);
+  doc.setKeywords(['CSP', 'subscription transfer', data.subscription.subscriptionId, reference]);
   doc.setCreator('csp-migrations');
   doc.setProducer('csp-migrations (pdf-lib)');
+  doc.setLanguage('en');
   doc.setCreationDate(new Date(content.generatedAt));
   doc.setModificationDate(new Date(content.generatedAt));
-  const regular = await doc.embedFont(StandardFonts.Helvetica);
-  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
-  const [pageWidth, pageHeight] = [595.28, 841.89];
-  const margin = 50;
-  const labelWidth = 150;
-  const valueWidth = pageWidth - 2 * margin - labelWidth;
-  let page: PDFPage = doc.addPage([pageWidth, pageHeight]);
-  let y = pageHeight - margin;
-  const need = (height: number) => {
-    if (y - height < margin) {
-      page = doc.addPage([pageWidth, pageHeight]);
-      y = pageHeight - margin;
-    }
-  };
-  const text = (s: string, x: number, font: PDFFont, size: number) =>
-    page.drawText(printable(s), { x, y, size, font, color: rgb(0.1, 0.1, 0.1) });
+  const sections = formSections(content);
+  const hash = formContentHash(content);
+  const fonts = await embedFormFonts(doc, [JSON.stringify(content)]);
+  const w = new FormWriter(doc, fonts);
 
-  text('CSP Subscription Transfer Form - Microsoft Azure', margin, bold, 16);
-  y -= 20;
-  text(
-    `Workflow ${content.workflowId}${content.serviceRequestId ? ` - service request ${content.serviceRequestId}` : ''} - generated ${content.generatedAt}`,
-    margin,
-    regular,
-    8,
+  w.draw('CSP Subscription Transfer Form — Microsoft Azure', PAGE.margin, {
+    size: 16,
+    weight: 'bold',
+  });
+  w.y -= 18;
+  w.paragraph(
+    [
+      `Form ${reference}`,
+      content.serviceRequestId ? `support ticket ${content.serviceRequestId}` : null,
+      `prepared on ${humanDateTime(content.generatedAt)}`,
+    ]
+      .filter(Boolean)
+      .join(' · '),
+    { size: 8.5, muted: true },
   );
-  y -= 24;
-  for (const section of formSections(content)) {
-    need(40);
-    text(section.title, margin, bold, 12);
-    y -= 4;
-    page.drawLine({
-      start: { x: margin, y },
-      end: { x: pageWidth - margin, y },
-      thickness: 0.5,
-      color: rgb(0.6, 0.6, 0.6),
-    });
-    y -= 14;
-    for (const [label, value] of section.rows) {
-      const lines = wrap(value, regular, 10, valueWidth);
-      need(lines.length * 13 + 2);
-      text(label, margin, bold, 10);
-      for (const line of lines) {
-        text(line, margin + labelWidth, regular, 10);
-        y -= 13;
-      }
-      y -= 2;
-    }
-    y -= 12;
+  w.y -= 14;
+  for (const section of sections.filter((s) => s.title !== SIGNATURES_TITLE)) {
+    w.heading(section.title);
+    w.rows(section.rows);
+    w.y -= 10;
   }
-  need(40);
-  text(
-    'All three signatures and two partner administrators are required before the form is attached to the support ticket (R-TRF-7).',
-    margin,
-    regular,
-    8,
+  w.heading(SIGNATURES_TITLE);
+  w.paragraph(
+    `By signing, each party confirms the details above and agrees that Microsoft transfers the subscription to the new partner. Content fingerprint of this form (SHA-256): ${shortHash(hash)}…`,
+    { size: 8.5, muted: true },
   );
+  w.y -= 8;
+  for (const party of ['CURRENT_PARTNER', 'CUSTOMER', 'NEW_PARTNER'] as const) {
+    signatureBlock(w, content, party, hash);
+  }
+  w.paragraph(
+    'All three signatures and two partner administrators are required before the form is attached to the support ticket; Microsoft support contacts the two administrators.',
+    { size: 8.5, muted: true },
+  );
+
+  w.newPage();
+  w.draw('Certificate of completion', PAGE.margin, { size: 16, weight: 'bold' });
+  w.y -= 20;
+  w.rows(
+    [
+      ['Document', title],
+      ['Form', reference],
+      ['Content fingerprint', `SHA-256 ${hash}`],
+      [
+        'Status',
+        `${content.signatures.length} of 3 signatures${content.events?.some((e) => e.kind === 'ATTACHED') ? '; attached to the support ticket' : ''}`,
+      ],
+      ['Certificate issued', humanDateTime(content.generatedAt)],
+    ],
+    120,
+    9,
+  );
+  w.y -= 10;
+  w.heading('Events', 11);
+  const events = content.events ?? [];
+  w.table(
+    [
+      { title: 'When (UTC)', width: 105 },
+      { title: 'Event', width: 62 },
+      { title: 'By', width: 135 },
+      { title: 'Details', width: 193 },
+    ],
+    events.length > 0
+      ? events.map((e) => [
+          humanDateTime(e.at).replace(/ UTC$/, ''),
+          EVENT_LABEL[e.kind],
+          e.by,
+          `${e.kind === 'TICKET_OPENED' && content.serviceRequestId ? `Support ticket ${content.serviceRequestId} opened with Microsoft.` : e.details}${e.address ? ` From ${e.address}.` : ''}`,
+        ])
+      : [['—', '—', '—', 'No events recorded.']],
+  );
+  w.footers(`${title} · form ${reference}`);
   return doc.save();
 }

@@ -8,7 +8,9 @@ import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
 import { type WorkflowNotifier } from '../../workflows/engine/workflow-notifier.js';
 import * as engineRepo from '../../workflows/engine/workflow.repository.js';
 import { SigningTokens, TOKEN_PATTERN } from './signing-token.js';
-import { type TransferFormContent } from './transfer-form.pdf.js';
+import { recordFormOpened } from './transfer-form-events.js';
+import { humanDateTime, isTimeZone } from './transfer-form-format.js';
+import { formContentHash, type TransferFormContent } from './transfer-form.pdf.js';
 import {
   isEmail,
   transferData,
@@ -110,7 +112,7 @@ export class TransferSigningService {
         ok: false,
         status: 410,
         code: 'USED',
-        message: `This signing link was already used on ${link.usedAt}; each link signs once.`,
+        message: `This signing link was already used on ${humanDateTime(link.usedAt)}; each link signs once.`,
       };
     }
     if (link.expiresAt <= this.deps.clock.now().toISOString()) {
@@ -118,7 +120,7 @@ export class TransferSigningService {
         ok: false,
         status: 410,
         code: 'EXPIRED',
-        message: `This signing link expired on ${link.expiresAt}; ask the current partner for a new one.`,
+        message: `This signing link expired on ${humanDateTime(link.expiresAt)}; ask the current partner for a new one.`,
       };
     }
     if (!['DRAFT', 'RUNNING', 'WAITING'].includes(workflow.status)) {
@@ -132,10 +134,23 @@ export class TransferSigningService {
     return { ok: true, link, workflow, content: await this.deps.views.formContent(workflow) };
   }
 
-  /** Signs through a link (single use). */
+  /** Notes a view of the signing page in the form's history (certificate of completion). */
+  async noteOpened(
+    link: repo.SigningLinkRow,
+    client: { address: string | null; userAgent: string | null },
+  ): Promise<void> {
+    await recordFormOpened(this.deps.db, {
+      link,
+      at: this.deps.clock.now().toISOString(),
+      ...client,
+    });
+  }
+
+  /** Signs through a link (single use); the browser's time zone and address go on the form. */
   async signWithLink(
     token: string,
     input: { signerName: string; signerEmail: string },
+    client: { timeZone?: string | null; address?: string | null } = {},
   ): Promise<Result<{ party: TransferParty; signedAt: string }>> {
     const found = await this.lookupLink(token);
     if (!found.ok) {
@@ -148,6 +163,10 @@ export class TransferSigningService {
       'SIGNING_LINK',
       found.link.tokenHash,
       [],
+      {
+        ...(client.timeZone && isTimeZone(client.timeZone) ? { timeZone: client.timeZone } : {}),
+        address: client.address ?? null,
+      },
     );
     return signed.ok ? ok({ party, signedAt: this.deps.clock.now().toISOString() }) : signed;
   }
@@ -158,6 +177,7 @@ export class TransferSigningService {
     via: SignatureRecord['via'],
     linkHash: string | undefined,
     fieldBase: string[],
+    client: Pick<SignatureRecord, 'timeZone' | 'address'> = {},
   ): Promise<Result<WorkflowRow>> {
     const signerName = input.signerName.trim();
     const signerEmail = input.signerEmail.trim();
@@ -186,7 +206,15 @@ export class TransferSigningService {
     const signedAt = this.deps.clock.now().toISOString();
     const outcome = await repo.recordSignature(this.deps.db, {
       workflowId: row.id,
-      signature: { party: input.party, signerName, signerEmail, signedAt, via },
+      signature: {
+        party: input.party,
+        signerName,
+        signerEmail,
+        signedAt,
+        via,
+        ...client,
+        contentHash: formContentHash(await this.deps.views.formContent(row)),
+      },
       message: `${signerName} signed the transfer form for the ${input.party.toLowerCase().replace('_', ' ')}${via === 'SIGNING_LINK' ? ' through the signing link' : ''}.`,
       ...(linkHash ? { linkHash } : {}),
     });

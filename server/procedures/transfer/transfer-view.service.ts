@@ -4,6 +4,7 @@ import { type EngineDb } from '../../workflows/engine/db.types.js';
 import { type WorkflowItemRow, type WorkflowRow } from '../../workflows/engine/engine.types.js';
 import { viewerRole } from '../../workflows/engine/workflow-viewers.repository.js';
 import * as engineRepo from '../../workflows/engine/workflow.repository.js';
+import { formEvents } from './transfer-form-events.js';
 import { renderTransferFormPdf, type TransferFormContent } from './transfer-form.pdf.js';
 import { type TransferLinks } from './transfer-links.js';
 import {
@@ -83,12 +84,19 @@ export class TransferViewService {
   async formContent(row: WorkflowRow): Promise<TransferFormContent> {
     const item = await this.item(row);
     const itemData = (item ? JSON.parse(item.dataJson) : {}) as TransferItemData;
+    const data = transferData(row);
     return {
       workflowId: row.id,
-      data: transferData(row),
+      data,
       signatures: await this.signatures(row),
       serviceRequestId: itemData.serviceRequestId ?? null,
       generatedAt: this.deps.clock.now().toISOString(),
+      events: await formEvents(
+        this.deps.db,
+        row,
+        data,
+        await repo.signingLinksOf(this.deps.db, row.id),
+      ),
     };
   }
 

@@ -114,6 +114,12 @@ export interface SignatureRecord {
   signerEmail: string;
   signedAt: string;
   via: 'API' | 'SIGNING_LINK';
+  /** IANA zone the signature time is shown in (the signer's browser; else the party's country). */
+  timeZone?: string;
+  /** Network address of the signer's browser (signing link), when known. */
+  address?: string | null;
+  /** SHA-256 of the form content the signer saw (signatures excluded). */
+  contentHash?: string;
 }
 
 export function transferData(row: Pick<WorkflowRow, 'dataJson'>): TransferData {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AuthVerifier } from '../../shared/actor.js';
 import { type HttpRoute } from '../../shared/http-route.js';
+import { humanDateTime } from './transfer-form-format.js';
 import { formSections, type TransferFormContent } from './transfer-form.pdf.js';
 import { type TransferSigningService } from './transfer-signing.service.js';
 import { type TransferViewService } from './transfer-view.service.js';
@@ -12,6 +13,10 @@ import { type TransferViewService } from './transfer-view.service.js';
 
 const SIGNING_PATH = '/transfer-signing';
 const MAX_BODY = 16 * 1024;
+
+/** The browser's address as this server sees it (no proxy header is trusted). */
+const clientAddress = (req: IncomingMessage) =>
+  req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? null;
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -81,10 +86,14 @@ document.getElementById('sign').addEventListener('submit', async (event) => {
       body: JSON.stringify({
         signerName: document.getElementById('signerName').value,
         signerEmail: document.getElementById('signerEmail').value,
+        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       }),
     });
     const body = await response.json();
-    out.textContent = response.ok ? 'Signed on ' + body.signedAt + '. Thank you.' : (body.message || 'Signing failed.');
+    const when = response.ok
+      ? new Date(body.signedAt).toLocaleString(undefined, { dateStyle: 'long', timeStyle: 'short' })
+      : '';
+    out.textContent = response.ok ? 'Signed on ' + when + '. Thank you.' : (body.message || 'Signing failed.');
     out.setAttribute('data-status', response.ok ? 'signed' : 'error');
     if (!response.ok && response.status !== 400) { return; }
     button.disabled = response.ok;
@@ -120,7 +129,7 @@ export function transferSigningRoutes(deps: { signing: TransferSigningService })
     {
       method: 'GET',
       prefix: SIGNING_PATH,
-      async handle(_req, res, url) {
+      async handle(req, res, url) {
         if (!matches(url)) {
           json(res, 404, { error: 'not found' });
           return;
@@ -138,10 +147,14 @@ export function transferSigningRoutes(deps: { signing: TransferSigningService })
           );
           return;
         }
+        await deps.signing.noteOpened(found.link, {
+          address: clientAddress(req),
+          userAgent: req.headers['user-agent'] ?? null,
+        });
         const party = found.link.party;
         const nonce = randomBytes(16).toString('base64');
         const body = `<h1>CSP Subscription Transfer Form - Microsoft Azure</h1>
-<p>You are asked to sign as <strong>${escape(PARTY_TEXT[party] ?? party)}</strong>. Check the form, then sign. This link works once and expires on ${escape(found.link.expiresAt)}.</p>
+<p>You are asked to sign as <strong>${escape(PARTY_TEXT[party] ?? party)}</strong>. Check the form, then sign. This link works once and expires on ${escape(humanDateTime(found.link.expiresAt))}.</p>
 ${formHtml(found.content)}
 <h2>Sign as ${escape(PARTY_TEXT[party] ?? party)}</h2>
 <form id="sign"><label for="signerName">Your full name</label><input id="signerName" name="signerName" required autocomplete="name">
@@ -165,7 +178,7 @@ ${formHtml(found.content)}
           return;
         }
         const body = (await readJson(req)) as
-          { signerName?: unknown; signerEmail?: unknown } | undefined;
+          { signerName?: unknown; signerEmail?: unknown; timeZone?: unknown } | undefined;
         if (!body || typeof body.signerName !== 'string' || typeof body.signerEmail !== 'string') {
           json(res, 400, {
             code: 'BAD_REQUEST',
@@ -173,10 +186,14 @@ ${formHtml(found.content)}
           });
           return;
         }
-        const signed = await deps.signing.signWithLink(token(url), {
-          signerName: body.signerName,
-          signerEmail: body.signerEmail,
-        });
+        const signed = await deps.signing.signWithLink(
+          token(url),
+          { signerName: body.signerName, signerEmail: body.signerEmail },
+          {
+            timeZone: typeof body.timeZone === 'string' ? body.timeZone.slice(0, 64) : null,
+            address: clientAddress(req),
+          },
+        );
         if (signed.ok) {
           json(res, 200, {
             signed: true,

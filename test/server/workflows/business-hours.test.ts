@@ -81,6 +81,23 @@ describe('addBusinessHours', () => {
     expect(plus('2026-01-05T12:00:00Z', 0.25, 'GB')).toBe('2026-01-05T12:15:00.000Z');
   });
 
+  it("skips the partner country's public holidays (date-holidays), overridable", () => {
+    // Tuesday 2026-03-17 is St Patrick's Day in Ireland: Monday 16:00 + 2 h lands on Wednesday.
+    expect(plus('2026-03-16T16:00:00Z', 2, 'IE')).toBe('2026-03-18T10:00:00.000Z');
+    expect(plus('2026-03-16T16:00:00Z', 2, 'GB')).toBe('2026-03-17T10:00:00.000Z');
+    // Easter Monday 2026-04-06 in Poland (Europe/Warsaw, UTC+2 in April).
+    expect(plus('2026-04-03T14:00:00Z', 2, 'PL')).toBe('2026-04-07T08:00:00.000Z');
+    const calendar = (options: Parameters<typeof businessCalendar>[1]) =>
+      addBusinessHours(
+        at('2026-03-16T16:00:00Z'),
+        2,
+        businessCalendar('IE', options),
+      ).toISOString();
+    expect(calendar({ workingDays: { IE: ['2026-03-17'] } })).toBe('2026-03-17T10:00:00.000Z');
+    expect(calendar({ publicHolidays: false })).toBe('2026-03-17T10:00:00.000Z');
+    expect(calendar({ holidays: { IE: ['2026-03-18'] } })).toBe('2026-03-19T10:00:00.000Z');
+  });
+
   it('adds up to what businessMsBetween measures', () => {
     const calendar = businessCalendar('DE', { holidays: { DE: ['2026-01-07'] } });
     for (const from of ['2026-01-05T07:13:00Z', '2026-01-06T15:59:00Z', '2026-01-09T20:00:00Z']) {

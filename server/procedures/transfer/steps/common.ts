@@ -8,7 +8,7 @@ import { PartnerCenterError } from '../../../partner-center/errors.js';
 import { type EngineDb } from '../../../workflows/engine/db.types.js';
 import { type StepContext, stepsOf } from '../../../workflows/engine/step-context.js';
 import { type AdminAgentsGroupLookup } from '../admin-agents.js';
-import { type HolidayConfig } from '../business-hours.js';
+import { type BusinessCalendarOptions } from '../business-hours.js';
 import { type RoleAssignmentRef, type TransferData } from '../transfer.model.js';
 
 /** What the transfer's steps use besides their context (defaults applied). */
@@ -18,7 +18,8 @@ export interface TransferStepDeps {
   arm: ArmClientFactory;
   /** Absolute base URL of this API: the attached form's file link. */
   publicUrl: string;
-  holidays?: HolidayConfig;
+  /** Support's calendar (R-TRF-7): public holidays of the partner's country, overrides. */
+  calendar?: BusinessCalendarOptions;
   /** R-TRF-7: business hours support has to answer. */
   responseHours: number;
   /** Recheck of the ticket and of a manual clean-up (business time). */

@@ -85,10 +85,7 @@ export function formSteps(deps: TransferStepDeps): Record<string, StepHandler> {
     const responseDueAt = addBusinessHours(
       new Date(attached.attachedAt),
       responseHours,
-      businessCalendar(
-        data.currentPartner.country,
-        deps.holidays ? { holidays: deps.holidays } : {},
-      ),
+      businessCalendar(data.currentPartner.country, deps.calendar),
     ).toISOString();
     ctx.emit({
       type: 'FORM_ATTACHED',

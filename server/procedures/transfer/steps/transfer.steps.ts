@@ -3,7 +3,7 @@ import { type PartnerCenterClientFactory } from '../../../partner-center/client-
 import { type EngineDb } from '../../../workflows/engine/db.types.js';
 import { type WorkflowDefinition } from '../../../workflows/engine/step-context.js';
 import { type AdminAgentsGroupLookup } from '../admin-agents.js';
-import { type HolidayConfig } from '../business-hours.js';
+import { type BusinessCalendarOptions } from '../business-hours.js';
 import { cleanupSteps } from './cleanup.steps.js';
 import { formSteps } from './form.steps.js';
 import { supportSteps } from './support.steps.js';
@@ -18,7 +18,8 @@ export interface TransferDeps {
   arm: ArmClientFactory;
   /** Absolute base URL of this API: the attached form's file link. */
   publicUrl: string;
-  holidays?: HolidayConfig;
+  /** Support's calendar (R-TRF-7): public holidays of the partner's country, overrides. */
+  calendar?: BusinessCalendarOptions;
   /** R-TRF-7: business hours support has to answer (default 8). */
   responseBusinessHours?: number;
   /** Recheck of the ticket and of a manual clean-up (business time). */
@@ -42,7 +43,7 @@ export function transferDefinition(deps: TransferDeps): WorkflowDefinition {
     clients: deps.clients,
     arm: deps.arm,
     publicUrl: deps.publicUrl,
-    ...(deps.holidays ? { holidays: deps.holidays } : {}),
+    ...(deps.calendar ? { calendar: deps.calendar } : {}),
     ...(deps.adminAgentsGroupOf ? { adminAgentsGroupOf: deps.adminAgentsGroupOf } : {}),
     recheckMs: deps.recheckMs ?? 60 * 60_000,
     signatureRecheckMs: deps.signatureRecheckMs ?? 6 * 60 * 60_000,
