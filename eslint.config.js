@@ -8,6 +8,7 @@ export default tseslint.config(
     ignores: [
       'node_modules',
       'dist',
+      'emulator/dist',
       'data',
       'coverage',
       'schema/migrations',

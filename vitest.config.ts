@@ -17,7 +17,7 @@ export default defineConfig({
     alias: { graphql: 'graphql/index.js' },
     conditions: ['source'],
   },
-  // Tests import the emulator by its public path (`csp-migrations/emulator`); the `source` export
+  // Tests import the emulator by its public path (`partner-center-emulator`); the `source` export
   // condition points it at the TypeScript entry, so no build is needed (vitest resolves as SSR).
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {

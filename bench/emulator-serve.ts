@@ -1,4 +1,4 @@
-import { createEmulator, startEmulatorServer } from '../emulator/index.js';
+import { createEmulator, startEmulatorServer } from 'partner-center-emulator';
 import { peakRssMb } from './process-stats.js';
 
 // The benchmark's Partner Center: the emulator over HTTP in a process of its own (as a shared

@@ -11,7 +11,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEmulator, startEmulatorServer, type Emulator } from '../emulator/index.js';
+import { createEmulator, startEmulatorServer, type Emulator } from 'partner-center-emulator';
 import { freePort, replicaClient, startReplica, type Replica } from '../test/support/replicas.js';
 import { PLAN_CONSOLIDATION } from '../test/support/consolidation.js';
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * `npm run emulator -- --port 4010 --scenario demo --seed 1 --state-file .emulator-state.json`
- * Runs the Partner Center emulator alone (front-end work, other projects' tests).
+ * `npx partner-center-emulator --port 4010 --scenario demo --seed 1 --state-file .emulator-state.json`
+ * (`npm run emulator -- …` in this repository). Runs the Partner Center emulator alone (front-end
+ * work, other projects' tests).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -26,9 +27,9 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'Usage: npm run emulator -- [--port 4010] [--host 127.0.0.1] [--scenario demo|demo-today|empty|large|large:N|large-today[:N]|file.json]\n' +
-      '                          [--seed 1] [--clock 2026-01-05T08:00:00Z] [--state-file f.json] [--no-autopilot]\n' +
-      '                          [--control-token T] [--scenario-dir dir] [--max-body-bytes 16777216]\n',
+    'Usage: partner-center-emulator [--port 4010] [--host 127.0.0.1] [--scenario demo|demo-today|empty|large|large:N|large-today[:N]|file.json]\n' +
+      '                              [--seed 1] [--clock 2026-01-05T08:00:00Z] [--state-file f.json] [--no-autopilot]\n' +
+      '                              [--control-token T] [--scenario-dir dir] [--max-body-bytes 16777216]\n',
   );
   process.exit(0);
 }

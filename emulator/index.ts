@@ -1,5 +1,5 @@
 /**
- * Public entry of the Partner Center emulator: `import { createEmulator } from 'csp-migrations/emulator'`.
+ * Public entry of the Partner Center emulator: `import { createEmulator } from 'partner-center-emulator'`.
  * See emulator/README.md for the scenario format, the control API and what is emulated.
  */
 import type { Emulator } from './create-emulator.js';

@@ -2,9 +2,11 @@
 // `npm start`, `npm run token`, `npm run emulator`: compile with tsc only when dist/ is older than
 // the sources, and say so from the first second (a first build takes a minute or more on a small
 // machine). A stamp in dist/ records the last successful build; any source file, folder (a file
-// added or removed), tsconfig or package.json newer than it means a rebuild.
+// added or removed), tsconfig or package.json newer than it means a rebuild. The emulator is its own
+// workspace package: its dist/ (emulator/dist) is built first, and the API is compiled against its
+// published types; build output folders do not count as sources.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
@@ -14,7 +16,16 @@ import { fileURLToPath } from 'node:url';
 const root = process.env.BUILD_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), '..');
 const STAMP = join(root, 'dist', '.build-stamp');
 const SOURCES = ['server', 'emulator', 'schema'];
-const FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
+const FILES = [
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'package.json',
+  'package-lock.json',
+  'emulator/package.json',
+];
+const OUTPUTS = new Set(['dist', 'node_modules']);
+// In build order: the emulator package, then the API (tsconfig.build.json resolves it by its types).
+const PROJECTS = ['emulator/tsconfig.build.json', 'tsconfig.build.json'];
 const quiet = process.argv.includes('--quiet');
 // `npm run build`: compile whatever the stamp says (and stamp), quietly.
 const always = process.argv.includes('--always');
@@ -27,6 +38,9 @@ function newestSource(dir = root) {
     newest = Math.max(newest, stat.mtimeMs);
     if (stat.isDirectory()) {
       for (const entry of readdirSync(path)) {
+        if (OUTPUTS.has(entry)) {
+          continue;
+        }
         visit(join(path, entry));
       }
     }
@@ -63,15 +77,22 @@ if (!always && isCurrent()) {
         : 'First build: compiling the TypeScript sources with tsc into dist/ (about a minute or two)…',
     );
   }
+  const projects = PROJECTS.filter((name) => existsSync(join(root, name)));
+  // A package's dist/ appearing would touch its folder's mtime after the stamp: create it first.
+  for (const project of projects.filter((name) => dirname(name) !== '.')) {
+    mkdirSync(join(root, dirname(project), 'dist'), { recursive: true });
+  }
   const startedAt = new Date();
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const run = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (run.status !== 0) {
-    say('The build failed (tsc output above).');
-    process.exit(run.status ?? 1);
+  for (const project of projects) {
+    const run = spawnSync(process.execPath, [tsc, '-p', join(root, project)], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    if (run.status !== 0) {
+      say(`The build failed (tsc -p ${project}, output above).`);
+      process.exit(run.status ?? 1);
+    }
   }
   // Stamped with the build's start time: a file saved during the build triggers the next one.
   writeFileSync(STAMP, `${startedAt.toISOString()}\n`);

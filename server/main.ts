@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createEmulator, startEmulatorServer } from '../emulator/index.js';
+import { createEmulator, startEmulatorServer } from 'partner-center-emulator';
 import { createApplication, type Application } from './app/application.js';
 import { armTokenProvider } from './azure-rm/arm-token.js';
 import { createAuthVerifier, signDevToken } from './app/auth.js';

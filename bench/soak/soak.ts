@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEmulator, type Emulator, type FaultRule } from '../../emulator/index.js';
+import { createEmulator, type Emulator, type FaultRule } from 'partner-center-emulator';
 import { clockFrom } from '../../server/shared/clock.js';
 import { encodeId } from '../../server/shared/ids.js';
 import { SimulatedCrash } from '../../server/workflows/engine/simulated-crash.js';

@@ -1,4 +1,4 @@
-import { type HolidayConfig } from 'csp-migrations/emulator';
+import { type HolidayConfig } from 'partner-center-emulator';
 import { type GraphQLSchema } from 'graphql';
 import { type AppConfig } from '../config/env.js';
 import { type DbHandle, openDatabase } from '../db/client.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { durationMs as parseDurationMs } from 'csp-migrations/emulator';
+import { durationMs as parseDurationMs } from 'partner-center-emulator';
 import { z } from 'zod';
 
 /**

@@ -1,4 +1,4 @@
-import { type BusinessCalendarOptions } from 'csp-migrations/emulator';
+import { type BusinessCalendarOptions } from 'partner-center-emulator';
 import { type ArmClientFactory } from '../azure-rm/arm.client.js';
 import { type DirectorySource } from '../modules/organizations/directory-source.js';
 import { type OrganizationService } from '../modules/organizations/organization.service.js';

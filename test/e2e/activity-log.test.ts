@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../../emulator/index.js';
+import { createEmulator, type Emulator } from 'partner-center-emulator';
 import { clockFrom } from '../../server/shared/clock.js';
 import { PC_BASE_URL, startTestApp, type GraphqlResponse, type TestApp } from '../support/app.js';
 import { PLAN_CONSOLIDATION, demoTenants } from '../support/consolidation.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../../emulator/index.js';
+import { createEmulator, type Emulator } from 'partner-center-emulator';
 import { clockFrom } from '../../server/shared/clock.js';
 import { encodeId } from '../../server/shared/ids.js';
 import * as engineRepo from '../../server/workflows/engine/workflow.repository.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator, type FaultRule } from '../../emulator/index.js';
+import { createEmulator, type Emulator, type FaultRule } from 'partner-center-emulator';
 import { clockFrom } from '../../server/shared/clock.js';
 import {
   SimulatedCrash,

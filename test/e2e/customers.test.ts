@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../../emulator/index.js';
+import { createEmulator, type Emulator } from 'partner-center-emulator';
 import { encodeId } from '../../server/shared/ids.js';
 import { PartnerRole } from '../../server/shared/enums.js';
 import { startTestApp, type TestApp } from '../support/app.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulator, startEmulatorServer, type Emulator } from '../../emulator/index.js';
+import { createEmulator, startEmulatorServer, type Emulator } from 'partner-center-emulator';
 import { createApplication, type Application } from '../../server/app/application.js';
 import { createAuthVerifier, signDevToken } from '../../server/app/auth.js';
 import { type RunningHttpServer } from '../../server/app/http-server.js';

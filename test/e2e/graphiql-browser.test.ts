@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../../emulator/index.js';
+import { createEmulator, type Emulator } from 'partner-center-emulator';
 import { signDevToken } from '../../server/app/auth.js';
 import { PartnerRole } from '../../server/shared/enums.js';
 import { clockFrom } from '../../server/shared/clock.js';

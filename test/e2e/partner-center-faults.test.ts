@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../../emulator/index.js';
+import { createEmulator, type Emulator } from 'partner-center-emulator';
 import { PartnerCenterClient, seededRandom } from '../../server/partner-center/client.js';
 import { PartnerCenterError } from '../../server/partner-center/errors.js';
 import { EmulatorTokenProvider } from '../../server/partner-center/token-provider.js';

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../../emulator/index.js';
+import { createEmulator, type Emulator } from 'partner-center-emulator';
 import { execute, sql, tablesOf } from '../../server/db/client.js';
 import { isStorageFault, StorageFaultError } from '../../server/db/storage-fault.js';
 import { clockFrom } from '../../server/shared/clock.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../../emulator/index.js';
+import { createEmulator, type Emulator } from 'partner-center-emulator';
 import { clockFrom } from '../../server/shared/clock.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { pdfText } from '../support/pdf.js';

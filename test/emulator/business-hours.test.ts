@@ -6,7 +6,7 @@ import {
   isBusinessTime,
   publicHolidays,
   type Emulator,
-} from 'csp-migrations/emulator';
+} from 'partner-center-emulator';
 
 describe('addBusinessHours', () => {
   it('counts only weekday 09:00–17:00 local time', () => {

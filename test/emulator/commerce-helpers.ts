@@ -1,4 +1,4 @@
-import type { CustomerInfo, PartnerInfo } from '../../emulator/index.js';
+import type { CustomerInfo, PartnerInfo } from 'partner-center-emulator';
 import { body, type Collection, type Harness } from './harness.js';
 
 export type Json = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CustomerInfo } from '../../emulator/index.js';
+import type { CustomerInfo } from 'partner-center-emulator';
 import { advance, resetWorld, send, subscriptions, type Sub } from './commerce-helpers.js';
 import { body, MODES, openHarness, type Harness } from './harness.js';
 

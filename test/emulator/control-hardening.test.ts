@@ -8,7 +8,7 @@ import {
   startEmulatorServer,
   type CustomerInfo,
   type StandaloneServer,
-} from '../../emulator/index.js';
+} from 'partner-center-emulator';
 import { body, MODES, openHarness, type Harness } from './harness.js';
 
 type PcErrorBody = { code: number; description: string; data: unknown[]; source: string };

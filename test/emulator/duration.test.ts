@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDuration, createEmulator, durationMs, parseDuration } from 'csp-migrations/emulator';
+import { addDuration, createEmulator, durationMs, parseDuration } from 'partner-center-emulator';
 import { ConfigError, loadConfig } from '../../server/config/env.js';
 
 const DAY = 86_400_000;

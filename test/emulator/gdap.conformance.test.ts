@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CustomerInfo, GdapRelationshipInfo, PartnerInfo } from '../../emulator/index.js';
+import type { CustomerInfo, GdapRelationshipInfo, PartnerInfo } from 'partner-center-emulator';
 import { body, MODES, openHarness, type Collection, type Harness } from './harness.js';
 
 type Json = Record<string, unknown>;

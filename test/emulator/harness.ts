@@ -5,7 +5,7 @@ import {
   type Emulator,
   type EmulatorOptions,
   type StandaloneServer,
-} from '../../emulator/index.js';
+} from 'partner-center-emulator';
 
 /** The three ways to run the emulator; the conformance suite runs every case through each. */
 export type Mode = 'msw' | 'fetch' | 'server';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CustomerInfo, PartnerInfo } from '../../emulator/index.js';
+import type { CustomerInfo, PartnerInfo } from 'partner-center-emulator';
 import { body, MODES, openHarness, type Harness } from './harness.js';
 
 // Issue 16 item 9: a prospect accepts the reseller invitation it was sent, not the invitation URL

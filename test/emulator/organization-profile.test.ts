@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PartnerInfo } from '../../emulator/index.js';
+import type { PartnerInfo } from 'partner-center-emulator';
 import { body, MODES, openHarness, type Harness } from './harness.js';
 
 interface OrganizationProfile {

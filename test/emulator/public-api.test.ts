@@ -8,11 +8,11 @@ import {
   createEmulator,
   startEmulatorServer,
   type ScenarioDefinition,
-} from 'csp-migrations/emulator';
+} from 'partner-center-emulator';
 
 const PC = 'https://api.partnercenter.microsoft.com';
 
-describe('csp-migrations/emulator public API', () => {
+describe('partner-center-emulator public API', () => {
   it('works through the public import path with setupServer', async () => {
     const emulator = createEmulator({ scenario: 'demo', seed: 7 });
     const server = setupServer(...emulator.handlers);

@@ -86,6 +86,21 @@ describe('npm start: build only when dist/ is stale', () => {
       const second = run();
       expect(second.stderr).toBe('dist/ is up to date with the sources: skipping the build.\n');
 
+      // The emulator workspace package is compiled first, and its own dist/ is output, not source.
+      mkdirSync(join(root, 'emulator'));
+      writeFileSync(join(root, 'emulator', 'index.ts'), 'export const emulated = true;\n');
+      writeFileSync(
+        join(root, 'emulator', 'tsconfig.build.json'),
+        JSON.stringify({
+          compilerOptions: { outDir: 'dist', rootDir: '.', module: 'NodeNext', skipLibCheck: true },
+          include: ['*.ts'],
+        }),
+      );
+      const withEmulator = run();
+      expect(withEmulator.stderr.split('\n')[0]).toMatch(/^Sources changed since the last build/);
+      expect(existsSync(join(root, 'emulator', 'dist', 'index.js'))).toBe(true);
+      expect(run().stderr).toBe('dist/ is up to date with the sources: skipping the build.\n');
+
       const later = new Date(Date.now() + 5_000);
       utimesSync(join(root, 'server', 'main.ts'), later, later);
       const third = run();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../../emulator/index.js';
+import { createEmulator, type Emulator } from 'partner-center-emulator';
 import { type Application, createApplication } from '../../server/app/application.js';
 import { createAuthVerifier, signDevToken } from '../../server/app/auth.js';
 import { type RunningHttpServer } from '../../server/app/http-server.js';

@@ -1,4 +1,4 @@
-import { type Emulator } from '../../emulator/index.js';
+import { type Emulator } from 'partner-center-emulator';
 import { gqlData, PC_BASE_URL, type TestApp } from './app.js';
 
 export const PLAN_CHANNEL_MOVE = /* GraphQL */ `

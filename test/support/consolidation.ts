@@ -1,4 +1,4 @@
-import { type Emulator } from '../../emulator/index.js';
+import { type Emulator } from 'partner-center-emulator';
 import { gqlData, type TestApp } from './app.js';
 
 export const PLAN_CONSOLIDATION = /* GraphQL */ `

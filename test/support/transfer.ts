@@ -1,4 +1,4 @@
-import { type Emulator } from '../../emulator/index.js';
+import { type Emulator } from 'partner-center-emulator';
 import { encodeId } from '../../server/shared/ids.js';
 import { gqlData, PC_BASE_URL, type TestApp } from './app.js';
 

@@ -11,4 +11,4 @@ export {
   type BusinessCalendar,
   type BusinessCalendarOptions,
   type HolidayConfig,
-} from 'csp-migrations/emulator';
+} from 'partner-center-emulator';
