@@ -224,15 +224,4 @@ export async function subscriptionsOf(
   return res.body.items;
 }
 
-export async function startWorkflow(t: TestApp, token: string, id: string) {
-  const res = await t.gql<{
-    startWorkflow: {
-      userErrors: Array<{ code: string; message: string }>;
-      workflow: { status: string } | null;
-    };
-  }>(
-    'mutation($id: ID!) { startWorkflow(input: { id: $id }) { userErrors { code message } workflow { status } } }',
-    { token, variables: { id } },
-  );
-  return res.body.data?.startWorkflow;
-}
+export { startWorkflow } from './operations.js';

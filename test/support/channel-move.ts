@@ -163,18 +163,7 @@ export async function channelMoveState(
   return data?.node as ChannelMoveState;
 }
 
-export async function startWorkflow(t: TestApp, token: string, id: string) {
-  const res = await t.gql<{
-    startWorkflow: {
-      userErrors: Array<{ code: string; message: string }>;
-      workflow: { status: string } | null;
-    };
-  }>(
-    'mutation($id: ID!) { startWorkflow(input: { id: $id }) { userErrors { code message } workflow { status } } }',
-    { token, variables: { id } },
-  );
-  return res.body.data?.startWorkflow;
-}
+export { startWorkflow } from './operations.js';
 
 /** The demo scenario's actors for a channel move: a regional tenant, the prospects, the offers. */
 export async function channelMoveDemo(t: TestApp, emulator: Emulator) {
