@@ -73,6 +73,12 @@ export function createLiveClient(token: string, onStatus: (status: LiveStatus) =
     lazy: true,
     retryAttempts: Infinity,
     shouldRetry: () => true,
+    // graphql-ws backs off exponentially without a cap (1 s, 2 s, 4 s … minutes): an operator
+    // watching a migration should see it live again within seconds of the API coming back.
+    retryWait: (retries) =>
+      new Promise((resolve) =>
+        setTimeout(resolve, Math.min(500 * 2 ** retries, 5_000) * (0.5 + Math.random() / 2)),
+      ),
     on: {
       connecting: () => onStatus('connecting'),
       connected: () => onStatus('live'),
