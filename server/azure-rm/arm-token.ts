@@ -16,7 +16,9 @@ export function emulatorIssuesTokens(config: Pick<AppConfig, 'emulator'>): boole
 /**
  * Tokens toward Azure Resource Manager (transfer clean-up, R-TRF-8). ARM is another audience than
  * Partner Center: production asks Entra ID, with the same app's client credentials, for
- * `ARM_SCOPE` (default `https://management.azure.com/.default`); the emulator takes its own tokens.
+ * `ARM_SCOPE` (default `https://management.azure.com/.default`); the emulator takes its own tokens,
+ * embedded or standalone (`EMULATOR=off EMULATOR_URL=…`: the shared emulator is the token issuer
+ * for every replica, ARM included; Entra ID is never reachable from that setup).
  */
 export function armTokenProvider(
   config: Pick<AppConfig, 'emulator' | 'partnerCenter' | 'arm'>,
@@ -30,6 +32,7 @@ export function armTokenProvider(
     clientSecret: config.partnerCenter.clientSecret ?? '',
     authority: config.partnerCenter.authority,
     scope: config.arm.scope,
+    label: 'ARM token',
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
 }

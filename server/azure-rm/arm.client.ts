@@ -125,7 +125,12 @@ export function createArmClientFactory(
       let client = clients.get(partnerTenantId);
       if (!client) {
         client = new ArmClient(
-          new PartnerCenterClient({ ...shared, partnerTenantId, pathPrefix: '' }),
+          new PartnerCenterClient({
+            serviceName: 'Azure Resource Manager',
+            ...shared,
+            partnerTenantId,
+            pathPrefix: '',
+          }),
         );
         clients.set(partnerTenantId, client);
       }

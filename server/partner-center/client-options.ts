@@ -50,6 +50,8 @@ export interface PartnerCenterClientOptions {
   logger?: ClientLogger;
   /** Sent as `MS-PartnerCenter-Application`. */
   applicationName?: string;
+  /** The service's name in network-error messages (default "Partner Center"). */
+  serviceName?: string;
   /**
    * Prefix of every request path: `/v1` for Partner Center; empty for Azure Resource Manager,
    * which reuses this client's retries, limiter and error handling (server/azure-rm).

@@ -238,6 +238,7 @@ export class PartnerCenterClient {
             fetch: this.fetchFn,
             timeoutMs: this.options.timeoutMs,
             applicationName: this.options.applicationName,
+            serviceName: this.options.serviceName,
             logger: this.options.logger,
           },
           spec,

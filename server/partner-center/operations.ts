@@ -7,7 +7,11 @@ import {
   type PcNewOrder,
   type PcOrder,
 } from './contracts/orders.js';
-import { pcRelationshipRequestSchema } from './contracts/relationships.js';
+import {
+  pcPartnerRelationshipCollectionSchema,
+  pcRelationshipRequestSchema,
+  type PcPartnerRelationship,
+} from './contracts/relationships.js';
 import {
   pcServiceRequestCollectionSchema,
   pcServiceRequestSchema,
@@ -20,6 +24,22 @@ import { pcSubscriptionSchema, type PcSubscription } from './contracts/subscript
 // client of the partner tenant that acts; writes take the step's deterministic MS-RequestId.
 
 const enc = encodeURIComponent;
+
+/**
+ * `GET /v1/relationships?relationship_type=IsIndirectCloudSolutionProviderOf`: the indirect
+ * providers the calling partner resells through; empty unless it is an indirect reseller.
+ */
+export async function listIndirectProviders(
+  client: PartnerCenterClient,
+): Promise<PcPartnerRelationship[]> {
+  const response = await client.request({
+    method: 'GET',
+    path: '/relationships',
+    query: { relationship_type: 'IsIndirectCloudSolutionProviderOf' },
+    schema: pcPartnerRelationshipCollectionSchema,
+  });
+  return response.data.items;
+}
 
 /** `GET /v1/customers/relationshiprequests`: the partner's reseller invitation URL (R-CON-2, R-CHN-1). */
 export async function getRelationshipRequestUrl(client: PartnerCenterClient): Promise<string> {

@@ -58,6 +58,16 @@ const tokenErrorSchema = z
   .object({ error: z.string(), error_description: z.string().optional() })
   .passthrough();
 
+/** Entra ID could not be reached: retryable, and says which token and which host. */
+export class TokenNetworkError extends Error {
+  override name = 'TokenNetworkError';
+  readonly code = 'NETWORK_ERROR';
+  readonly retryable = true;
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+  }
+}
+
 export class TokenAcquisitionError extends Error {
   override name = 'TokenAcquisitionError';
   constructor(
@@ -85,6 +95,8 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
       authority?: string;
       scope?: string;
       fetch?: typeof fetch;
+      /** What the token is for, in error messages (default "Partner Center token"). */
+      label?: string;
       now?: () => number;
       /** Renew this many ms before expiry (default 5 min). */
       skewMs?: number;
@@ -121,12 +133,29 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
       scope: this.options.scope ?? 'https://api.partnercenter.microsoft.com/.default',
     });
     const doFetch = this.options.fetch ?? fetch;
-    const response = await doFetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body,
-      signal,
-    });
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
+        body,
+        signal,
+      });
+    } catch (cause) {
+      if (signal?.aborted) {
+        throw cause;
+      }
+      // fetch says only "fetch failed": name the token and the host that could not be reached.
+      throw new TokenNetworkError(
+        `${this.options.label ?? 'Partner Center token'} (${new URL(url).host}): ${
+          cause instanceof Error ? cause.message : String(cause)
+        }`,
+        cause,
+      );
+    }
     const json: unknown = await response.json().catch(() => null);
     if (!response.ok) {
       const parsedError = tokenErrorSchema.safeParse(json);

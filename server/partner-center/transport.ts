@@ -17,6 +17,8 @@ export interface Transport {
   /** Per-attempt timeout (default 30 s). */
   timeoutMs?: number | undefined;
   applicationName?: string | undefined;
+  /** Named with the URL host in network errors, so a step error says what could not be reached. */
+  serviceName?: string | undefined;
   logger?: ClientLogger | undefined;
 }
 
@@ -78,11 +80,13 @@ export async function attemptRequest<S extends z.ZodTypeAny>(
           ...base,
           status: 0,
           code: timedOut ? 'TIMEOUT' : 'NETWORK_ERROR',
-          description: timedOut
-            ? `no response within ${timeoutMs} ms`
-            : cause instanceof Error
-              ? cause.message
-              : String(cause),
+          description: `${transport.serviceName ?? 'Partner Center'} (${url.host}): ${
+            timedOut
+              ? `no response within ${timeoutMs} ms`
+              : cause instanceof Error
+                ? cause.message
+                : String(cause)
+          }`,
           retryable: true,
           cause,
         }),

@@ -3,6 +3,7 @@ import { type OrganizationService } from '../../modules/organizations/organizati
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
 import { mapProductFamily } from '../../partner-center/mapping.js';
+import { listIndirectProviders } from '../../partner-center/operations.js';
 import { getOrganizationProfile } from '../../partner-center/transfer.operations.js';
 import { type Clock } from '../../shared/clock.js';
 import { ProductFamily } from '../../shared/enums.js';
@@ -271,7 +272,19 @@ export async function planTransfer(
   // R-TRF-6: the new partner must already have a reseller relationship with the customer.
   const pendingChecks: string[] = [];
   const served = await scope.loaders.organizations.tenantById.load(newPartnerTenantId);
-  if (served) {
+  // An indirect reseller has no reseller relationship of its own (Partner Center): its indirect
+  // provider holds it, and support refuses the transfer; offer the provider instead.
+  const providers = served
+    ? await listIndirectProviders(clients.forTenant(newPartnerTenantId))
+    : [];
+  if (served && providers.length > 0) {
+    block(
+      'NEW_PARTNER_IS_INDIRECT_RESELLER',
+      `${served.name} is an indirect reseller: it has no reseller relationship of its own with ${name}, its indirect provider does (R-TRF-6). Transfer to ${providers
+        .map((p) => `${p.name ?? p.id} (tenant ${p.id}${p.mpnId ? `, Partner ID ${p.mpnId}` : ''})`)
+        .join(' or ')} as the new partner, with ${served.name} as the partner of record.`,
+    );
+  } else if (served) {
     try {
       const seen = await clients.forTenant(newPartnerTenantId).getCustomer(customerTenantId);
       if (seen.relationshipToPartner !== 'reseller') {

@@ -156,6 +156,14 @@ describe('PartnerCenterClient', () => {
     expect(correlation.size).toBe(1);
   });
 
+  it('names the service and host when the network fails (issue 16: a step error says what failed)', async () => {
+    const { client } = makeClient([new TypeError('fetch failed')], { retry: { maxAttempts: 1 } });
+    await expect(client.getCustomer('c1')).rejects.toMatchObject({
+      code: 'NETWORK_ERROR',
+      description: 'Partner Center (api.partnercenter.microsoft.com): fetch failed',
+    });
+  });
+
   it('keeps a caller-given MS-RequestId on every retry (idempotent creates)', async () => {
     const { client, calls } = makeClient([
       json({ code: 1, description: 'x' }, 503),

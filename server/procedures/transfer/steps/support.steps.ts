@@ -122,6 +122,12 @@ export function supportSteps(deps: TransferStepDeps): Record<string, StepHandler
           type: 'SUPPORT_NEEDS_ATTENTION',
           message: `Support on service request ${srId}: ${latest.text ?? ''}`,
         });
+        // Issue 16: support refused or asked for something; a person must see it now, in
+        // support's words, not after the automatic replies ran out.
+        ctx.block({
+          code: 'SUPPORT_NEEDS_ATTENTION',
+          message: `Microsoft support on service request ${srId}: ${latest.text ?? ''}`,
+        });
         if (replies < maxReplies) {
           await ctx.journaled(
             `reply-${replies + 1}`,
@@ -132,7 +138,7 @@ export function supportSteps(deps: TransferStepDeps): Record<string, StepHandler
                   current,
                   srId,
                   {
-                    note: `The CSP Subscription Transfer form (${formFileName(ctx.workflow.id)}) attached to this ticket carries all three signatures (current partner, customer, new partner) and names the partner administrators ${data.partnerAdmins.map((a) => `${a.name} <${a.email}>`).join(' and ')}. The new partner (Microsoft ID ${data.newPartner.tenantId}) has a reseller relationship with the customer. Please proceed with the transfer.`,
+                    note: `The CSP Subscription Transfer form (${formFileName(ctx.workflow.id)}) attached to this ticket carries all three signatures (current partner, customer, new partner) and names the partner administrators ${data.partnerAdmins.map((a) => `${a.name} <${a.email}>`).join(' and ')}. The new partner is Microsoft ID ${data.newPartner.tenantId}. Please proceed with the transfer.`,
                   },
                   requestId,
                 );
@@ -141,11 +147,6 @@ export function supportSteps(deps: TransferStepDeps): Record<string, StepHandler
             },
           );
           changes.replies = replies + 1;
-        } else {
-          ctx.block({
-            code: 'SUPPORT_NEEDS_ATTENTION',
-            message: `Microsoft support still needs something on service request ${srId} after ${replies} automatic replies: ${latest.text ?? ''}`,
-          });
         }
         changes.lastHandledNoteAt = latest.createdDate ?? now;
       }
@@ -171,9 +172,12 @@ export function supportSteps(deps: TransferStepDeps): Record<string, StepHandler
         : ctx.later(recheckMs).getTime();
     return {
       type: 'wait',
-      reason: answered
-        ? `Support answered service request ${srId}; waiting for the transfer to complete.`
-        : `Waiting for Microsoft support to answer service request ${srId} (due ${due}).`,
+      reason:
+        sr.status === 'attention_needed'
+          ? `Microsoft support needs something on service request ${srId} (see the blockers); waiting for the ticket to be answered.`
+          : answered
+            ? `Support answered service request ${srId}; waiting for the transfer to complete.`
+            : `Waiting for Microsoft support to answer service request ${srId} (due ${due}).`,
       until: new Date(next),
       data: { ...changes },
     };
