@@ -30,7 +30,7 @@ const TENANT_NOT_FOUND = {
   field: ['input', 'partnerTenantId'],
 };
 
-/** The customer list's columns (documented in docs/exports.md). */
+/** The customer list's columns (documented in README.md and the mutation's description). */
 export const CUSTOMER_COLUMNS: Table['columns'] = [
   { key: 'customer', header: 'Customer', width: 30 },
   { key: 'customerTenantId', header: 'Customer tenant id', width: 38 },
