@@ -99,3 +99,18 @@ export function mapProductFamily(
 export function hasAzureEntitlements(family: ProductFamily): boolean {
   return family === ProductFamily.AZURE_LEGACY || family === ProductFamily.AZURE_PLAN;
 }
+
+/**
+ * A Partner Center date, or null when absent, unparseable or a placeholder: Azure plan and other
+ * open-ended subscriptions carry a `9999-12-…` `commitmentEndDate` that means "no end".
+ */
+export function realDate(value: string | null | undefined): Date | null {
+  if (!value) {
+    return null;
+  }
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() >= 9999) {
+    return null;
+  }
+  return date;
+}

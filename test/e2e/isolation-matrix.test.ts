@@ -179,6 +179,7 @@ describe('isolation matrix', () => {
     activity: `mutation($input: ExportActivityLogInput!) { exportActivityLog(input: $input) { userErrors { code } export { url } } }`,
     consolidation: `mutation($input: ExportConsolidationInventoryInput!) { exportConsolidationInventory(input: $input) { userErrors { code } export { url } } }`,
     subscriptions: `mutation($input: ExportSubscriptionsInput!) { exportSubscriptions(input: $input) { userErrors { code } export { url } } }`,
+    customers: `mutation($input: ExportCustomersInput!) { exportCustomers(input: $input) { userErrors { code } export { url } } }`,
     channel: `mutation($input: ExportChannelMovePlanInput!) { exportChannelMovePlan(input: $input) { userErrors { code } export { url } } }`,
     azure: `mutation($input: ExportAzureReconciliationInput!) { exportAzureReconciliation(input: $input) { userErrors { code } export { url } } }`,
   };
@@ -217,6 +218,7 @@ describe('isolation matrix', () => {
       EXPORTS.subscriptions,
       { format: 'CSV', partnerTenantId: fx.tenantGid },
     ],
+    ['exportCustomers', EXPORTS.customers, { format: 'CSV', partnerTenantId: fx.tenantGid }],
     [
       'planTenantConsolidation',
       PLAN_CONSOLIDATION,

@@ -12,6 +12,17 @@ export interface ExportResult {
   url: string;
 }
 
+/** A name as part of a file name: letters of any script and digits kept, the rest one `-`. */
+export function fileSlug(name: string): string {
+  return (
+    name
+      .normalize('NFC')
+      .replace(/[^\p{L}\p{N}]+/gu, '-')
+      .replace(/^-+|-+$/g, '')
+      .toLowerCase() || 'export'
+  );
+}
+
 /** Exports are kept a week, then downloads answer 404. */
 export const EXPORT_TTL_MS = 7 * 86_400_000;
 

@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import { type ApiContext } from '../api-context.js';
+import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
 import { type Result } from '../../shared/result.js';
 import { toActivityFilter } from '../activity-log/activity.resolver.js';
 import { BasicUserError } from '../common/common.type.js';
@@ -7,6 +8,7 @@ import { type ExportResult } from './export.service.js';
 import {
   Export,
   ExportActivityLogInput,
+  ExportCustomersInput,
   ExportPayload,
   ExportSubscriptionsInput,
 } from './export.type.js';
@@ -29,6 +31,18 @@ export class ExportResolver {
     @Ctx() ctx: ApiContext,
   ): Promise<ExportPayload> {
     return toExportPayload(await ctx.services.exports.exportSubscriptions(ctx, input));
+  }
+
+  @Authorized(...CUSTOMER_READ_ROLES)
+  @Mutation(() => ExportPayload, {
+    description:
+      'Exports every customer of a partner tenant with its subscription counts, including customers without subscriptions (R-CON-9). Columns: Customer, Customer tenant id, Domain, Country, Relationship, Partner tenant, Microsoft Customer Agreement signed, Subscriptions, Active, Suspended, Deleted, Active license seats.',
+  })
+  async exportCustomers(
+    @Arg('input', () => ExportCustomersInput) input: ExportCustomersInput,
+    @Ctx() ctx: ApiContext,
+  ): Promise<ExportPayload> {
+    return toExportPayload(await ctx.services.exports.exportCustomers(ctx, input));
   }
 
   @Authorized()

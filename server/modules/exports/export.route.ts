@@ -2,6 +2,25 @@ import { type AuthVerifier } from '../../shared/actor.js';
 import { type HttpRoute } from '../../app/http-server.js';
 import { type ExportService } from './export.service.js';
 
+/**
+ * RFC 6266 `Content-Disposition`: an ASCII `filename` for old clients (accents dropped, other
+ * non-ASCII letters as `_`) beside `filename*=UTF-8''…` (RFC 8187) that keeps the real name.
+ */
+export function contentDisposition(fileName: string): string {
+  const ascii = fileName
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\x20-\x7e]/g, '_')
+    .replace(/["\\]/g, '_');
+  const encoded = encodeURIComponent(fileName.normalize('NFC')).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return ascii === fileName
+    ? `attachment; filename="${ascii}"`
+    : `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
 const json = (status: number, body: object) => ({ status, body: JSON.stringify(body) });
 
 /**
@@ -26,7 +45,7 @@ export function exportDownloadRoute(deps: {
         if (file) {
           res.statusCode = 200;
           res.setHeader('content-type', file.contentType);
-          res.setHeader('content-disposition', `attachment; filename="${file.fileName}"`);
+          res.setHeader('content-disposition', contentDisposition(file.fileName));
           res.setHeader('cache-control', 'private, no-store');
           res.end(file.content);
           return;

@@ -1,4 +1,4 @@
-import { storeExport, type ExportResult } from './export-store.js';
+import { fileSlug, storeExport, type ExportResult } from './export-store.js';
 
 export type { ExportResult } from './export-store.js';
 import { type RequestScope } from '../../shared/request-scope.js';
@@ -14,11 +14,37 @@ import {
 } from '../activity-log/activity.service.js';
 import { type CustomerRecord, type CustomerService } from '../customers/customer.service.js';
 import { type OrganizationService } from '../organizations/organization.service.js';
-import { type SubscriptionService } from '../subscriptions/subscription.service.js';
+import {
+  type SubscriptionRecord,
+  type SubscriptionService,
+} from '../subscriptions/subscription.service.js';
+import { BillingType, SubscriptionStatus } from '../../shared/enums.js';
 import { type ExportFormat, type Table } from './export-format.js';
 import { getExportFile, type ExportFileRow } from './export.repository.js';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+const TENANT_NOT_FOUND = {
+  code: 'NOT_FOUND',
+  message: 'No partner tenant of your organization has this id.',
+  field: ['input', 'partnerTenantId'],
+};
+
+/** The customer list's columns (documented in README.md and the mutation's description). */
+export const CUSTOMER_COLUMNS: Table['columns'] = [
+  { key: 'customer', header: 'Customer', width: 30 },
+  { key: 'customerTenantId', header: 'Customer tenant id', width: 38 },
+  { key: 'domain', header: 'Domain', width: 30 },
+  { key: 'country', header: 'Country', width: 8 },
+  { key: 'relationship', header: 'Relationship', width: 12 },
+  { key: 'partnerTenant', header: 'Partner tenant', width: 25 },
+  { key: 'mcaSigned', header: 'Microsoft Customer Agreement signed', width: 12 },
+  { key: 'subscriptions', header: 'Subscriptions', width: 12 },
+  { key: 'active', header: 'Active', width: 8 },
+  { key: 'suspended', header: 'Suspended', width: 10 },
+  { key: 'deleted', header: 'Deleted', width: 8 },
+  { key: 'seats', header: 'Active license seats', width: 10 },
+];
 
 /** CSV/XLSX exports (R-CON-1, R-CON-9): generated at request, stored, downloaded with a bearer token. */
 export class ExportService {
@@ -45,22 +71,100 @@ export class ExportService {
     return storeExport(this.deps, scope, baseName, table, format);
   }
 
+  private async tenantOf(scope: RequestScope, partnerTenantId: string) {
+    const tenantKey = decodeId(partnerTenantId);
+    return tenantKey?.type === 'PartnerTenant' && tenantKey.parts.length === 1
+      ? await this.deps.organizations.tenantForActor(scope, tenantKey.parts[0] as string)
+      : null;
+  }
+
+  private async allCustomers(scope: RequestScope, tenantId: string): Promise<CustomerRecord[]> {
+    const customers: CustomerRecord[] = [];
+    let after: string | null = null;
+    do {
+      const page = await this.deps.customers.listCustomersOfTenant(scope, tenantId, {
+        first: 100,
+        after,
+      });
+      customers.push(...page.edges.map((e) => e.node));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after);
+    return customers;
+  }
+
+  private async allSubscriptions(
+    scope: RequestScope,
+    customer: CustomerRecord,
+  ): Promise<SubscriptionRecord[]> {
+    const subscriptions: SubscriptionRecord[] = [];
+    let after: string | null = null;
+    do {
+      const page = await this.deps.subscriptions.listSubscriptions(scope, customer, {
+        first: 100,
+        after,
+      });
+      subscriptions.push(...page.edges.map((e) => e.node));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after);
+    return subscriptions;
+  }
+
+  /**
+   * Every customer of a partner tenant, one row each, those without any subscription included
+   * (R-CON-9): the list a partner checks a consolidation or a transfer against.
+   */
+  async exportCustomers(
+    scope: RequestScope,
+    input: { partnerTenantId: string; format: ExportFormat },
+  ): Promise<Result<ExportResult>> {
+    const tenant = await this.tenantOf(scope, input.partnerTenantId);
+    if (!tenant) {
+      return err(TENANT_NOT_FOUND);
+    }
+    const customers = await this.allCustomers(scope, tenant.tenantId);
+    const rows = await mapLimit(customers, 8, async (customer) => {
+      const [subscriptions, country, mcaSigned] = await Promise.all([
+        this.allSubscriptions(scope, customer),
+        this.deps.customers.country(scope, customer),
+        this.deps.customers.customerAgreementSigned(scope, customer),
+      ]);
+      const count = (status: SubscriptionStatus) =>
+        subscriptions.filter((s) => s.status === status).length;
+      return {
+        customer: customer.companyName,
+        customerTenantId: customer.tenantId,
+        domain: customer.domain,
+        country: country || null,
+        relationship: customer.relationship,
+        partnerTenant: tenant.name,
+        mcaSigned,
+        subscriptions: subscriptions.length,
+        active: count(SubscriptionStatus.ACTIVE),
+        suspended: count(SubscriptionStatus.SUSPENDED),
+        deleted: count(SubscriptionStatus.DELETED),
+        seats: subscriptions
+          .filter(
+            (s) => s.status === SubscriptionStatus.ACTIVE && s.billingType === BillingType.LICENSE,
+          )
+          .reduce((sum, s) => sum + s.quantity, 0),
+      };
+    });
+    const table: Table = {
+      sheetName: 'Customers',
+      columns: CUSTOMER_COLUMNS,
+      rows,
+    };
+    return ok(await this.store(scope, `customers-${fileSlug(tenant.name)}`, table, input.format));
+  }
+
   /** A tenant's customers and their subscriptions (the portal's "export to Excel", R-CON-1). */
   async exportSubscriptions(
     scope: RequestScope,
     input: { partnerTenantId: string; customerId?: string | null; format: ExportFormat },
   ): Promise<Result<ExportResult>> {
-    const tenantKey = decodeId(input.partnerTenantId);
-    const tenant =
-      tenantKey?.type === 'PartnerTenant' && tenantKey.parts.length === 1
-        ? await this.deps.organizations.tenantForActor(scope, tenantKey.parts[0] as string)
-        : null;
+    const tenant = await this.tenantOf(scope, input.partnerTenantId);
     if (!tenant) {
-      return err({
-        code: 'NOT_FOUND',
-        message: 'No partner tenant of your organization has this id.',
-        field: ['input', 'partnerTenantId'],
-      });
+      return err(TENANT_NOT_FOUND);
     }
     let customers: CustomerRecord[] = [];
     if (input.customerId) {
@@ -78,47 +182,27 @@ export class ExportService {
       }
       customers = [customer];
     } else {
-      let after: string | null = null;
-      do {
-        const page = await this.deps.customers.listCustomersOfTenant(scope, tenant.tenantId, {
-          first: 100,
-          after,
-        });
-        customers.push(...page.edges.map((e) => e.node));
-        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-      } while (after);
+      customers = await this.allCustomers(scope, tenant.tenantId);
     }
-    const perCustomer = await mapLimit(customers, 8, async (customer) => {
-      const rows: Table['rows'] = [];
-      let after: string | null = null;
-      do {
-        const page = await this.deps.subscriptions.listSubscriptions(scope, customer, {
-          first: 100,
-          after,
-        });
-        for (const { node: s } of page.edges) {
-          rows.push({
-            customer: customer.companyName,
-            customerTenantId: customer.tenantId,
-            domain: customer.domain,
-            partnerTenant: tenant.name,
-            subscriptionId: s.subscriptionId,
-            offerId: s.offerId,
-            offerName: s.offerName,
-            friendlyName: s.friendlyName,
-            seats: s.quantity,
-            status: s.status,
-            billingType: s.billingType,
-            productFamily: s.productFamily,
-            reseller: s.resellerMpnId,
-            azureSubscriptionId: s.entitlementId,
-            commitmentEndDate: iso(s.commitmentEndDate),
-          });
-        }
-        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-      } while (after);
-      return rows;
-    });
+    const perCustomer = await mapLimit(customers, 8, async (customer) =>
+      (await this.allSubscriptions(scope, customer)).map((s) => ({
+        customer: customer.companyName,
+        customerTenantId: customer.tenantId,
+        domain: customer.domain,
+        partnerTenant: tenant.name,
+        subscriptionId: s.subscriptionId,
+        offerId: s.offerId,
+        offerName: s.offerName,
+        friendlyName: s.friendlyName,
+        seats: s.quantity,
+        status: s.status,
+        billingType: s.billingType,
+        productFamily: s.productFamily,
+        reseller: s.resellerMpnId,
+        azureSubscriptionId: s.entitlementId,
+        commitmentEndDate: iso(s.commitmentEndDate),
+      })),
+    );
     const table: Table = {
       sheetName: 'Subscriptions',
       columns: [
@@ -136,17 +220,12 @@ export class ExportService {
         { key: 'productFamily', header: 'Product family', width: 15 },
         { key: 'reseller', header: 'Reseller of record (MPN id)', width: 20 },
         { key: 'azureSubscriptionId', header: 'Azure subscription id', width: 38 },
-        { key: 'commitmentEndDate', header: 'Commitment end (UTC)', width: 25 },
+        { key: 'commitmentEndDate', header: 'Commitment end (UTC)', width: 25, type: 'date' },
       ],
       rows: perCustomer.flat(),
     };
     return ok(
-      await this.store(
-        scope,
-        `subscriptions-${tenant.name.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}`,
-        table,
-        input.format,
-      ),
+      await this.store(scope, `subscriptions-${fileSlug(tenant.name)}`, table, input.format),
     );
   }
 
@@ -163,7 +242,7 @@ export class ExportService {
     const table: Table = {
       sheetName: 'Activity log',
       columns: [
-        { key: 'at', header: 'When (UTC)', width: 25 },
+        { key: 'at', header: 'When (UTC)', width: 25, type: 'date' },
         { key: 'actor', header: 'Who', width: 30 },
         { key: 'operation', header: 'Operation', width: 28 },
         { key: 'customer', header: 'Customer', width: 30 },

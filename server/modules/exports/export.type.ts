@@ -58,6 +58,18 @@ export class ExportSubscriptionsInput {
   format!: ExportFormat;
 }
 
+@InputType('ExportCustomersInput', {
+  description:
+    'Every customer of a partner tenant, one row each, those without subscriptions included (R-CON-9).',
+})
+export class ExportCustomersInput {
+  @Field(() => ID, { description: 'Global id of the partner tenant.' })
+  partnerTenantId!: string;
+
+  @Field(() => ExportFormat, { description: 'CSV or XLSX.' })
+  format!: ExportFormat;
+}
+
 @InputType('ExportActivityLogInput', { description: 'The activity log, filtered.' })
 export class ExportActivityLogInput {
   @Field(() => ActivityLogFilter, {

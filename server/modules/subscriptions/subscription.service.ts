@@ -5,6 +5,7 @@ import {
   mapBillingType,
   mapProductFamily,
   mapSubscriptionStatus,
+  realDate,
 } from '../../partner-center/mapping.js';
 import { type BillingType, ProductFamily, SubscriptionStatus } from '../../shared/enums.js';
 import {
@@ -50,14 +51,6 @@ export interface SubscriptionListArgs extends PageArgs {
   status?: SubscriptionStatus | null;
 }
 
-function parseDate(value: string | null | undefined): Date | null {
-  if (!value) {
-    return null;
-  }
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
 function toRecord(
   partnerTenantId: string,
   customerTenantId: string,
@@ -75,7 +68,7 @@ function toRecord(
     productFamily: mapProductFamily(s.offerId, s.offerName),
     status: mapSubscriptionStatus(s.status),
     resellerMpnId: s.partnerId ? s.partnerId : null,
-    commitmentEndDate: parseDate(s.commitmentEndDate),
+    commitmentEndDate: realDate(s.commitmentEndDate),
     entitlementId: s.entitlementId ?? null,
   };
 }

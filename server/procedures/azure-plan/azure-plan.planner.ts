@@ -4,7 +4,7 @@ import { type PartnerCenterClient } from '../../partner-center/client.js';
 import { type PcCustomer } from '../../partner-center/contracts/customers.js';
 import { type PcSubscription } from '../../partner-center/contracts/subscriptions.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
-import { mapProductFamily } from '../../partner-center/mapping.js';
+import { mapProductFamily, realDate } from '../../partner-center/mapping.js';
 import { ProductFamily } from '../../shared/enums.js';
 import {
   type NewBlocker,
@@ -220,7 +220,7 @@ export async function planAzurePlanTransition(
         friendlyName: sub.friendlyName ?? null,
         status: sub.status,
         creationDate: sub.creationDate ?? null,
-        commitmentEndDate: sub.commitmentEndDate ?? null,
+        commitmentEndDate: realDate(sub.commitmentEndDate)?.toISOString() ?? null,
       };
       items.push({
         id: randomUUID(),

@@ -245,7 +245,7 @@ export class AzureReconciliationService {
         { key: 'resellerMpnId', header: 'Reseller of record (MPN id)' },
         { key: 'currentStatus', header: 'Current status' },
         { key: 'azurePlanSubscriptionId', header: 'Azure plan subscription id', width: 38 },
-        { key: 'at', header: 'Date (UTC)', width: 26 },
+        { key: 'at', header: 'Date (UTC)', width: 26, type: 'date' },
         { key: 'status', header: 'Status after change' },
         { key: 'operation', header: 'Operation', width: 30 },
         { key: 'source', header: 'Source' },
@@ -255,7 +255,7 @@ export class AzureReconciliationService {
         (r.history.length > 0 ? r.history : [null]).map((h) => ({
           commerceSubscriptionId: r.commerceSubscriptionId,
           azureSubscriptionId: r.azureSubscriptionId,
-          idsDiffer: r.idsDiffer ? 'yes' : 'no',
+          idsDiffer: r.idsDiffer,
           resellerMpnId: r.resellerMpnId,
           currentStatus: r.status,
           azurePlanSubscriptionId: r.azurePlanSubscriptionId,

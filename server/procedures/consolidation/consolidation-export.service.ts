@@ -77,8 +77,8 @@ export class ConsolidationExportService {
         { key: 'itemStatus', header: 'Item status', width: 12 },
         { key: 'reseller', header: 'Reseller of record', width: 18 },
         { key: 'targetSubscriptionId', header: 'Target subscription id', width: 38 },
-        { key: 'targetActiveAt', header: 'Target active at (UTC)', width: 25 },
-        { key: 'sourceSuspendedAt', header: 'Source suspended at (UTC)', width: 25 },
+        { key: 'targetActiveAt', header: 'Target active at (UTC)', width: 25, type: 'date' },
+        { key: 'sourceSuspendedAt', header: 'Source suspended at (UTC)', width: 25, type: 'date' },
       ],
       rows,
     };

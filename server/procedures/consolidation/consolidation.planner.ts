@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
 import { type PcCustomer } from '../../partner-center/contracts/customers.js';
 import { type PcSubscription } from '../../partner-center/contracts/subscriptions.js';
-import { LEGACY_AZURE_OFFER_ID, AZURE_PLAN_PRODUCT_ID } from '../../partner-center/mapping.js';
+import {
+  LEGACY_AZURE_OFFER_ID,
+  AZURE_PLAN_PRODUCT_ID,
+  realDate,
+} from '../../partner-center/mapping.js';
 import { listOffers } from '../../partner-center/operations.js';
 import { mapLimit } from '../../shared/concurrency.js';
 import { regionOf } from '../../shared/countries.js';
@@ -164,7 +168,7 @@ export async function planConsolidation(
           billingCycle: sub.billingCycle ?? null,
           partnerIdOnRecord: sub.partnerId ?? null,
           azureSubscriptionId: isAzureUsage(sub) ? (sub.entitlementId ?? sub.id) : null,
-          commitmentEndDate: sub.commitmentEndDate ?? null,
+          commitmentEndDate: realDate(sub.commitmentEndDate)?.toISOString() ?? null,
         };
         const base = {
           id: randomUUID(),
