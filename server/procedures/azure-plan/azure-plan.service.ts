@@ -1,4 +1,4 @@
-import { consolidationsFromTenant } from '../consolidation/consolidation.repository.js';
+import { consolidatedSourceRefusal } from '../shared/consolidated-source.guard.js';
 import { randomUUID } from 'node:crypto';
 import { type RequestScope } from '../../shared/request-scope.js';
 import { insertActivityEntries } from '../../modules/activity-log/activity.repository.js';
@@ -205,15 +205,13 @@ export class AzurePlanService {
             customerTenantId,
             customer,
             alreadyRunning: running.length > 0,
-            consolidatedAway:
-              (
-                await consolidationsFromTenant(
-                  this.deps.db,
-                  scope.actor.organizationId,
-                  tenant.tenantId,
-                  customerTenantId,
-                )
-              ).length > 0,
+            consolidatedAway: await consolidatedSourceRefusal(this.deps.db, {
+              organizationId: scope.actor.organizationId,
+              partner: tenant,
+              customerTenantId,
+              customerName: customer?.companyProfile.companyName ?? null,
+              action: 'transition to the Azure plan',
+            }),
           });
         } catch (error) {
           if (error instanceof PartnerCenterError) {
@@ -319,6 +317,19 @@ export class AzurePlanService {
       return resolved;
     }
     const { tenant, customerTenantId } = resolved.value;
+    const consolidated = await consolidatedSourceRefusal(this.deps.db, {
+      organizationId: scope.actor.organizationId,
+      partner: tenant,
+      customerTenantId,
+      action: 'order legacy Azure (MS-AZR-0145P)',
+    });
+    if (consolidated) {
+      return err({
+        code: consolidated.code,
+        message: consolidated.message,
+        field: ['input', 'customerId'],
+      });
+    }
     const allowed = await this.assertLegacyAzureOrderAllowed(
       scope.actor.organizationId,
       tenant.tenantId,
