@@ -374,6 +374,11 @@ export class AzurePlanService {
           message: `Partner Center accepted order ${order.id} without a subscription id.`,
         });
       }
+      // Our own order is our entry, findable by the customer's name like the audit record of it.
+      const customerName = await client
+        .getCustomer(customerTenantId)
+        .then((c) => c.companyProfile.companyName)
+        .catch(() => null);
       await insertActivityEntries(this.deps.db, [
         {
           organizationId: scope.actor.organizationId,
@@ -385,7 +390,7 @@ export class AzurePlanService {
           source: 'PRODUCT',
           partnerTenantId: tenant.tenantId,
           customerTenantId,
-          customerName: null,
+          customerName,
           workflowId: null,
           subscriptionId,
           details: `Ordered Microsoft Azure (${LEGACY_AZURE_OFFER_ID}), order ${order.id}.`,
