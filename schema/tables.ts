@@ -297,6 +297,12 @@ export function defineTables(b: TableBuilders) {
       partnerTenantId: b.text('partner_tenant_id'),
       customerTenantId: b.text('customer_tenant_id'),
       customerName: b.text('customer_name'),
+      /**
+       * customerName and customerTenantId folded (lower case, no accents) on insert, so that
+       * `customerSearch` matches "negoce" to "Négoce" alike on SQLite and PostgreSQL. Null on rows
+       * written before it existed (searched by the case-insensitive name alone).
+       */
+      customerSearch: b.text('customer_search'),
       workflowId: b.text('workflow_id'),
       subscriptionId: b.text('subscription_id'),
       details: b.text('details'),

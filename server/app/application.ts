@@ -277,6 +277,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
           logger,
           production: config.production,
           introspection: config.introspection,
+          stackTraces: config.stackTraces,
           devToken: options.devToken,
           readiness,
           limits: config.graphqlLimits,

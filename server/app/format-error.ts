@@ -21,13 +21,17 @@ const isKnownCode = (code: unknown): boolean =>
  * {@link errorLoggingPlugin}); anything else is masked as `INTERNAL_SERVER_ERROR` (the original is
  * logged with the request id by {@link errorLoggingPlugin}).
  */
-export function createFormatError(options: { production: boolean }) {
+export function createFormatError(options: { production: boolean; stackTraces?: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (isKnownCode(formatted.extensions?.code)) {
-      if (!options.production) {
+      if (options.stackTraces && !options.production) {
         return formatted;
       }
+      // Stack traces only when asked for (GRAPHQL_STACK_TRACES=on, development): they leak paths.
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      if (!options.production) {
+        return { ...formatted, extensions };
+      }
       return { ...formatted, message: withoutSuggestions(formatted.message), extensions };
     }
     if (isStorageFault(unwrapResolverError(error)) || isStorageFault(error)) {

@@ -20,6 +20,8 @@ export interface GraphqlHandlerOptions {
   contextDeps: ContextDeps;
   logger: Logger;
   production: boolean;
+  /** Stack traces in `errors[].extensions` (asked for, development only). */
+  stackTraces: boolean;
   introspection: boolean;
   limits: QueryLimits;
   costBudget: CostBudget;
@@ -44,7 +46,7 @@ export async function startGraphqlHandler(
     introspection: options.introspection,
     // main.ts owns SIGINT/SIGTERM (graceful shutdown of API, runner and emulator in order).
     stopOnTerminationSignals: false,
-    includeStacktraceInErrorResponses: !options.production,
+    includeStacktraceInErrorResponses: options.stackTraces,
     formatError,
     // OWASP: array batches evade per-operation counting; keep them off explicitly.
     allowBatchedHttpRequests: false,

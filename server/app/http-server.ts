@@ -22,6 +22,8 @@ export interface HttpServerOptions {
   production: boolean;
   /** Introspection and the GraphiQL UI. */
   introspection: boolean;
+  /** Stack traces in `errors[].extensions` (off unless asked for; never in production). */
+  stackTraces?: boolean;
   /** Pre-filled in GraphiQL's headers (emulator mode only). */
   devToken?: string | undefined;
   readiness: () => Promise<ReadinessReport>;
@@ -54,7 +56,10 @@ export async function startHttpServer(
   listen: { port: number; host: string },
 ): Promise<RunningHttpServer> {
   const httpServer: Server = createServer();
-  const formatError = createFormatError({ production: options.production });
+  const formatError = createFormatError({
+    production: options.production,
+    stackTraces: !options.production && options.stackTraces === true,
+  });
   const limits = options.limits ?? DEFAULT_QUERY_LIMITS;
   const costBudget = options.costBudget ?? defaultCostBudget();
   const validationRules = options.introspection
@@ -76,6 +81,7 @@ export async function startHttpServer(
     contextDeps: options.contextDeps,
     logger: options.logger,
     production: options.production,
+    stackTraces: !options.production && options.stackTraces === true,
     introspection: options.introspection,
     limits,
     costBudget,

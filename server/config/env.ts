@@ -89,6 +89,8 @@ const envSchema = z.object({
   AUTH_AUDIENCE: z.string().optional(),
 
   GRAPHQL_INTROSPECTION: onOff.optional(),
+  /** Stack traces in `errors[].extensions.stacktrace`: off unless asked for; never in production. */
+  GRAPHQL_STACK_TRACES: onOff.default('off'),
   /** Query limits and the per-user cost budget (leaky bucket), see server/app/limits. */
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(10),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
@@ -197,6 +199,8 @@ export interface AppConfig {
   };
   /** Introspection and the GraphiQL UI. */
   introspection: boolean;
+  /** Stack traces in GraphQL error extensions (development only, when asked for). */
+  stackTraces: boolean;
   /** Azure subscription transfer (R-TRF-5/7). */
   transfer: {
     /** Key of the signing links; undefined: a dev secret (emulator mode) or one per process. */
@@ -329,6 +333,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       audience: e.AUTH_AUDIENCE,
     },
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+    stackTraces: !production && e.GRAPHQL_STACK_TRACES,
     transfer: {
       signingSecret,
       signingLinkTtlMs,

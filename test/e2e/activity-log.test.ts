@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from 'partner-center-emulator';
 import { clockFrom } from '../../server/shared/clock.js';
 import { PC_BASE_URL, startTestApp, type GraphqlResponse, type TestApp } from '../support/app.js';
-import { PLAN_CONSOLIDATION, demoTenants } from '../support/consolidation.js';
+import { encodeId } from '../../server/shared/ids.js';
+import { startWorkflow } from '../support/azure-plan.js';
+import { dialects } from '../support/dialects.js';
+import {
+  PLAN_CONSOLIDATION,
+  consolidationState,
+  demoTenants,
+  playUntil,
+  workflowStatus,
+} from '../support/consolidation.js';
 
 // R-CON-9: the activity log holds Partner Center's audit records of the organization's tenants
 // (read incrementally, never twice, kept past Partner Center's 90 days), filterable by date range
@@ -25,7 +34,7 @@ const ACTIVITY = `query($filter: ActivityLogFilter, $after: String) {
   }
 }`;
 
-describe('activity log and exports', () => {
+describe.each(dialects)('activity log and exports (%s)', (dialect) => {
   let emulator: Emulator;
   let t: TestApp;
   let token: string;
@@ -43,6 +52,7 @@ describe('activity log and exports', () => {
       emulator,
       clock: clockFrom(emulator.clock),
       env: { WORKFLOW_RUNNER: 'off' },
+      dialect,
     });
     const central = emulator.control.partners().find((p) => p.labels.includes('central'));
     organizationId = central?.organizationId as string;
@@ -161,6 +171,103 @@ describe('activity log and exports', () => {
     expect(future.totalCount).toBe(0);
     const upToLatest = await log({ to: latest });
     expect(upToLatest.totalCount).toBe(all.totalCount);
+  });
+
+  it('customerSearch ignores accents and case; our own order is our entry, findable by name', async () => {
+    const esterel = emulator.control.customers().find((c) => c.companyName === 'Estérel Conseil');
+    const partnerTenantId = esterel?.relationships[0]?.partnerTenantId as string;
+    const order = await t.gql<{
+      orderLegacyAzureSubscription: {
+        userErrors: unknown[];
+        subscription: { subscriptionId: string } | null;
+      };
+    }>(
+      'mutation($input: OrderLegacyAzureSubscriptionInput!) { orderLegacyAzureSubscription(input: $input) { userErrors { code message } subscription { subscriptionId } } }',
+      {
+        token,
+        variables: {
+          input: { customerId: encodeId('Customer', partnerTenantId, esterel?.tenantId as string) },
+        },
+      },
+    );
+    expect(order.body.data?.orderLegacyAzureSubscription.userErrors).toEqual([]);
+    const subscriptionId = order.body.data?.orderLegacyAzureSubscription.subscription
+      ?.subscriptionId as string;
+    for (const search of ['esterel', 'ESTEREL', 'Estérel', 'ESTÉREL CONSEIL']) {
+      const found = await log({ customerSearch: search });
+      expect(found.totalCount).toBeGreaterThan(0);
+      expect(found.entries.every((e) => e.customer?.companyName === 'Estérel Conseil')).toBe(true);
+      const ours = found.entries.find(
+        (e) => e.source === 'PRODUCT' && e.operation === 'create_order',
+      );
+      expect(ours?.subscriptionId).toBe(subscriptionId);
+      expect(ours?.actor).not.toBe('Partner Center');
+    }
+    expect((await log({ customerSearch: 'esterels' })).totalCount).toBe(0);
+  });
+
+  it('credits the customer, not the partner user, with accepting the reseller relationship', async () => {
+    const { target, sources } = await demoTenants(t, emulator, token);
+    const all = await t.gql<{ planTenantConsolidation: { workflow: { id: string } } }>(
+      PLAN_CONSOLIDATION,
+      {
+        token,
+        variables: {
+          input: {
+            sourcePartnerTenantIds: sources.map((s) => s.id),
+            targetPartnerTenantId: target.id,
+          },
+        },
+      },
+    );
+    const draft = await consolidationState(
+      t,
+      token,
+      all.body.data?.planTenantConsolidation.workflow.id as string,
+    );
+    const neverAccepts = new Set(
+      emulator.control
+        .customers()
+        .filter((c) => c.labels.includes('never-accepts'))
+        .map((c) => c.tenantId),
+    );
+    const pick = draft.customers.edges.find(
+      (e) => e.node.state !== 'BLOCKED' && !neverAccepts.has(e.node.customer.tenantId),
+    )?.node.customer as {
+      tenantId: string;
+      companyName: string;
+      partnerTenant: { tenantId: string };
+    };
+    const one = await t.gql<{ planTenantConsolidation: { workflow: { id: string } } }>(
+      PLAN_CONSOLIDATION,
+      {
+        token,
+        variables: {
+          input: {
+            sourcePartnerTenantIds: sources
+              .filter((s) => s.tenantId === pick.partnerTenant.tenantId)
+              .map((s) => s.id),
+            targetPartnerTenantId: target.id,
+            customerIds: [encodeId('Customer', pick.partnerTenant.tenantId, pick.tenantId)],
+          },
+        },
+      },
+    );
+    const id = one.body.data?.planTenantConsolidation.workflow.id as string;
+    expect((await startWorkflow(t, token, id))?.userErrors).toEqual([]);
+    await playUntil(t, emulator, async () => (await workflowStatus(t, token, id)) === 'COMPLETED', {
+      maxSteps: 400,
+    });
+    const entries = (await log({ customerSearch: pick.companyName })).entries.filter(
+      (e) => e.source === 'PRODUCT',
+    );
+    const accepted = entries.find((e) => e.operation === 'customer_accepted_relationship');
+    expect(accepted?.actor).toBe(`${pick.companyName} (customer)`);
+    const invited = entries.find((e) => e.operation === 'invite_customer');
+    expect(invited?.actor).toBeDefined();
+    expect(invited?.actor).not.toBe(accepted?.actor);
+    // Our re-provisioning orders are our entries too, next to Partner Center's audit records.
+    expect(entries.some((e) => e.operation === 'create_order')).toBe(true);
   });
 
   it('keeps entries after Partner Center forgot them (90-day retention)', async () => {

@@ -361,6 +361,25 @@ describe('planChannelMove guards against double work', () => {
     expect((await startWorkflow(t, demo.token, state.id))?.userErrors[0]?.code).toBe('BLOCKED');
   });
 
+  it('licenses.expiresOn accepts a date alone (00:00 UTC), as the CSV does; an impossible date is refused', async () => {
+    const move = (expiresOn: string) => ({
+      partnerTenantId: demo.partner.id,
+      customerTenantId: demo.inRegion.tenantId,
+      customerCountry: demo.inRegion.country,
+      sourceChannel: 'OTHER_PARTNER',
+      licenses: [{ offerId: demo.offers.e3.id, seats: 2, expiresOn }],
+    });
+    const planned = await planChannelMove(t, demo.token, move('2026-03-31'));
+    expect(planned.userErrors).toEqual([]);
+    const state = await channelMoveState(t, demo.token, planned.workflow?.id as string);
+    expect(state.lines[0]?.expiresOn).toBe('2026-03-31T00:00:00.000Z');
+    const refused = await t.gql(
+      'mutation($input: PlanChannelMoveInput!) { planChannelMove(input: $input) { workflow { id } } }',
+      { token: demo.token, variables: { input: move('2026-02-30') } },
+    );
+    expect(refused.body.errors?.[0]?.message).toMatch(/invalid date 2026-02-30/);
+  });
+
   it('one running move per customer and partner tenant', async () => {
     const move = {
       partnerTenantId: demo.partner.id,

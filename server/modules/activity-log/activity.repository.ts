@@ -1,10 +1,11 @@
-import { and, asc, count, eq, gt, gte, ilike, like, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, ilike, isNull, like, lte, or, type SQL } from 'drizzle-orm';
 import type { activityEntries } from '../../../schema/workflow-tables.js';
 import { dialectOf, first, tablesOf, transaction } from '../../db/client.js';
+import { foldForSearch } from '../../shared/search-text.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
 
 export type ActivityEntryRow = typeof activityEntries.$inferSelect;
-export type NewActivityEntry = Omit<typeof activityEntries.$inferInsert, 'id'>;
+export type NewActivityEntry = Omit<typeof activityEntries.$inferInsert, 'id' | 'customerSearch'>;
 
 /**
  * Inserts entries; one with an `externalId` already recorded for the organization is skipped, so a
@@ -19,7 +20,11 @@ export async function insertActivityEntries(
   }
   const { activityEntries } = tablesOf(db);
   await transaction(db, async (tx) => {
-    await tx.insert(activityEntries).values(entries).onConflictDoNothing();
+    const rows = entries.map((e) => ({
+      ...e,
+      customerSearch: foldForSearch([e.customerName, e.customerTenantId].filter(Boolean).join(' ')),
+    }));
+    await tx.insert(activityEntries).values(rows).onConflictDoNothing();
   });
 }
 
@@ -44,12 +49,19 @@ function whereOf(db: EngineDb, query: ActivityQuery): SQL | undefined {
     conditions.push(eq(activityEntries.workflowId, query.workflowId));
   }
   if (query.customerSearch) {
-    // Case-insensitive: SQLite's LIKE is for ASCII, PostgreSQL needs ILIKE. % and _ are escaped.
-    const pattern = `%${query.customerSearch.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    // Accents and case folded on both sides (customer_search is folded on insert), so "negoce"
+    // finds "Négoce" on SQLite and PostgreSQL alike; % and _ are escaped. Rows from before the
+    // column existed fall back to a case-insensitive match (ILIKE on PostgreSQL, LIKE on SQLite).
+    const escape = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const folded = escape(foldForSearch(query.customerSearch));
+    const raw = escape(query.customerSearch);
     const match = dialectOf(db) === 'pg' ? ilike : like;
     const search = or(
-      match(activityEntries.customerName, pattern),
-      match(activityEntries.customerTenantId, pattern),
+      like(activityEntries.customerSearch, folded),
+      and(
+        isNull(activityEntries.customerSearch),
+        or(match(activityEntries.customerName, raw), match(activityEntries.customerTenantId, raw)),
+      ),
     );
     if (search) {
       conditions.push(search);

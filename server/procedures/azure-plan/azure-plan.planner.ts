@@ -31,8 +31,8 @@ export interface AzurePlanPlanRequest {
   customer: PcCustomer | null;
   /** Another started transition of the organization already moves this customer. */
   alreadyRunning: boolean;
-  /** The tenant is the source of a consolidation of this customer (R-CON-7). */
-  consolidatedAway: boolean;
+  /** The R-CON-7 refusal when the tenant is the source of a consolidation of this customer. */
+  consolidatedAway: { message: string } | null;
 }
 
 export interface AzurePlanPlan {
@@ -118,10 +118,7 @@ export async function planAzurePlanTransition(
   if (request.consolidatedAway) {
     // R-CON-7: nothing new is bought for this customer from a tenant it is consolidated away from;
     // the Azure plans belong under the target tenant.
-    block(
-      BLOCKER.SOURCE_OF_CONSOLIDATION,
-      `${name} is being (or was) consolidated away from this partner tenant; transition it from the consolidation's target tenant (R-CON-7).`,
-    );
+    block(BLOCKER.SOURCE_OF_CONSOLIDATION, request.consolidatedAway.message);
   }
   if (request.alreadyRunning) {
     block(

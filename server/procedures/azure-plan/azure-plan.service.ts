@@ -1,4 +1,4 @@
-import { consolidationsFromTenant } from '../consolidation/consolidation.repository.js';
+import { consolidatedSourceRefusal } from '../shared/consolidated-source.guard.js';
 import { randomUUID } from 'node:crypto';
 import { type RequestScope } from '../../shared/request-scope.js';
 import { insertActivityEntries } from '../../modules/activity-log/activity.repository.js';
@@ -205,15 +205,13 @@ export class AzurePlanService {
             customerTenantId,
             customer,
             alreadyRunning: running.length > 0,
-            consolidatedAway:
-              (
-                await consolidationsFromTenant(
-                  this.deps.db,
-                  scope.actor.organizationId,
-                  tenant.tenantId,
-                  customerTenantId,
-                )
-              ).length > 0,
+            consolidatedAway: await consolidatedSourceRefusal(this.deps.db, {
+              organizationId: scope.actor.organizationId,
+              partner: tenant,
+              customerTenantId,
+              customerName: customer?.companyProfile.companyName ?? null,
+              action: 'transition to the Azure plan',
+            }),
           });
         } catch (error) {
           if (error instanceof PartnerCenterError) {
@@ -319,6 +317,19 @@ export class AzurePlanService {
       return resolved;
     }
     const { tenant, customerTenantId } = resolved.value;
+    const consolidated = await consolidatedSourceRefusal(this.deps.db, {
+      organizationId: scope.actor.organizationId,
+      partner: tenant,
+      customerTenantId,
+      action: 'order legacy Azure (MS-AZR-0145P)',
+    });
+    if (consolidated) {
+      return err({
+        code: consolidated.code,
+        message: consolidated.message,
+        field: ['input', 'customerId'],
+      });
+    }
     const allowed = await this.assertLegacyAzureOrderAllowed(
       scope.actor.organizationId,
       tenant.tenantId,
@@ -363,6 +374,11 @@ export class AzurePlanService {
           message: `Partner Center accepted order ${order.id} without a subscription id.`,
         });
       }
+      // Our own order is our entry, findable by the customer's name like the audit record of it.
+      const customerName = await client
+        .getCustomer(customerTenantId)
+        .then((c) => c.companyProfile.companyName)
+        .catch(() => null);
       await insertActivityEntries(this.deps.db, [
         {
           organizationId: scope.actor.organizationId,
@@ -374,7 +390,7 @@ export class AzurePlanService {
           source: 'PRODUCT',
           partnerTenantId: tenant.tenantId,
           customerTenantId,
-          customerName: null,
+          customerName,
           workflowId: null,
           subscriptionId,
           details: `Ordered Microsoft Azure (${LEGACY_AZURE_OFFER_ID}), order ${order.id}.`,

@@ -29,8 +29,8 @@ export interface ChannelMovePlanRequest {
   sourceChannel: SourceChannel;
   leadDays: number;
   lines: LicenseLine[];
-  /** Consolidations in which the partner tenant is this customer's source (R-CON-7). */
-  consolidations: string[];
+  /** The R-CON-7 refusal when the partner tenant is this customer's consolidated source. */
+  consolidations: { message: string } | null;
   /** Other started channel moves of the same customer into the same partner tenant. */
   openMoves: string[];
   now: Date;
@@ -113,12 +113,9 @@ export async function planChannelMove(
       message: `The customer is in ${customerCountry} (${customerRegion ?? 'unknown region'}), outside the region of ${partner.name} (${partnerRegion ?? 'unknown'}); the partner must be in the same region as the customer tenant (R-CHN-7).`,
     });
   }
-  if (request.consolidations.length > 0) {
+  if (request.consolidations) {
     // R-CON-7: no new subscriptions from a tenant the customer is being consolidated away from.
-    blockers.push({
-      code: 'SOURCE_OF_CONSOLIDATION',
-      message: `${partner.name} is the source ("transition from") tenant of a consolidation of this customer; new subscriptions must not be added from it (R-CON-7). Plan the move into the consolidation's target instead.`,
-    });
+    blockers.push({ code: 'SOURCE_OF_CONSOLIDATION', message: request.consolidations.message });
   }
   if (request.openMoves.length > 0) {
     blockers.push({

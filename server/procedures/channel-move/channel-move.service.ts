@@ -34,7 +34,7 @@ import {
   type TenantRef,
 } from './channel-move.model.js';
 import { planChannelMove } from './channel-move.planner.js';
-import { consolidationsFromTenant } from '../consolidation/consolidation.repository.js';
+import { consolidatedSourceRefusal } from '../shared/consolidated-source.guard.js';
 import { openChannelMoves } from './channel-move.repository.js';
 import { type ChannelMoveExportService } from './channel-move-export.service.js';
 import { type ChannelMoveViewService } from './channel-move-view.service.js';
@@ -111,12 +111,13 @@ export class ChannelMoveService {
       },
       async () => {
         const [consolidations, openMoves] = await Promise.all([
-          consolidationsFromTenant(
-            this.deps.db,
+          consolidatedSourceRefusal(this.deps.db, {
             organizationId,
-            partner.tenantId,
+            partner,
             customerTenantId,
-          ),
+            customerName: input.customerName?.trim() || null,
+            action: 'move this customer into this tenant',
+          }),
           openChannelMoves(this.deps.db, organizationId, partner.tenantId, customerTenantId),
         ]);
         let plan;

@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import {
+  consolidatedSourceMessage,
+  SOURCE_OF_CONSOLIDATION,
+} from '../shared/consolidated-source.guard.js';
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
 import { type PcCustomer } from '../../partner-center/contracts/customers.js';
 import { type PcSubscription } from '../../partner-center/contracts/subscriptions.js';
@@ -33,6 +37,11 @@ export interface PlanRequest {
   only: Set<string> | null;
   /** Customers already in another open consolidation of the organization. */
   busyCustomers: Set<string>;
+  /**
+   * R-CON-7/8, per tenant id: the customers for which that tenant (a source, or the target) is already
+   * the source of a started or completed consolidation, with those workflows' ids.
+   */
+  consolidatedAway: Map<string, Map<string, string[]>>;
 }
 
 export interface Plan {
@@ -72,7 +81,7 @@ export async function planConsolidation(
   clients: PartnerCenterClientFactory,
   request: PlanRequest,
 ): Promise<Plan> {
-  const { sources, target, only, busyCustomers } = request;
+  const { sources, target, only, busyCustomers, consolidatedAway } = request;
   const targetClient = clients.forTenant(target.tenantId);
   const targetRegion = target.region ?? regionOf(target.country);
   const offersByCountry = new Map<string, Promise<Set<string>>>();
@@ -150,6 +159,21 @@ export async function planConsolidation(
           'ALREADY_IN_CONSOLIDATION',
           `${name} is already being consolidated by another workflow.`,
         );
+      } else {
+        // R-CON-7/8: the one guard of every write path; here the target orders and the source suspends.
+        for (const [tenant, action] of [
+          [target, `re-provision ${name} under ${target.name}`],
+          [source, `consolidate ${name} away from ${source.name} again`],
+        ] as const) {
+          const ids = consolidatedAway.get(tenant.tenantId)?.get(customer.id);
+          if (ids && ids.length > 0) {
+            const message = consolidatedSourceMessage(
+              { partner: tenant, customerTenantId: customer.id, customerName: name, action },
+              ids,
+            );
+            block(SOURCE_OF_CONSOLIDATION, message);
+          }
+        }
       }
 
       const children: NewItem[] = [];

@@ -31,3 +31,45 @@ export async function consolidationsFromTenant(
     );
   return [...new Set(rows.map((r) => r.workflowId))];
 }
+
+/**
+ * The customers for which `partnerTenantId` is the source of a running or completed consolidation
+ * of the organization (R-CON-7): the set form of consolidationsFromTenant, for planners that look
+ * at every customer of a tenant at once.
+ */
+export async function customersConsolidatedAwayFrom(
+  db: EngineDb,
+  organizationId: string,
+  partnerTenantId: string,
+): Promise<Map<string, string[]>> {
+  const { workflows, workflowItems } = tablesOf(db);
+  const rows = await db
+    .select({
+      workflowId: workflowItems.workflowId,
+      customerTenantId: workflowItems.customerTenantId,
+    })
+    .from(workflowItems)
+    .innerJoin(workflows, eq(workflows.id, workflowItems.workflowId))
+    .where(
+      and(
+        eq(workflows.organizationId, organizationId),
+        eq(workflows.kind, 'TENANT_CONSOLIDATION'),
+        inArray(workflows.status, ['RUNNING', 'WAITING', 'COMPLETED']),
+        eq(workflowItems.kind, 'CUSTOMER'),
+        eq(workflowItems.partnerTenantId, partnerTenantId),
+        ne(workflowItems.status, 'BLOCKED'),
+      ),
+    );
+  const byCustomer = new Map<string, string[]>();
+  for (const row of rows) {
+    if (!row.customerTenantId) {
+      continue;
+    }
+    const ids = byCustomer.get(row.customerTenantId) ?? [];
+    if (!ids.includes(row.workflowId)) {
+      ids.push(row.workflowId);
+    }
+    byCustomer.set(row.customerTenantId, ids);
+  }
+  return byCustomer;
+}

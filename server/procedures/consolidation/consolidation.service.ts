@@ -13,6 +13,7 @@ import * as repo from '../../workflows/engine/workflow.repository.js';
 import { type WorkflowService } from '../../workflows/workflow.service.js';
 import { CUSTOMER, type ConsolidationData, type TenantRef } from './consolidation.model.js';
 import { planConsolidation } from './consolidation.planner.js';
+import { customersConsolidatedAwayFrom } from './consolidation.repository.js';
 import { type ConsolidationExportService } from './consolidation-export.service.js';
 import { type ConsolidationViewService } from './consolidation-view.service.js';
 
@@ -64,6 +65,17 @@ export class ConsolidationService {
       },
       async () => {
         const busy = await this.busyCustomers(scope.actor.organizationId);
+        const consolidatedAway = new Map<string, Map<string, string[]>>();
+        for (const tenant of [...sources, target]) {
+          consolidatedAway.set(
+            tenant.tenantId,
+            await customersConsolidatedAwayFrom(
+              this.deps.db,
+              scope.actor.organizationId,
+              tenant.tenantId,
+            ),
+          );
+        }
         let plan;
         try {
           plan = await planConsolidation(this.deps.clients, {
@@ -71,6 +83,7 @@ export class ConsolidationService {
             target: toRef(target),
             only,
             busyCustomers: busy,
+            consolidatedAway,
           });
         } catch (error) {
           // The inventory could not be read: nothing is stored, the caller may simply try again.

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { consolidatedSourceRefusal } from '../shared/consolidated-source.guard.js';
 import { type OrganizationService } from '../../modules/organizations/organization.service.js';
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
@@ -256,6 +257,17 @@ export async function planTransfer(
       'COUNTRY_MISMATCH',
       `${name} is in ${customerCountry ?? 'an unknown country'} while ${current.name} is in ${current.country}.`,
     );
+  }
+  const consolidated = await consolidatedSourceRefusal(db, {
+    organizationId: scope.actor.organizationId,
+    partner: current,
+    customerTenantId,
+    customerName: name,
+    action: `transfer ${sub.offerName ?? sub.offerId} from ${current.name}`,
+  });
+  if (consolidated) {
+    // R-CON-7/8: the customer's subscriptions now live under the consolidation's target.
+    block(consolidated.code, consolidated.message);
   }
   const open = await repo.openTransfersOfSubscription(
     db,

@@ -26,7 +26,14 @@ export function isNotFound(error: unknown): boolean {
 /** An activity entry of a step, for the customer moved to the partner tenant. */
 export function logActivity<I>(
   ctx: StepContext<ChannelMoveData, I>,
-  entry: { operation: string; details: string; subscriptionId?: string | null; what: string },
+  entry: {
+    operation: string;
+    details: string;
+    subscriptionId?: string | null;
+    what: string;
+    /** Who acted, when not the user who started the workflow (the customer accepting, say). */
+    actor?: string;
+  },
 ): Promise<void> {
   const wf = ctx.workflowData;
   return ctx.activity.record({
@@ -37,5 +44,6 @@ export function logActivity<I>(
     subscriptionId: entry.subscriptionId ?? null,
     // A resumed step never writes the same entry twice.
     externalId: `wf:${ctx.item.id}:${entry.what}`,
+    ...(entry.actor ? { actor: entry.actor } : {}),
   });
 }

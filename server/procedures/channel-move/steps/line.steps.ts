@@ -1,5 +1,5 @@
 import { type StepHandler } from '../../../workflows/engine/step-context.js';
-import { consolidationsFromTenant } from '../../consolidation/consolidation.repository.js';
+import { consolidatedSourceRefusal } from '../../shared/consolidated-source.guard.js';
 import { orderOnce, subscriptionIds } from '../../shared/order-once.js';
 import { orderTag, type LineItemData } from '../channel-move.model.js';
 import { type ChannelMoveStepDeps, day, logActivity, step } from './common.js';
@@ -38,15 +38,15 @@ export function lineSteps(deps: ChannelMoveStepDeps): Record<string, StepHandler
     const line = ctx.data;
     const customerId = wf.customerTenantId;
     const offerId = line.targetOfferId as string;
-    const consolidations = await consolidationsFromTenant(
-      db,
-      ctx.workflow.organizationId,
-      wf.partner.tenantId,
-      customerId,
-    );
-    if (consolidations.length > 0) {
+    const refusal = await consolidatedSourceRefusal(db, {
+      organizationId: ctx.workflow.organizationId,
+      partner: wf.partner,
+      customerTenantId: customerId,
+      action: `order ${line.targetOfferName ?? offerId}`,
+    });
+    if (refusal) {
       // R-CON-7: never add subscriptions from a tenant the customer is consolidated away from.
-      const message = `${wf.partner.name} became the source of a consolidation of this customer; no new subscription is ordered from it (R-CON-7).`;
+      const message = refusal.message;
       ctx.block({ code: 'SOURCE_OF_CONSOLIDATION', message, subject: ctx.item.subject });
       return { type: 'blocked', code: 'SOURCE_OF_CONSOLIDATION', message, state: 'BLOCKED' };
     }

@@ -1,3 +1,4 @@
+import { customerActor } from '../../shared/customer-actor.js';
 import { getRelationshipRequestUrl } from '../../../partner-center/operations.js';
 import { TERMINAL_ITEM_STATUSES, type ItemStatus } from '../../../workflows/engine/engine.types.js';
 import { type StepHandler } from '../../../workflows/engine/step-context.js';
@@ -64,6 +65,8 @@ export function relationshipSteps(deps: ChannelMoveStepDeps): Record<string, Ste
       operation: 'customer_accepted_relationship',
       details: `${companyName} accepted the reseller relationship with ${wf.partner.name}.`,
       what: 'accepted',
+      // The customer accepted (in its own tenant), not the partner user who started the workflow.
+      actor: customerActor(companyName),
     });
     return {
       type: 'next',

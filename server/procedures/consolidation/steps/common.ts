@@ -39,6 +39,8 @@ export function logActivity<I>(
     subscriptionId?: string | null;
     externalId: string;
     tenantId?: string;
+    /** Who acted, when not the user who started the workflow (the customer accepting, say). */
+    actor?: string;
   },
 ): Promise<void> {
   return ctx.activity.record({
@@ -47,5 +49,6 @@ export function logActivity<I>(
     subscriptionId: entry.subscriptionId ?? null,
     externalId: `wf:${entry.externalId}`,
     ...(entry.tenantId ? { partnerTenantId: entry.tenantId } : {}),
+    ...(entry.actor ? { actor: entry.actor } : {}),
   });
 }

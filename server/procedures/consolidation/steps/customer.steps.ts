@@ -1,3 +1,4 @@
+import { customerActor } from '../../shared/customer-actor.js';
 import { getRelationshipRequestUrl } from '../../../partner-center/operations.js';
 import { type WorkflowItemRow } from '../../../workflows/engine/engine.types.js';
 import { type StepHandler } from '../../../workflows/engine/step-context.js';
@@ -75,6 +76,8 @@ export function customerSteps(deps: ConsolidationStepDeps): Record<string, StepH
       details: `${customer.companyName} accepted the reseller relationship with ${wf.target.name}.`,
       externalId: `${ctx.item.id}:accepted`,
       tenantId: wf.target.tenantId,
+      // The customer accepted (in its own tenant), not the partner user who started the workflow.
+      actor: customerActor(customer.companyName),
     });
     return {
       type: 'next',

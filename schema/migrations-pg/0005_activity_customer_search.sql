@@ -1,0 +1,1 @@
+ALTER TABLE "activity_entries" ADD COLUMN "customer_search" text;
