@@ -10,6 +10,7 @@ import {
   ExportPayload,
   ExportSubscriptionsInput,
 } from './export.type.js';
+import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
 
 /** An export result as a payload: the file, or why it could not be made. */
 export function toExportPayload(result: Result<ExportResult>): ExportPayload {
@@ -20,7 +21,7 @@ export function toExportPayload(result: Result<ExportResult>): ExportPayload {
 
 @Resolver()
 export class ExportResolver {
-  @Authorized()
+  @Authorized(...CUSTOMER_READ_ROLES)
   @Mutation(() => ExportPayload, {
     description: "Exports a partner tenant's customers and subscriptions (R-CON-1).",
   })
