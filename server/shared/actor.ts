@@ -23,6 +23,16 @@ export const CUSTOMER_READ_ROLES = [
   PartnerRole.SALES_AGENT,
 ] as const;
 
+const CUSTOMER_READERS: ReadonlySet<PartnerRole> = new Set(CUSTOMER_READ_ROLES);
+
+/**
+ * The one rule for customer and subscription data, on every surface that shows it (queries, plans,
+ * workflows, exports and their downloads, `workflowUpdated`, PDFs): the roles `customers` needs.
+ */
+export function canReadCustomerData(actor: Actor): boolean {
+  return actor.roles.some((role) => CUSTOMER_READERS.has(role));
+}
+
 /** Roles that may run workflows that change Partner Center (R-CON-10). */
 export const WORKFLOW_WRITE_ROLES = [PartnerRole.GLOBAL_ADMIN, PartnerRole.ADMIN_AGENT] as const;
 

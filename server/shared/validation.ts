@@ -81,6 +81,14 @@ export const optionalTextSchema = (max: number) =>
     .max(max)
     .refine((v) => !hasControlCharacters(v));
 
+/** Bidi overrides and isolates (U+202A–U+202E, U+2066–U+2069): they reorder what a reader sees. */
+export const hasBidiControls = (value: string): boolean =>
+  /[\u202a-\u202e\u2066-\u2069]/.test(value);
+
+/** Text a person reads (names, references): no control characters, no bidi overrides. */
+export const isPlainText = (value: string): boolean =>
+  !hasControlCharacters(value) && !hasBidiControls(value);
+
 /** A phone number: digits, spaces and + ( ) - . only. */
 export const phoneSchema = z
   .string()

@@ -208,4 +208,63 @@ describe('input rules of the mutations', () => {
       ).toEqual([]);
     },
   );
+
+  // Issue 17: hostile order inputs never reach Partner Center, and the error names the right field
+  // without echoing the raw value.
+  it('refuses hostile reseller MPN ids, nicknames and customer ids before any Partner Center write', async () => {
+    const mpnIds = [
+      '\u0000',
+      '12\u0007\u001b34',
+      '1'.repeat(100_000),
+      '😀'.repeat(300),
+      "1' OR 1=1 --",
+      '../../orders',
+      '<script>alert(1)</script>',
+      '1234\u202e5678',
+      '',
+      ' 123456 ',
+      '12345678901',
+      '123',
+    ];
+    const names = ['\u0000', 'a\u001bb', 'x\u0007', '', '   ', 'abc\u202edef', 'a\u2066b'];
+    const parts = customerGid ? Buffer.from(customerGid, 'base64url').toString('utf8') : '';
+    const forged = Buffer.from(`${parts}\f`, 'utf8').toString('base64url');
+    const cases: Array<[Record<string, unknown>, string, string[]]> = [
+      ...mpnIds.map(
+        (v) =>
+          [
+            { customerId: customerGid, resellerMpnId: v },
+            'INVALID_MPN_ID',
+            ['input', 'resellerMpnId'],
+          ] as [Record<string, unknown>, string, string[]],
+      ),
+      ...names.map(
+        (v) =>
+          [
+            { customerId: customerGid, friendlyName: v },
+            'INVALID_TEXT',
+            ['input', 'friendlyName'],
+          ] as [Record<string, unknown>, string, string[]],
+      ),
+      [{ customerId: forged }, 'NOT_FOUND', ['input', 'customerId']],
+    ];
+    const before = emulator.control.requests().length;
+    for (const [input, code, field] of cases) {
+      const res = await t.gql<
+        Record<string, { userErrors: Array<{ code: string; field: string[]; message?: string }> }>
+      >(ORDER, { token, variables: { input } });
+      expect(res.body.errors, JSON.stringify(input).slice(0, 80)).toBeUndefined();
+      const error = res.body.data!.orderLegacyAzureSubscription!.userErrors[0];
+      expect(error, JSON.stringify(input).slice(0, 80)).toMatchObject({ code, field });
+      const raw = String(input.resellerMpnId ?? input.friendlyName ?? '');
+      if (raw.trim().length > 2) {
+        expect(JSON.stringify(res.body)).not.toContain(JSON.stringify(raw).slice(1, -1));
+      }
+    }
+    const writes = emulator.control
+      .requests()
+      .slice(before)
+      .filter((r) => r.method !== 'GET');
+    expect({ tried: cases.length, writes: writes.length }).toEqual({ tried: 20, writes: 0 });
+  });
 });

@@ -396,12 +396,14 @@ describe('isolation matrix', () => {
     expect(received.outsider).toEqual([]);
   });
 
-  describe('roles of the owning organization', () => {
-    const roles = [
-      PartnerRole.GLOBAL_ADMIN,
-      PartnerRole.ADMIN_AGENT,
-      PartnerRole.SALES_AGENT,
-      PartnerRole.BILLING_ADMIN,
+  describe('roles of the owning organization (the role matrix, issue 17)', () => {
+    // `[]` is a token with no roles at all.
+    const roles: Array<[string, PartnerRole[]]> = [
+      ['GLOBAL_ADMIN', [PartnerRole.GLOBAL_ADMIN]],
+      ['ADMIN_AGENT', [PartnerRole.ADMIN_AGENT]],
+      ['SALES_AGENT', [PartnerRole.SALES_AGENT]],
+      ['BILLING_ADMIN', [PartnerRole.BILLING_ADMIN]],
+      ['no role', []],
     ];
     const customerReaders = new Set([
       PartnerRole.GLOBAL_ADMIN,
@@ -424,38 +426,79 @@ describe('isolation matrix', () => {
       return payload?.userErrors?.[0]?.code ?? 'OK';
     };
 
-    it.each(roles)('%s gets exactly what ARCHITECTURE.md allows', async (role) => {
-      const token = await t.token(organizationId, [role]);
-      const canReadCustomers = customerReaders.has(role);
-      const canWrite = writers.has(role);
+    it.each(roles)('%s gets exactly what ARCHITECTURE.md allows', async (_name, held) => {
+      const token = await t.token(organizationId, held);
+      const canReadCustomers = held.some((r) => customerReaders.has(r));
+      const canWrite = held.some((r) => writers.has(r));
+      const reader = canReadCustomers ? 'OK' : 'FORBIDDEN';
       const run = async (query: string, variables: Record<string, unknown> = {}) =>
         outcome((await data(query, variables, token)).body);
 
       expect(await run('{ viewer { userId } }')).toBe('OK');
-      expect(await run('{ workflows { edges { node { id } } } }')).toBe('OK');
-      expect(
-        await run('query($id: ID!) { node(id: $id) { id } }', { id: fx.workflows.consolidation }),
-      ).toBe('OK');
       expect(await run('{ activityLog { totalCount } }')).toBe('OK');
+      expect(await run(EXPORTS.activity, { input: { format: 'CSV' } })).toBe('OK');
+      // Customer and subscription data, on every surface that shows it.
+      expect(await run('{ workflows { edges { node { id } } } }')).toBe(reader);
+      for (const id of [...Object.values(fx.workflows), fx.customerGid, fx.subscriptionGid]) {
+        const node = await data<{ node: { id: string } | null }>(
+          'query($id: ID!) { node(id: $id) { id } }',
+          { id },
+          token,
+        );
+        // Like another organization's object: null, not a FORBIDDEN that confirms existence.
+        expect(node.body.data?.node?.id ?? null, id).toBe(canReadCustomers ? id : null);
+      }
       expect(
         await run('query($t: ID!) { customers(partnerTenantId: $t, first: 1) { totalCount } }', {
           t: fx.tenantGid,
         }),
-      ).toBe(canReadCustomers ? 'OK' : 'FORBIDDEN');
+      ).toBe(reader);
       expect(
         await run(
           'query($c: ID!) { azureReconciliation(customerId: $c) { customer { tenantId } } }',
           { c: fx.customerGid },
         ),
-      ).toBe(canReadCustomers ? 'OK' : 'FORBIDDEN');
+      ).toBe(reader);
       expect(
         await run(EXPORTS.azure, { input: { format: 'CSV', customerId: fx.customerGid } }),
-      ).toBe(canReadCustomers ? 'OK' : 'FORBIDDEN');
+      ).toBe(reader);
       expect(
         await run(EXPORTS.consolidation, {
           input: { format: 'CSV', workflowId: fx.workflows.consolidation },
         }),
-      ).toBe('OK');
+      ).toBe(reader);
+      expect(
+        await run(EXPORTS.channel, { input: { format: 'CSV', workflowId: fx.workflows.channel } }),
+      ).toBe(reader);
+      expect(
+        await run(EXPORTS.subscriptions, {
+          input: { format: 'CSV', partnerTenantId: fx.tenantGid },
+        }),
+      ).toBe(reader);
+      // Plans show the inventory: customer-data roles, and harmless inputs that readers get a
+      // userError (or a plan) for.
+      const plans = foreignMutations().filter(([name]) => name.startsWith('plan'));
+      expect(plans).toHaveLength(4);
+      for (const [name, mutation, input] of plans) {
+        const code = await run(mutation, { input });
+        expect(code, name).toSatisfy((c: string) =>
+          canReadCustomers ? c !== 'FORBIDDEN' : c === 'FORBIDDEN',
+        );
+      }
+      // Download URLs re-check the caller's roles (the files were made by a GLOBAL_ADMIN).
+      const [activityUrl, ...customerDataUrls] = fx.exportUrls;
+      const get = (url: string) =>
+        fetch(local(url), { headers: { authorization: `Bearer ${token}` } });
+      expect((await get(activityUrl!)).status).toBe(200);
+      for (const url of customerDataUrls) {
+        const res = await get(url);
+        expect(res.status, url).toBe(canReadCustomers ? 200 : 403);
+        if (!canReadCustomers) {
+          expect(await res.text()).not.toMatch(/Alpine|[0-9a-f]{8}-[0-9a-f]{4}-/);
+        }
+      }
+      // The transfer form PDF names the customer: customer-data roles; others read it as absent.
+      expect((await get(fx.pdfUrl)).status).toBe(canReadCustomers ? 200 : 404);
       // Changes in Partner Center (R-CON-10): harmless inputs that writers get a userError for.
       expect(
         await run(
@@ -482,13 +525,48 @@ describe('isolation matrix', () => {
           { input: { customerId: fx.customerGid, idempotencyKey: 'has spaces' } },
         ),
       ).toBe(canWrite ? 'INVALID' : 'FORBIDDEN');
-      // Dry runs change nothing in Partner Center: every role may plan.
       expect(
         await run(
           `mutation($input: PlanAzurePlanTransitionInput!) { planAzurePlanTransition(input: $input) { userErrors { code } } }`,
           { input: { customerId: fx.customerGid, idempotencyKey: 'has spaces' } },
         ),
-      ).toBe('INVALID');
+      ).toBe(canReadCustomers ? 'INVALID' : 'FORBIDDEN');
+
+      // workflowUpdated over WebSocket: readers get the event, the others an error and no data.
+      const events: unknown[] = [];
+      const errors: unknown[] = [];
+      const client = createClient({
+        url: t.http.graphqlUrl.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        retryAttempts: 0,
+      });
+      const done = new Promise<void>((resolve) => {
+        client.subscribe(
+          {
+            query: 'subscription($id: ID!) { workflowUpdated(id: $id) { id status } }',
+            variables: { id: fx.workflows.consolidation },
+          },
+          {
+            next: (v) => (v.errors ? errors.push(v.errors) : events.push(v)),
+            error: (e) => {
+              errors.push(e);
+              resolve();
+            },
+            complete: () => resolve(),
+          },
+        );
+      });
+      await new Promise((r) => setTimeout(r, 150));
+      // The FORBIDDEN comes at subscribe time, before any event could be pushed.
+      await Promise.race([done, new Promise((r) => setTimeout(r, 300))]);
+      await client.dispose();
+      if (canReadCustomers) {
+        expect(errors).toEqual([]);
+      } else {
+        expect(JSON.stringify(errors)).toContain('FORBIDDEN');
+        expect(events).toEqual([]);
+      }
     });
   });
 });

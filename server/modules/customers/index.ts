@@ -1,4 +1,5 @@
 import { type AppModule } from '../../app/module.js';
+import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
 import { CustomerResolver } from './customer.resolver.js';
 import { Customer } from './customer.type.js';
 
@@ -9,6 +10,7 @@ export const customersModule: AppModule = {
     {
       typeName: 'Customer',
       arity: 2,
+      roles: CUSTOMER_READ_ROLES,
       async resolve(ctx, [partnerTenantId = '', customerTenantId = '']) {
         const customer = await ctx.services.customers.getCustomer(
           ctx,

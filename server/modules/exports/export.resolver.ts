@@ -22,7 +22,7 @@ export function toExportPayload(result: Result<ExportResult>): ExportPayload {
 
 @Resolver()
 export class ExportResolver {
-  @Authorized()
+  @Authorized(...CUSTOMER_READ_ROLES)
   @Mutation(() => ExportPayload, {
     description: "Exports a partner tenant's customers and subscriptions (R-CON-1).",
   })

@@ -1,4 +1,4 @@
-import { type AuthVerifier } from '../../shared/actor.js';
+import { type AuthVerifier, CUSTOMER_READ_ROLES } from '../../shared/actor.js';
 import { type HttpRoute } from '../../app/http-server.js';
 import { type ExportService } from './export.service.js';
 
@@ -39,18 +39,25 @@ export function exportDownloadRoute(deps: {
       try {
         const actor = await deps.auth.verifyHeader(req.headers.authorization);
         const id = decodeURIComponent(url.pathname.slice('/exports/'.length));
-        const file = /^[0-9a-f-]{36}$/.test(id)
-          ? await deps.exports.download(actor.organizationId, id)
+        const found = /^[0-9a-f-]{36}$/.test(id)
+          ? await deps.exports.download(actor, id)
           : undefined;
-        if (file) {
+        const file = found?.file;
+        if (found?.forbidden) {
+          reply = json(403, {
+            error: 'forbidden',
+            message: `This export holds customer data: it needs one of the roles ${CUSTOMER_READ_ROLES.join(', ')}.`,
+          });
+        } else if (file) {
           res.statusCode = 200;
           res.setHeader('content-type', file.contentType);
           res.setHeader('content-disposition', contentDisposition(file.fileName));
           res.setHeader('cache-control', 'private, no-store');
           res.end(file.content);
           return;
+        } else {
+          reply = json(404, { error: 'not found' });
         }
-        reply = json(404, { error: 'not found' });
       } catch {
         reply = json(401, {
           error: 'unauthenticated',

@@ -2,6 +2,7 @@ import { fileSlug, storeExport, type ExportResult } from './export-store.js';
 
 export type { ExportResult } from './export-store.js';
 import { type RequestScope } from '../../shared/request-scope.js';
+import { type Actor, canReadCustomerData } from '../../shared/actor.js';
 import { type Clock } from '../../shared/clock.js';
 import { mapLimit } from '../../shared/concurrency.js';
 import { decodeId } from '../../shared/ids.js';
@@ -21,6 +22,9 @@ import {
 import { BillingType, SubscriptionStatus } from '../../shared/enums.js';
 import { type ExportFormat, type Table } from './export-format.js';
 import { getExportFile, type ExportFileRow } from './export.repository.js';
+
+/** File-name stem of activity-log exports: the one export that is not customer data. */
+export const ACTIVITY_LOG_EXPORT_NAME = 'activity-log';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -45,6 +49,10 @@ export const CUSTOMER_COLUMNS: Table['columns'] = [
   { key: 'deleted', header: 'Deleted', width: 8 },
   { key: 'seats', header: 'Active license seats', width: 10 },
 ];
+
+/** A download: the file, or `forbidden` when the caller lacks the roles for its data. */
+export type ExportDownload =
+  { file: ExportFileRow; forbidden?: never } | { forbidden: true; file?: never };
 
 /** CSV/XLSX exports (R-CON-1, R-CON-9): generated at request, stored, downloaded with a bearer token. */
 export class ExportService {
@@ -264,12 +272,20 @@ export class ExportService {
         details: r.details,
       })),
     };
-    return ok(await this.store(scope, 'activity-log', table, input.format));
+    return ok(await this.store(scope, ACTIVITY_LOG_EXPORT_NAME, table, input.format));
   }
 
-  /** A stored export for a download by its organization (anyone else: undefined, as if absent). */
-  async download(organizationId: string, id: string): Promise<ExportFileRow | undefined> {
-    const row = await getExportFile(this.deps.db, organizationId, id);
-    return row && row.expiresAt > this.deps.clock.now().toISOString() ? row : undefined;
+  /**
+   * A stored export for a download by its organization (anyone else: undefined, as if absent).
+   * The caller's roles are re-checked at download (issue 17): every export but the activity log
+   * holds customer and subscription data, which needs the roles `customers` needs, whoever made it.
+   */
+  async download(actor: Actor, id: string): Promise<ExportDownload | undefined> {
+    const row = await getExportFile(this.deps.db, actor.organizationId, id);
+    if (!row || row.expiresAt <= this.deps.clock.now().toISOString()) {
+      return undefined;
+    }
+    const activityLog = row.fileName.startsWith(`${ACTIVITY_LOG_EXPORT_NAME}-`);
+    return activityLog || canReadCustomerData(actor) ? { file: row } : { forbidden: true };
   }
 }

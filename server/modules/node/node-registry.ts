@@ -1,6 +1,7 @@
 import { type ApiContext, type NodeResolution } from '../api-context.js';
 import { decodeId } from '../../shared/ids.js';
 import { tagType } from '../common/common.type.js';
+import { type PartnerRole } from '../../shared/enums.js';
 
 /**
  * How `node(id)` fetches one type: `resolve` receives the id's key parts and must return null for
@@ -11,6 +12,8 @@ export interface NodeDefinition {
   typeName: string;
   /** Number of key parts in the id. */
   arity: number;
+  /** Roles the caller needs (one of); without one the id reads as unknown, like another org's. */
+  roles?: readonly PartnerRole[];
   resolve(ctx: ApiContext, keyParts: string[]): Promise<object | null>;
 }
 
@@ -36,6 +39,10 @@ export class NodeRegistry implements NodeResolution {
     const decoded = decodeId(id);
     const definition = decoded ? this.definitions.get(decoded.type) : undefined;
     if (!decoded || !definition || decoded.parts.length !== definition.arity) {
+      return null;
+    }
+    const roles = definition.roles;
+    if (roles && !ctx.actor.roles.some((role) => roles.includes(role))) {
       return null;
     }
     const value = await definition.resolve(ctx, decoded.parts);

@@ -1,4 +1,5 @@
 import { type AppModule } from '../../app/module.js';
+import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
 import { CustomerSubscriptionResolver } from './subscription.resolver.js';
 import { CustomerSubscription } from './subscription.type.js';
 
@@ -9,6 +10,7 @@ export const subscriptionsModule: AppModule = {
     {
       typeName: 'CustomerSubscription',
       arity: 3,
+      roles: CUSTOMER_READ_ROLES,
       async resolve(ctx, [partnerTenantId = '', customerTenantId = '', subscriptionId = '']) {
         const subscription = await ctx.services.subscriptions.getSubscription(
           ctx,

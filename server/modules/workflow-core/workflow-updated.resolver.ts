@@ -3,6 +3,7 @@ import { type ApiContext } from '../api-context.js';
 import { WORKFLOW_UPDATED_TOPIC, type WorkflowUpdatedEvent } from '../../app/pubsub.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { Workflow } from './workflow.type.js';
+import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
 
 @Resolver()
 export class WorkflowUpdatedResolver {
@@ -10,7 +11,7 @@ export class WorkflowUpdatedResolver {
    * Live progress of one workflow. Events of other organizations are filtered out before they reach
    * the resolver, and the workflow is re-read (fresh loaders, organization check) on every event.
    */
-  @Authorized()
+  @Authorized(...CUSTOMER_READ_ROLES)
   @Subscription(() => Workflow, {
     description: 'Emits the workflow each time it changes (status, progress, blockers, events).',
     topics: WORKFLOW_UPDATED_TOPIC,

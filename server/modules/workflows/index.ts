@@ -1,4 +1,5 @@
 import { type AppModule } from '../../app/module.js';
+import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
 import { type ProcedureModule } from '../../procedures/procedure-module.js';
 import { ActivityResolver } from '../activity-log/activity.resolver.js';
 import { ActivityEntry } from '../activity-log/activity.type.js';
@@ -37,6 +38,8 @@ export function createWorkflowsModule(procedures: readonly ProcedureModule[]): A
       ...procedures.map((p) => ({
         typeName: p.graphql.typeName,
         arity: 1,
+        // Workflows carry their customers' inventory: customer-data roles (issue 17).
+        roles: CUSTOMER_READ_ROLES,
         async resolve(ctx: ApiContext, [id = '']: string[]) {
           const row = await ctx.services.workflows.getReadable(ctx.actor, id);
           return row && row.kind === p.kind ? toWorkflowObject(row) : null;

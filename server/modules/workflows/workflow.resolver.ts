@@ -22,6 +22,7 @@ import { Workflow, WorkflowKind, WorkflowStatus } from '../workflow-core/workflo
 import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
 import { toWorkflowObject, workflowTypeNames } from './workflow.mapper.js';
 import { WorkflowIdInput, WorkflowPayload } from './workflow-objects.type.js';
+import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
 
 export const WorkflowConnection = createConnectionType('Workflow', () => Workflow, {
   description: 'A page of workflows, newest first.',
@@ -74,7 +75,7 @@ const notFound = (): WorkflowPayload => ({
 
 @Resolver()
 export class WorkflowResolver {
-  @Authorized()
+  @Authorized(...CUSTOMER_READ_ROLES)
   @Query(() => WorkflowConnection, { description: "The organization's workflows, newest first." })
   async workflows(
     @Args(() => WorkflowsArgs) args: WorkflowsArgs,

@@ -22,6 +22,7 @@ import {
 import { customerFromSnapshot } from '../../modules/workflows/workflow.mapper.js';
 import { PlanWorkflowPayload } from '../../modules/workflows/workflow-objects.type.js';
 import { toPayload } from '../../modules/workflows/workflow.resolver.js';
+import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
 
 type Context = ApiContext<AzurePlanServices>;
 
@@ -29,7 +30,7 @@ const date = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
 
 @Resolver(() => AzurePlanTransition)
 export class AzurePlanTransitionResolver {
-  @Authorized()
+  @Authorized(...CUSTOMER_READ_ROLES)
   @Mutation(() => PlanWorkflowPayload, {
     description:
       "Dry run of a customer's transition to the Azure plan (R-AZP-1..5): checks the relationship, the MCA and eligibility, computes the plans (one per customer direct, one per reseller indirect) and the mapping. Changes nothing in Partner Center.",

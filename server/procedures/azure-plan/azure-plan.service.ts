@@ -16,11 +16,14 @@ import { currencyOf } from '../../shared/countries.js';
 import {
   amountSchema,
   idempotencyKeySchema,
+  guidSchema,
   invalid,
   isIsoCurrency,
-  optionalTextSchema,
+  isPlainText,
+  mpnIdSchema,
   TEXT_LIMITS,
 } from '../../shared/validation.js';
+import { z } from 'zod';
 import { isWorkflowWriter } from '../../shared/actor.js';
 import { ProductFamily } from '../../shared/enums.js';
 import { ForbiddenError } from '../../shared/errors.js';
@@ -90,8 +93,11 @@ export class AzurePlanService {
   ): Promise<Result<{ tenant: TenantRecord; customerTenantId: string }>> {
     const decoded = decodeId(customerId);
     const [tenantId, customerTenantId] = decoded?.type === 'Customer' ? decoded.parts : [];
+    // A decoded id is still input: both parts must be GUIDs before they reach a Partner Center path.
+    const guids =
+      guidSchema.safeParse(tenantId).success && guidSchema.safeParse(customerTenantId).success;
     const tenant =
-      tenantId && customerTenantId
+      guids && tenantId && customerTenantId
         ? await this.deps.organizations.tenantForActor(scope, tenantId)
         : null;
     if (!tenant || !customerTenantId) {
@@ -303,7 +309,24 @@ export class AzurePlanService {
         'The idempotency key is 1–200 printable ASCII characters.',
       ) ??
       invalid(
-        optionalTextSchema(TEXT_LIMITS.friendlyName).nullish(),
+        mpnIdSchema.nullish(),
+        input.resellerMpnId,
+        ['input', 'resellerMpnId'],
+        'INVALID_MPN_ID',
+        'The reseller MPN id is 4–10 digits.',
+      ) ??
+      invalid(
+        z
+          .string()
+          .refine((v) => isPlainText(v) && v.trim() !== '')
+          .nullish(),
+        input.friendlyName,
+        ['input', 'friendlyName'],
+        'INVALID_TEXT',
+        'The nickname must be non-blank text without control characters or bidi overrides.',
+      ) ??
+      invalid(
+        z.string().trim().max(TEXT_LIMITS.friendlyName).nullish(),
         input.friendlyName,
         ['input', 'friendlyName'],
         'TOO_LONG',
@@ -359,7 +382,7 @@ export class AzurePlanService {
               lineItemNumber: 0,
               offerId: LEGACY_AZURE_OFFER_ID,
               quantity: 1,
-              ...(input.friendlyName ? { friendlyName: input.friendlyName } : {}),
+              ...(input.friendlyName ? { friendlyName: input.friendlyName.trim() } : {}),
               ...(input.resellerMpnId ? { partnerIdOnRecord: input.resellerMpnId } : {}),
             },
           ],

@@ -25,6 +25,7 @@ import {
 import { toWorkflowObject } from '../../modules/workflows/workflow.mapper.js';
 import { PlanWorkflowPayload } from '../../modules/workflows/workflow-objects.type.js';
 import { workflowRowId } from '../../modules/workflows/workflow.resolver.js';
+import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
 
 type Context = ApiContext<ChannelMoveServices>;
 
@@ -56,7 +57,7 @@ function viewOf(ctx: Context, row: WorkflowRow): Promise<ChannelMoveView> {
 
 @Resolver(() => ChannelMove)
 export class ChannelMoveResolver {
-  @Authorized()
+  @Authorized(...CUSTOMER_READ_ROLES)
   @Mutation(() => PlanWorkflowPayload, {
     description:
       'Dry run of a channel move (R-CHN-1..7): finds each license’s CSP offer (same or equivalent), seat bounds, cut-over date and blockers. Changes nothing in Partner Center.',
@@ -68,7 +69,7 @@ export class ChannelMoveResolver {
     return toPlanPayload(await ctx.services.channelMoves.plan(ctx, input));
   }
 
-  @Authorized()
+  @Authorized(...CUSTOMER_READ_ROLES)
   @Mutation(() => ExportPayload, {
     description:
       'Exports the move plan of a channel move for the customer (lines, CSP offers, cut-over dates, what to do with the originals).',

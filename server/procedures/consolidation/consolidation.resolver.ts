@@ -25,12 +25,13 @@ import {
 import { PlanWorkflowPayload } from '../../modules/workflows/workflow-objects.type.js';
 import { toPayload } from '../../modules/workflows/workflow.resolver.js';
 import { type ConsolidationItemView } from './consolidation-view.service.js';
+import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
 
 type Context = ApiContext<ConsolidationServices>;
 
 @Resolver(() => TenantConsolidation)
 export class TenantConsolidationResolver {
-  @Authorized()
+  @Authorized(...CUSTOMER_READ_ROLES)
   @Mutation(() => PlanWorkflowPayload, {
     description:
       'Dry run of a regional tenant consolidation (R-CON-1): inventories the sources, classifies every subscription and reports blockers. Changes nothing in Partner Center.',
@@ -42,7 +43,7 @@ export class TenantConsolidationResolver {
     return toPayload(await ctx.services.consolidations.plan(ctx, input));
   }
 
-  @Authorized()
+  @Authorized(...CUSTOMER_READ_ROLES)
   @Mutation(() => ExportPayload, {
     description: "Exports a tenant consolidation's inventory and plan (R-CON-1).",
   })

@@ -1,4 +1,4 @@
-import { type Actor, isWorkflowWriter } from '../../shared/actor.js';
+import { type Actor, canReadCustomerData, isWorkflowWriter } from '../../shared/actor.js';
 import { type Clock } from '../../shared/clock.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
 import { type WorkflowItemRow, type WorkflowRow } from '../../workflows/engine/engine.types.js';
@@ -102,7 +102,8 @@ export class TransferViewService {
 
   /** The filled form as a PDF, for the owning organization and the incoming one. */
   async pdf(actor: Actor, id: string): Promise<{ fileName: string; content: Uint8Array } | null> {
-    const found = await this.readable(actor, id);
+    // The form names the customer and its subscription: customer-data roles (issue 17).
+    const found = canReadCustomerData(actor) ? await this.readable(actor, id) : null;
     if (!found) {
       return null;
     }

@@ -29,6 +29,7 @@ import {
   TransferParty,
   TransferSignature,
 } from './transfer.type.js';
+import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
 
 type Context = ApiContext<TransferServices>;
 
@@ -50,7 +51,7 @@ const transferRowId = (globalId: string) =>
 
 @Resolver(() => SubscriptionTransfer)
 export class SubscriptionTransferResolver {
-  @Authorized()
+  @Authorized(...CUSTOMER_READ_ROLES)
   @Mutation(() => PlanWorkflowPayload, {
     description:
       "Dry run of an Azure subscription transfer to another partner (R-TRF-1..7): records the customer's written request, checks the subscription, the new partner's reseller relationship and the two administrators, issues the signing links and reports blockers. Changes nothing in Partner Center.",
