@@ -207,6 +207,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     },
     onError: (error, item) =>
       logger.error({ err: error, itemId: item?.id }, 'workflow step crashed'),
+    logger: logger.child({ component: 'workflow-engine' }),
     ...options.runner,
   });
   runnerRef.current = runner;

@@ -47,9 +47,28 @@ export interface RunnerOptions {
    */
   changeCoalesceMs?: number;
   onError?: (error: unknown, item: WorkflowItemRow) => void;
+  /** Operator logs (pino-compatible): a workflow's end at info, a step retry or failure at warn. */
+  logger?: EngineLogger;
   /** Test hook: called at each journal point; throw SimulatedCrash to "kill the process" there. */
   crashHook?: (point: JournalPoint, item: WorkflowItemRow) => void;
   random?: () => number;
+}
+
+/** The part of a pino logger the engine uses. */
+export interface EngineLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+/** Partner Center's correlation and request ids of a failed call, when the error carries them. */
+function partnerCenterIds(error: unknown): { correlationId?: string; requestId?: string } {
+  const e = (error ?? {}) as { correlationId?: unknown; requestId?: unknown };
+  return {
+    ...(typeof e.correlationId === 'string' && e.correlationId
+      ? { correlationId: e.correlationId }
+      : {}),
+    ...(typeof e.requestId === 'string' && e.requestId ? { requestId: e.requestId } : {}),
+  };
 }
 
 /**
@@ -347,6 +366,7 @@ export class WorkflowRunner {
       },
     });
 
+    let failure: { correlationId?: string; requestId?: string } = {};
     try {
       this.checkpoint('before-step', item);
       let outcome: StepOutcome;
@@ -384,9 +404,22 @@ export class WorkflowRunner {
                 message: `Step ${item.step} failed (${code}: ${message}); retrying (attempt ${item.attempts + 2}).`,
               },
             });
+            this.options.logger?.warn(
+              {
+                workflowId: workflow.id,
+                kind: workflow.kind,
+                itemId: item.id,
+                step: item.step,
+                attempt: item.attempts + 1,
+                code,
+                ...partnerCenterIds(error),
+              },
+              'workflow step retrying',
+            );
             this.workflowChanged(workflow.id);
             return;
           }
+          failure = partnerCenterIds(error);
           outcome = { type: 'failed', code, message };
         }
       }
@@ -402,7 +435,7 @@ export class WorkflowRunner {
           data: { code: outcome.code },
         });
       }
-      const { applied } = await repo.applyItemUpdate(db, {
+      const { applied, workflowStatus } = await repo.applyItemUpdate(db, {
         item,
         owner: this.owner,
         at: at.toISOString(),
@@ -414,6 +447,19 @@ export class WorkflowRunner {
       });
       this.checkpoint('after-outcome', item);
       if (applied) {
+        const fields = { workflowId: workflow.id, kind: workflow.kind };
+        if (outcome.type === 'failed') {
+          this.options.logger?.warn(
+            { ...fields, itemId: item.id, step: item.step, code: outcome.code, ...failure },
+            'workflow item failed',
+          );
+        }
+        if (workflowStatus === 'COMPLETED' || workflowStatus === 'FAILED') {
+          (workflowStatus === 'FAILED'
+            ? this.options.logger?.warn
+            : this.options.logger?.info
+          )?.call(this.options.logger, { ...fields, status: workflowStatus }, 'workflow ended');
+        }
         this.workflowChanged(workflow.id);
       }
     } finally {
