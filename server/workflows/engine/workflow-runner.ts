@@ -1,3 +1,4 @@
+import { type EngineLogger, partnerCenterIds } from './engine-logger.js';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../shared/clock.js';
 import type { EngineDb } from './db.types.js';
@@ -52,23 +53,6 @@ export interface RunnerOptions {
   /** Test hook: called at each journal point; throw SimulatedCrash to "kill the process" there. */
   crashHook?: (point: JournalPoint, item: WorkflowItemRow) => void;
   random?: () => number;
-}
-
-/** The part of a pino logger the engine uses. */
-export interface EngineLogger {
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-}
-
-/** Partner Center's correlation and request ids of a failed call, when the error carries them. */
-function partnerCenterIds(error: unknown): { correlationId?: string; requestId?: string } {
-  const e = (error ?? {}) as { correlationId?: unknown; requestId?: unknown };
-  return {
-    ...(typeof e.correlationId === 'string' && e.correlationId
-      ? { correlationId: e.correlationId }
-      : {}),
-    ...(typeof e.requestId === 'string' && e.requestId ? { requestId: e.requestId } : {}),
-  };
 }
 
 /**

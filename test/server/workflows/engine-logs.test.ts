@@ -9,6 +9,8 @@ import {
   WorkflowRunner,
 } from '../../../server/workflows/engine/workflow-runner.js';
 import * as repo from '../../../server/workflows/engine/workflow.repository.js';
+import { encodeId } from '../../../server/shared/ids.js';
+import { startTestApp } from '../../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../../support/dialects.js';
 
 // Issue 19 item 5: operators see a workflow's end at info, a retry and a failed item at warn,
@@ -130,5 +132,52 @@ describe('workflow engine logs', () => {
       expect.objectContaining({ level: 30, workflowId: 'wf-log', status: 'COMPLETED' }),
     ]);
     expect(lines.some((l) => l.level === 40)).toBe(false);
+  });
+});
+
+describe('application logs', () => {
+  it('logs startWorkflow at info and HTTP request lines only at debug', async () => {
+    const { lines, logger } = capture();
+    logger.level = 'info';
+    const t = await startTestApp({ env: { WORKFLOW_RUNNER: 'off' }, logger });
+    try {
+      const at = '2026-03-02T09:00:00.000Z';
+      await repo.createWorkflow(t.app.db.db, {
+        workflow: {
+          id: 'wf-start',
+          organizationId: 'org-a',
+          kind: 'TENANT_CONSOLIDATION',
+          status: 'DRAFT',
+          inputJson: '{}',
+          inputHash: 'h',
+          idempotencyKey: null,
+          dataJson: '{}',
+          createdBy: 'seed',
+          createdAt: at,
+          updatedAt: at,
+        },
+        items: [],
+        blockers: [],
+        events: [],
+      });
+      const res = await t.gql<{ startWorkflow: { userErrors: unknown[] } }>(
+        'mutation($id: ID!) { startWorkflow(input: { id: $id }) { userErrors { code } } }',
+        {
+          token: await t.token('org-a'),
+          variables: { id: encodeId('TenantConsolidation', 'wf-start') },
+        },
+      );
+      expect(res.body.data?.startWorkflow.userErrors).toEqual([]);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(lines.find((l) => l.msg === 'workflow started')).toMatchObject({
+        level: 30,
+        workflowId: 'wf-start',
+        kind: 'TENANT_CONSOLIDATION',
+        organizationId: 'org-a',
+      });
+      expect(lines.filter((l) => l.msg === 'http request')).toEqual([]);
+    } finally {
+      await t.close();
+    }
   });
 });
