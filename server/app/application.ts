@@ -166,6 +166,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   const pubSub = db.notifications
     ? await createSharedPubSub(createAppPubSub(), db.notifications, logger)
     : createAppPubSub();
+  const engineLogger = logger.child({ component: 'workflow-engine' });
   const notifier = createWorkflowNotifier({
     db: db.db,
     globalId: workflowGlobalId,
@@ -198,6 +199,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     kick: () => runnerRef.current?.kick(),
     notifier,
     onAuditSyncError: (error) => logger.warn({ err: error }, 'audit record read failed'),
+    engineLogger,
   });
   const runner = new WorkflowRunner({
     db: db.db,
@@ -213,6 +215,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     },
     onError: (error, item) =>
       logger.error({ err: error, itemId: item?.id }, 'workflow step crashed'),
+    logger: engineLogger,
     ...options.runner,
   });
   runnerRef.current = runner;

@@ -39,7 +39,9 @@ export function createRequestListener(
     const requestId = requestIdOf(req);
     const url = new URL(req.url ?? '/', 'http://localhost');
     res.on('finish', () => {
-      logger.info(
+      // Request lines at debug (issue 19: they were 100 of 101 info lines); server errors at warn.
+      (res.statusCode >= 500 ? logger.warn : logger.debug).call(
+        logger,
         {
           requestId,
           method: req.method,

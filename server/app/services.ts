@@ -1,3 +1,4 @@
+import { type EngineLogger } from '../workflows/engine/engine-logger.js';
 import { type PartnerCenterClientFactory } from '../partner-center/client-factory.js';
 import { type CoreServices } from '../modules/api-context.js';
 import { CustomerService } from '../modules/customers/customer.service.js';
@@ -64,6 +65,8 @@ export function createServices(
     /** Publishes a workflow change to `workflowUpdated` subscribers. */
     notifier?: WorkflowNotifier;
     onAuditSyncError?: (error: unknown) => void;
+    /** Operator logs of the workflow lifecycle (a start at info). */
+    engineLogger?: EngineLogger;
   },
 ): Services {
   const { db, clock } = deps;
@@ -81,6 +84,7 @@ export function createServices(
     clock,
     ...(deps.kick ? { kick: deps.kick } : {}),
     ...(deps.notifier ? { notifier: deps.notifier } : {}),
+    ...(deps.engineLogger ? { logger: deps.engineLogger } : {}),
     startGuards: byKind<WorkflowGuard>(procedures, (p) => p.guards?.start?.(deps)),
     cancelGuards: byKind<WorkflowGuard>(procedures, (p) => p.guards?.cancel?.(deps)),
     viewerRoles: byKind(procedures, (p) => p.viewerRoles),

@@ -65,6 +65,11 @@ export class WorkflowQueryService {
     });
   }
 
+  /** Items per engine status, sorted by status. */
+  async itemCounts(workflowId: string): Promise<Record<string, number>> {
+    return repo.countItemsByStatus(this.deps.db, workflowId);
+  }
+
   async blockers(workflowId: string) {
     return repo.listBlockers(this.deps.db, workflowId);
   }

@@ -1,3 +1,4 @@
+import { type EngineLogger } from './engine/engine-logger.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { type Actor, actorLabel, isWorkflowWriter } from '../shared/actor.js';
 import { type Clock } from '../shared/clock.js';
@@ -64,6 +65,8 @@ export class WorkflowService {
       kick?: () => void;
       /** Publishes a change to `workflowUpdated` subscribers. */
       notifier?: WorkflowNotifier;
+      /** Operator logs: a workflow's start at info. */
+      logger?: EngineLogger;
       /** Procedure-specific checks right before a start (state may have changed since planning). */
       startGuards?: Partial<Record<WorkflowKind, Guard>>;
       /** Procedure-specific checks before a cancel (e.g. Microsoft already acted in Partner Center). */
@@ -252,6 +255,15 @@ export class WorkflowService {
       current,
       'start_workflow',
       `Started ${current.kind.toLowerCase().replace(/_/g, ' ')} ${current.id}.`,
+    );
+    this.deps.logger?.info(
+      {
+        workflowId: current.id,
+        kind: current.kind,
+        organizationId: current.organizationId,
+        actor: actor.userId,
+      },
+      'workflow started',
     );
     this.deps.notifier?.notify(current);
     this.deps.kick?.();

@@ -57,6 +57,8 @@ export interface TestApp {
 }
 
 export interface TestAppOptions {
+  /** A logger of the test's own (e.g. pino over a captured stream); default silent. */
+  logger?: ReturnType<typeof createLogger>;
   /** An emulator (`createEmulator()`): Partner Center calls and the directory go through `emulator.fetch`. */
   emulator?: { fetch: FetchLike };
   /** Otherwise: a directory and a Partner Center fetch of your own. */
@@ -122,7 +124,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     tokenProvider: new EmulatorTokenProvider(),
     directory,
     auth: createAuthVerifier({ jwtSecret: TEST_JWT_SECRET }),
-    logger: createLogger({ level: config.logLevel }),
+    logger: options.logger ?? createLogger({ level: config.logLevel }),
     ...(fetch ? { fetch } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.runner ? { runner: options.runner } : {}),

@@ -1,43 +1,32 @@
-import { Arg, Authorized, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Authorized, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { type ApiContext } from '../api-context.js';
-import { WORKFLOW_UPDATED_TOPIC, type WorkflowUpdatedEvent } from '../../app/pubsub.js';
+import { type WorkflowUpdatedEvent } from '../../app/pubsub.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { Workflow } from './workflow.type.js';
 import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
+import { workflowUpdates } from './workflow-updated.stream.js';
 
 @Resolver()
 export class WorkflowUpdatedResolver {
   /**
-   * Live progress of one workflow. Events of other organizations are filtered out before they reach
-   * the resolver, and the workflow is re-read (fresh loaders, organization check) on every event.
+   * Live progress of one workflow. Events of other organizations are dropped before the re-read;
+   * the workflow is re-read (fresh loaders, organization check) once per burst of changes and sent
+   * only when what a subscriber sees changed (see `workflowUpdates`).
    */
   @Authorized(...CUSTOMER_READ_ROLES)
   @Subscription(() => Workflow, {
-    description: 'Emits the workflow each time it changes (status, progress, blockers, events).',
-    topics: WORKFLOW_UPDATED_TOPIC,
-    filter: ({
-      payload,
-      args,
-      context,
-    }: {
-      payload: WorkflowUpdatedEvent;
-      args: { id: string };
-      context: ApiContext;
-    }) => payload.id === args.id && payload.organizationId === context.actor.organizationId,
+    description:
+      'Emits the workflow when something visible changed: status, completion, progress, blockers, items per status or the procedure’s data. Never twice in a row with the same state (`updatedAt` alone does not count).',
+    subscribe: ({ args, context }: { args: { id: string }; context: ApiContext }) =>
+      workflowUpdates(context, args.id, () => context.services.nodes.resolve(context, args.id)),
   })
-  async workflowUpdated(
+  workflowUpdated(
     @Arg('id', () => ID, { description: 'Global id of the workflow.' }) _id: string,
     @Root() event: WorkflowUpdatedEvent,
-    @Ctx() ctx: ApiContext,
-  ): Promise<object> {
-    if (event.workflow) {
-      return event.workflow;
-    }
-    ctx.refreshLoaders();
-    const workflow = await ctx.services.nodes.resolve(ctx, event.id);
-    if (!workflow) {
+  ): object {
+    if (!event.workflow) {
       throw new NotFoundError('The workflow is no longer visible.');
     }
-    return workflow;
+    return event.workflow;
   }
 }

@@ -77,7 +77,7 @@ export class WorkflowProgress {
     'Why something cannot proceed. A blocker naming a customer or a subject excludes that item only; one naming neither stops startWorkflow.',
 })
 export class Blocker {
-  @Field(() => String, { description: 'Machine-readable code (often the rule, e.g. R-CON-2).' })
+  @Field(() => String, { description: 'Machine-readable code (e.g. REGION_MISMATCH).' })
   code!: string;
 
   @Field(() => String, { description: 'Human-readable explanation.' })
@@ -98,7 +98,10 @@ export class WorkflowEvent {
   @Field(() => DateTimeScalar, { description: 'When it happened.' })
   at!: Date;
 
-  @Field(() => String, { description: 'Event type (e.g. STEP_STARTED, STEP_SUCCEEDED).' })
+  @Field(() => String, {
+    description:
+      'Event type (e.g. PLANNED, WORKFLOW_STARTED, STEP_RETRY, STEP_FAILED, WORKFLOW_COMPLETED; procedures add their own such as TICKET_OPENED).',
+  })
   type!: string;
 
   @Field(() => String, { description: 'Human-readable description.' })

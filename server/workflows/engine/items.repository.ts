@@ -36,6 +36,25 @@ export async function countProgress(
   return { total: Number(row?.total ?? 0), completed: Number(row?.completed ?? 0) };
 }
 
+/** Items per engine status (what `workflowUpdated` compares between two events). */
+export async function countItemsByStatus(
+  db: EngineDb,
+  workflowId: string,
+): Promise<Record<string, number>> {
+  const { workflowItems } = tablesOf(db);
+  const rows = await db
+    .select({ status: workflowItems.status, count: sql<number>`count(*)` })
+    .from(workflowItems)
+    .where(eq(workflowItems.workflowId, workflowId))
+    .groupBy(workflowItems.status);
+  // PostgreSQL returns counts as strings (bigint).
+  return Object.fromEntries(
+    rows
+      .map((row) => [row.status, Number(row.count)] as const)
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+}
+
 /**
  * Items of a workflow that name one of these customers, in planning order (a page's customer
  * snapshots without reading the whole workflow).

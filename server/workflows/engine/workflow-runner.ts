@@ -1,3 +1,4 @@
+import { type EngineLogger, partnerCenterIds } from './engine-logger.js';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../shared/clock.js';
 import type { EngineDb } from './db.types.js';
@@ -47,6 +48,8 @@ export interface RunnerOptions {
    */
   changeCoalesceMs?: number;
   onError?: (error: unknown, item: WorkflowItemRow) => void;
+  /** Operator logs (pino-compatible): a workflow's end at info, a step retry or failure at warn. */
+  logger?: EngineLogger;
   /** Test hook: called at each journal point; throw SimulatedCrash to "kill the process" there. */
   crashHook?: (point: JournalPoint, item: WorkflowItemRow) => void;
   random?: () => number;
@@ -347,6 +350,7 @@ export class WorkflowRunner {
       },
     });
 
+    let failure: { correlationId?: string; requestId?: string } = {};
     try {
       this.checkpoint('before-step', item);
       let outcome: StepOutcome;
@@ -384,9 +388,22 @@ export class WorkflowRunner {
                 message: `Step ${item.step} failed (${code}: ${message}); retrying (attempt ${item.attempts + 2}).`,
               },
             });
+            this.options.logger?.warn(
+              {
+                workflowId: workflow.id,
+                kind: workflow.kind,
+                itemId: item.id,
+                step: item.step,
+                attempt: item.attempts + 1,
+                code,
+                ...partnerCenterIds(error),
+              },
+              'workflow step retrying',
+            );
             this.workflowChanged(workflow.id);
             return;
           }
+          failure = partnerCenterIds(error);
           outcome = { type: 'failed', code, message };
         }
       }
@@ -402,7 +419,7 @@ export class WorkflowRunner {
           data: { code: outcome.code },
         });
       }
-      const { applied } = await repo.applyItemUpdate(db, {
+      const { applied, workflowStatus } = await repo.applyItemUpdate(db, {
         item,
         owner: this.owner,
         at: at.toISOString(),
@@ -414,6 +431,19 @@ export class WorkflowRunner {
       });
       this.checkpoint('after-outcome', item);
       if (applied) {
+        const fields = { workflowId: workflow.id, kind: workflow.kind };
+        if (outcome.type === 'failed') {
+          this.options.logger?.warn(
+            { ...fields, itemId: item.id, step: item.step, code: outcome.code, ...failure },
+            'workflow item failed',
+          );
+        }
+        if (workflowStatus === 'COMPLETED' || workflowStatus === 'FAILED') {
+          (workflowStatus === 'FAILED'
+            ? this.options.logger?.warn
+            : this.options.logger?.info
+          )?.call(this.options.logger, { ...fields, status: workflowStatus }, 'workflow ended');
+        }
         this.workflowChanged(workflow.id);
       }
     } finally {
