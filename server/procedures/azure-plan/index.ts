@@ -1,11 +1,8 @@
 import { type ProcedureModule } from '../procedure-module.js';
 import { AzurePlanViewService } from './azure-plan-view.service.js';
 import { AzurePlanTransitionResolver } from './azure-plan.resolver.js';
-import {
-  AzurePlanService,
-  azurePlanStartGuard,
-  type AzurePlanServices,
-} from './azure-plan.service.js';
+import { azurePlanStartGuard } from './azure-plan.guard.js';
+import { AzurePlanService, type AzurePlanServices } from './azure-plan.service.js';
 import { AzurePlanTransition } from './azure-plan.type.js';
 import { AzureReconciliationResolver } from './azure-reconciliation.resolver.js';
 import { AzureReconciliationService } from './azure-reconciliation.service.js';
