@@ -120,6 +120,11 @@ export async function serveHandlers(
         }
         await send(res, response);
       } catch (err) {
+        // A response already ended or a socket already gone (e.g. the 413 above, destroyed while
+        // the client still streams) cannot carry a second answer: writing again throws.
+        if (res.writableEnded || res.destroyed) {
+          return;
+        }
         if (!res.headersSent) {
           res.writeHead(500, { 'content-type': 'application/json' });
         }
