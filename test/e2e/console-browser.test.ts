@@ -171,7 +171,8 @@ describe.skipIf(!haveChromium)('operator console in a browser', () => {
     await page.check('dialog input[name=understood]');
     await page.click('dialog button[type=submit]');
     await page.waitForSelector('[data-testid=workflow-status]:not(:has-text("Draft"))');
-    await page.waitForSelector('[data-testid=live]:has-text("Live")');
+    // Under a loaded machine the first WebSocket can take a reconnect or two.
+    await page.waitForSelector('[data-testid=live]:has-text("Live")', { timeout: 60_000 });
 
     // Time moves from the test; the page follows over the subscription, without a reload.
     const seen = new Set<number>();

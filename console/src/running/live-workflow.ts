@@ -70,16 +70,36 @@ export function useLiveWorkflow(id: string) {
   useEffect(() => {
     void reload();
     const client = createLiveClient(token, setLive);
-    const stop = subscribe(
-      client,
-      WorkflowUpdatedSubscription,
-      { id },
-      {
-        next: (data) => accept(data.workflowUpdated),
-        error: (e) => setError(e),
-      },
-    );
+    let disposed = false;
+    let stop: () => void = () => undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    // A subscription the server ends with an error (a storage hiccup, a replica going away) is
+    // taken up again after a pause, and the workflow re-read: an operator's page keeps following.
+    const follow = () => {
+      stop = subscribe(
+        client,
+        WorkflowUpdatedSubscription,
+        { id },
+        {
+          next: (data) => accept(data.workflowUpdated),
+          error: (e) => {
+            setError(e);
+            // Only a terminal error ('WS': the server ended the subscription) is retried; an
+            // event carrying errors keeps the subscription open.
+            if (!disposed && e.code === 'WS') {
+              retry = setTimeout(() => {
+                void reload();
+                follow();
+              }, 2_000);
+            }
+          },
+        },
+      );
+    };
+    follow();
     return () => {
+      disposed = true;
+      clearTimeout(retry);
       stop();
       void client.dispose();
       setLive('closed');
