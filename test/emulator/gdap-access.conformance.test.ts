@@ -1,71 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CustomerInfo, PartnerInfo } from 'partner-center-emulator';
 import { body, MODES, openHarness, type Collection, type Harness } from './harness.js';
+import { GA, gdapHelpers, READERS, REL, type Json, type OData } from './gdap-helpers.js';
 
-type Json = Record<string, unknown>;
-interface OData<T = Json> {
-  '@odata.context': string;
-  '@odata.nextLink'?: string;
-  value: T[];
-}
-const REL = '/tenantRelationships/delegatedAdminRelationships';
-const GA = '62e90394-69f5-4237-9190-012177145e10';
-const LICENSE_ADMIN = '4d6ac14f-3453-41d0-bef9-a3e0c569773a';
 const HELPDESK = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
-const READERS = '88d8e3e3-8f55-4a1e-953a-9b9898b8876b';
 const GROUP = '869713c9-0b28-4d08-8949-ae07ae1bf528';
 
 describe.each(MODES)('GDAP access, termination, resellers and requireGdap (%s)', (mode) => {
   let h: Harness;
   let partners: PartnerInfo[];
   let customers: CustomerInfo[];
-  const partner = (name: string): PartnerInfo => {
-    const p = partners.find((x) => x.name === name);
-    if (!p) {
-      throw new Error(`no partner ${name}`);
-    }
-    return p;
-  };
-  const customer = (label: string): CustomerInfo => {
-    const c = customers.find((x) => x.labels.includes(label) || x.companyName === label);
-    if (!c) {
-      throw new Error(`no customer ${label}`);
-    }
-    return c;
-  };
-  const send = (method: string, value?: unknown, headers: Record<string, string> = {}) => ({
-    method,
-    headers,
-    ...(value === undefined ? {} : { body: JSON.stringify(value) }),
-  });
-  const advance = (duration: string) => h.control('/clock/advance', send('POST', { duration }));
-  const newRelationship = (customerTenantId: string, extra: Json = {}): Json => ({
-    displayName: `GDAP ${customerTenantId.slice(0, 8)}`,
-    duration: 'P730D',
-    customer: { tenantId: customerTenantId },
-    accessDetails: {
-      unifiedRoles: [{ roleDefinitionId: READERS }, { roleDefinitionId: LICENSE_ADMIN }],
-    },
-    ...extra,
-  });
-  const create = async (tenantId: string, value: Json): Promise<Json> => {
-    const res = await h.graph(tenantId, REL, send('POST', value));
-    expect(res.status).toBe(201);
-    return body<Json>(res);
-  };
-  const get = async (tenantId: string, id: string): Promise<Json> =>
-    body<Json>(await h.graph(tenantId, `${REL}/${id}`));
-  const lock = async (tenantId: string, id: string): Promise<Response> =>
-    h.graph(tenantId, `${REL}/${id}/requests`, send('POST', { action: 'lockForApproval' }));
-  const audit = async (
-    tenantId: string,
-    startDate = '2026-01-01',
-  ): Promise<{ operationType: string; resourceType: string; customerId: string | null }[]> =>
-    (
-      await body<
-        Collection<{ operationType: string; resourceType: string; customerId: string | null }>
-      >(await h.pc(tenantId, `/v1/auditrecords?startDate=${startDate}&size=500`))
-    ).items;
+  const { partner, customer, send, advance, newRelationship, create, get, lock, audit } =
+    gdapHelpers(() => ({ h, partners, customers }));
 
   beforeAll(async () => {
     h = await openHarness(mode);
