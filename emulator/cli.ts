@@ -21,6 +21,11 @@ const { values } = parseArgs({
     'control-token': { type: 'string', default: process.env.EMULATOR_CONTROL_TOKEN },
     'scenario-dir': { type: 'string', default: process.env.EMULATOR_SCENARIO_DIR },
     'max-body-bytes': { type: 'string', default: process.env.EMULATOR_MAX_BODY_BYTES },
+    // Today's Partner Center: admin access through GDAP only (the API's GDAP=required sets it too).
+    'require-gdap': {
+      type: 'boolean',
+      default: process.env.EMULATOR_REQUIRE_GDAP === '1' || process.env.GDAP === 'required',
+    },
     help: { type: 'boolean', default: false },
   },
 });
@@ -29,7 +34,8 @@ if (values.help) {
   process.stdout.write(
     'Usage: partner-center-emulator [--port 4010] [--host 127.0.0.1] [--scenario demo|demo-today|empty|large|large:N|large-today[:N]|file.json]\n' +
       '                              [--seed 1] [--clock 2026-01-05T08:00:00Z] [--state-file f.json] [--no-autopilot]\n' +
-      '                              [--control-token T] [--scenario-dir dir] [--max-body-bytes 16777216]\n',
+      '                              [--control-token T] [--scenario-dir dir] [--max-body-bytes 16777216]\n' +
+      '                              [--require-gdap]\n',
   );
   process.exit(0);
 }
@@ -73,6 +79,11 @@ if (stateFile) {
   };
   process.on('SIGINT', exit);
   process.on('SIGTERM', exit);
+}
+
+if (values['require-gdap']) {
+  // After a loaded state, which carries its own GDAP settings.
+  emulator.control.gdap.setSettings({ requireGdap: true });
 }
 
 const server = await startEmulatorServer(emulator, {

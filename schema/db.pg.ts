@@ -18,4 +18,5 @@ export const {
   workflowViewers,
   rateBuckets,
   readinessProbes,
+  gdapRoleTemplates,
 } = defineTables(pgBuildersFor());

@@ -18,6 +18,7 @@ export const {
   workflowViewers,
   rateBuckets,
   readinessProbes,
+  gdapRoleTemplates,
 } = defineTables(sqliteBuilders);
 
 export type PartnerOrganizationRow = typeof partnerOrganizations.$inferSelect;

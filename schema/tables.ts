@@ -416,7 +416,23 @@ export function defineTables(b: TableBuilders) {
     checkedAtMs: b.bigint('checked_at_ms').notNull(),
   });
 
+  // ---- GDAP (issue 15 item 2) ----
+
+  /**
+   * Each organization's GDAP role template: the roles, duration, auto-extension and security
+   * groups every relationship the procedures create with a customer gets. One row per
+   * organization; none = the default template (server/graph/gdap-role-template.ts).
+   */
+  const gdapRoleTemplates = b.table('gdap_role_templates', {
+    organizationId: b.text('organization_id').primaryKey(),
+    /** The validated template (`GdapRoleTemplate`: role ids, duration, autoExtend, assignments). */
+    templateJson: b.text('template_json').notNull(),
+    updatedAt: b.text('updated_at').notNull(),
+    updatedBy: b.text('updated_by').notNull(),
+  });
+
   return {
+    gdapRoleTemplates,
     partnerOrganizations,
     partnerTenants,
     workflows,

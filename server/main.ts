@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createEmulator, startEmulatorServer } from 'partner-center-emulator';
 import { createApplication, type Application } from './app/application.js';
 import { armTokenProvider } from './azure-rm/arm-token.js';
+import { graphTokenProvider } from './graph/graph-token.js';
 import { createAuthVerifier, signDevToken } from './app/auth.js';
 import { type DemoClock } from './app/demo-clock.route.js';
 import { ensureDevSecret } from './app/dev-secret.js';
@@ -54,6 +55,10 @@ async function main(): Promise<void> {
       host: config.host,
     });
     closers.push(() => server.close());
+    if (config.gdap.mode === 'required') {
+      // Today's Partner Center: admin access is GDAP only, and the API expects the emulator so.
+      emulator.control.gdap.setSettings({ requireGdap: true });
+    }
     emulatorUrl = server.url;
     partnerCenterUrl ??= server.url;
     directory = emulatorDirectorySource({ emulatorUrl: server.url });
@@ -69,6 +74,9 @@ async function main(): Promise<void> {
       ? configDirectorySource(config.directory)
       : emulatorDirectorySource({ emulatorUrl });
     tokenProvider = new EmulatorTokenProvider();
+    if (config.gdap.mode === 'required') {
+      await checkEmulatorRequiresGdap(emulatorUrl, (message) => logger.warn(message));
+    }
     const remoteClock = await createHttpClock(emulatorUrl);
     closers.push(async () => remoteClock.stop());
     clock = remoteClock;
@@ -118,6 +126,8 @@ async function main(): Promise<void> {
       tokenProvider,
       // ARM (transfer clean-up): its own audience, ARM_SCOPE in production.
       armTokenProvider: armTokenProvider(config),
+      // GDAP (Microsoft Graph): its own audience; the emulator's tokens in emulator mode.
+      graphTokenProvider: graphTokenProvider(config),
       directory,
       auth,
       logger,
@@ -164,6 +174,26 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/**
+ * A standalone emulator is started with `--require-gdap` (or `GDAP=required`) when the API expects
+ * GDAP; the API only checks it (a shared emulator is not this replica's to reconfigure).
+ */
+async function checkEmulatorRequiresGdap(
+  emulatorUrl: string,
+  warn: (message: string) => void,
+): Promise<void> {
+  try {
+    const res = await fetch(`${emulatorUrl.replace(/\/+$/, '')}/_emulator/gdap/settings`);
+    if (res.ok && !((await res.json()) as { requireGdap?: boolean }).requireGdap) {
+      warn(
+        `GDAP=required, but the emulator at ${emulatorUrl} accepts DAP: start it with --require-gdap (or GDAP=required).`,
+      );
+    }
+  } catch {
+    // The emulator's control API is protected or unreachable: the clock read below reports it.
+  }
 }
 
 main().catch((error: unknown) => {

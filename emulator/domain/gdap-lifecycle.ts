@@ -10,7 +10,7 @@ export const ROLE = {
   globalAdministrator: '62e90394-69f5-4237-9190-012177145e10',
   licenseAdministrator: '4d6ac14f-3453-41d0-bef9-a3e0c569773a',
   billingAdministrator: 'b0f54661-2d74-4c50-afa3-1ec803f12efe',
-  userAdministrator: 'fe930be7-5e62-47db-91af-98c3a73b8de4',
+  userAdministrator: 'fe930be7-5e62-47db-91af-98c3a49a38b1',
   helpdeskAdministrator: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
   serviceSupportAdministrator: 'f023fd81-a637-4b56-95fd-791ac0226033',
   directoryReaders: '88d8e3e3-8f55-4a1e-953a-9b9898b8876b',

@@ -37,6 +37,7 @@ import { consoleRoute, defaultConsoleDir } from './console.route.js';
 import { type DemoClock, demoClockRoutes } from './demo-clock.route.js';
 import { exportDownloadRoute } from '../modules/exports/export.route.js';
 import { armUrlFor, createArmClientFactory } from '../azure-rm/arm.client.js';
+import { createGdapClientFactory, graphUrlFor } from '../graph/gdap.client.js';
 import { type ProcedureDeps } from '../procedures/procedure-module.js';
 import { readDevSecret } from './dev-secret.js';
 import { InMemoryCostBudget } from './limits/cost-budget.js';
@@ -69,6 +70,10 @@ export interface ApplicationOptions {
   armUrl?: string;
   /** Tokens for ARM (audience management.azure.com); default the Partner Center provider. */
   armTokenProvider?: TokenProvider;
+  /** Microsoft Graph root for GDAP (default: next to Partner Center, see `graphUrlFor`). */
+  graphUrl?: string;
+  /** Tokens for Graph (audience graph.microsoft.com); default the Partner Center provider. */
+  graphTokenProvider?: TokenProvider;
   /** An already open database (tests share one in-process PostgreSQL); default: `DATABASE_URL`. */
   database?: DbHandle;
   /** Holidays of the transfer's 8-business-hour SLA (R-TRF-7). */
@@ -157,6 +162,20 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...options.partnerCenter,
   });
+  // GDAP (issue 15 item 2): Microsoft Graph with the same transport machinery, its own budget.
+  const graph = createGdapClientFactory({
+    baseUrl: options.graphUrl ?? config.gdap.graphUrl ?? graphUrlFor(options.partnerCenterUrl),
+    tokenProvider: options.graphTokenProvider ?? options.tokenProvider,
+    limiter: rateLimiter('graph', {
+      concurrency: config.partnerCenter.concurrency,
+      ratePerMinute: config.partnerCenter.ratePerMinute,
+    }),
+    timeoutMs: config.partnerCenter.timeoutMs,
+    retry: { maxAttempts: config.partnerCenter.maxAttempts },
+    logger: logger.child({ component: 'graph' }),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...options.partnerCenter,
+  });
   // SIGNING_LINK_SECRET, else AUTH_JWT_SECRET (config), else the emulator-mode dev secret.
   const signingSecret = config.transfer.signingSecret ?? (await readDevSecret(config.databaseUrl));
 
@@ -178,6 +197,8 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     clock,
     clients: pc,
     arm,
+    graph,
+    gdap: { mode: config.gdap.mode },
     directory: options.directory,
     publicUrl: config.publicUrl,
     ...(signingSecret ? { signingSecret } : {}),

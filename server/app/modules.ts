@@ -1,4 +1,5 @@
 import { customersModule } from '../modules/customers/index.js';
+import { gdapModule } from '../modules/gdap/index.js';
 import { nodeModule } from '../modules/node/index.js';
 import { organizationsModule } from '../modules/organizations/index.js';
 import { subscriptionsModule } from '../modules/subscriptions/index.js';
@@ -13,6 +14,7 @@ export const appModules: readonly AppModule[] = [
   organizationsModule,
   customersModule,
   subscriptionsModule,
+  gdapModule,
   workflowCoreModule,
   createWorkflowsModule(procedureModules),
 ];

@@ -9,6 +9,7 @@ import { SubscriptionService } from '../modules/subscriptions/subscription.servi
 import { type Db } from '../db/client.js';
 import { ActivityService } from '../modules/activity-log/activity.service.js';
 import { ExportService } from '../modules/exports/export.service.js';
+import { GdapService } from '../modules/gdap/gdap.service.js';
 import {
   type ProcedureDeps,
   type ProcedureModule,
@@ -113,6 +114,7 @@ export function createServices(
       activity,
       publicUrl: deps.publicUrl,
     }),
+    gdap: new GdapService({ db, graph: deps.graph, organizations, clock }),
   };
   const serviceDeps = {
     ...deps,

@@ -83,6 +83,15 @@ const envSchema = z.object({
   TRANSFER_PUBLIC_HOLIDAYS: onOff.default('on'),
   /** Token scope toward Azure Resource Manager (transfer clean-up, R-TRF-8). */
   ARM_SCOPE: z.string().default('https://management.azure.com/.default'),
+  /**
+   * GDAP as a step of the procedures that need admin access (issue 15 item 2): `required` (the
+   * step runs; a customer that rejects or lets the request expire is blocked; an emulator is run
+   * with `requireGdap`), `optional` (the step runs; a rejection is a warning and the customer
+   * goes on with whatever access it has), `off` (no GDAP step, the seeds' DAP world).
+   */
+  GDAP: z.enum(['required', 'optional', 'off']).default('off'),
+  /** Microsoft Graph root (default: graph.microsoft.com next to Partner Center, else the emulator's /graph/v1.0). */
+  GRAPH_URL: z.string().url().optional(),
   AUTH_JWT_SECRET: z.string().min(16).optional(),
   AUTH_JWKS_URL: z.string().url().optional(),
   AUTH_ISSUER: z.string().optional(),
@@ -212,6 +221,8 @@ export interface AppConfig {
   };
   /** Azure Resource Manager (transfer clean-up, R-TRF-8). */
   arm: { scope: string };
+  /** GDAP step of the procedures (issue 15 item 2) and where Microsoft Graph is. */
+  gdap: { mode: 'required' | 'optional' | 'off'; graphUrl: string | undefined };
   /** Query limits, per-operation timeout, body size and the per-user cost budget. */
   graphqlLimits: {
     maxDepth: number;
@@ -344,6 +355,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publicHolidays: e.TRANSFER_PUBLIC_HOLIDAYS,
     },
     arm: { scope: e.ARM_SCOPE },
+    gdap: { mode: e.GDAP, graphUrl: e.GRAPH_URL },
     graphqlLimits: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,

@@ -7,6 +7,7 @@ import { type WorkflowService } from '../workflows/workflow.service.js';
 import { type ActivityService } from './activity-log/activity.service.js';
 import { type CustomerService } from './customers/customer.service.js';
 import { type ExportService } from './exports/export.service.js';
+import { type GdapService } from './gdap/gdap.service.js';
 import { type OrganizationService } from './organizations/organization.service.js';
 import { type SubscriptionService } from './subscriptions/subscription.service.js';
 
@@ -26,6 +27,8 @@ export interface CoreServices {
   workflowQueries: WorkflowQueryService;
   activity: ActivityService;
   exports: ExportService;
+  /** GDAP role template and relationship reads (issue 15 item 2). */
+  gdap: GdapService;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type BusinessCalendarOptions } from 'partner-center-emulator';
 import { type ArmClientFactory } from '../azure-rm/arm.client.js';
+import { type GdapClientFactory } from '../graph/gdap.client.js';
 import { type DirectorySource } from '../modules/organizations/directory-source.js';
 import { type OrganizationService } from '../modules/organizations/organization.service.js';
 import { type PartnerCenterClientFactory } from '../partner-center/client-factory.js';
@@ -13,6 +14,8 @@ import { type WorkflowNotifier } from '../workflows/engine/workflow-notifier.js'
 import { type WorkflowDefinition } from '../workflows/engine/workflow-runner.js';
 import { type WorkflowService } from '../workflows/workflow.service.js';
 
+export type GdapMode = 'required' | 'optional' | 'off';
+
 /** What every procedure's factories receive (built once by the application). */
 export interface ProcedureDeps {
   db: EngineDb;
@@ -20,6 +23,10 @@ export interface ProcedureDeps {
   clients: PartnerCenterClientFactory;
   /** Azure Resource Manager (the transfer's clean-up, R-TRF-8). */
   arm: ArmClientFactory;
+  /** Microsoft Graph GDAP (the GDAP step of the procedures, issue 15 item 2). */
+  graph: GdapClientFactory;
+  /** GDAP=required|optional|off: whether the procedures run their GDAP step. */
+  gdap: { mode: GdapMode };
   /** The partner directory (the transfer reads the Admin agents group from it). */
   directory: DirectorySource;
   /** Absolute base URL of the API (download and signing links). */

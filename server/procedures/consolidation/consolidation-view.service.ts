@@ -13,6 +13,8 @@ import {
   type PageArgs,
 } from '../../shared/pagination.js';
 import { type Clock } from '../../shared/clock.js';
+import { toGdapStep } from '../../modules/gdap/gdap.mapper.js';
+import { type GdapStep } from '../../modules/gdap/gdap.type.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
 import { type WorkflowItemRow, type WorkflowRow } from '../../workflows/engine/engine.types.js';
 import * as repo from '../../workflows/engine/workflow.repository.js';
@@ -49,6 +51,7 @@ export interface ConsolidationCustomerView {
   };
   state: ConsolidationCustomerState;
   invitationUrl: string | null;
+  gdap: GdapStep | null;
   waitingReason: string | null;
   items: ConsolidationItemView[];
 }
@@ -150,6 +153,7 @@ export class ConsolidationViewService {
             },
             state: c.state as ConsolidationCustomerState,
             invitationUrl: d.invitationUrl ?? null,
+            gdap: toGdapStep(d.gdap),
             waitingReason: c.waitingReason ?? c.lastError,
             items: (children.get(c.id) ?? []).map((i) => this.itemView(i, target)),
           },

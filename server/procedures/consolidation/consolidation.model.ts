@@ -1,3 +1,5 @@
+import { type GdapItemState, type GdapWorkflowPlan } from '../shared/gdap/gdap-desired-state.js';
+
 /** Item kinds of a tenant consolidation. */
 export const CUSTOMER = 'CUSTOMER';
 export const LICENSE_REPROVISION = 'LICENSE_REPROVISION';
@@ -30,6 +32,8 @@ export interface ConsolidationData {
   sources: TenantRef[];
   target: TenantRef;
   startedBy?: string;
+  /** GDAP for the target (issue 15 item 2), when GDAP is on: the template as planned. */
+  gdap?: GdapWorkflowPlan;
 }
 
 export interface CustomerItemData {
@@ -39,6 +43,8 @@ export interface CustomerItemData {
   sourceTenantId: string;
   invitationUrl?: string;
   acceptedAt?: string;
+  /** The target's GDAP step for this customer (plan and progress), when GDAP is on. */
+  gdap?: GdapItemState;
   /** Target subscription ids that existed when the customer accepted (look before create). */
   targetSubscriptionsAtAcceptance?: string[];
 }

@@ -104,6 +104,7 @@ export class TenantConsolidationResolver {
           customer: customerFromSnapshot(e.node.customer),
           state: e.node.state as ConsolidationCustomerState,
           invitationUrl: e.node.invitationUrl,
+          gdap: e.node.gdap,
           waitingReason: e.node.waitingReason,
           items: await Promise.all(e.node.items.map((item) => this.item(ctx, item))),
         }),

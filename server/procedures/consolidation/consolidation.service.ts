@@ -11,6 +11,9 @@ import { type EngineDb } from '../../workflows/engine/db.types.js';
 import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
 import * as repo from '../../workflows/engine/workflow.repository.js';
 import { type WorkflowService } from '../../workflows/workflow.service.js';
+import { type Clock } from '../../shared/clock.js';
+import { type GdapPlanner } from '../shared/gdap/gdap-planner.js';
+import { CONSOLIDATION_GDAP_ROUTE } from './steps/gdap.steps.js';
 import { CUSTOMER, type ConsolidationData, type TenantRef } from './consolidation.model.js';
 import { planConsolidation } from './consolidation.planner.js';
 import { customersConsolidatedAwayFrom } from './consolidation.repository.js';
@@ -40,6 +43,9 @@ export class ConsolidationService {
       organizations: OrganizationService;
       workflows: WorkflowService;
       clients: PartnerCenterClientFactory;
+      clock?: Clock;
+      /** GDAP for the target (issue 15 item 2); absent or off: no GDAP step. */
+      gdap?: GdapPlanner;
     },
   ) {}
 
@@ -96,6 +102,38 @@ export class ConsolidationService {
           throw error;
         }
         const data: ConsolidationData = { sources: sources.map(toRef), target: toRef(target) };
+        // R-CON-2 with GDAP: per customer, what the target reuses, extends or creates.
+        const gdap = this.deps.gdap;
+        const gdapPlan = await gdap?.workflowPlan(scope.actor.organizationId, [target.tenantId]);
+        if (gdap && gdapPlan) {
+          data.gdap = gdapPlan;
+          try {
+            plan.events.push(
+              await gdap.planItems(
+                gdapPlan,
+                plan.items,
+                (item) =>
+                  item.kind === CUSTOMER && item.customerTenantId
+                    ? {
+                        partnerTenantId: target.tenantId,
+                        customerTenantId: item.customerTenantId,
+                        companyName: (item.data as { companyName?: string }).companyName ?? '',
+                        ...CONSOLIDATION_GDAP_ROUTE,
+                      }
+                    : null,
+                this.deps.clock?.now() ?? new Date(),
+              ),
+            );
+          } catch (error) {
+            if (error instanceof PartnerCenterError) {
+              return err({
+                code: 'GRAPH_ERROR',
+                message: `Microsoft Graph refused the GDAP read (${error.message}); nothing was planned.`,
+              });
+            }
+            throw error;
+          }
+        }
         return ok({
           data: data as unknown as Record<string, unknown>,
           items: plan.items,

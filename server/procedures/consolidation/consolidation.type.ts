@@ -3,6 +3,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { DateTimeScalar } from '../../shared/scalars.js';
 import { createConnectionType, Node } from '../../modules/common/common.type.js';
 import { Customer } from '../../modules/customers/customer.type.js';
+import { GdapStep } from '../../modules/gdap/gdap.type.js';
 import { PartnerTenant } from '../../modules/organizations/organization.type.js';
 import { CustomerSubscription } from '../../modules/subscriptions/subscription.type.js';
 import { Workflow, WorkflowKind } from '../../modules/workflow-core/workflow.type.js';
@@ -127,6 +128,13 @@ export class ConsolidationCustomer {
     description: "The target tenant's reseller invitation URL for this customer (R-CON-2).",
   })
   invitationUrl!: string | null;
+
+  @Field(() => GdapStep, {
+    nullable: true,
+    description:
+      "The target's GDAP step for this customer (with GDAP on): what is reused, extended or created, the approval link shown beside the invitation, and where it stands.",
+  })
+  gdap!: GdapStep | null;
 
   @Field(() => [ConsolidationItem], { description: 'Its license and Azure subscriptions to move.' })
   items!: ConsolidationItem[];

@@ -1,4 +1,5 @@
 import { type ProcedureModule } from '../procedure-module.js';
+import { GdapPlanner } from '../shared/gdap/gdap-planner.js';
 import { ConsolidationExportService } from './consolidation-export.service.js';
 import { ConsolidationViewService } from './consolidation-view.service.js';
 import { TenantConsolidationResolver } from './consolidation.resolver.js';
@@ -13,9 +14,26 @@ import { consolidationDefinition } from './steps/consolidation.steps.js';
 /** Regional tenant consolidation (R-CON-*). */
 export const consolidationModule: ProcedureModule<ConsolidationServices> = {
   kind: 'TENANT_CONSOLIDATION',
-  definition: ({ db, clients }) => consolidationDefinition({ db, clients }),
-  services: ({ db, clock, clients, organizations, workflows, publicUrl }) => ({
-    consolidations: new ConsolidationService({ db, organizations, workflows, clients }),
+  definition: ({ db, clients, graph }) => consolidationDefinition({ db, clients, graph }),
+  services: ({
+    db,
+    clock,
+    clients,
+    organizations,
+    workflows,
+    publicUrl,
+    graph,
+    gdap,
+    directory,
+  }) => ({
+    consolidations: new ConsolidationService({
+      db,
+      organizations,
+      workflows,
+      clients,
+      clock,
+      gdap: new GdapPlanner({ db, graph, mode: gdap.mode, directory }),
+    }),
     consolidationViews: new ConsolidationViewService({ db, clock }),
     consolidationExports: new ConsolidationExportService({ db, clock, publicUrl }),
   }),

@@ -184,6 +184,25 @@ export async function applyItemUpdate(
           .where(and(...conditions));
       }
     }
+    if (update.status === 'BLOCKED') {
+      // A blocked item never releases what it holds: its held children end with it (SKIPPED),
+      // so the workflow can complete around a customer that is blocked mid-run (GDAP rejected).
+      await tx
+        .update(workflowItems)
+        .set({
+          status: 'SKIPPED',
+          completedAt: at,
+          updatedAt: at,
+          lastError: update.lastError ?? 'Its parent item is blocked.',
+        })
+        .where(
+          and(
+            eq(workflowItems.parentItemId, item.id),
+            eq(workflowItems.status, 'PENDING'),
+            isNull(workflowItems.nextRunAt),
+          ),
+        );
+    }
     if (item.parentItemId && wakeParent !== false) {
       // A child's progress is its parent's news: wake the parent to re-evaluate (unless the step
       // said its parent does not look at this progress).

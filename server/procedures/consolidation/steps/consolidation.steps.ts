@@ -1,8 +1,10 @@
+import { type GdapClientFactory } from '../../../graph/gdap.client.js';
 import { type PartnerCenterClientFactory } from '../../../partner-center/client-factory.js';
 import { type EngineDb } from '../../../workflows/engine/db.types.js';
 import { type WorkflowDefinition } from '../../../workflows/engine/step-context.js';
 import { azureSupportMigrationSteps } from './azure-support-migration.steps.js';
 import { customerSteps } from './customer.steps.js';
+import { consolidationGdapSteps } from './gdap.steps.js';
 import { licenseReprovisionSteps } from './license-reprovision.steps.js';
 import { overlapSweep } from './overlap.sweep.js';
 import { supportRequestSteps } from './support-request.steps.js';
@@ -12,6 +14,8 @@ export { overlapDays } from './common.js';
 export interface ConsolidationDeps {
   db: EngineDb;
   clients: PartnerCenterClientFactory;
+  /** Microsoft Graph (the GDAP step, issue 15 item 2). */
+  graph?: GdapClientFactory;
   /** Fallback recheck for items that other items wake (business time). */
   wakeFallbackMs?: number;
   /** Recheck of a target subscription still provisioning (business time). */
@@ -36,6 +40,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
       ...licenseReprovisionSteps(stepDeps),
       ...azureSupportMigrationSteps(stepDeps),
       ...supportRequestSteps(stepDeps),
+      ...(deps.graph ? consolidationGdapSteps({ graph: deps.graph }) : {}),
     },
   };
 }

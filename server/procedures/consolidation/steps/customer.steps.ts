@@ -29,7 +29,9 @@ export function customerSteps(deps: ConsolidationStepDeps): Record<string, StepH
       externalId: `${ctx.item.id}:invite`,
       tenantId: wf.target.tenantId,
     });
-    return { type: 'next', step: 'await_acceptance', state: 'INVITED', data: { invitationUrl } };
+    // With GDAP on, the GDAP request goes out beside the invitation (steps/gdap.steps.ts).
+    const next = customer.gdap ? 'gdap_request' : 'await_acceptance';
+    return { type: 'next', step: next, state: 'INVITED', data: { invitationUrl } };
   });
 
   const awaitAcceptance = step<CustomerItemData>(async (ctx) => {
