@@ -81,6 +81,8 @@ interface State {
   customers: { edges: { node: CustomerNode }[] };
 }
 
+type Chosen = { id: string; tenantId: string; partnerTenantId: string };
+
 const SOURCE_ROLES = [
   ROLE_IDS.licenseAdministrator,
   ROLE_IDS.serviceSupportAdministrator,
@@ -199,7 +201,7 @@ describe.each(dialects)('GDAP as a step of the consolidation (R-CON-2, %s)', (di
           displayName: `Source ${c.tenantId.slice(0, 8)}`,
         });
       }
-      const [reused, rejecting, ...others] = chosen as [(typeof chosen)[0], (typeof chosen)[0]];
+      const [reused, rejecting, ...others] = chosen as [Chosen, Chosen, ...Chosen[]];
       // The target already holds every role of the template with one customer: reused as is.
       const existing = await grantGdap(emulator, target.tenantId, reused.tenantId, {
         roles: [...DEFAULT_TEMPLATE_ROLE_IDS, ROLE_IDS.serviceSupportAdministrator],
@@ -326,7 +328,7 @@ describe.each(dialects)('GDAP as a step of the consolidation (R-CON-2, %s)', (di
           displayName: `Source ${c.tenantId.slice(0, 8)}`,
         });
       }
-      const [silent, other] = chosen as [(typeof chosen)[0], (typeof chosen)[0]];
+      const [silent, other] = chosen as [Chosen, Chosen, ...Chosen[]];
       emulator.control.gdap.setDecision(silent.tenantId, 'never');
       const planned = await plan(chosen.map((c) => c.id));
       await start(planned.id);

@@ -72,6 +72,7 @@ export class ChannelMoveViewService {
         status: rel?.status ?? 'PENDING',
         detail: rel ? (rel.waitingReason ?? rel.lastError) : null,
         accepted: !!relData?.acceptedAt,
+        ...(relData?.gdap ? { gdap: relData.gdap } : {}),
       },
       lines: items.filter((i) => i.kind === LINE).map(lineView),
     };

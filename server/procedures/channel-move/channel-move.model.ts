@@ -1,3 +1,5 @@
+import { type GdapItemState, type GdapWorkflowPlan } from '../shared/gdap/gdap-desired-state.js';
+
 /** Item kinds of a channel move (R-CHN-*). */
 /** The workflow-level item: reseller relationship request and acceptance (R-CHN-1). */
 export const RELATIONSHIP = 'RELATIONSHIP';
@@ -34,6 +36,8 @@ export interface ChannelMoveData {
   sourceChannel: SourceChannel;
   leadDays: number;
   startedBy?: string;
+  /** GDAP for the partner (issue 15 item 2), when GDAP is on: the template as planned. */
+  gdap?: GdapWorkflowPlan;
 }
 
 /** The RELATIONSHIP item's data (its customer snapshot feeds `ChannelMove.customer`). */
@@ -45,6 +49,8 @@ export interface RelationshipItemData {
   relationshipRequired: boolean;
   invitationUrl?: string;
   acceptedAt?: string;
+  /** The partner's GDAP step for the customer (plan and progress), when GDAP is on. */
+  gdap?: GdapItemState;
 }
 
 /** One license line as given (inline or CSV), before planning. */

@@ -8,6 +8,8 @@ import { type ChannelMoveLineView, type ChannelMoveView } from './channel-move-v
 import { type PlanError } from './channel-move.service.js';
 import { BasicUserError } from '../../modules/common/common.type.js';
 import { Customer } from '../../modules/customers/customer.type.js';
+import { toGdapStep } from '../../modules/gdap/gdap.mapper.js';
+import { GdapStep } from '../../modules/gdap/gdap.type.js';
 import { toExportPayload } from '../../modules/exports/export.resolver.js';
 import { ExportPayload } from '../../modules/exports/export.type.js';
 import { PartnerTenant } from '../../modules/organizations/organization.type.js';
@@ -138,6 +140,15 @@ export class ChannelMoveResolver {
   })
   async invitationUrl(@Root() wf: ChannelMove, @Ctx() ctx: Context): Promise<string | null> {
     return (await viewOf(ctx, wf.row)).relationship.invitationUrl ?? null;
+  }
+
+  @FieldResolver(() => GdapStep, {
+    nullable: true,
+    description:
+      "The partner's GDAP step for the customer (with GDAP on): reuse / extend / create, the approval link to send beside the invitation, and where it stands.",
+  })
+  async gdap(@Root() wf: ChannelMove, @Ctx() ctx: Context): Promise<GdapStep | null> {
+    return toGdapStep((await viewOf(ctx, wf.row)).relationship.gdap);
   }
 
   @FieldResolver(() => Boolean, {

@@ -34,6 +34,8 @@ import {
   type TenantRef,
 } from './channel-move.model.js';
 import { planChannelMove } from './channel-move.planner.js';
+import { type GdapPlanner } from '../shared/gdap/gdap-planner.js';
+import { CHANNEL_MOVE_GDAP_ROUTE } from './steps/gdap.steps.js';
 import { consolidatedSourceRefusal } from '../shared/consolidated-source.guard.js';
 import { openChannelMoves } from './channel-move.repository.js';
 import { type ChannelMoveExportService } from './channel-move-export.service.js';
@@ -81,6 +83,8 @@ export class ChannelMoveService {
       organizations: OrganizationService;
       workflows: WorkflowService;
       clients: PartnerCenterClientFactory;
+      /** GDAP for the partner (issue 15 item 2); absent or off: no GDAP step. */
+      gdap?: GdapPlanner;
     },
   ) {}
 
@@ -151,6 +155,36 @@ export class ChannelMoveService {
           sourceChannel: input.sourceChannel,
           leadDays,
         };
+        // R-CHN-1 with GDAP: what the partner reuses, extends or creates for the customer.
+        const gdap = await this.deps.gdap?.planFor(
+          organizationId,
+          [partner.tenantId],
+          plan.items,
+          (item) =>
+            item.kind === RELATIONSHIP
+              ? {
+                  partnerTenantId: partner.tenantId,
+                  customerTenantId,
+                  companyName:
+                    (item.data as { companyName?: string }).companyName ?? customerTenantId,
+                  ...CHANNEL_MOVE_GDAP_ROUTE,
+                }
+              : null,
+          this.deps.clock.now(),
+        );
+        if (gdap && !gdap.ok) {
+          return gdap;
+        }
+        if (gdap?.value) {
+          data.gdap = gdap.value.plan;
+          plan.events.push(gdap.value.event);
+          // An existing reseller relationship is only checked: GDAP is asked for first.
+          for (const item of plan.items) {
+            if (item.kind === RELATIONSHIP && item.step === 'await_acceptance') {
+              item.step = 'gdap_request';
+            }
+          }
+        }
         return ok({
           data: data as unknown as Record<string, unknown>,
           items: plan.items,

@@ -1,4 +1,5 @@
 import { type ProcedureModule } from '../procedure-module.js';
+import { GdapPlanner } from '../shared/gdap/gdap-planner.js';
 import { ChannelMoveExportService } from './channel-move-export.service.js';
 import { ChannelMoveViewService } from './channel-move-view.service.js';
 import { ChannelMoveResolver } from './channel-move.resolver.js';
@@ -13,11 +14,28 @@ import { channelMoveDefinition } from './steps/channel-move.steps.js';
 /** Channel move: license customers brought over from another channel (R-CHN-*). */
 export const channelMoveModule: ProcedureModule<ChannelMoveServices> = {
   kind: 'CHANNEL_MOVE',
-  definition: ({ db, clients }) => channelMoveDefinition({ db, clients }),
-  services: ({ db, clock, clients, organizations, workflows, publicUrl }) => {
+  definition: ({ db, clients, graph }) => channelMoveDefinition({ db, clients, graph }),
+  services: ({
+    db,
+    clock,
+    clients,
+    organizations,
+    workflows,
+    publicUrl,
+    graph,
+    gdap,
+    directory,
+  }) => {
     const channelMoveViews = new ChannelMoveViewService({ db });
     return {
-      channelMoves: new ChannelMoveService({ db, clock, organizations, workflows, clients }),
+      channelMoves: new ChannelMoveService({
+        db,
+        clock,
+        organizations,
+        workflows,
+        clients,
+        gdap: new GdapPlanner({ db, graph, mode: gdap.mode, directory }),
+      }),
       channelMoveViews,
       channelMoveExports: new ChannelMoveExportService({
         db,

@@ -103,36 +103,27 @@ export class ConsolidationService {
         }
         const data: ConsolidationData = { sources: sources.map(toRef), target: toRef(target) };
         // R-CON-2 with GDAP: per customer, what the target reuses, extends or creates.
-        const gdap = this.deps.gdap;
-        const gdapPlan = await gdap?.workflowPlan(scope.actor.organizationId, [target.tenantId]);
-        if (gdap && gdapPlan) {
-          data.gdap = gdapPlan;
-          try {
-            plan.events.push(
-              await gdap.planItems(
-                gdapPlan,
-                plan.items,
-                (item) =>
-                  item.kind === CUSTOMER && item.customerTenantId
-                    ? {
-                        partnerTenantId: target.tenantId,
-                        customerTenantId: item.customerTenantId,
-                        companyName: (item.data as { companyName?: string }).companyName ?? '',
-                        ...CONSOLIDATION_GDAP_ROUTE,
-                      }
-                    : null,
-                this.deps.clock?.now() ?? new Date(),
-              ),
-            );
-          } catch (error) {
-            if (error instanceof PartnerCenterError) {
-              return err({
-                code: 'GRAPH_ERROR',
-                message: `Microsoft Graph refused the GDAP read (${error.message}); nothing was planned.`,
-              });
-            }
-            throw error;
-          }
+        const gdap = await this.deps.gdap?.planFor(
+          scope.actor.organizationId,
+          [target.tenantId],
+          plan.items,
+          (item) =>
+            item.kind === CUSTOMER && item.customerTenantId
+              ? {
+                  partnerTenantId: target.tenantId,
+                  customerTenantId: item.customerTenantId,
+                  companyName: (item.data as { companyName?: string }).companyName ?? '',
+                  ...CONSOLIDATION_GDAP_ROUTE,
+                }
+              : null,
+          this.deps.clock?.now() ?? new Date(),
+        );
+        if (gdap && !gdap.ok) {
+          return gdap;
+        }
+        if (gdap?.value) {
+          data.gdap = gdap.value.plan;
+          plan.events.push(gdap.value.event);
         }
         return ok({
           data: data as unknown as Record<string, unknown>,

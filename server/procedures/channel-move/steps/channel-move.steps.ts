@@ -1,12 +1,16 @@
+import { type GdapClientFactory } from '../../../graph/gdap.client.js';
 import { type PartnerCenterClientFactory } from '../../../partner-center/client-factory.js';
 import { type EngineDb } from '../../../workflows/engine/db.types.js';
 import { type WorkflowDefinition } from '../../../workflows/engine/step-context.js';
+import { channelMoveGdapSteps } from './gdap.steps.js';
 import { lineSteps } from './line.steps.js';
 import { relationshipSteps } from './relationship.steps.js';
 
 export interface ChannelMoveDeps {
   db: EngineDb;
   clients: PartnerCenterClientFactory;
+  /** Microsoft Graph (the GDAP step, issue 15 item 2). */
+  graph?: GdapClientFactory;
   /** Fallback recheck of the relationship item while its lines run (children wake it anyway). */
   wakeFallbackMs?: number;
   /** Recheck of an ordered subscription still provisioning (business time). */
@@ -23,6 +27,10 @@ export function channelMoveDefinition(deps: ChannelMoveDeps): WorkflowDefinition
   };
   return {
     kind: 'CHANNEL_MOVE',
-    steps: { ...relationshipSteps(stepDeps), ...lineSteps(stepDeps) },
+    steps: {
+      ...relationshipSteps(stepDeps),
+      ...lineSteps(stepDeps),
+      ...(deps.graph ? channelMoveGdapSteps({ graph: deps.graph }) : {}),
+    },
   };
 }

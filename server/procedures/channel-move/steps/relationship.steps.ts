@@ -23,7 +23,9 @@ export function relationshipSteps(deps: ChannelMoveStepDeps): Record<string, Ste
       details: `Requested a reseller relationship of ${rel.companyName} with ${wf.partner.name} (${invitationUrl}).`,
       what: 'request',
     });
-    return { type: 'next', step: 'await_acceptance', state: 'REQUESTED', data: { invitationUrl } };
+    // With GDAP on, the GDAP request goes out beside the invitation (steps/gdap.steps.ts).
+    const next = rel.gdap ? 'gdap_request' : 'await_acceptance';
+    return { type: 'next', step: next, state: 'REQUESTED', data: { invitationUrl } };
   });
 
   const awaitAcceptance = step<RelationshipItemData>(async (ctx) => {

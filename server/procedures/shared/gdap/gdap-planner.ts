@@ -7,6 +7,8 @@ import {
 } from '../../../graph/gdap-role-template.js';
 import { findGdapRoleTemplate } from '../../../modules/gdap/gdap-template.repository.js';
 import { type DirectorySource } from '../../../modules/organizations/directory-source.js';
+import { PartnerCenterError } from '../../../partner-center/errors.js';
+import { err, ok, type Result } from '../../../shared/result.js';
 import { type EngineDb } from '../../../workflows/engine/db.types.js';
 import { type NewEvent, type NewItem } from '../../../workflows/engine/engine.types.js';
 import { type GdapMode } from '../../procedure-module.js';
@@ -144,5 +146,34 @@ export class GdapPlanner {
       message: `GDAP (${plan.mode}): ${counts.REUSE} relationship(s) reused, ${counts.EXTEND} extended, ${counts.AWAIT} awaiting approval, ${counts.CREATE} to create with the template (${roles} roles, ${plan.template.duration}${plan.template.autoExtend ? ', auto-extend' : ''}).`,
       data: counts,
     };
+  }
+
+  /**
+   * The GDAP part of a plan in one call: null with GDAP=off; else the workflow plan, each selected
+   * item's plan in its data and the summary event. A Graph failure is a planning error (nothing
+   * is stored), like a Partner Center one.
+   */
+  async planFor(
+    organizationId: string,
+    partnerTenantIds: readonly string[],
+    items: NewItem[],
+    select: (item: NewItem) => Parameters<GdapPlanner['itemPlan']>[1] | null,
+    now: Date,
+  ): Promise<Result<{ plan: GdapWorkflowPlan; event: NewEvent } | null>> {
+    try {
+      const plan = await this.workflowPlan(organizationId, partnerTenantIds);
+      if (!plan) {
+        return ok(null);
+      }
+      return ok({ plan, event: await this.planItems(plan, items, select, now) });
+    } catch (error) {
+      if (error instanceof PartnerCenterError) {
+        return err({
+          code: 'GRAPH_ERROR',
+          message: `Microsoft Graph refused the GDAP read (${error.message}); nothing was planned.`,
+        });
+      }
+      throw error;
+    }
   }
 }
