@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type ProcedureModule } from '../procedure-module.js';
+import { GdapPlanner } from '../shared/gdap/gdap-planner.js';
 import { adminAgentsGroupLookup } from './admin-agents.js';
 import { SubscriptionTransferResolver } from './transfer.resolver.js';
 import { transferFormPdfRoute, transferSigningRoutes } from './transfer.route.js';
@@ -19,11 +20,12 @@ import { transferDefinition } from './steps/transfer.steps.js';
 /** Azure subscription transfer to another partner (R-TRF-*). */
 export const transferModule: ProcedureModule<TransferServices> = {
   kind: 'SUBSCRIPTION_TRANSFER',
-  definition: ({ db, clients, arm, publicUrl, directory, transfer }) =>
+  definition: ({ db, clients, arm, graph, publicUrl, directory, transfer }) =>
     transferDefinition({
       db,
       clients,
       arm,
+      graph,
       publicUrl,
       adminAgentsGroupOf: adminAgentsGroupLookup(directory),
       ...(transfer?.calendar ? { calendar: transfer.calendar } : {}),
@@ -52,6 +54,12 @@ export const transferModule: ProcedureModule<TransferServices> = {
         views: transferViews,
         notifier,
         kick,
+        gdap: new GdapPlanner({
+          db,
+          graph: deps.graph,
+          mode: deps.gdap.mode,
+          directory: deps.directory,
+        }),
       }),
       transferViews,
       transferSigning: new TransferSigningService({

@@ -1,4 +1,5 @@
 import { emailSchema } from '../../shared/validation.js';
+import { type GdapItemState, type GdapWorkflowPlan } from '../shared/gdap/gdap-desired-state.js';
 import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
 
 /** The one item of a transfer workflow: ticket → form → support → clean-up. */
@@ -69,6 +70,8 @@ export interface TransferData {
   /** Checks that could not be made in Partner Center at planning time (e.g. R-TRF-6). */
   pendingChecks: string[];
   startedBy?: string;
+  /** GDAP for the new partner (R-TRF-6/8, issue 15 item 2), when it is served here and GDAP is on. */
+  gdap?: GdapWorkflowPlan;
 }
 
 export interface RoleAssignmentRef {
@@ -81,6 +84,8 @@ export interface RoleAssignmentRef {
 
 /** Progress of the transfer item. */
 export interface TransferItemData {
+  /** The new partner's GDAP step (plan and progress), when it is served here and GDAP is on. */
+  gdap?: GdapItemState;
   serviceRequestId?: string;
   attachedAt?: string;
   responseDueAt?: string;

@@ -30,6 +30,8 @@ import {
   TransferSignature,
 } from './transfer.type.js';
 import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
+import { toGdapStep } from '../../modules/gdap/gdap.mapper.js';
+import { GdapStep } from '../../modules/gdap/gdap.type.js';
 
 type Context = ApiContext<TransferServices>;
 
@@ -197,6 +199,15 @@ export class SubscriptionTransferResolver {
       commitmentEndDate: null,
       entitlementId: data.subscription.azureSubscriptionId,
     });
+  }
+
+  @FieldResolver(() => GdapStep, {
+    nullable: true,
+    description:
+      "The new partner's GDAP step (R-TRF-6/8, when it is served here and GDAP is on): reuse / extend / create, the customer's approval link, and where it stands.",
+  })
+  async gdap(@Root() wf: SubscriptionTransfer, @Ctx() ctx: Context): Promise<GdapStep | null> {
+    return toGdapStep((await progressOf(ctx, wf)).data.gdap);
   }
 
   @FieldResolver(() => String, {

@@ -8,7 +8,13 @@ import { ForbiddenError } from '../../shared/errors.js';
 import { type RequestScope } from '../../shared/request-scope.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
-import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
+import {
+  type NewEvent,
+  type NewItem,
+  type WorkflowRow,
+} from '../../workflows/engine/engine.types.js';
+import { type GdapPlanner } from '../shared/gdap/gdap-planner.js';
+import { TRANSFER_GDAP_ROUTE } from './steps/gdap.steps.js';
 import { type WorkflowNotifier } from '../../workflows/engine/workflow-notifier.js';
 import { addViewer } from '../../workflows/engine/workflow-viewers.repository.js';
 import * as engineRepo from '../../workflows/engine/workflow.repository.js';
@@ -19,6 +25,7 @@ import {
   LINK_PARTIES,
   TRANSFER,
   transferData,
+  type TransferData,
   type TransferItemData,
   type TransferParty,
 } from './transfer.model.js';
@@ -53,9 +60,53 @@ export class TransferService {
       views: TransferViewService;
       notifier?: WorkflowNotifier;
       kick?: () => void;
+      /** GDAP for the new partner when it is served here (issue 15 item 2). */
+      gdap?: GdapPlanner;
     },
   ) {
     this.activity = new ActivityRecorder(deps.db);
+  }
+
+  /**
+   * R-TRF-6/8 with GDAP, when we are the new partner (its organization is served here): the new
+   * partner's template, and what it reuses, extends or creates with the customer.
+   */
+  private async withGdap<
+    P extends { data: Record<string, unknown>; items: NewItem[]; events: NewEvent[] },
+  >(planned: P): Promise<Result<P>> {
+    const data = planned.data as unknown as TransferData;
+    const organizationId = data.newPartner.organizationId;
+    if (!this.deps.gdap || !organizationId) {
+      return ok(planned);
+    }
+    const gdap = await this.deps.gdap.planFor(
+      organizationId,
+      [data.newPartner.tenantId],
+      planned.items,
+      (item) =>
+        item.kind === TRANSFER
+          ? {
+              partnerTenantId: data.newPartner.tenantId,
+              customerTenantId: data.customer.tenantId,
+              companyName: data.customer.companyName,
+              ...TRANSFER_GDAP_ROUTE,
+            }
+          : null,
+      this.deps.clock.now(),
+    );
+    if (!gdap.ok) {
+      return gdap;
+    }
+    if (gdap.value) {
+      data.gdap = gdap.value.plan;
+      planned.events.push(gdap.value.event);
+      for (const item of planned.items) {
+        if (item.kind === TRANSFER && item.data.gdap) {
+          item.step = 'gdap_request';
+        }
+      }
+    }
+    return ok(planned);
   }
 
   async plan(
@@ -83,7 +134,10 @@ export class TransferService {
         },
         idempotencyKey: input.idempotencyKey ?? null,
       },
-      () => planTransfer(this.deps, scope, input, checked.value),
+      async () => {
+        const planned = await planTransfer(this.deps, scope, input, checked.value);
+        return planned.ok ? this.withGdap(planned.value) : planned;
+      },
     );
     if (!created.ok) {
       return created;

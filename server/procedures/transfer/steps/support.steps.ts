@@ -89,7 +89,8 @@ export function supportSteps(deps: TransferStepDeps): Record<string, StepHandler
       });
       return {
         type: 'next',
-        step: 'cleanup',
+        // R-TRF-8 needs the new partner's admin access: with GDAP on, verified first.
+        step: progress.gdap ? 'gdap_await' : 'cleanup',
         state: 'TRANSFERRED',
         data: {
           ...changes,

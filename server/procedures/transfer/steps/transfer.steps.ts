@@ -1,4 +1,5 @@
 import { type ArmClientFactory } from '../../../azure-rm/arm.client.js';
+import { type GdapClientFactory } from '../../../graph/gdap.client.js';
 import { type PartnerCenterClientFactory } from '../../../partner-center/client-factory.js';
 import { type EngineDb } from '../../../workflows/engine/db.types.js';
 import { type WorkflowDefinition } from '../../../workflows/engine/step-context.js';
@@ -6,6 +7,7 @@ import { type AdminAgentsGroupLookup } from '../admin-agents.js';
 import { type BusinessCalendarOptions } from '../business-hours.js';
 import { cleanupSteps } from './cleanup.steps.js';
 import { formSteps } from './form.steps.js';
+import { transferGdapSteps } from './gdap.steps.js';
 import { supportSteps } from './support.steps.js';
 import { ticketClosureSweep } from './ticket-closure.sweep.js';
 import { ticketSteps } from './ticket.steps.js';
@@ -16,6 +18,8 @@ export interface TransferDeps {
   db: EngineDb;
   clients: PartnerCenterClientFactory;
   arm: ArmClientFactory;
+  /** Microsoft Graph (the new partner's GDAP step, issue 15 item 2). */
+  graph?: GdapClientFactory;
   /** Absolute base URL of this API: the attached form's file link. */
   publicUrl: string;
   /** Support's calendar (R-TRF-7): public holidays of the partner's country, overrides. */
@@ -58,6 +62,7 @@ export function transferDefinition(deps: TransferDeps): WorkflowDefinition {
       ...formSteps(stepDeps),
       ...supportSteps(stepDeps),
       ...cleanupSteps(stepDeps),
+      ...(deps.graph ? transferGdapSteps({ graph: deps.graph }) : {}),
     },
   };
 }
