@@ -29,6 +29,43 @@ const NCE_ALIASES = new Set([
 ]);
 
 /**
+ * Roles of the GDAP relationships Microsoft's DAP-to-GDAP transition ("Microsoft-led transition",
+ * MLT) created for partners' DAP customers (a subset we model: the aliases the emulator knows;
+ * a guess, README "Where we guessed").
+ */
+const MLT_ROLES = [
+  'directory-readers',
+  'user-admin',
+  'license-admin',
+  'helpdesk-admin',
+  'service-support-admin',
+];
+
+/**
+ * Today every DAP customer of a partner has a GDAP relationship with it (Microsoft moved DAP
+ * customers to GDAP; DAP is retired), so a partner with `requireGdap` on can still act for its own
+ * customers: one auto-extending MLT-style relationship per relationship with delegated admin.
+ * Customers with GDAP of their own in the demo (gdap-demo.preset.ts) keep theirs.
+ */
+function withTransitionedGdap(c: CustomerDef): CustomerDef {
+  if (c.gdap) {
+    return c;
+  }
+  const relationships = (c.relationships ?? [])
+    .filter((r) => r.delegatedAdmin !== false && r.relationship !== 'none')
+    .map((r) => ({
+      partner: r.partner,
+      displayName: `MLT_${c.key}_${r.partner}`.slice(0, 50),
+      roles: MLT_ROLES,
+      status: 'active' as const,
+      duration: 'P730D',
+      autoExtend: true,
+      daysAgo: 400,
+    }));
+  return relationships.length > 0 ? { ...c, gdap: { relationships } } : c;
+}
+
+/**
  * `demo-today`: the `demo` layout as tenants look today (issue 14 §5). License subscriptions of
  * the regional and central tenants are new commerce (P1M/P1Y/P3Y terms, monthly or annual
  * billing) except for a few legacy ones (`legacy-licenses`: discontinued offers and subscriptions
@@ -83,7 +120,7 @@ export function demoTodayScenario(seed: number): ScenarioDefinition {
     description:
       'The demo organizations with mostly new-commerce license subscriptions, a few legacy ones, and a transfer Fabrikam never accepts.',
     organizations,
-    customers: [...(base.customers ?? []).map(modernise), wessex],
+    customers: [...(base.customers ?? []).map(modernise), wessex].map(withTransitionedGdap),
     transfers: [
       {
         customer: 'wessex',
