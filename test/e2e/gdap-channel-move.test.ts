@@ -114,4 +114,31 @@ describe('GDAP as a step of the channel move (R-CHN-1)', () => {
     const subs = await pcSubscriptions(emulator, demo.partner.tenantId, demo.inRegion.tenantId);
     expect(subs.map((s) => s.status)).toEqual(['active']);
   });
+
+  it('GDAP=optional: a rejection is a warning and the move goes on with the access the partner has', async () => {
+    // DAP still accepted (requireGdap off), the API does not insist on GDAP.
+    emulator.control.gdap.setSettings({ requireGdap: false });
+    await t.close();
+    t = await startTestApp({
+      emulator,
+      clock: clockFrom(emulator.clock),
+      env: { WORKFLOW_RUNNER: 'off', GDAP: 'optional' },
+      runner: { retryBaseMs: 1, retryMaxMs: 5 },
+    });
+    demo = await channelMoveDemo(t, emulator);
+    const id = await plan();
+    await startWorkflow(t, demo.token, id);
+    await playUntil(t, emulator, finished(id));
+    const done = await read(id);
+    expect(done.status).toBe('COMPLETED');
+    expect(done.gdap).toMatchObject({ phase: 'REJECTED' });
+    expect(done.blockers).toEqual([]);
+    expect(done.lines.map((l) => l.state)).toEqual(['DONE']);
+    const events = await gqlData<{ node: { events: { edges: { node: { type: string } }[] } } }>(
+      t,
+      'query($id: ID!) { node(id: $id) { ... on ChannelMove { events(first: 100) { edges { node { type } } } } } }',
+      { token: demo.token, variables: { id } },
+    );
+    expect(events?.node.events.edges.map((e) => e.node.type)).toContain('GDAP_WARNING');
+  });
 });
