@@ -176,7 +176,8 @@ export class ExportService {
       return err(TENANT_NOT_FOUND);
     }
     let customers: CustomerRecord[] = [];
-    if (input.customerId) {
+    // An empty id is not "no customer": only null or absent exports every customer.
+    if (input.customerId !== null && input.customerId !== undefined) {
       const key = checkGlobalId(input.customerId, ['input', 'customerId'], CUSTOMER_ID);
       const customer =
         key.ok && key.value.parts[0] === tenant.tenantId

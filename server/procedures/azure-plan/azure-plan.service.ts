@@ -148,7 +148,8 @@ export class AzurePlanService {
       if (!isIsoCurrency(currency)) {
         return err({
           code: 'INVALID_CURRENCY',
-          message: `"${input.budget.currency.slice(0, 10)}" is not an ISO 4217 currency code.`,
+          message:
+            'The budget currency is not an ISO 4217 currency code (three letters, e.g. EUR).',
           field: ['input', 'budget', 'currency'],
         });
       }

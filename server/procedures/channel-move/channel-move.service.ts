@@ -6,7 +6,12 @@ import {
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
 import { type Clock } from '../../shared/clock.js';
-import { checkOfferId, InputCheck, PARTNER_TENANT_ID } from '../../shared/input-validation.js';
+import {
+  checkOfferId,
+  InputCheck,
+  isCleanText,
+  PARTNER_TENANT_ID,
+} from '../../shared/input-validation.js';
 import { err, ok, type DomainError, type Result } from '../../shared/result.js';
 import { CSV_LIMITS, isIsoCountry, isSaneDate, TEXT_LIMITS } from '../../shared/validation.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
@@ -173,8 +178,9 @@ export class ChannelMoveService {
     const check = new InputCheck();
     const [partnerTenantId] =
       check.globalId(input.partnerTenantId, ['input', 'partnerTenantId'], PARTNER_TENANT_ID) ?? [];
+    // Spaces around a pasted id are forgiven; a control character (even one trim() removes) is not.
     const customerTenantId = check.guid(
-      input.customerTenantId.trim(),
+      isCleanText(input.customerTenantId) ? input.customerTenantId.trim() : input.customerTenantId,
       ['input', 'customerTenantId'],
       "customerTenantId (the customer's Entra ID tenant id)",
     );
