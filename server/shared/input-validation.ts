@@ -6,6 +6,7 @@ import {
   hasBidiControls,
   idempotencyKeySchema,
   mpnIdSchema,
+  phoneSchema,
   TEXT_LIMITS,
 } from './validation.js';
 
@@ -212,6 +213,25 @@ export function checkEmail(
       );
 }
 
+/** An optional phone number: digits, spaces and + ( ) - . only; blank reads as none. */
+export function checkPhone(
+  value: string | null | undefined,
+  field: FieldPath,
+  label: string,
+): Checked<string | null> {
+  const trimmed = typeof value === 'string' ? value.trim() : '';
+  if (!trimmed && (typeof value !== 'string' || isCleanText(value))) {
+    return { ok: true, value: null };
+  }
+  return phoneSchema.safeParse(trimmed).success && isCleanText(value as string)
+    ? { ok: true, value: trimmed }
+    : fail(
+        'INVALID_PHONE',
+        `${label} has digits, spaces and + ( ) - . only, at most ${TEXT_LIMITS.phone} characters.`,
+        field,
+      );
+}
+
 /**
  * A Partner Center offer id: legacy ids (MS-AZR-0145P, GUIDs, office365-e3) and NCE ids
  * (CFQ7TTC0LF8Q:0001:CFQ7TTC0K39X) use letters, digits and `- _ . :` only.
@@ -308,6 +328,10 @@ export class InputCheck {
 
   email(value: string | null | undefined, field: FieldPath, label: string): string {
     return this.take(checkEmail(value, field, label), '');
+  }
+
+  phone(value: string | null | undefined, field: FieldPath, label: string): string | null {
+    return this.take(checkPhone(value, field, label), null);
   }
 
   offerId(value: string | null | undefined, field: FieldPath, label: string): string {

@@ -6,6 +6,7 @@ import {
   checkGuid,
   checkMpnId,
   checkOfferId,
+  checkPhone,
   checkText,
   CUSTOMER_ID,
   InputCheck,
@@ -166,5 +167,29 @@ describe('InputCheck', () => {
       all: [{ field: ['input', 'b'] }, { field: ['input', 'c'] }],
     });
     expect(isCleanText('plain')).toBe(true);
+  });
+});
+
+describe('checkPhone', () => {
+  it('takes digits, spaces and + ( ) - . only; blank is none', () => {
+    expect(checkPhone(' +49 (30) 1234-5678 ', FIELD, 'The phone')).toEqual({
+      ok: true,
+      value: '+49 (30) 1234-5678',
+    });
+    expect(checkPhone('  ', FIELD, 'The phone')).toEqual({ ok: true, value: null });
+    expect(checkPhone(null, FIELD, 'The phone')).toEqual({ ok: true, value: null });
+    for (const bad of [
+      '\u0000',
+      '\u000c',
+      '+49 30\u0007 1',
+      '+49\u202e30 1',
+      'call me',
+      '1'.repeat(41),
+    ]) {
+      expect(checkPhone(bad, FIELD, 'The phone')).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_PHONE', field: FIELD },
+      });
+    }
   });
 });

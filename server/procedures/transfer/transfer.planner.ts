@@ -10,7 +10,7 @@ import { ProductFamily } from '../../shared/enums.js';
 import { InputCheck, SUBSCRIPTION_ID } from '../../shared/input-validation.js';
 import { type RequestScope } from '../../shared/request-scope.js';
 import { err, ok, type DomainError, type Result } from '../../shared/result.js';
-import { invalid, isSaneDate, phoneSchema, TEXT_LIMITS } from '../../shared/validation.js';
+import { isSaneDate, TEXT_LIMITS } from '../../shared/validation.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
 import { type NewBlocker } from '../../workflows/engine/engine.types.js';
 import { type PlannedWorkflow } from '../../workflows/workflow.service.js';
@@ -85,15 +85,10 @@ export async function validateTransferInput(
       label: `The name of partner administrator ${i + 1}`,
       max: TEXT_LIMITS.name,
     });
-    const phone = a.phone?.trim() || null;
-    check.add(
-      invalid(
-        phoneSchema.nullish(),
-        phone,
-        field('phone'),
-        'INVALID_PHONE',
-        'A phone number has digits, spaces and + ( ) - . only, at most 40 characters.',
-      ),
+    const phone = check.phone(
+      a.phone,
+      field('phone'),
+      `The phone number of partner administrator ${i + 1}`,
     );
     const email = check.email(
       a.email,
