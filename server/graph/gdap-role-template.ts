@@ -88,9 +88,10 @@ export function validateGdapRoleTemplate(
     if (!id) {
       errors.push({
         code: 'GDAP_ROLE_UNKNOWN',
+        // The value is not repeated back (it may carry markup or control characters).
         message: GUID.test(role)
-          ? `Role ${role} is not a role GDAP templates accept.`
-          : `Unknown role "${role}".`,
+          ? `Role ${index + 1} is not one of the built-in roles GDAP templates accept.`
+          : `Role ${index + 1} is not a known built-in role: give its name (License Administrator, …) or its role id.`,
         field: ['input', 'roles', String(index)],
       });
     } else if (!roleIds.includes(id)) {

@@ -100,6 +100,29 @@ export const MUTATIONS: MutationRow[] = [
     ],
   },
   {
+    name: 'setGdapRoleTemplate',
+    inputType: 'SetGdapRoleTemplateInput',
+    select: 'template { duration }',
+    valid: () => ({
+      roles: ['License Administrator', 'Directory Readers'],
+      duration: 'P30D',
+      autoExtend: false,
+      accessAssignments: [
+        {
+          securityGroupId: '0b6e5f8a-1c2d-4e3f-8a9b-0c1d2e3f4a5b',
+          roles: ['License Administrator'],
+        },
+      ],
+    }),
+    fields: [
+      // Role names and durations are short tokens, checked against fixed lists.
+      { path: 'roles.0', kind: 'offerId' },
+      { path: 'duration', kind: 'offerId' },
+      { path: 'accessAssignments.0.securityGroupId', kind: 'guid' },
+      { path: 'accessAssignments.0.roles.0', kind: 'offerId' },
+    ],
+  },
+  {
     name: 'planTenantConsolidation',
     inputType: 'PlanTenantConsolidationInput',
     valid: (v) => ({
