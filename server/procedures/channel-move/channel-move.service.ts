@@ -161,6 +161,7 @@ export class ChannelMoveService {
             item.kind === RELATIONSHIP
               ? {
                   partnerTenantId: partner.tenantId,
+                  partnerName: partner.name,
                   customerTenantId,
                   companyName:
                     (item.data as { companyName?: string }).companyName ?? customerTenantId,

@@ -111,6 +111,7 @@ export class ConsolidationService {
             item.kind === CUSTOMER && item.customerTenantId
               ? {
                   partnerTenantId: target.tenantId,
+                  partnerName: target.name,
                   customerTenantId: item.customerTenantId,
                   companyName: (item.data as { companyName?: string }).companyName ?? '',
                   ...CONSOLIDATION_GDAP_ROUTE,

@@ -87,6 +87,7 @@ export class TransferService {
         item.kind === TRANSFER
           ? {
               partnerTenantId: data.newPartner.tenantId,
+              partnerName: data.newPartner.name,
               customerTenantId: data.customer.tenantId,
               companyName: data.customer.companyName,
               ...TRANSFER_GDAP_ROUTE,

@@ -45,6 +45,8 @@ export interface GdapWorkflowPlan {
 export interface GdapItemState {
   /** The partner tenant that needs admin access, and the customer it needs it for. */
   partnerTenantId: string;
+  /** The partner tenant's display name, for messages. */
+  partnerName?: string | null;
   customerTenantId: string;
   companyName: string;
   /** The step after the request is out (or nothing needed sending), and after access is active. */

@@ -94,6 +94,7 @@ export class GdapPlanner {
     plan: GdapWorkflowPlan,
     item: {
       partnerTenantId: string;
+      partnerName?: string | null;
       customerTenantId: string;
       companyName: string;
       afterRequest: string;

@@ -208,8 +208,8 @@ export function gdapSteps(deps: GdapStepDeps): Record<string, StepHandler> {
     }
     const code = rejected ? 'GDAP_REJECTED' : 'GDAP_REQUEST_EXPIRED';
     const message = rejected
-      ? `${state.companyName} rejected the GDAP relationship "${rel.displayName}": ${state.partnerTenantId} has no admin access to it.`
-      : `${state.companyName} did not approve the GDAP relationship "${rel.displayName}" within 90 days; the request expired.`;
+      ? `${state.companyName} rejected the GDAP relationship "${rel.displayName}": ${state.partnerName ?? state.partnerTenantId} has no admin access to it. Plan again once the customer agrees.`
+      : `${state.companyName} did not approve the GDAP relationship "${rel.displayName}" within 90 days; the request expired. Plan again to send a new one.`;
     const after: GdapItemState = {
       ...state,
       phase: rejected ? 'REJECTED' : 'EXPIRED',
