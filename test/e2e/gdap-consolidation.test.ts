@@ -300,6 +300,23 @@ describe.each(dialects)('GDAP as a step of the consolidation (R-CON-2, %s)', (di
         expect(rel?.displayName).toMatch(/ - GDAP /);
       }
 
+      // The plan export says the GDAP plan and where it stands per customer.
+      const exported = await gqlData<{ exportConsolidationInventory: { export: { url: string } } }>(
+        t,
+        'mutation($id: ID!) { exportConsolidationInventory(input: { workflowId: $id, format: CSV }) { userErrors { code } export { url } } }',
+        { token, variables: { id: planned.id } },
+      );
+      const csv = await (
+        await fetch(exported?.exportConsolidationInventory.export.url as string, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).text();
+      const [header, ...lines] = csv.trim().split('\r\n');
+      expect(header).toContain('GDAP plan,GDAP status');
+      const rowOf = (tenantId: string) => lines.find((l) => l.includes(tenantId)) ?? '';
+      expect(rowOf(reused.tenantId)).toContain('REUSE,ACTIVE');
+      expect(rowOf(rejecting.tenantId)).toContain('CREATE,REJECTED');
+
       // The activity log tells the GDAP story per customer.
       const activity = await gqlData<{
         activityLog: { edges: { node: { operation: string; actor: string } }[] };

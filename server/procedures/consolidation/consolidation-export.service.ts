@@ -6,6 +6,7 @@ import { type RequestScope } from '../../shared/request-scope.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
 import { listItems } from '../../workflows/engine/workflow.repository.js';
 import { ownedWorkflowOfKind } from '../../workflows/owned-workflow.js';
+import { type GdapItemState } from '../shared/gdap/gdap-desired-state.js';
 
 /** The consolidation's inventory as a file (CSV/XLSX, R-CON-1). */
 export class ConsolidationExportService {
@@ -43,6 +44,10 @@ export class ConsolidationExportService {
       }
       const parent = customers.get(item.parentItemId);
       const d = JSON.parse(item.dataJson) as Record<string, string | number | null>;
+      // The target's GDAP plan for the customer (issue 15 item 2): reuse / extend / create.
+      const gdap = parent
+        ? (JSON.parse(parent.dataJson) as { gdap?: GdapItemState }).gdap
+        : undefined;
       rows.push({
         customer: d.companyName ?? null,
         customerTenantId: item.customerTenantId,
@@ -59,6 +64,8 @@ export class ConsolidationExportService {
         targetSubscriptionId: d.targetSubscriptionId ?? null,
         targetActiveAt: d.targetActiveAt ?? null,
         sourceSuspendedAt: d.sourceSuspendedAt ?? null,
+        gdapAction: gdap?.action ?? null,
+        gdapPhase: gdap?.phase ?? null,
       });
     }
     const table: Table = {
@@ -79,6 +86,8 @@ export class ConsolidationExportService {
         { key: 'targetSubscriptionId', header: 'Target subscription id', width: 38 },
         { key: 'targetActiveAt', header: 'Target active at (UTC)', width: 25, type: 'date' },
         { key: 'sourceSuspendedAt', header: 'Source suspended at (UTC)', width: 25, type: 'date' },
+        { key: 'gdapAction', header: 'GDAP plan', width: 10 },
+        { key: 'gdapPhase', header: 'GDAP status', width: 12 },
       ],
       rows,
     };
