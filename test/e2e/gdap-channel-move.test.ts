@@ -141,4 +141,30 @@ describe('GDAP as a step of the channel move (R-CHN-1)', () => {
     );
     expect(events?.node.events.edges.map((e) => e.node.type)).toContain('GDAP_WARNING');
   });
+
+  it('a plan that cannot read Graph stores nothing and says why', async () => {
+    emulator.control.addFault({
+      path: '*delegatedAdminRelationships*',
+      status: 403,
+      code: 'Authorization_RequestDenied',
+      description: 'Insufficient privileges to complete the operation.',
+    });
+    const planned = await planChannelMove(t, demo.token, {
+      partnerTenantId: demo.partner.id,
+      customerTenantId: demo.inRegion.tenantId,
+      customerCountry: demo.inRegion.country,
+      sourceChannel: 'OTHER_PARTNER',
+      licenses: [{ offerId: demo.offers.ems.id, seats: 10, action: 'CANCEL' }],
+    });
+    emulator.control.clearFaults();
+    expect(planned.workflow).toBeNull();
+    expect(planned.userErrors[0]?.code).toBe('GRAPH_ERROR');
+    expect(planned.userErrors[0]?.message).toContain('Microsoft Graph (graph.microsoft.com)');
+    const count = await gqlData<{ workflows: { totalCount: number } }>(
+      t,
+      '{ workflows(first: 1) { totalCount } }',
+      { token: demo.token },
+    );
+    expect(count?.workflows.totalCount).toBe(0);
+  });
 });
