@@ -33,7 +33,7 @@ const upstream = (meaning: string) => entry(['upstream'], meaning);
 // prettier-ignore
 export const ERROR_CODES = {
   // ---- Input and lookup (every mutation) ----
-  NOT_FOUND: userError('No object of your organization has the id given (or it is of another organization); also a signing link that does not exist.'),
+  NOT_FOUND: entry(['userError', 'requestError'], 'No object of your organization has the id given (or it is of another organization); also a signing link that does not exist.'),
   REQUIRED: userError('A required input is missing or empty; `field` names it.'),
   INVALID: userError('An input has the wrong form or value (a GUID, a Partner ID, a number out of range, …); `field` names it.'),
   INVALID_EMAIL: userError('Not a valid email address.'),
