@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   INVALID_CURRENCY: userError('Not an ISO 4217 currency code.'),
   INVALID_AMOUNT: userError('Not a decimal amount with at most two decimals and no sign.'),
   INVALID_TARGET: userError('The target partner tenant is also one of the sources.'),
+  INVALID_OFFER_ID: userError('Not a Partner Center offer id (letters, digits and - _ . : only).'),
   INVALID_TEXT: userError('The text is blank or has control characters or bidi overrides.'),
   TOO_LONG: userError('A text input is longer than its limit.'),
   TOO_MANY: userError('More list entries than accepted (e.g. license lines of a channel move).'),
@@ -118,6 +119,7 @@ export const ERROR_CODES = {
   CURRENCY_MISMATCH: userError("The budget is not in the customer's local currency.", 'R-AZP-5'),
   PLAN_NOT_PURCHASED: itemFailure('No Azure plan exists for the customer: every line meant for it failed.'),
   WRONG_PLAN: itemFailure('The Azure subscription is attached to another reseller’s Azure plan.', 'R-AZP-8'),
+  UPGRADE_FAILED: itemFailure('Partner Center reported a line of the product upgrade failed without giving an error code.', 'R-AZP-9'),
   MAPPING_NOT_VERIFIED: itemFailure('The Azure entitlement is not mapped as expected after the upgrade reported it done.', 'R-AZP-8'),
   // ---- GDAP relationship templates ----
   GDAP_ROLES_REQUIRED: userError('Name at least one role.'),
@@ -129,6 +131,7 @@ export const ERROR_CODES = {
   // ---- The engine's own item failures ----
   STEP_ERROR: itemFailure('A step threw an error without a code; the message has it.'),
   UNKNOWN_STEP: itemFailure('The item names a step its procedure does not have (a workflow of an older release).'),
+  STORAGE_FAULT: itemFailure('The database could not take a write (disk full, I/O error, file gone, connection lost); requests answer SERVICE_UNAVAILABLE meanwhile.'),
   NO_SUBSCRIPTION_ID: itemFailure('Partner Center accepted an order without giving its subscription id.'),
   // ---- Request-level errors (`errors[].extensions.code`; see server/shared/errors.ts) ----
   UNAUTHENTICATED: requestError('No valid bearer token (HTTP 401).'),

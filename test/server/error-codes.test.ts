@@ -79,7 +79,17 @@ function callArguments(text: string, open: number): string[] {
   return args;
 }
 
-/** Code literals: `code: 'X'` (also in ternaries and unions), `block('X', …)`, `invalid(…, 'X', …)`. */
+/** The argument that is a code, of the helpers that take one (server/shared/*validation.ts). */
+const CODE_ARGUMENT: Record<string, number> = {
+  invalid: 3,
+  fail: 0,
+  checkGuid: 3,
+  checkMpnId: 3,
+  guid: 3,
+  mpnId: 3,
+};
+
+/** Code literals: `code: 'X'` (also in ternaries and unions), `block('X', …)`, `invalid(…, 'X', …)`, `fail('X', …)`, `check.guid(…, 'X')`. */
 export function codeLiterals(files: Source[]): Found[] {
   const found: Found[] = [];
   for (const { path, text } of files) {
@@ -90,11 +100,18 @@ export function codeLiterals(files: Source[]): Found[] {
         add(lit[1] as string, m.index);
       }
     }
+    // Default parameters and assignments: `code: UserErrorCode = 'INVALID'`, `code = 'X'`.
+    for (const m of text.matchAll(/(?<![.\w])code(?:\s*:\s*\w+)?\s*=(?![=>])\s*([^,;\n)}]+)/g)) {
+      for (const lit of (m[1] as string).matchAll(UPPER_LITERAL)) {
+        add(lit[1] as string, m.index);
+      }
+    }
     for (const m of text.matchAll(/\bblock\(\s*'([A-Z][A-Z0-9_]*)'/g)) {
       add(m[1] as string, m.index);
     }
-    for (const m of text.matchAll(/\binvalid\(/g)) {
-      const code = callArguments(text, m.index + 'invalid'.length)[3]?.trim() ?? '';
+    for (const m of text.matchAll(/\b(invalid|fail|checkGuid|checkMpnId|guid|mpnId)\(/g)) {
+      const position = CODE_ARGUMENT[m[1] as string] as number;
+      const code = callArguments(text, m.index + (m[1] as string).length)[position]?.trim() ?? '';
       const lit = /^'([A-Z][A-Z0-9_]*)'$/.exec(code);
       if (lit) {
         add(lit[1] as string, m.index);
@@ -108,7 +125,8 @@ function unregistered(found: Found[], known: (value: string) => boolean): string
   const missing = new Map<string, string[]>();
   for (const f of found) {
     if (!known(f.value)) {
-      missing.set(f.value, [...(missing.get(f.value) ?? []), f.at]);
+      const at = missing.get(f.value) ?? [];
+      missing.set(f.value, at.includes(f.at) ? at : [...at, f.at]);
     }
   }
   return [...missing].map(([value, at]) => `${value} (used at ${at.join(', ')})`);
@@ -144,13 +162,19 @@ describe('the code registry (server/shared/error-codes.ts)', () => {
         "block('GDAP_SOMETHING_NEW', 'y');",
         "invalid(schema, value, ['input', 'x'], 'TRANSFER_NEW_CODE', 'z');",
         "const e = { code: expired ? 'NOT_FOUND' : 'ANOTHER_NEW_CODE' };",
+        "function check(value: string, code: UserErrorCode = 'DEFAULT_NEW_CODE') {}",
+        "return fail(\n  'FAILED_NEW_CODE',\n  `message`,\n  field,\n);",
+        "check.guid(input.id, ['input', 'id'], 'The id', 'GUID_NEW_CODE');",
       ].join('\n'),
     };
     expect(unregistered(codeLiterals([probe]), isKnownCode)).toEqual([
       'INVITATION_EXPIRED (used at server/probe.ts:1)',
       'ANOTHER_NEW_CODE (used at server/probe.ts:4)',
+      'DEFAULT_NEW_CODE (used at server/probe.ts:5)',
       'GDAP_SOMETHING_NEW (used at server/probe.ts:2)',
       'TRANSFER_NEW_CODE (used at server/probe.ts:3)',
+      'FAILED_NEW_CODE (used at server/probe.ts:6)',
+      'GUID_NEW_CODE (used at server/probe.ts:11)',
     ]);
   });
 
