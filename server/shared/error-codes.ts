@@ -128,6 +128,11 @@ export const ERROR_CODES = {
   GDAP_AUTO_EXTEND_GLOBAL_ADMIN: userError('A relationship with Global Administrator cannot auto-extend.'),
   GDAP_GROUP_INVALID: userError('A security group is named by its object id (GUID).'),
   GDAP_ASSIGNMENT_ROLE_NOT_IN_TEMPLATE: userError('A security group can only get roles of the template.'),
+  // ---- GDAP as a step of the procedures (docs/gdap.md) ----
+  GRAPH_ERROR: userError('Microsoft Graph refused or failed the GDAP read the plan needed (permissions, outage); the message has its status and code; nothing was planned.'),
+  GDAP_REJECTED: blocker('The customer rejected the GDAP relationship: the partner has no admin access to it; plan again once the customer agrees.', 'R-CON-2'),
+  GDAP_REQUEST_EXPIRED: blocker('The customer did not approve the GDAP relationship within 90 days and the request expired; plan again to send a new one.', 'R-CON-2'),
+  GDAP_RELATIONSHIP_ENDED: itemFailure('The GDAP relationship the step relied on ended (terminated or expired) after it was active; plan again.'),
   // ---- The engine's own item failures ----
   STEP_ERROR: itemFailure('A step threw an error without a code; the message has it.'),
   UNKNOWN_STEP: itemFailure('The item names a step its procedure does not have (a workflow of an older release).'),

@@ -28,6 +28,13 @@ export const WORKFLOW_EVENT_TYPES = {
   SUPPORT_REQUESTED: 'A Partner Center support request moves the Azure subscriptions (R-CON-6).',
   AZURE_MIGRATED: 'Support moved the Azure subscription to the target tenant.',
   CUSTOMER_DONE: 'Every item of the customer is done.',
+  // ---- GDAP step (consolidation R-CON-2, channel move R-CHN-1, transfer R-TRF-6/8; docs/gdap.md) ----
+  GDAP_PLANNED: 'The plan counts what the GDAP step reuses, extends or creates with the template.',
+  GDAP_REUSED: 'An active GDAP relationship that holds every role of the template is reused.',
+  GDAP_REQUESTED: 'A GDAP relationship was created with the template and sent to the customer (its approval link).',
+  GDAP_APPROVED: 'The customer approved the GDAP relationship.',
+  GDAP_ACTIVE: 'GDAP access is active: the relationship and its access assignments.',
+  GDAP_WARNING: 'GDAP=optional: the customer rejected GDAP or let the request expire; the procedure goes on.',
   // ---- Subscription transfer ----
   PENDING_CHECK: 'A check could not be made in Partner Center at planning time (e.g. R-TRF-6 for a new partner not served here).',
   TICKET_OPENED: 'The Azure service ticket was opened in Partner Center (R-TRF-3).',

@@ -4,6 +4,7 @@ import {
   type GdapRelationship,
   roleIdsOf,
 } from '../../../graph/gdap.contracts.js';
+import { type ProductOperation } from '../../../shared/activity-operations.js';
 import { type StepOutcome } from '../../../workflows/engine/engine.types.js';
 import { type StepContext, type StepHandler } from '../../../workflows/engine/step-context.js';
 import { customerActor } from '../customer-actor.js';
@@ -37,13 +38,16 @@ function planOf(ctx: Ctx): { plan: GdapWorkflowPlan; state: GdapItemState } {
   return { plan, state };
 }
 
+/** An activity entry of the GDAP step, written once per item and `what` (a resumed step). */
 function record(
   ctx: Ctx,
   state: GdapItemState,
-  what: string,
-  operation: string,
-  details: string,
-  actor?: string,
+  {
+    operation,
+    what,
+    details,
+    actor,
+  }: { operation: ProductOperation; what: string; details: string; actor?: string },
 ) {
   return ctx.activity.record({
     operation,
@@ -109,13 +113,11 @@ async function createAndLock(
     message: `GDAP relationship for ${state.companyName} sent for approval: the customer's admin approves it at ${approvalUrl} (the request expires after 90 days).`,
     partnerTenantId: state.partnerTenantId,
   });
-  await record(
-    ctx,
-    state,
-    'requested',
-    'gdap_relationship_requested',
-    `Created the GDAP relationship "${displayName}" (${plan.template.roleIds.length} roles, ${plan.template.duration}${plan.template.autoExtend ? ', auto-extends' : ''}) and sent it to ${state.companyName} for approval (${approvalUrl}).`,
-  );
+  await record(ctx, state, {
+    operation: 'gdap_relationship_requested',
+    what: 'requested',
+    details: `Created the GDAP relationship "${displayName}" (${plan.template.roleIds.length} roles, ${plan.template.duration}${plan.template.autoExtend ? ', auto-extends' : ''}) and sent it to ${state.companyName} for approval (${approvalUrl}).`,
+  });
   return {
     ...state,
     phase: 'REQUESTED',
@@ -144,13 +146,11 @@ async function extend(ctx: Ctx, client: GdapClient, state: GdapItemState): Promi
       },
     },
   );
-  await record(
-    ctx,
-    state,
-    'extended',
-    'gdap_relationship_extended',
-    `Turned on auto-extension (P180D) of the GDAP relationship "${state.displayName ?? id}" with ${state.companyName}.`,
-  );
+  await record(ctx, state, {
+    operation: 'gdap_relationship_extended',
+    what: 'extended',
+    details: `Turned on auto-extension (P180D) of the GDAP relationship "${state.displayName ?? id}" with ${state.companyName}.`,
+  });
   return { ...state, phase: 'APPROVED' };
 }
 
@@ -219,10 +219,19 @@ export function gdapSteps(deps: GdapStepDeps): Record<string, StepHandler> {
     await record(
       ctx,
       state,
-      rejected ? 'rejected' : 'expired',
-      rejected ? 'gdap_relationship_rejected' : 'gdap_request_expired',
-      message,
-      rejected ? customerActor(state.companyName) : 'Microsoft',
+      rejected
+        ? {
+            operation: 'gdap_relationship_rejected',
+            what: 'rejected',
+            details: message,
+            actor: customerActor(state.companyName),
+          }
+        : {
+            operation: 'gdap_request_expired',
+            what: 'expired',
+            details: message,
+            actor: 'Microsoft',
+          },
     );
     if (plan.mode === 'optional') {
       ctx.emit({
@@ -268,14 +277,12 @@ export function gdapSteps(deps: GdapStepDeps): Record<string, StepHandler> {
         message: `${state.companyName} approved the GDAP relationship "${rel.displayName}".`,
         partnerTenantId: state.partnerTenantId,
       });
-      await record(
-        ctx,
-        state,
-        'approved',
-        'gdap_relationship_approved',
-        `${state.companyName} approved the GDAP relationship "${rel.displayName}" (ends ${rel.endDateTime?.slice(0, 10) ?? 'unknown'}).`,
-        customerActor(state.companyName),
-      );
+      await record(ctx, state, {
+        operation: 'gdap_relationship_approved',
+        what: 'approved',
+        details: `${state.companyName} approved the GDAP relationship "${rel.displayName}" (ends ${rel.endDateTime?.slice(0, 10) ?? 'unknown'}).`,
+        actor: customerActor(state.companyName),
+      });
     }
     if (!LIVE.has(rel.status)) {
       return {
@@ -327,13 +334,11 @@ export function gdapSteps(deps: GdapStepDeps): Record<string, StepHandler> {
         assignmentId: made.id,
         status: made.status,
       });
-      await record(
-        ctx,
-        state,
-        `assigned:${group.securityGroupId}`,
-        'gdap_access_assigned',
-        `Assigned ${group.roleIds.length} GDAP roles of "${rel.displayName}" to security group ${group.securityGroupId}.`,
-      );
+      await record(ctx, state, {
+        operation: 'gdap_access_assigned',
+        what: `assigned:${group.securityGroupId}`,
+        details: `Assigned ${group.roleIds.length} GDAP roles of "${rel.displayName}" to security group ${group.securityGroupId}.`,
+      });
     }
     state = { ...state, assignments: seen };
     const pending = seen.filter((a) => a.status !== 'active');
@@ -351,13 +356,11 @@ export function gdapSteps(deps: GdapStepDeps): Record<string, StepHandler> {
       message: `GDAP access to ${state.companyName} is active (${seen.length} security group(s) assigned; relationship ends ${rel.endDateTime?.slice(0, 10) ?? 'unknown'}${autoExtends(rel) ? ', auto-extends' : ''}).`,
       partnerTenantId: state.partnerTenantId,
     });
-    await record(
-      ctx,
-      state,
-      'active',
-      'gdap_access_active',
-      `GDAP access of ${state.partnerTenantId} to ${state.companyName} is active through "${rel.displayName}".`,
-    );
+    await record(ctx, state, {
+      operation: 'gdap_access_active',
+      what: 'active',
+      details: `GDAP access of ${state.partnerTenantId} to ${state.companyName} is active through "${rel.displayName}".`,
+    });
     return { type: 'next', step: state.afterActive, data: toData(state) };
   };
 
