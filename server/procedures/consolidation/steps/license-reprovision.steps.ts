@@ -1,7 +1,9 @@
 import { setSubscriptionStatus } from '../../../partner-center/operations.js';
 import { type StepHandler } from '../../../workflows/engine/step-context.js';
+import { consolidatedSourceBlock } from '../../shared/consolidated-source.step.js';
 import { orderOnce, subscriptionIds } from '../../shared/order-once.js';
 import { type CustomerItemData, type SubscriptionItemData } from '../consolidation.model.js';
+import { suspensionOf, targetBillingStart } from './billing-dates.js';
 import { type ConsolidationStepDeps, logActivity, overlapDays, step, utcDay } from './common.js';
 
 /** LICENSE_REPROVISION: order in the target (R-CON-3/7), wait until active, suspend the source (R-CON-4). */
@@ -13,6 +15,17 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
     const sub = ctx.data;
     const customerId = ctx.item.customerTenantId as string;
     const target = clients.forTenant(wf.target.tenantId);
+    // R-CON-7/8 at run time: the target may have become the source of another consolidation of
+    // this customer since planning (the customer took hours or days to accept).
+    const refused = await consolidatedSourceBlock(ctx, deps.db, {
+      partner: wf.target,
+      customerTenantId: customerId,
+      customerName: sub.companyName,
+      action: `re-provision ${sub.offerName ?? sub.offerId} for ${sub.companyName} under ${wf.target.name}`,
+    });
+    if (refused) {
+      return refused;
+    }
     // R-CON-8: from the first re-provisioning on, the consolidation cannot be canceled.
     if (!(await ctx.markIrreversible())) {
       return { type: 'wait', reason: 'The workflow was canceled.' };
@@ -74,7 +87,11 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
         quiet: true,
       };
     }
-    const targetActiveAt = ctx.now().toISOString();
+    // R-CON-4/5: the overlap runs from when Partner Center started billing the target, not from
+    // when we happened to see it active (hours later with slow provisioning and a coarse clock).
+    const observedAt = ctx.now();
+    const start = targetBillingStart(target, observedAt);
+    const targetActiveAt = start.at;
     ctx.emit({
       type: 'TARGET_ACTIVE',
       message: `${sub.offerName ?? sub.offerId} for ${sub.companyName} is active under ${wf.target.name}.`,
@@ -84,7 +101,11 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
       type: 'next',
       step: 'suspend_source',
       state: 'TARGET_ACTIVE',
-      data: { targetActiveAt },
+      data: {
+        targetActiveAt,
+        targetActiveAtSource: start.source,
+        targetActiveObservedAt: observedAt.toISOString(),
+      },
       quiet: true,
     };
   });
@@ -134,7 +155,10 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
         },
       },
     );
-    const days = overlapDays(sub.targetActiveAt, result.suspendedAt);
+    // R-CON-5: billing of the source ends when Partner Center suspended it (its audit record),
+    // which after a crash or a suspension by hand is earlier than when we saw it.
+    const suspended = await suspensionOf(ctx, source, customerId, result.suspendedAt);
+    const days = overlapDays(sub.targetActiveAt, suspended.at);
     ctx.emit({
       type: 'SOURCE_SUSPENDED',
       message: `Suspended source subscription ${sub.sourceSubscriptionId} of ${sub.companyName} (overlap ${days} day(s)).`,
@@ -151,7 +175,11 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
     return {
       type: 'done',
       state: 'DONE',
-      data: { sourceSuspendedAt: result.suspendedAt, overlapDays: days },
+      data: {
+        sourceSuspendedAt: suspended.at,
+        sourceSuspendedAtSource: suspended.source,
+        overlapDays: days,
+      },
     };
   });
 
