@@ -83,6 +83,7 @@ export const CONSOLIDATION_STATE = /* GraphQL */ `
                 targetActiveAt
                 sourceSuspendedAt
                 overlapDays
+                proposedOfferId
                 source {
                   subscriptionId
                   offerId
@@ -139,6 +140,7 @@ export interface ConsolidationState {
           targetActiveAt: string | null;
           sourceSuspendedAt: string | null;
           overlapDays: number | null;
+          proposedOfferId: string | null;
           source: { subscriptionId: string; offerId: string; quantity: number; status: string };
           target: {
             subscriptionId: string;

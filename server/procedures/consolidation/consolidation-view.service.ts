@@ -102,7 +102,16 @@ export class ConsolidationViewService {
       customerTenantId,
       source: inventoried(d.sourceTenantId, customerTenantId, d),
       target: d.targetSubscriptionId
-        ? inventoried(target.tenantId, customerTenantId, d, d.targetSubscriptionId, 'active')
+        ? inventoried(
+            target.tenantId,
+            customerTenantId,
+            // R-CHN-6: the replacement is of the proposed successor when there is one.
+            d.proposedOfferId
+              ? { ...d, offerId: d.proposedOfferId, offerName: d.proposedOfferName ?? null }
+              : d,
+            d.targetSubscriptionId,
+            'active',
+          )
         : null,
       seats: d.seats,
       targetActiveAt: d.targetActiveAt ?? null,

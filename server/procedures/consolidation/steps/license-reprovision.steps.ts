@@ -4,6 +4,7 @@ import { consolidatedSourceBlock } from '../../shared/consolidated-source.step.j
 import { orderOnce, subscriptionIds } from '../../shared/order-once.js';
 import { type CustomerItemData, type SubscriptionItemData } from '../consolidation.model.js';
 import { suspensionOf, targetBillingStart } from './billing-dates.js';
+import { reassignmentReminder } from './successor-reminder.js';
 import { type ConsolidationStepDeps, logActivity, overlapDays, step, utcDay } from './common.js';
 
 /** LICENSE_REPROVISION: order in the target (R-CON-3/7), wait until active, suspend the source (R-CON-4). */
@@ -37,10 +38,15 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
     // R-CON-3 / R-CON-7: same offer and seats, ordered from the TARGET tenant only. After a crash
     // between the order and its journal entry: a target subscription of this offer and seats that
     // existed neither at acceptance nor as another item's journalled order.
+    // R-CHN-6 per item: the catalog successor when the target no longer sells the offer.
+    const offerId = sub.proposedOfferId ?? sub.offerId;
+    const offerName = sub.proposedOfferId
+      ? (sub.proposedOfferName ?? offerId)
+      : (sub.offerName ?? sub.offerId);
     const result = await orderOnce(ctx, {
       client: target,
       customerId,
-      offerId: sub.offerId,
+      offerId,
       quantity: sub.seats,
       billingCycle: sub.billingCycle,
       friendlyName: sub.friendlyName,
@@ -51,13 +57,13 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
     });
     ctx.emit({
       type: 'TARGET_ORDERED',
-      message: `Ordered ${sub.seats} × ${sub.offerName ?? sub.offerId} for ${sub.companyName} under ${wf.target.name} (subscription ${result.subscriptionId}).`,
+      message: `Ordered ${sub.seats} × ${offerName} for ${sub.companyName} under ${wf.target.name} (subscription ${result.subscriptionId}).${sub.successorReason ? ` ${sub.successorReason}` : ''}`,
       subscriptionId: result.subscriptionId,
       partnerTenantId: wf.target.tenantId,
     });
     await logActivity(ctx, {
       operation: 'create_order',
-      details: `Re-provisioned ${sub.offerName ?? sub.offerId} × ${sub.seats} for ${sub.companyName} in ${wf.target.name} (replaces ${sub.sourceSubscriptionId}).`,
+      details: `Re-provisioned ${offerName} × ${sub.seats} for ${sub.companyName} in ${wf.target.name} (replaces ${sub.sourceSubscriptionId}${sub.proposedOfferId ? `, ${sub.offerName ?? sub.offerId}, no longer available: its catalog successor, R-CHN-6` : ''}).`,
       subscriptionId: result.subscriptionId,
       externalId: `${ctx.item.id}:order`,
       tenantId: wf.target.tenantId,
@@ -172,6 +178,7 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
       externalId: `${ctx.item.id}:suspend`,
       tenantId: sub.sourceTenantId,
     });
+    await reassignmentReminder(ctx);
     return {
       type: 'done',
       state: 'DONE',
