@@ -258,7 +258,7 @@ describe.each(dialects)('tenant consolidation on the demo scenario (%s)', (diale
                 edges: Array<{ node: { operation: string; source: string } }>;
                 pageInfo: { hasNextPage: boolean; endCursor: string | null };
               };
-            };
+            } | null;
           };
         } = await t.gql(
           'query($id: ID!, $after: String) { activityLog(filter: { workflowId: $id }, first: 100, after: $after) { edges { node { operation source } } pageInfo { hasNextPage endCursor } } }',
