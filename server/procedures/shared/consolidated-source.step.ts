@@ -13,13 +13,23 @@ import {
  * with the guard's reason and the step returns the outcome instead of writing.
  */
 export async function consolidatedSourceBlock<W, I>(
-  ctx: Pick<StepContext<W, I>, 'workflow' | 'item' | 'block'>,
+  ctx: Pick<StepContext<W, I>, 'workflow' | 'item' | 'block' | 'succeededSteps'>,
   db: EngineDb,
-  request: Omit<ConsolidatedSourceRequest, 'organizationId'>,
+  request: Omit<ConsolidatedSourceRequest, 'organizationId'> & {
+    /**
+     * The journal step of the write: once it succeeded (a re-run after a crash between the write
+     * and the outcome), the write is done and the step only finishes; it is not refused afterwards.
+     */
+    write?: string;
+  },
 ): Promise<StepOutcome | null> {
+  const { write, ...guarded } = request;
+  if (write && (await ctx.succeededSteps()).some((s) => s.step === write)) {
+    return null;
+  }
   const refusal = await consolidatedSourceRefusal(db, {
     organizationId: ctx.workflow.organizationId,
-    ...request,
+    ...guarded,
   });
   if (!refusal) {
     return null;

@@ -43,6 +43,7 @@ export function lineSteps(deps: ChannelMoveStepDeps): Record<string, StepHandler
       partner: wf.partner,
       customerTenantId: customerId,
       action: `order ${line.targetOfferName ?? offerId}`,
+      write: 'order',
     });
     if (refused) {
       return refused;

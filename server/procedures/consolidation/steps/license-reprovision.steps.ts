@@ -23,6 +23,7 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
       customerTenantId: customerId,
       customerName: sub.companyName,
       action: `re-provision ${sub.offerName ?? sub.offerId} for ${sub.companyName} under ${wf.target.name}`,
+      write: 'order',
     });
     if (refused) {
       return refused;

@@ -24,6 +24,7 @@ export function ticketSteps(deps: TransferStepDeps): Record<string, StepHandler>
       customerTenantId: data.customer.tenantId,
       customerName: data.customer.companyName,
       action: `transfer ${sub.offerName ?? sub.offerId} from ${data.currentPartner.name}`,
+      write: 'ticket',
     });
     if (refused) {
       return refused;
