@@ -46,6 +46,7 @@ const OVERLAP = /* GraphQL */ `
               items {
                 status
                 targetActiveAt
+                targetSeenActiveAt
                 sourceSuspendedAt
                 overlapDays
                 overlapOpen
@@ -88,6 +89,7 @@ interface OverlapState {
         items: Array<{
           status: string;
           targetActiveAt: string | null;
+          targetSeenActiveAt: string | null;
           sourceSuspendedAt: string | null;
           overlapDays: number | null;
           overlapOpen: boolean;
@@ -197,6 +199,7 @@ describe('billingOverlap from Partner Center dates (R-CON-4/5, issue 16 §3)', (
     expect(a?.status).toBe('DONE');
     // Partner Center's effectiveStartDate, not the 02:00 observation.
     expect(a?.targetActiveAt).toBe('2026-01-05T20:00:00.000Z');
+    expect(a?.targetSeenActiveAt).toBe('2026-01-06T02:00:00.000Z');
     // Partner Center's audit record of the suspension.
     expect(a?.sourceSuspendedAt).toBe('2026-01-06T02:00:00.000Z');
     expect(a?.overlapDays).toBe(1);

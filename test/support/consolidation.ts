@@ -81,6 +81,7 @@ export const CONSOLIDATION_STATE = /* GraphQL */ `
                 status
                 detail
                 targetActiveAt
+                targetSeenActiveAt
                 sourceSuspendedAt
                 overlapDays
                 proposedOfferId
@@ -138,6 +139,7 @@ export interface ConsolidationState {
           status: string;
           detail: string | null;
           targetActiveAt: string | null;
+          targetSeenActiveAt: string | null;
           sourceSuspendedAt: string | null;
           overlapDays: number | null;
           proposedOfferId: string | null;

@@ -34,6 +34,7 @@ export interface ConsolidationItemView {
   target: SubscriptionRecord | null;
   seats: number;
   targetActiveAt: string | null;
+  targetSeenActiveAt: string | null;
   sourceSuspendedAt: string | null;
   overlapDays: number | null;
   overlapOpen: boolean;
@@ -115,6 +116,7 @@ export class ConsolidationViewService {
         : null,
       seats: d.seats,
       targetActiveAt: d.targetActiveAt ?? null,
+      targetSeenActiveAt: d.targetActiveObservedAt ?? d.targetActiveAt ?? null,
       sourceSuspendedAt: d.sourceSuspendedAt ?? null,
       // Live while the overlap is open: it grows each UTC day the source stays active.
       overlapDays: overlap?.days ?? d.overlapDays ?? null,

@@ -155,6 +155,7 @@ export class TenantConsolidationResolver {
       target: target ? CustomerSubscription.from(target) : null,
       seats: view.seats,
       targetActiveAt: view.targetActiveAt ? new Date(view.targetActiveAt) : null,
+      targetSeenActiveAt: view.targetSeenActiveAt ? new Date(view.targetSeenActiveAt) : null,
       sourceSuspendedAt: view.sourceSuspendedAt ? new Date(view.sourceSuspendedAt) : null,
       overlapDays: view.overlapDays,
       overlapOpen: view.overlapOpen,

@@ -91,6 +91,13 @@ export class ConsolidationItem {
   @Field(() => DateTimeScalar, {
     nullable: true,
     description:
+      'When the API saw the target subscription active (later than `targetActiveAt` when provisioning takes hours); the source is never suspended before this (R-CON-4).',
+  })
+  targetSeenActiveAt!: Date | null;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
       'When Partner Center suspended the source subscription (its audit record; the time the suspension was seen only when the audit log has none).',
   })
   sourceSuspendedAt!: Date | null;
