@@ -4,6 +4,7 @@ import {
   licenseReassignmentWarning,
   type OfferCatalog,
 } from '../shared/equivalent-offer.js';
+import { type BlockerCode } from '../../shared/error-codes.js';
 import { type SubscriptionItemData } from './consolidation.model.js';
 
 /** What the target orders for one license item, or why that item alone cannot move. */
@@ -16,7 +17,7 @@ export type ItemOfferPlan =
         'proposedOfferId' | 'proposedOfferName' | 'successorReason'
       > | null;
     }
-  | { ok: false; code: string; message: string };
+  | { ok: false; code: BlockerCode; message: string };
 
 /**
  * R-CON-3 with R-CHN-6 per item: the target re-orders the same offer; when the target's catalog

@@ -1,3 +1,4 @@
+import { type BlockerCode } from '../../shared/error-codes.js';
 import { randomUUID } from 'node:crypto';
 import {
   consolidatedSourceMessage,
@@ -128,7 +129,7 @@ export async function planConsolidation(
       const customerBlockers: NewBlocker[] = [];
       /** Blockers of single subscriptions: they exclude that item, not the customer. */
       const itemBlockers: NewBlocker[] = [];
-      const block = (code: string, message: string, subject?: string) =>
+      const block = (code: BlockerCode, message: string, subject?: string) =>
         customerBlockers.push({
           code,
           message,

@@ -1,3 +1,4 @@
+import { type ProductOperation } from '../../../shared/activity-operations.js';
 import { PartnerCenterError } from '../../../partner-center/errors.js';
 import { type PartnerCenterClientFactory } from '../../../partner-center/client-factory.js';
 import { type EngineDb } from '../../../workflows/engine/db.types.js';
@@ -37,7 +38,7 @@ export function isNotFound(error: unknown): boolean {
 export function logActivity<I>(
   ctx: StepContext<ConsolidationData, I>,
   entry: {
-    operation: string;
+    operation: ProductOperation;
     details: string;
     subscriptionId?: string | null;
     externalId: string;
