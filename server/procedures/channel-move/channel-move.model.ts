@@ -10,7 +10,7 @@ export type SourceChannel = 'ENTERPRISE_AGREEMENT' | 'OPEN' | 'WEB_DIRECT' | 'OT
 export type LineAction = 'LET_EXPIRE' | 'CANCEL';
 
 /** Where a line stands (shown to users as `ChannelMoveLine.state`). */
-export type LineState = 'PLANNED' | 'SCHEDULED' | 'ORDERED' | 'DONE' | 'BLOCKED';
+export type LineState = 'PLANNED' | 'SCHEDULED' | 'ORDERED' | 'DONE' | 'BLOCKED' | 'EXCLUDED';
 
 /** Default lead time: the cut-over is the day before the original's natural expiry (R-CHN-3). */
 export const DEFAULT_LEAD_DAYS = 1;

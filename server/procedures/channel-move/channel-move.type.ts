@@ -54,6 +54,7 @@ export enum ChannelMoveLineState {
   DONE = 'DONE',
   BLOCKED = 'BLOCKED',
   FAILED = 'FAILED',
+  EXCLUDED = 'EXCLUDED',
 }
 registerEnumType(ChannelMoveLineState, {
   name: 'ChannelMoveLineState',
@@ -65,6 +66,9 @@ registerEnumType(ChannelMoveLineState, {
     DONE: { description: 'The CSP subscription is active with the same seats (R-CHN-2/4).' },
     BLOCKED: { description: 'Excluded by a blocker whose subject names this line.' },
     FAILED: { description: 'A step failed; see the events and `detail`.' },
+    EXCLUDED: {
+      description: 'Left out with its customer (`excludeFromWorkflow`); nothing was ordered.',
+    },
   },
 });
 

@@ -8,12 +8,14 @@ import {
   type ChannelMoveServices,
 } from './channel-move.service.js';
 import { ChannelMove } from './channel-move.type.js';
+import { channelMoveInvitationSpec } from './channel-move-invitations.js';
 import { channelMoveDefinition } from './steps/channel-move.steps.js';
 
 /** Channel move: license customers brought over from another channel (R-CHN-*). */
 export const channelMoveModule: ProcedureModule<ChannelMoveServices> = {
   kind: 'CHANNEL_MOVE',
-  definition: ({ db, clients }) => channelMoveDefinition({ db, clients }),
+  definition: ({ db, clients, invitations }) =>
+    channelMoveDefinition({ db, clients, ...(invitations ? { invitations } : {}) }),
   services: ({ db, clock, clients, organizations, workflows, publicUrl }) => {
     const channelMoveViews = new ChannelMoveViewService({ db });
     return {
@@ -33,5 +35,6 @@ export const channelMoveModule: ProcedureModule<ChannelMoveServices> = {
     resolvers: [ChannelMoveResolver],
     types: [ChannelMove],
   },
+  invitations: channelMoveInvitationSpec,
   guards: { start: ({ db }) => channelMoveStartGuard(db) },
 };

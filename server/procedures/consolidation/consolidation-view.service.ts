@@ -20,6 +20,7 @@ import {
   AZURE_SUPPORT_MIGRATION,
   CUSTOMER,
   LICENSE_REPROVISION,
+  NO_ACTION,
   type ConsolidationCustomerState,
   type ConsolidationData,
   type CustomerItemData,
@@ -53,7 +54,8 @@ export interface ConsolidationCustomerView {
   items: ConsolidationItemView[];
 }
 
-const MOVING = new Set([LICENSE_REPROVISION, AZURE_SUPPORT_MIGRATION]);
+/** Items shown under a customer: those that move, and those skipped (as the inventory export lists them). */
+const SHOWN = new Set([LICENSE_REPROVISION, AZURE_SUPPORT_MIGRATION, NO_ACTION]);
 
 /** Snapshot of a subscription as inventoried (R-CON-1), for when Partner Center no longer lists it. */
 function inventoried(
@@ -109,16 +111,19 @@ export class ConsolidationViewService {
 
   async customers(
     row: WorkflowRow,
-    args: PageArgs,
+    args: PageArgs & { states?: readonly ConsolidationCustomerState[] | null },
   ): Promise<ConnectionPage<ConsolidationCustomerView>> {
     const first = resolveFirst(args.first);
-    const scope = `consolidation-customers:${row.id}`;
+    const states = args.states && args.states.length > 0 ? [...new Set(args.states)].sort() : null;
+    // A filtered page's cursors belong to that filter.
+    const scope = `consolidation-customers:${row.id}${states ? `:${states.join(',')}` : ''}`;
     const after = args.after ? Number(decodeCursor(scope, args.after)[0]) : -1;
     const { target } = this.data(row);
     // The page's customers and their children only (not every item of the workflow).
     const { rows, totalCount } = await repo.pageItemsOfKind(this.deps.db, row.id, CUSTOMER, {
       afterPosition: after,
       limit: first + 1,
+      states,
     });
     const page = rows.slice(0, first);
     const children = new Map<string, WorkflowItemRow[]>();
@@ -126,7 +131,7 @@ export class ConsolidationViewService {
       this.deps.db,
       page.map((c) => c.id),
     )) {
-      if (item.parentItemId && MOVING.has(item.kind)) {
+      if (item.parentItemId && SHOWN.has(item.kind)) {
         const siblings = children.get(item.parentItemId);
         if (siblings) {
           siblings.push(item);

@@ -15,7 +15,9 @@ export type ConsolidationCustomerState =
   | 'REPROVISIONED'
   | 'AZURE_MIGRATION_REQUESTED'
   | 'DONE'
-  | 'BLOCKED';
+  | 'BLOCKED'
+  | 'INVITATION_EXPIRED'
+  | 'EXCLUDED';
 
 export interface TenantRef {
   tenantId: string;

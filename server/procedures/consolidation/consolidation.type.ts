@@ -15,6 +15,8 @@ export enum ConsolidationCustomerState {
   AZURE_MIGRATION_REQUESTED = 'AZURE_MIGRATION_REQUESTED',
   DONE = 'DONE',
   BLOCKED = 'BLOCKED',
+  INVITATION_EXPIRED = 'INVITATION_EXPIRED',
+  EXCLUDED = 'EXCLUDED',
 }
 registerEnumType(ConsolidationCustomerState, {
   name: 'ConsolidationCustomerState',
@@ -37,12 +39,20 @@ registerEnumType(ConsolidationCustomerState, {
     },
     DONE: { description: 'Everything moved and verified.' },
     BLOCKED: { description: 'Excluded by a blocker; nothing is done for this customer.' },
+    INVITATION_EXPIRED: {
+      description:
+        'The invitation went unanswered past its validity (blocker INVITATION_EXPIRED): reinviteCustomer or excludeFromWorkflow. A late acceptance still proceeds.',
+    },
+    EXCLUDED: {
+      description: 'Left out by an operator (excludeFromWorkflow); nothing of it was moved.',
+    },
   },
 });
 
 export enum ConsolidationItemKind {
   LICENSE_REPROVISION = 'LICENSE_REPROVISION',
   AZURE_SUPPORT_MIGRATION = 'AZURE_SUPPORT_MIGRATION',
+  NO_ACTION = 'NO_ACTION',
 }
 registerEnumType(ConsolidationItemKind, {
   name: 'ConsolidationItemKind',
@@ -54,6 +64,10 @@ registerEnumType(ConsolidationItemKind, {
     },
     AZURE_SUPPORT_MIGRATION: {
       description: 'Moved by Microsoft support with its resources (R-CON-6).',
+    },
+    NO_ACTION: {
+      description:
+        'Skipped: suspended, deleted or expired at planning time, inventoried only (R-CON-1); status SKIPPED, as in the inventory export.',
     },
   },
 });

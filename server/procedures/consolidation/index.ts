@@ -8,12 +8,14 @@ import {
   type ConsolidationServices,
 } from './consolidation.service.js';
 import { TenantConsolidation } from './consolidation.type.js';
+import { consolidationInvitationSpec } from './consolidation-invitations.js';
 import { consolidationDefinition } from './steps/consolidation.steps.js';
 
 /** Regional tenant consolidation (R-CON-*). */
 export const consolidationModule: ProcedureModule<ConsolidationServices> = {
   kind: 'TENANT_CONSOLIDATION',
-  definition: ({ db, clients }) => consolidationDefinition({ db, clients }),
+  definition: ({ db, clients, invitations }) =>
+    consolidationDefinition({ db, clients, ...(invitations ? { invitations } : {}) }),
   services: ({ db, clock, clients, organizations, workflows, publicUrl }) => ({
     consolidations: new ConsolidationService({ db, organizations, workflows, clients }),
     consolidationViews: new ConsolidationViewService({ db, clock }),
@@ -25,5 +27,6 @@ export const consolidationModule: ProcedureModule<ConsolidationServices> = {
     resolvers: [TenantConsolidationResolver],
     types: [TenantConsolidation],
   },
+  invitations: consolidationInvitationSpec,
   guards: { start: ({ db }) => consolidationStartGuard(db) },
 };

@@ -208,7 +208,7 @@ export async function applyItemUpdate(
   });
 }
 
-async function recomputeStatus(
+export async function recomputeStatus(
   tx: EngineDb,
   workflowId: string,
   at: string,

@@ -10,6 +10,7 @@ import type {
   WorkflowItemRow,
   WorkflowKind,
 } from './engine.types.js';
+import { resolveItemBlockers } from './item-commands.repository.js';
 import { stepRequestId } from './request-id.js';
 import { type JournalPoint } from './simulated-crash.js';
 import * as repo from './workflow.repository.js';
@@ -71,6 +72,8 @@ export interface StepContext<W = Record<string, unknown>, I = Record<string, unk
   readonly activity: { record(entry: StepActivityEntry): Promise<void> };
   emit(event: NewEvent): void;
   block(blocker: NewBlocker): void;
+  /** Resolves this item's open blockers of these codes now (what blocked it is over). */
+  resolveBlockers(codes: readonly string[]): Promise<void>;
   /** Marks the workflow irreversible (R-CON-8); false when it was canceled meanwhile. */
   markIrreversible(): Promise<boolean>;
   /** Releases this item's held children when the outcome is applied. */
@@ -209,6 +212,7 @@ export function createStepContext(deps: {
     block: (blocker) => {
       deps.blockers.push({ itemId: item.id, customerTenantId: item.customerTenantId, ...blocker });
     },
+    resolveBlockers: (codes) => resolveItemBlockers(db, item.id, codes, now().toISOString()),
     // Once irreversible, a workflow can no longer be canceled (cancelWorkflowRow) and stays
     // RUNNING/WAITING while this item is open: no write needed for every later item.
     markIrreversible: async () =>
