@@ -40,6 +40,9 @@ export async function excludeItems(
 ): Promise<ItemCommandResult> {
   const { workflowId, itemIds, at, nowMs, event } = options;
   const { workflowItems, workflowBlockers, workflowEvents } = tablesOf(db);
+  if (itemIds.length === 0) {
+    return { applied: false, reason: 'CHANGED' };
+  }
   return transaction(db, async (tx) => {
     const rows = await tx
       .select()
