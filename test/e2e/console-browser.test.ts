@@ -241,7 +241,8 @@ describe.skipIf(!haveChromium)('operator console in a browser', () => {
         document
           .querySelector('.wf-head ~ .progress [role=progressbar]')
           ?.getAttribute('aria-valuenow') === String(total),
-      final.progress.total,
+      // Blocked customers' items are not done (issue 16): the bar ends at the items done.
+      final.progress.completed,
     );
     const done = final.customers.edges.filter((e) => e.node.state === 'DONE').length;
     const blocked = final.customers.edges.filter((e) => e.node.state === 'BLOCKED').length;

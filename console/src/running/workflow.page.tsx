@@ -249,7 +249,12 @@ export function WorkflowPage(props: { id: string }) {
         </div>
       </header>
       <ErrorMessage error={error} />
-      <ProgressBar completed={w.progress.completed} total={w.progress.total} />
+      <ProgressBar
+        completed={w.progress.completed}
+        total={w.progress.total}
+        excluded={w.progress.excluded}
+        blocked={w.progress.blocked}
+      />
       <section className="card actions" aria-labelledby="actions-title">
         <h2 id="actions-title">{t('wf.actions')}</h2>
         <div className="action-row">
