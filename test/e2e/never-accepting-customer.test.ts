@@ -19,6 +19,14 @@ interface Customer {
   state: string;
   invitationUrl: string | null;
   waitingReason: string | null;
+  invitation: {
+    round: number;
+    invitedAt: string;
+    expiresAt: string;
+    remindersSent: number;
+    lastReminderAt: string | null;
+    expiredAt: string | null;
+  } | null;
   customer: { tenantId: string; companyName: string };
 }
 interface Snapshot {
@@ -54,6 +62,14 @@ const SNAPSHOT = /* GraphQL */ `
               state
               invitationUrl
               waitingReason
+              invitation {
+                round
+                invitedAt
+                expiresAt
+                remindersSent
+                lastReminderAt
+                expiredAt
+              }
               customer {
                 tenantId
                 companyName
@@ -298,6 +314,10 @@ describe.each(dialects)('a customer who never accepts (%s)', (dialect) => {
     expect(waiting.customers.totalCount).toBe(1);
     expect(waiting.customers.edges[0]?.node.customer.companyName).toBe('Flandres Textile');
     expect(waiting.customers.edges[0]?.node.waitingReason).toMatch(/expired/);
+    const first = waiting.customers.edges[0]?.node.invitation;
+    expect(first).toMatchObject({ round: 1, remindersSent: 2 });
+    expect(Date.parse(first!.expiresAt) - Date.parse(first!.invitedAt)).toBe(4 * DAY);
+    expect(first?.expiredAt).not.toBeNull();
     expect((await snapshot(id, ['DONE'])).customers.totalCount).toBe(1);
 
     // Irreversible (Bastide was re-provisioned): cancel stays refused.
@@ -311,7 +331,17 @@ describe.each(dialects)('a customer who never accepts (%s)', (dialect) => {
     await t.app.runner.drain();
     s = await snapshot(id);
     expect(s.blockers.filter((b) => b.code === 'INVITATION_EXPIRED')).toEqual([]);
-    expect((await stateOf('Flandres Textile'))?.state).toBe('INVITED');
+    const renewed = await stateOf('Flandres Textile');
+    expect(renewed?.state).toBe('INVITED');
+    // Counters reset: a new round, no reminder yet, valid four days from the reinvite.
+    expect(renewed?.invitation).toMatchObject({
+      round: 2,
+      remindersSent: 0,
+      lastReminderAt: null,
+      expiredAt: null,
+    });
+    expect(Date.parse(renewed!.invitation!.invitedAt)).toBe(reinvitedAt);
+    expect(renewed?.invitationUrl).toContain('admin.microsoft.com');
     expect(s.events.edges.some((e) => e.node.type === 'CUSTOMER_REINVITED')).toBe(true);
     await playUntil(
       t,

@@ -14,6 +14,7 @@ import {
 } from '../../shared/pagination.js';
 import { type Clock } from '../../shared/clock.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
+import { type InvitationRecord } from '../shared/invitation-follow-up.js';
 import { type WorkflowItemRow, type WorkflowRow } from '../../workflows/engine/engine.types.js';
 import * as repo from '../../workflows/engine/workflow.repository.js';
 import {
@@ -50,6 +51,7 @@ export interface ConsolidationCustomerView {
   };
   state: ConsolidationCustomerState;
   invitationUrl: string | null;
+  invitation: InvitationRecord | null;
   waitingReason: string | null;
   items: ConsolidationItemView[];
 }
@@ -155,6 +157,7 @@ export class ConsolidationViewService {
             },
             state: c.state as ConsolidationCustomerState,
             invitationUrl: d.invitationUrl ?? null,
+            invitation: (d as { invitation?: InvitationRecord }).invitation ?? null,
             waitingReason: c.waitingReason ?? c.lastError,
             items: (children.get(c.id) ?? []).map((i) => this.itemView(i, target)),
           },

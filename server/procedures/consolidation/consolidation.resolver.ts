@@ -26,6 +26,7 @@ import { PlanWorkflowPayload } from '../../modules/workflows/workflow-objects.ty
 import { toPayload } from '../../modules/workflows/workflow.resolver.js';
 import { type ConsolidationItemView } from './consolidation-view.service.js';
 import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
+import { CustomerInvitation } from '../shared/customer-invitations.type.js';
 
 type Context = ApiContext<ConsolidationServices>;
 
@@ -108,6 +109,7 @@ export class TenantConsolidationResolver {
           customer: customerFromSnapshot(e.node.customer),
           state: e.node.state as ConsolidationCustomerState,
           invitationUrl: e.node.invitationUrl,
+          invitation: CustomerInvitation.from(e.node.invitation),
           waitingReason: e.node.waitingReason,
           items: await Promise.all(e.node.items.map((item) => this.item(ctx, item))),
         }),

@@ -6,6 +6,7 @@ import { Customer } from '../../modules/customers/customer.type.js';
 import { PartnerTenant } from '../../modules/organizations/organization.type.js';
 import { CustomerSubscription } from '../../modules/subscriptions/subscription.type.js';
 import { Workflow, WorkflowKind } from '../../modules/workflow-core/workflow.type.js';
+import { CustomerInvitation } from '../shared/customer-invitations.type.js';
 
 export enum ConsolidationCustomerState {
   PLANNED = 'PLANNED',
@@ -142,7 +143,17 @@ export class ConsolidationCustomer {
   })
   invitationUrl!: string | null;
 
-  @Field(() => [ConsolidationItem], { description: 'Its license and Azure subscriptions to move.' })
+  @Field(() => CustomerInvitation, {
+    nullable: true,
+    description:
+      'Its current invitation: when issued, reminders sent, validity (null until invited).',
+  })
+  invitation!: CustomerInvitation | null;
+
+  @Field(() => [ConsolidationItem], {
+    description:
+      'Its subscriptions: those that move, and those skipped (NO_ACTION: suspended or deleted at planning).',
+  })
   items!: ConsolidationItem[];
 
   @Field(() => String, {

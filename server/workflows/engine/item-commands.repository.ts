@@ -43,7 +43,17 @@ export async function excludeItems(
   if (itemIds.length === 0) {
     return { applied: false, reason: 'CHANGED' };
   }
-  return transaction(db, async (tx) => {
+  const refused = (reason: 'BUSY' | 'CHANGED') => ({ applied: false as const, reason });
+  try {
+    return await transaction(db, (tx) => excludeIn(tx));
+  } catch (error) {
+    if (error instanceof Refusal) {
+      return refused(error.reason);
+    }
+    throw error;
+  }
+
+  async function excludeIn(tx: EngineDb): Promise<ItemCommandResult> {
     const rows = await tx
       .select()
       .from(workflowItems)
@@ -51,15 +61,17 @@ export async function excludeItems(
         and(eq(workflowItems.workflowId, workflowId), inArray(workflowItems.id, [...itemIds])),
       );
     if (rows.some((r) => r.leaseOwner !== null && (r.leaseExpiresAtMs ?? 0) >= nowMs)) {
-      return { applied: false, reason: 'BUSY' };
+      return refused('BUSY');
     }
     if (
       rows.length !== itemIds.length ||
       rows.some((r) => !EXCLUDABLE.includes(r.status as ItemStatus))
     ) {
-      return { applied: false, reason: 'CHANGED' };
+      return refused('CHANGED');
     }
-    await tx
+    // Conditional again (PostgreSQL: a runner may claim between the read and this write); a
+    // partial change is rolled back.
+    const changed = await tx
       .update(workflowItems)
       .set({
         status: 'SKIPPED',
@@ -71,7 +83,17 @@ export async function excludeItems(
         leaseOwner: null,
         leaseExpiresAtMs: null,
       })
-      .where(inArray(workflowItems.id, [...itemIds]));
+      .where(
+        and(
+          inArray(workflowItems.id, [...itemIds]),
+          inArray(workflowItems.status, EXCLUDABLE),
+          or(isNull(workflowItems.leaseOwner), lt(workflowItems.leaseExpiresAtMs, nowMs)),
+        ),
+      )
+      .returning({ id: workflowItems.id });
+    if (changed.length !== itemIds.length) {
+      throw new Refusal('BUSY');
+    }
     await tx
       .update(workflowBlockers)
       .set({ resolvedAt: at })
@@ -100,7 +122,14 @@ export async function excludeItems(
       );
     await tx.insert(workflowEvents).values({ ...eventValues(event), workflowId, at });
     return { applied: true, workflowStatus: await recomputeStatus(tx, workflowId, at) };
-  });
+  }
+}
+
+/** Rolls a command's transaction back (thrown inside, answered outside). */
+class Refusal extends Error {
+  constructor(readonly reason: 'BUSY' | 'CHANGED') {
+    super(reason);
+  }
 }
 
 /**
