@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from 'partner-center-emulator';
 import { clockFrom } from '../../server/shared/clock.js';
+import { PartnerRole } from '../../server/shared/enums.js';
 import { gqlData, playUntil, startTestApp, type TestApp } from '../support/app.js';
 import {
   channelMoveDemo,
@@ -60,6 +61,17 @@ describe('channel move whose customer never accepts', () => {
     return data?.[name] as Payload;
   };
 
+  const invitationOf = async (id: string) =>
+    (
+      await gqlData<{
+        node: { invitation: { round: number; remindersSent: number; expiredAt: string | null } };
+      }>(
+        t,
+        'query($id: ID!) { node(id: $id) { ... on ChannelMove { invitation { round remindersSent expiredAt } } } }',
+        { token: demo.token, variables: { id } },
+      )
+    )?.node.invitation;
+
   it('reminds, expires into a blocker, is re-invited, and ends COMPLETED once the customer is excluded', async () => {
     const customerTenantId = demo.inRegion.tenantId;
     const planned = await planChannelMove(t, demo.token, {
@@ -95,6 +107,16 @@ describe('channel move whose customer never accepts', () => {
     const expired = state.events.edges.find((e) => e.node.type === 'INVITATION_EXPIRED')!;
     expect(Date.parse(expired.node.at) - requestedAt).toBeGreaterThanOrEqual(2 * DAY);
     expect(state.status).toBe('WAITING');
+    expect(await invitationOf(id)).toMatchObject({ round: 1, remindersSent: 1 });
+    expect((await invitationOf(id))?.expiredAt).not.toBeNull();
+
+    // Only GLOBAL_ADMIN and ADMIN_AGENT change a workflow (R-CON-10).
+    const sales = await t.token(demo.organizationId, [PartnerRole.SALES_AGENT]);
+    const forbidden = await t.gql(
+      'mutation($input: ReinviteCustomerInput!) { reinviteCustomer(input: $input) { userErrors { code } } }',
+      { token: sales, variables: { input: { id, customerTenantId } } },
+    );
+    expect(forbidden.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     const reinvited = await mutate('reinviteCustomer', 'ReinviteCustomerInput', {
       id,
@@ -105,6 +127,7 @@ describe('channel move whose customer never accepts', () => {
     state = await channelMoveState(t, demo.token, id);
     expect(state.blockers.filter((b) => b.code === 'INVITATION_EXPIRED')).toEqual([]);
     expect(state.events.edges.some((e) => e.node.type === 'CUSTOMER_REINVITED')).toBe(true);
+    expect(await invitationOf(id)).toMatchObject({ round: 2, remindersSent: 0, expiredAt: null });
 
     const excluded = await mutate('excludeFromWorkflow', 'ExcludeFromWorkflowInput', {
       id,

@@ -1,3 +1,5 @@
+import { type InvitationRecord } from '../shared/invitation-follow-up.js';
+
 /** Item kinds of a channel move (R-CHN-*). */
 /** The workflow-level item: reseller relationship request and acceptance (R-CHN-1). */
 export const RELATIONSHIP = 'RELATIONSHIP';
@@ -44,6 +46,8 @@ export interface RelationshipItemData {
   /** False when the partner already had a reseller relationship at planning time. */
   relationshipRequired: boolean;
   invitationUrl?: string;
+  /** The current request's reminders and validity (procedures/shared/invitation-follow-up.ts). */
+  invitation?: InvitationRecord;
   acceptedAt?: string;
 }
 

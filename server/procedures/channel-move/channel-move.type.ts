@@ -7,6 +7,7 @@ import { ExportFormat } from '../../modules/exports/export.type.js';
 import { PartnerTenant } from '../../modules/organizations/organization.type.js';
 import { CustomerSubscription } from '../../modules/subscriptions/subscription.type.js';
 import { Workflow, WorkflowKind } from '../../modules/workflow-core/workflow.type.js';
+import { CustomerInvitation } from '../shared/customer-invitations.type.js';
 
 export enum SourceChannel {
   ENTERPRISE_AGREEMENT = 'ENTERPRISE_AGREEMENT',
@@ -191,6 +192,13 @@ export class ChannelMove extends WorkflowObject implements Workflow {
       'The reseller invitation URL to send to the customer’s global admin (R-CHN-1); null until requested or when a relationship already existed.',
   })
   invitationUrl!: string | null;
+
+  @Field(() => CustomerInvitation, {
+    nullable: true,
+    description:
+      'The current relationship request: when issued, reminders sent, validity (null until requested, or when a relationship already existed).',
+  })
+  invitation!: CustomerInvitation | null;
 
   @Field(() => Boolean, {
     description:
