@@ -142,4 +142,41 @@ describe('channel move whose customer never accepts', () => {
     state = await channelMoveState(t, demo.token, id);
     expect(state.lines.map((l) => l.state)).toEqual(['EXCLUDED']);
   });
+
+  it('a customer accepting after the expiry clears its blocker and moves', async () => {
+    const customerTenantId = demo.inRegion.tenantId;
+    const planned = await planChannelMove(t, demo.token, {
+      partnerTenantId: demo.partner.id,
+      customerTenantId,
+      customerCountry: demo.inRegion.country,
+      sourceChannel: 'OTHER_PARTNER',
+      licenses: [{ offerId: demo.offers.e3.id, seats: 3, action: 'CANCEL' }],
+    });
+    const id = planned.workflow?.id as string;
+    expect((await startWorkflow(t, demo.token, id)).userErrors).toEqual([]);
+    await playUntil(
+      t,
+      emulator,
+      async () =>
+        (await channelMoveState(t, demo.token, id)).blockers.some(
+          (b) => b.code === 'INVITATION_EXPIRED',
+        ),
+      { step: 'PT6H', maxSteps: 20 },
+    );
+    // The link does not really expire in Partner Center: the customer may still accept.
+    expect(
+      emulator.control.acceptRelationship(customerTenantId, demo.partner.tenantId).accepted,
+    ).toBe(true);
+    await playUntil(
+      t,
+      emulator,
+      async () => (await channelMoveState(t, demo.token, id)).status === 'COMPLETED',
+      { step: 'PT1H', maxSteps: 10 },
+    );
+    const state = await channelMoveState(t, demo.token, id);
+    expect(state.status).toBe('COMPLETED');
+    expect(state.blockers).toEqual([]);
+    expect(state.events.edges.some((e) => e.node.type === 'INVITATION_ACCEPTED_LATE')).toBe(true);
+    expect(state.progress).toEqual({ completed: 2, total: 2 });
+  });
 });
