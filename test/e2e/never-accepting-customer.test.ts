@@ -229,6 +229,12 @@ describe.each(dialects)('a customer who never accepts (%s)', (dialect) => {
     expect(early.userErrors.map((e) => [e.code, e.field])).toEqual([
       ['WORKFLOW_NOT_STARTED', ['input', 'id']],
     ]);
+    const earlyExclusion = await mutate(EXCLUDE, {
+      id,
+      customerTenantId: flandres.tenantId,
+      reason: 'Not yet',
+    });
+    expect(earlyExclusion.userErrors.map((e) => e.code)).toEqual(['WORKFLOW_NOT_STARTED']);
 
     expect((await startWorkflow(t, token, id)).userErrors).toEqual([]);
     const stateOf = async (name: string) =>

@@ -39,7 +39,7 @@ export class CustomerInvitationResolver {
   @Authorized()
   @Mutation(() => WorkflowPayload, {
     description:
-      'Leaves a customer that has moved nothing out of the workflow (with the reason): its items are excluded, counted apart in `progress.excluded`, and a workflow whose only remaining items are excluded is COMPLETED. Refused for a customer already moving or moved, or unknown. Needs GLOBAL_ADMIN or ADMIN_AGENT.',
+      'Leaves a customer that has moved nothing out of the workflow (with the reason): its items are excluded, counted apart in `progress.excluded`, and a workflow whose only remaining items are excluded is COMPLETED. Refused for a customer already moving or moved, or unknown, and before the start (plan again without the customer). Needs GLOBAL_ADMIN or ADMIN_AGENT.',
   })
   async excludeFromWorkflow(
     @Arg('input', () => ExcludeFromWorkflowInput) input: ExcludeFromWorkflowInput,

@@ -179,6 +179,14 @@ export class CustomerInvitationService {
     }
     const { row, inviting, items, data } = found.value;
     const name = data.companyName;
+    if (row.status === 'DRAFT') {
+      // A plan is changed by planning again (customerIds without this one), not item by item.
+      return err({
+        code: 'WORKFLOW_NOT_STARTED',
+        message: `The workflow is not started: plan it again without ${name} (customerIds) instead.`,
+        field: ID,
+      });
+    }
     if (inviting.status === 'SKIPPED' && inviting.state === EXCLUDED_STATE) {
       return err({
         code: 'ALREADY_EXCLUDED',
