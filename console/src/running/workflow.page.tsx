@@ -32,11 +32,13 @@ import { ACTIONS, ActionControl } from './workflow-actions';
 const CUSTOMER_STATES = [
   'PLANNED',
   'INVITED',
+  'INVITATION_EXPIRED',
   'ACCEPTED',
   'REPROVISIONED',
   'AZURE_MIGRATION_REQUESTED',
   'DONE',
   'BLOCKED',
+  'EXCLUDED',
 ] as const satisfies readonly ConsolidationCustomerState[];
 const LINE_STATES = [
   'PLANNED',
@@ -45,6 +47,7 @@ const LINE_STATES = [
   'DONE',
   'BLOCKED',
   'FAILED',
+  'EXCLUDED',
 ] as const satisfies readonly ChannelMoveLineState[];
 const MAPPING_STATES = [
   'PLANNED',
