@@ -284,7 +284,7 @@ describe.each(dialects)('a customer who never accepts (%s)', (dialect) => {
       reason: ' ',
     });
     expect(noReason.userErrors.map((e) => [e.code, e.field])).toEqual([
-      ['INVALID_REASON', ['input', 'reason']],
+      ['REQUIRED', ['input', 'reason']],
     ]);
 
     // Reminders on the business clock: one a day after the invitation, two at most.

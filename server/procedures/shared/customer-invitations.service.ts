@@ -5,7 +5,7 @@ import { getRelationshipRequestUrl } from '../../partner-center/operations.js';
 import { type Actor, actorLabel, isWorkflowWriter } from '../../shared/actor.js';
 import { type Clock } from '../../shared/clock.js';
 import { ForbiddenError } from '../../shared/errors.js';
-import { decodeIdOf } from '../../shared/ids.js';
+import { checkGuid, checkText } from '../../shared/input-validation.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
 import {
@@ -75,7 +75,15 @@ export class CustomerInvitationService {
     actor: Actor,
     input: { workflowRowId: string; customerTenantId: string },
   ): Promise<Result<WorkflowRow>> {
-    const found = await this.locate(actor, input);
+    assertWriter(actor);
+    const tenant = checkGuid(input.customerTenantId, CUSTOMER, 'The customer tenant id');
+    if (!tenant.ok) {
+      return err(tenant.error);
+    }
+    const found = await this.locate(actor, {
+      workflowRowId: input.workflowRowId,
+      customerTenantId: tenant.value,
+    });
     if (!found.ok) {
       return found;
     }
@@ -165,15 +173,24 @@ export class CustomerInvitationService {
     actor: Actor,
     input: { workflowRowId: string; customerTenantId: string; reason: string },
   ): Promise<Result<WorkflowRow>> {
-    const reason = input.reason.trim();
-    if (reason.length === 0 || reason.length > MAX_REASON) {
-      return err({
-        code: 'INVALID_REASON',
-        message: `Say why the customer is left out (1 to ${MAX_REASON} characters).`,
-        field: ['input', 'reason'],
-      });
+    assertWriter(actor);
+    const tenant = checkGuid(input.customerTenantId, CUSTOMER, 'The customer tenant id');
+    // Shown in the events and the activity log: one line of clean text.
+    const reason = checkText(input.reason, ['input', 'reason'], {
+      label: 'The reason',
+      max: MAX_REASON,
+      required: true,
+    });
+    if (!tenant.ok) {
+      return err(tenant.error);
     }
-    const found = await this.locate(actor, input);
+    if (!reason.ok) {
+      return err(reason.error);
+    }
+    const found = await this.locate(actor, {
+      workflowRowId: input.workflowRowId,
+      customerTenantId: tenant.value,
+    });
     if (!found.ok) {
       return found;
     }
@@ -206,7 +223,7 @@ export class CustomerInvitationService {
       return alreadyMoved(name);
     }
     const at = this.deps.clock.now().toISOString();
-    const message = `${actorLabel(actor)} excluded ${name} from the workflow: ${reason}`;
+    const message = `${actorLabel(actor)} excluded ${name} from the workflow: ${reason.value}`;
     const applied = await excludeItems(this.deps.db, {
       workflowId: row.id,
       itemIds: items
@@ -221,7 +238,7 @@ export class CustomerInvitationService {
         itemId: inviting.id,
         customerTenantId: inviting.customerTenantId,
         partnerTenantId: inviting.partnerTenantId,
-        data: { reason },
+        data: { reason: reason.value },
       },
     });
     return this.finish(actor, found.value, applied, {
@@ -274,11 +291,6 @@ export class CustomerInvitationService {
     actor: Actor,
     input: { workflowRowId: string; customerTenantId: string },
   ): Promise<Result<Located>> {
-    if (!isWorkflowWriter(actor)) {
-      throw new ForbiddenError(
-        'Inviting or excluding customers needs the GLOBAL_ADMIN or ADMIN_AGENT role (R-CON-10).',
-      );
-    }
     const row = await repo.getWorkflow(this.deps.db, input.workflowRowId);
     if (!row || row.organizationId !== actor.organizationId) {
       return err({ code: 'NOT_FOUND', message: 'No such workflow.', field: ID });
@@ -298,20 +310,17 @@ export class CustomerInvitationService {
         field: ID,
       });
     }
-    // A tenant id, or the global id of a Customer (partner tenant + customer tenant).
-    const given = input.customerTenantId.trim();
-    const customerTenantId = decodeIdOf(given, 'Customer', 2)?.[1] ?? given;
-    const items = customerTenantId
-      ? await repo.listItemsOfCustomers(this.deps.db, row.id, [
-          customerTenantId,
-          customerTenantId.toLowerCase(),
-        ])
-      : [];
+    // Checked as a GUID (lower case); items keep Partner Center's spelling.
+    const customerTenantId = input.customerTenantId;
+    const items = await repo.listItemsOfCustomers(this.deps.db, row.id, [
+      customerTenantId,
+      customerTenantId.toUpperCase(),
+    ]);
     const inviting = items.find((i) => i.kind === spec.itemKind);
     if (!inviting) {
       return err({
         code: 'CUSTOMER_NOT_IN_WORKFLOW',
-        message: `No customer with tenant id ${given || '(empty)'} is part of this workflow.`,
+        message: 'No customer with this tenant id is part of this workflow.',
         field: CUSTOMER,
       });
     }
@@ -322,6 +331,15 @@ export class CustomerInvitationService {
       items,
       data: JSON.parse(inviting.dataJson) as InvitingItemData,
     });
+  }
+}
+
+/** R-CON-10: only Global admins and Admin agents change a workflow. */
+function assertWriter(actor: Actor): void {
+  if (!isWorkflowWriter(actor)) {
+    throw new ForbiddenError(
+      'Inviting or excluding customers needs the GLOBAL_ADMIN or ADMIN_AGENT role (R-CON-10).',
+    );
   }
 }
 

@@ -10,7 +10,7 @@ export class ReinviteCustomerInput {
   id!: string;
 
   @Field(() => String, {
-    description: 'Tenant id of the customer (or the global id of the Customer).',
+    description: 'Tenant id (GUID) of the customer.',
   })
   customerTenantId!: string;
 }
@@ -23,7 +23,7 @@ export class ExcludeFromWorkflowInput {
   id!: string;
 
   @Field(() => String, {
-    description: 'Tenant id of the customer (or the global id of the Customer).',
+    description: 'Tenant id (GUID) of the customer.',
   })
   customerTenantId!: string;
 
