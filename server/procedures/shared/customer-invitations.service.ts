@@ -345,7 +345,7 @@ function assertWriter(actor: Actor): void {
 
 function alreadyMoved(name: string) {
   return err({
-    code: 'CUSTOMER_ALREADY_MOVED',
+    code: 'CUSTOMER_ALREADY_MOVED' as const,
     message: `${name} has accepted and its subscriptions are moving or moved; it can no longer be re-invited or left out.`,
     field: CUSTOMER,
   });

@@ -24,7 +24,7 @@ export const DEFAULT_INVITATION_POLICY: InvitationPolicy = {
 };
 
 /** Blocker code of a customer whose invitation went unanswered past its validity. */
-export const INVITATION_EXPIRED = 'INVITATION_EXPIRED';
+export const INVITATION_EXPIRED = 'INVITATION_EXPIRED' as const;
 
 /** Engine backoff's ceiling (WORKFLOW_RECHECK_MAX default): a later milestone needs no `until`. */
 const RECHECK_CAP_MS = 60 * 60_000;

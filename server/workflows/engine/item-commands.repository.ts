@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import { tablesOf, transaction } from '../../db/client.js';
+import { type BlockerCode } from '../../shared/error-codes.js';
 import type { EngineDb } from './db.types.js';
 import { type ItemStatus, type NewEvent, type WorkflowStatus } from './engine.types.js';
 import { recomputeStatus } from './lifecycle.repository.js';
@@ -145,7 +146,7 @@ export async function restartWaitingItem(
     step: string;
     state: string;
     data: Record<string, unknown>;
-    resolveCodes: readonly string[];
+    resolveCodes: readonly BlockerCode[];
     at: string;
     nowMs: number;
     event: NewEvent;
@@ -205,7 +206,7 @@ export async function restartWaitingItem(
 export async function resolveItemBlockers(
   db: EngineDb,
   itemId: string,
-  codes: readonly string[],
+  codes: readonly BlockerCode[],
   at: string,
 ): Promise<void> {
   const { workflowBlockers } = tablesOf(db);

@@ -2,6 +2,7 @@ import { type ProductOperation } from '../../shared/activity-operations.js';
 import { ActivityRecorder } from '../../modules/activity-log/activity-recorder.js';
 import { type NewActivityEntry } from '../../modules/activity-log/activity.repository.js';
 import type { Clock } from '../../shared/clock.js';
+import type { BlockerCode } from '../../shared/error-codes.js';
 import type { EngineDb } from './db.types.js';
 import type {
   NewBlocker,
@@ -76,7 +77,7 @@ export interface StepContext<W = Record<string, unknown>, I = Record<string, unk
   emit(event: NewEvent): void;
   block(blocker: NewBlocker): void;
   /** Resolves this item's open blockers of these codes now (what blocked it is over). */
-  resolveBlockers(codes: readonly string[]): Promise<void>;
+  resolveBlockers(codes: readonly BlockerCode[]): Promise<void>;
   /** Marks the workflow irreversible (R-CON-8); false when it was canceled meanwhile. */
   markIrreversible(): Promise<boolean>;
   /** Releases this item's held children when the outcome is applied. */
