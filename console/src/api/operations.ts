@@ -85,6 +85,7 @@ export const WorkflowSummaryFragment = graphql(`
       billingOverlap {
         itemsWithOverlap
         maxOverlapDays
+        openOverlaps
       }
     }
     ... on SubscriptionTransfer {
