@@ -202,6 +202,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     directory: options.directory,
     publicUrl: config.publicUrl,
     ...(signingSecret ? { signingSecret } : {}),
+    invitations: config.invitations,
     transfer: {
       signingLinkTtlMs: config.transfer.signingLinkTtlMs,
       calendar: {

@@ -5,6 +5,7 @@ import { organizationsModule } from '../modules/organizations/index.js';
 import { subscriptionsModule } from '../modules/subscriptions/index.js';
 import { workflowCoreModule } from '../modules/workflow-core/index.js';
 import { createWorkflowsModule } from '../modules/workflows/index.js';
+import { CustomerInvitationResolver } from '../procedures/shared/customer-invitations.resolver.js';
 import { type AppModule } from './module.js';
 import { procedureModules } from './procedures.js';
 
@@ -17,4 +18,6 @@ export const appModules: readonly AppModule[] = [
   gdapModule,
   workflowCoreModule,
   createWorkflowsModule(procedureModules),
+  // reinviteCustomer / excludeFromWorkflow, for the procedures that invite customers.
+  { name: 'customer-invitations', resolvers: [CustomerInvitationResolver] },
 ];

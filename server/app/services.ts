@@ -15,6 +15,11 @@ import {
   type ProcedureModule,
   type WorkflowGuard,
 } from '../procedures/procedure-module.js';
+import {
+  CustomerInvitationService,
+  type CustomerInvitationServices,
+} from '../procedures/shared/customer-invitations.service.js';
+import { DEFAULT_INVITATION_POLICY } from '../procedures/shared/invitation-follow-up.js';
 import { type WorkflowKind } from '../workflows/engine/engine.types.js';
 import { silentNotifier, type WorkflowNotifier } from '../workflows/engine/workflow-notifier.js';
 import { type WorkflowDefinition } from '../workflows/engine/workflow-runner.js';
@@ -29,7 +34,7 @@ export interface Repositories {
 }
 
 /** Process-wide services; their methods take the request scope. Procedures add theirs. */
-export type Services = CoreServices & ProcedureServices;
+export type Services = CoreServices & ProcedureServices & CustomerInvitationServices;
 
 export function createRepositories(db: Db): Repositories {
   return { organizations: new OrganizationRepository(db) };
@@ -123,5 +128,19 @@ export function createServices(
     notifier: deps.notifier ?? silentNotifier,
     kick: deps.kick ?? (() => {}),
   };
-  return Object.assign(core, ...procedures.map((p) => p.services(serviceDeps))) as Services;
+  // Reinvite and exclude, for every procedure that invites customers (ProcedureModule.invitations).
+  const customerInvitations = new CustomerInvitationService({
+    db,
+    clock,
+    clients: pc,
+    specs: byKind(procedures, (p) => ('invitations' in p ? p.invitations : undefined)),
+    policy: { ...DEFAULT_INVITATION_POLICY, ...deps.invitations },
+    notifier: serviceDeps.notifier,
+    kick: serviceDeps.kick,
+  });
+  return Object.assign(
+    core,
+    { customerInvitations },
+    ...procedures.map((p) => p.services(serviceDeps)),
+  ) as Services;
 }

@@ -82,6 +82,15 @@ const envSchema = z.object({
   TRANSFER_WORKING_DAYS: z.string().optional(),
   /** Whether the partner country's public and bank holidays (date-holidays) close support. */
   TRANSFER_PUBLIC_HOLIDAYS: onOff.default('on'),
+  /**
+   * Customer invitations (consolidation R-CON-2, channel move R-CHN-1), business-clock durations:
+   * a reminder every INVITATION_REMINDER_INTERVAL while unanswered, at most INVITATION_REMINDERS of
+   * them, and after INVITATION_VALIDITY the customer is a blocker (INVITATION_EXPIRED). Microsoft
+   * documents no expiry of the reseller link; 90 days is the lifetime of a GDAP request.
+   */
+  INVITATION_REMINDER_INTERVAL: z.string().regex(/^P/).default('P7D'),
+  INVITATION_REMINDERS: z.coerce.number().int().min(0).max(50).default(3),
+  INVITATION_VALIDITY: z.string().regex(/^P/).default('P90D'),
   /** Token scope toward Azure Resource Manager (transfer clean-up, R-TRF-8). */
   ARM_SCOPE: z.string().default('https://management.azure.com/.default'),
   /**
@@ -220,6 +229,8 @@ export interface AppConfig {
     workingDays: Record<string, string[]> | undefined;
     publicHolidays: boolean;
   };
+  /** Customer invitations: reminders and validity, business-clock ms (INVITATION_*). */
+  invitations: { reminderIntervalMs: number; maxReminders: number; validityMs: number };
   /** Azure Resource Manager (transfer clean-up, R-TRF-8). */
   arm: { scope: string };
   /** GDAP step of the procedures (issue 15 item 2) and where Microsoft Graph is. */
@@ -302,6 +313,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (signingLinkTtlMs <= 0) {
     throw new ConfigError('TRANSFER_SIGNING_LINK_TTL must be a positive duration.');
   }
+  const invitations = {
+    reminderIntervalMs: durationMs(e.INVITATION_REMINDER_INTERVAL),
+    maxReminders: e.INVITATION_REMINDERS,
+    validityMs: durationMs(e.INVITATION_VALIDITY),
+  };
+  if (invitations.reminderIntervalMs <= 0 || invitations.validityMs <= 0) {
+    throw new ConfigError(
+      'INVITATION_REMINDER_INTERVAL and INVITATION_VALIDITY must be positive durations.',
+    );
+  }
   if (production && e.EMULATOR) {
     throw new ConfigError('NODE_ENV=production requires EMULATOR=off.');
   }
@@ -355,6 +376,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : undefined,
       publicHolidays: e.TRANSFER_PUBLIC_HOLIDAYS,
     },
+    invitations,
     arm: { scope: e.ARM_SCOPE },
     gdap: { mode: e.GDAP, graphUrl: e.GRAPH_URL },
     graphqlLimits: {

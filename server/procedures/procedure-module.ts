@@ -13,6 +13,7 @@ import { type WorkflowKind, type WorkflowRow } from '../workflows/engine/engine.
 import { type WorkflowNotifier } from '../workflows/engine/workflow-notifier.js';
 import { type WorkflowDefinition } from '../workflows/engine/workflow-runner.js';
 import { type WorkflowService } from '../workflows/workflow.service.js';
+import { type InvitationPolicy, type InvitationSpec } from './shared/invitation-follow-up.js';
 
 export type GdapMode = 'required' | 'optional' | 'off';
 
@@ -33,6 +34,8 @@ export interface ProcedureDeps {
   publicUrl: string;
   /** Key of the signed links a procedure hands out; random per process when absent. */
   signingSecret?: string | Uint8Array;
+  /** Customer invitations: reminder interval and count, validity (business clock; defaults in invitation-follow-up.ts). */
+  invitations?: Partial<InvitationPolicy>;
   /** The transfer's options: signing-link lifetime, support's calendar of the 8-business-hour SLA (R-TRF-7). */
   transfer?: {
     signingLinkTtlMs?: number;
@@ -81,6 +84,8 @@ export interface ProcedureModule<S extends object = object> {
     start?(deps: ProcedureDeps): WorkflowGuard;
     cancel?(deps: ProcedureDeps): WorkflowGuard;
   };
+  /** The procedure invites customers: `reinviteCustomer` and `excludeFromWorkflow` work on it. */
+  invitations?: InvitationSpec;
   /**
    * Who may view besides the owning organization: the viewer roles (`workflow_viewers.role`) under
    * which another organization reads this kind of workflow read-only. Default: none.

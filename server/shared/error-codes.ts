@@ -75,6 +75,18 @@ export const ERROR_CODES = {
   OFFER_NOT_AVAILABLE: blocker("The subscription's offer is not sold by the target tenant in the customer's country and has no available catalog successor: that subscription alone stays.", 'R-CHN-6'),
   OVERLAP_EXCEEDS_SAME_DAY: blocker('The source subscription is still active a day after its replacement became active: both are billed; suspend it.', 'R-CON-4'),
   ITEM_FAILED: itemFailure("Some of the customer's subscriptions failed; retry the workflow."),
+  // ---- Customer invitations (consolidation R-CON-2, channel move R-CHN-1) ----
+  INVITATION_EXPIRED: blocker('The customer did not accept its reseller invitation within its validity (INVITATION_VALIDITY); reinviteCustomer or excludeFromWorkflow. A late acceptance still proceeds and clears it.', 'R-CON-2'),
+  WORKFLOW_NOT_STARTED: userError('The workflow is a DRAFT: nobody was invited yet; to leave a customer out, plan again without it.'),
+  WORKFLOW_ENDED: userError('The workflow has ended; its customers can no longer change.'),
+  NOT_SUPPORTED: userError('This kind of workflow invites no customer (reinviteCustomer and excludeFromWorkflow apply to consolidations and channel moves).'),
+  CUSTOMER_NOT_IN_WORKFLOW: userError('No customer with this tenant id is part of the workflow.'),
+  CUSTOMER_ALREADY_MOVED: userError('The customer accepted and its subscriptions are moving or moved: it can no longer be re-invited or left out.'),
+  CUSTOMER_EXCLUDED: userError('The customer was excluded from the workflow; it cannot be invited again there.'),
+  ALREADY_EXCLUDED: userError('The customer is already excluded from the workflow.'),
+  CUSTOMER_BLOCKED: userError('The customer is blocked by planning and is not invited (see `blockers`).'),
+  NOT_INVITED_YET: userError('The customer has not been invited yet; its invitation is about to be sent.'),
+  ITEM_BUSY: userError('The customer is being checked by the workflow right now; try again in a few seconds.'),
   // ---- Subscription transfer (R-TRF-*) ----
   TWO_ADMINS_REQUIRED: userError('Name exactly two different partner administrators.', 'R-TRF-7'),
   TRANSFER_ALREADY_OPEN: both('Another transfer of this subscription is open.'),

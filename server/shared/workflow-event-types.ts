@@ -12,7 +12,7 @@ export const WORKFLOW_EVENT_TYPES = {
   WORKFLOW_STARTED: 'startWorkflow accepted the plan; steps run in the background.',
   WORKFLOW_RUNNING: 'The workflow runs again (e.g. after waiting, or after a retry).',
   WORKFLOW_WAITING: 'Every open item waits on people, Microsoft or the clock.',
-  WORKFLOW_COMPLETED: 'Every item that was not blocked is done.',
+  WORKFLOW_COMPLETED: 'Every item that was not blocked or excluded is done (see progress).',
   WORKFLOW_FAILED: 'Every item ended and at least one failed.',
   WORKFLOW_CANCELED: 'cancelWorkflow stopped the workflow.',
   STEP_RETRY: 'A step failed with a retryable error and will run again after a backoff.',
@@ -37,6 +37,12 @@ export const WORKFLOW_EVENT_TYPES = {
   GDAP_APPROVED: 'The customer approved the GDAP relationship.',
   GDAP_ACTIVE: 'GDAP access is active: the relationship and its access assignments.',
   GDAP_WARNING: 'GDAP=optional: the customer rejected GDAP or let the request expire; the procedure goes on.',
+  // ---- Customer invitations (consolidation, channel move) ----
+  INVITATION_REMINDER: 'The customer has not accepted its reseller invitation: a reminder carrying the link (Partner Center has no resend; the partner mails it).',
+  INVITATION_EXPIRED: 'The invitation went unanswered past its validity: the customer is a blocker (INVITATION_EXPIRED).',
+  INVITATION_ACCEPTED_LATE: 'The customer accepted after its invitation had expired; the blocker is cleared.',
+  CUSTOMER_REINVITED: 'reinviteCustomer issued a new invitation: reminders and validity count from now.',
+  CUSTOMER_EXCLUDED: 'excludeFromWorkflow left the customer out (with the reason); its items are excluded.',
   // ---- Subscription transfer ----
   PENDING_CHECK: 'A check could not be made in Partner Center at planning time (e.g. R-TRF-6 for a new partner not served here).',
   TICKET_OPENED: 'The Azure service ticket was opened in Partner Center (R-TRF-3).',

@@ -9,11 +9,17 @@ import {
 } from '../shared/pagination.js';
 import { type EngineDb } from './engine/db.types.js';
 import { type WorkflowItemRow, type WorkflowRow } from './engine/engine.types.js';
+import { EXCLUDED_STATE } from './engine/item-commands.repository.js';
 import * as repo from './engine/workflow.repository.js';
 
 /** Item kinds that are bookkeeping, not work: left out of progress. */
 const NOT_WORK = new Set(['NO_ACTION']);
-const FINISHED = new Set(['DONE', 'BLOCKED', 'SKIPPED', 'FAILED', 'CANCELED']);
+/**
+ * Items that count as done: DONE, and SKIPPED (nothing to do) unless an operator excluded it.
+ * Blocked, failed, canceled and excluded items are not done (issue 16: a fresh DRAFT showed its
+ * blocked items as progress, a run with unmoved customers 59/59).
+ */
+const COMPLETED = ['DONE', 'SKIPPED'];
 
 /** Reads of workflows for the API: lists, progress, blockers, events, items. */
 export class WorkflowQueryService {
@@ -57,11 +63,14 @@ export class WorkflowQueryService {
     return repo.listItemsOfCustomers(this.deps.db, workflowId, customerTenantIds);
   }
 
-  /** Work items finished out of work items planned (counted in the database). */
-  async progress(workflowId: string): Promise<{ completed: number; total: number }> {
+  /** Work items done, excluded and blocked out of work items planned (counted in the database). */
+  async progress(
+    workflowId: string,
+  ): Promise<{ completed: number; total: number; excluded: number; blocked: number }> {
     return repo.countProgress(this.deps.db, workflowId, {
       notWork: [...NOT_WORK],
-      finished: [...FINISHED],
+      completed: COMPLETED,
+      excludedState: EXCLUDED_STATE,
     });
   }
 

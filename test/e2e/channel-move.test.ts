@@ -104,7 +104,8 @@ describe('channel move on the demo scenario', () => {
       { step: 'P1D', maxSteps: 60 },
     );
     expect(state.status, JSON.stringify(state.lines)).toBe('COMPLETED');
-    expect(state.progress).toEqual({ completed: 5, total: 5 });
+    // The line with no equivalent offer is blocked, not done (issue 16): 4 of 5.
+    expect(state.progress).toEqual({ completed: 4, total: 5 });
 
     // R-CHN-2/5/6: verified in Partner Center, the same seats, one subscription per line.
     subs = await pcSubscriptions(emulator, demo.partner.tenantId, customerId);

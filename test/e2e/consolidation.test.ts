@@ -177,7 +177,9 @@ describe.each(dialects)('tenant consolidation on the demo scenario (%s)', (diale
         ),
       ).toBe('COMPLETED');
       expect(state.billingOverlap.maxOverlapDays).toBe(0);
-      expect(state.progress.completed).toBe(state.progress.total);
+      // Every item is done except those blocked at planning, which are counted apart (issue 16).
+      expect(state.progress.completed + state.progress.blocked).toBe(state.progress.total);
+      expect(state.progress.excluded).toBe(0);
 
       // Cancel is refused once re-provisioning happened (R-CON-8).
       const cancel = await t.gql<{ cancelWorkflow: { userErrors: Array<{ code: string }> } }>(
@@ -205,6 +207,12 @@ describe.each(dialects)('tenant consolidation on the demo scenario (%s)', (diale
           cid,
         );
         for (const item of customer.items) {
+          if (item.kind === 'NO_ACTION') {
+            // Suspended or deleted at planning: listed as skipped, nothing moved (issue 16 item 5).
+            expect(item.status).toBe('SKIPPED');
+            expect(item.target).toBeNull();
+            continue;
+          }
           expect(item.status).toBe('DONE');
           expect(item.target).not.toBeNull();
           expect(sourceSubs.find((s) => s.id === item.source.subscriptionId)?.status).toBe(

@@ -158,7 +158,7 @@ describe('the code registry (server/shared/error-codes.ts)', () => {
     const probe: Source = {
       path: 'server/probe.ts',
       text: [
-        "return err({ code: 'INVITATION_EXPIRED', message: 'x' });",
+        "return err({ code: 'INVITATION_NEW_CODE', message: 'x' });",
         "block('GDAP_SOMETHING_NEW', 'y');",
         "invalid(schema, value, ['input', 'x'], 'TRANSFER_NEW_CODE', 'z');",
         "const e = { code: expired ? 'NOT_FOUND' : 'ANOTHER_NEW_CODE' };",
@@ -168,7 +168,7 @@ describe('the code registry (server/shared/error-codes.ts)', () => {
       ].join('\n'),
     };
     expect(unregistered(codeLiterals([probe]), isKnownCode)).toEqual([
-      'INVITATION_EXPIRED (used at server/probe.ts:1)',
+      'INVITATION_NEW_CODE (used at server/probe.ts:1)',
       'ANOTHER_NEW_CODE (used at server/probe.ts:4)',
       'DEFAULT_NEW_CODE (used at server/probe.ts:5)',
       'GDAP_SOMETHING_NEW (used at server/probe.ts:2)',

@@ -41,6 +41,8 @@ export const CONSOLIDATION_STATE = /* GraphQL */ `
         progress {
           completed
           total
+          excluded
+          blocked
         }
         blockers {
           code
@@ -117,7 +119,7 @@ export interface ConsolidationState {
   id: string;
   status: string;
   completedAt: string | null;
-  progress: { completed: number; total: number };
+  progress: { completed: number; total: number; excluded: number; blocked: number };
   blockers: Array<{
     code: string;
     message: string;

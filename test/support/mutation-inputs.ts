@@ -233,6 +233,29 @@ export const MUTATIONS: MutationRow[] = [
     valid: () => ({ format: 'CSV', filter: { customerSearch: 'Alpine' } }),
     fields: [{ path: 'filter.customerSearch', kind: 'optionalText', limit: 200 }],
   },
+  {
+    name: 'reinviteCustomer',
+    inputType: 'ReinviteCustomerInput',
+    valid: (v) => ({ id: v.transferGid, customerTenantId: '0b6e5f8a-1c2d-4e3f-8a9b-0c1d2e3f4a5b' }),
+    fields: [
+      { path: 'id', kind: 'id' },
+      { path: 'customerTenantId', kind: 'guid' },
+    ],
+  },
+  {
+    name: 'excludeFromWorkflow',
+    inputType: 'ExcludeFromWorkflowInput',
+    valid: (v) => ({
+      id: v.transferGid,
+      customerTenantId: '0b6e5f8a-1c2d-4e3f-8a9b-0c1d2e3f4a5b',
+      reason: 'Never answered the invitation',
+    }),
+    fields: [
+      { path: 'id', kind: 'id' },
+      { path: 'customerTenantId', kind: 'guid' },
+      { path: 'reason', kind: 'requiredText', limit: 500 },
+    ],
+  },
 ];
 
 /** A copy of `base` with `value` at the dotted `path` (array indexes included). */

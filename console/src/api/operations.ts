@@ -60,6 +60,8 @@ export const WorkflowSummaryFragment = graphql(`
     progress {
       completed
       total
+      excluded
+      blocked
     }
     blockers {
       code

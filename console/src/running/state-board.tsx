@@ -10,6 +10,8 @@ const TONES: Record<string, string> = {
   DONE: 'done',
   MAPPED: 'done',
   BLOCKED: 'blocked',
+  INVITATION_EXPIRED: 'blocked',
+  EXCLUDED: 'planned',
   FAILED: 'failed',
   PLANNED: 'planned',
 };

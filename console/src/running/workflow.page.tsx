@@ -32,11 +32,13 @@ import { ACTIONS, ActionControl } from './workflow-actions';
 const CUSTOMER_STATES = [
   'PLANNED',
   'INVITED',
+  'INVITATION_EXPIRED',
   'ACCEPTED',
   'REPROVISIONED',
   'AZURE_MIGRATION_REQUESTED',
   'DONE',
   'BLOCKED',
+  'EXCLUDED',
 ] as const satisfies readonly ConsolidationCustomerState[];
 const LINE_STATES = [
   'PLANNED',
@@ -45,6 +47,7 @@ const LINE_STATES = [
   'DONE',
   'BLOCKED',
   'FAILED',
+  'EXCLUDED',
 ] as const satisfies readonly ChannelMoveLineState[];
 const MAPPING_STATES = [
   'PLANNED',
@@ -249,7 +252,12 @@ export function WorkflowPage(props: { id: string }) {
         </div>
       </header>
       <ErrorMessage error={error} />
-      <ProgressBar completed={w.progress.completed} total={w.progress.total} />
+      <ProgressBar
+        completed={w.progress.completed}
+        total={w.progress.total}
+        excluded={w.progress.excluded}
+        blocked={w.progress.blocked}
+      />
       <section className="card actions" aria-labelledby="actions-title">
         <h2 id="actions-title">{t('wf.actions')}</h2>
         <div className="action-row">

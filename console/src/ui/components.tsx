@@ -53,11 +53,23 @@ export function ActionButton(
   );
 }
 
-export function ProgressBar(props: { completed: number; total: number; label?: string }) {
+export function ProgressBar(props: {
+  completed: number;
+  total: number;
+  /** Items left out by an operator and items blocked: counted apart, never as done. */
+  excluded?: number;
+  blocked?: number;
+  label?: string;
+}) {
   const { t } = useI18n();
   const percent = props.total > 0 ? Math.round((props.completed / props.total) * 100) : 0;
+  const apart = [
+    props.excluded ? t('progress.excluded', { count: props.excluded }) : null,
+    props.blocked ? t('progress.blocked', { count: props.blocked }) : null,
+  ].filter((x): x is string => x !== null);
   const label =
-    props.label ?? t('progress.label', { completed: props.completed, total: props.total });
+    props.label ??
+    [t('progress.label', { completed: props.completed, total: props.total }), ...apart].join(', ');
   return (
     <div className="progress">
       <div
@@ -73,6 +85,12 @@ export function ProgressBar(props: { completed: number; total: number; label?: s
       </div>
       <span className="progress-text">
         {props.completed}/{props.total} ({percent}%)
+        {apart.length > 0 ? (
+          <span className="progress-apart" data-testid="progress-apart">
+            {' · '}
+            {apart.join(' · ')}
+          </span>
+        ) : null}
       </span>
     </div>
   );

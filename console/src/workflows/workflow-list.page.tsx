@@ -149,6 +149,8 @@ export function WorkflowListPage() {
                       <ProgressBar
                         completed={node.progress.completed}
                         total={node.progress.total}
+                        excluded={node.progress.excluded}
+                        blocked={node.progress.blocked}
                       />
                     </td>
                     <td className="num">{node.blockers.length}</td>

@@ -67,13 +67,29 @@ registerEnumType(WorkflowStatus, {
   },
 });
 
-@ObjectType('WorkflowProgress', { description: 'Items done out of items planned.' })
+@ObjectType('WorkflowProgress', {
+  description:
+    'Items done out of items planned. Blocked and excluded items are counted apart, never as done: a workflow that ends with some left out is COMPLETED with completed + excluded + blocked = total.',
+})
 export class WorkflowProgress {
-  @Field(() => Int, { description: 'Items finished (done, skipped or excluded).' })
+  @Field(() => Int, {
+    description:
+      'Items done (or with nothing to do); blocked, failed, canceled and excluded items are not done.',
+  })
   completed!: number;
 
   @Field(() => Int, { description: 'Items in the plan.' })
   total!: number;
+
+  @Field(() => Int, {
+    description: 'Items an operator left out of the workflow (`excludeFromWorkflow`).',
+  })
+  excluded!: number;
+
+  @Field(() => Int, {
+    description: 'Items excluded by a blocker (planning found them unmovable); not done.',
+  })
+  blocked!: number;
 }
 
 @ObjectType('Blocker', {

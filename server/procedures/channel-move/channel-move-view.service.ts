@@ -67,6 +67,7 @@ export class ChannelMoveViewService {
         country: relData?.country ?? data.customerCountry,
         relationshipRequired: relData?.relationshipRequired ?? true,
         ...(relData?.invitationUrl ? { invitationUrl: relData.invitationUrl } : {}),
+        ...(relData?.invitation ? { invitation: relData.invitation } : {}),
         ...(relData?.acceptedAt ? { acceptedAt: relData.acceptedAt } : {}),
         state: rel?.state ?? 'PLANNED',
         status: rel?.status ?? 'PENDING',

@@ -1,4 +1,5 @@
 import { type GdapItemState, type GdapWorkflowPlan } from '../shared/gdap/gdap-desired-state.js';
+import { type InvitationRecord } from '../shared/invitation-follow-up.js';
 
 /** Item kinds of a channel move (R-CHN-*). */
 /** The workflow-level item: reseller relationship request and acceptance (R-CHN-1). */
@@ -12,7 +13,7 @@ export type SourceChannel = 'ENTERPRISE_AGREEMENT' | 'OPEN' | 'WEB_DIRECT' | 'OT
 export type LineAction = 'LET_EXPIRE' | 'CANCEL';
 
 /** Where a line stands (shown to users as `ChannelMoveLine.state`). */
-export type LineState = 'PLANNED' | 'SCHEDULED' | 'ORDERED' | 'DONE' | 'BLOCKED';
+export type LineState = 'PLANNED' | 'SCHEDULED' | 'ORDERED' | 'DONE' | 'BLOCKED' | 'EXCLUDED';
 
 /** Default lead time: the cut-over is the day before the original's natural expiry (R-CHN-3). */
 export const DEFAULT_LEAD_DAYS = 1;
@@ -48,6 +49,8 @@ export interface RelationshipItemData {
   /** False when the partner already had a reseller relationship at planning time. */
   relationshipRequired: boolean;
   invitationUrl?: string;
+  /** The current request's reminders and validity (procedures/shared/invitation-follow-up.ts). */
+  invitation?: InvitationRecord;
   acceptedAt?: string;
   /** The partner's GDAP step for the customer (plan and progress), when GDAP is on. */
   gdap?: GdapItemState;

@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { type ApiContext } from '../../modules/api-context.js';
+import { CustomerInvitation } from '../shared/customer-invitations.type.js';
 import { type ChannelMoveServices } from './channel-move.service.js';
 import { CustomerRelationship } from '../../shared/enums.js';
 import { type Result } from '../../shared/result.js';
@@ -149,6 +150,17 @@ export class ChannelMoveResolver {
   })
   async gdap(@Root() wf: ChannelMove, @Ctx() ctx: Context): Promise<GdapStep | null> {
     return toGdapStep((await viewOf(ctx, wf.row)).relationship.gdap);
+  }
+
+  @FieldResolver(() => CustomerInvitation, {
+    nullable: true,
+    description: 'The current relationship request: reminders sent and validity (R-CHN-1).',
+  })
+  async invitation(
+    @Root() wf: ChannelMove,
+    @Ctx() ctx: Context,
+  ): Promise<CustomerInvitation | null> {
+    return CustomerInvitation.from((await viewOf(ctx, wf.row)).relationship.invitation);
   }
 
   @FieldResolver(() => Boolean, {

@@ -7,6 +7,7 @@ import { ExportFormat } from '../../modules/exports/export.type.js';
 import { PartnerTenant } from '../../modules/organizations/organization.type.js';
 import { CustomerSubscription } from '../../modules/subscriptions/subscription.type.js';
 import { Workflow, WorkflowKind } from '../../modules/workflow-core/workflow.type.js';
+import { CustomerInvitation } from '../shared/customer-invitations.type.js';
 
 export enum SourceChannel {
   ENTERPRISE_AGREEMENT = 'ENTERPRISE_AGREEMENT',
@@ -54,6 +55,7 @@ export enum ChannelMoveLineState {
   DONE = 'DONE',
   BLOCKED = 'BLOCKED',
   FAILED = 'FAILED',
+  EXCLUDED = 'EXCLUDED',
 }
 registerEnumType(ChannelMoveLineState, {
   name: 'ChannelMoveLineState',
@@ -65,6 +67,9 @@ registerEnumType(ChannelMoveLineState, {
     DONE: { description: 'The CSP subscription is active with the same seats (R-CHN-2/4).' },
     BLOCKED: { description: 'Excluded by a blocker whose subject names this line.' },
     FAILED: { description: 'A step failed; see the events and `detail`.' },
+    EXCLUDED: {
+      description: 'Left out with its customer (`excludeFromWorkflow`); nothing was ordered.',
+    },
   },
 });
 
@@ -187,6 +192,13 @@ export class ChannelMove extends WorkflowObject implements Workflow {
       'The reseller invitation URL to send to the customer’s global admin (R-CHN-1); null until requested or when a relationship already existed.',
   })
   invitationUrl!: string | null;
+
+  @Field(() => CustomerInvitation, {
+    nullable: true,
+    description:
+      'The current relationship request: when issued, reminders sent, validity (null until requested, or when a relationship already existed).',
+  })
+  invitation!: CustomerInvitation | null;
 
   @Field(() => Boolean, {
     description:

@@ -9,12 +9,14 @@ import {
   type ChannelMoveServices,
 } from './channel-move.service.js';
 import { ChannelMove } from './channel-move.type.js';
+import { channelMoveInvitationSpec } from './channel-move-invitations.js';
 import { channelMoveDefinition } from './steps/channel-move.steps.js';
 
 /** Channel move: license customers brought over from another channel (R-CHN-*). */
 export const channelMoveModule: ProcedureModule<ChannelMoveServices> = {
   kind: 'CHANNEL_MOVE',
-  definition: ({ db, clients, graph }) => channelMoveDefinition({ db, clients, graph }),
+  definition: ({ db, clients, graph, invitations }) =>
+    channelMoveDefinition({ db, clients, graph, ...(invitations ? { invitations } : {}) }),
   services: ({
     db,
     clock,
@@ -51,5 +53,6 @@ export const channelMoveModule: ProcedureModule<ChannelMoveServices> = {
     resolvers: [ChannelMoveResolver],
     types: [ChannelMove],
   },
+  invitations: channelMoveInvitationSpec,
   guards: { start: ({ db }) => channelMoveStartGuard(db) },
 };

@@ -16,12 +16,14 @@ import { type Clock } from '../../shared/clock.js';
 import { toGdapStep } from '../../modules/gdap/gdap.mapper.js';
 import { type GdapStep } from '../../modules/gdap/gdap.type.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
+import { type InvitationRecord } from '../shared/invitation-follow-up.js';
 import { type WorkflowItemRow, type WorkflowRow } from '../../workflows/engine/engine.types.js';
 import * as repo from '../../workflows/engine/workflow.repository.js';
 import {
   AZURE_SUPPORT_MIGRATION,
   CUSTOMER,
   LICENSE_REPROVISION,
+  NO_ACTION,
   type ConsolidationCustomerState,
   type ConsolidationData,
   type CustomerItemData,
@@ -58,11 +60,13 @@ export interface ConsolidationCustomerView {
   state: ConsolidationCustomerState;
   invitationUrl: string | null;
   gdap: GdapStep | null;
+  invitation: InvitationRecord | null;
   waitingReason: string | null;
   items: ConsolidationItemView[];
 }
 
-const MOVING = new Set([LICENSE_REPROVISION, AZURE_SUPPORT_MIGRATION]);
+/** Items shown under a customer: those that move, and those skipped (as the inventory export lists them). */
+const SHOWN = new Set([LICENSE_REPROVISION, AZURE_SUPPORT_MIGRATION, NO_ACTION]);
 
 /** Snapshot of a subscription as inventoried (R-CON-1), for when Partner Center no longer lists it. */
 function inventoried(
@@ -134,16 +138,19 @@ export class ConsolidationViewService {
 
   async customers(
     row: WorkflowRow,
-    args: PageArgs,
+    args: PageArgs & { states?: readonly ConsolidationCustomerState[] | null },
   ): Promise<ConnectionPage<ConsolidationCustomerView>> {
     const first = resolveFirst(args.first);
-    const scope = `consolidation-customers:${row.id}`;
+    const states = args.states && args.states.length > 0 ? [...new Set(args.states)].sort() : null;
+    // A filtered page's cursors belong to that filter.
+    const scope = `consolidation-customers:${row.id}${states ? `:${states.join(',')}` : ''}`;
     const after = args.after ? Number(decodeCursor(scope, args.after)[0]) : -1;
     const { target } = this.data(row);
     // The page's customers and their children only (not every item of the workflow).
     const { rows, totalCount } = await repo.pageItemsOfKind(this.deps.db, row.id, CUSTOMER, {
       afterPosition: after,
       limit: first + 1,
+      states,
     });
     const page = rows.slice(0, first);
     const children = new Map<string, WorkflowItemRow[]>();
@@ -151,7 +158,7 @@ export class ConsolidationViewService {
       this.deps.db,
       page.map((c) => c.id),
     )) {
-      if (item.parentItemId && MOVING.has(item.kind)) {
+      if (item.parentItemId && SHOWN.has(item.kind)) {
         const siblings = children.get(item.parentItemId);
         if (siblings) {
           siblings.push(item);
@@ -176,6 +183,7 @@ export class ConsolidationViewService {
             state: c.state as ConsolidationCustomerState,
             invitationUrl: d.invitationUrl ?? null,
             gdap: toGdapStep(d.gdap),
+            invitation: (d as { invitation?: InvitationRecord }).invitation ?? null,
             waitingReason: c.waitingReason ?? c.lastError,
             items: (children.get(c.id) ?? []).map((i) => this.itemView(i, target)),
           },

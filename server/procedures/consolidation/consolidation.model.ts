@@ -17,7 +17,9 @@ export type ConsolidationCustomerState =
   | 'REPROVISIONED'
   | 'AZURE_MIGRATION_REQUESTED'
   | 'DONE'
-  | 'BLOCKED';
+  | 'BLOCKED'
+  | 'INVITATION_EXPIRED'
+  | 'EXCLUDED';
 
 export interface TenantRef {
   tenantId: string;

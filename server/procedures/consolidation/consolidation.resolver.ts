@@ -10,7 +10,7 @@ import { type ConsolidationServices } from './consolidation.service.js';
 import { type ConnectionShape } from '../../modules/common/common.type.js';
 import { PartnerTenant } from '../../modules/organizations/organization.type.js';
 import { CustomerSubscription } from '../../modules/subscriptions/subscription.type.js';
-import { WorkflowPageArgs } from '../../modules/workflow-core/workflow.type.js';
+import { ConsolidationCustomersArgs } from './consolidation-customers.type.js';
 import { customerFromSnapshot } from '../../modules/workflows/workflow.mapper.js';
 import {
   BillingOverlapReport,
@@ -27,6 +27,7 @@ import { toPayload } from '../../modules/workflows/workflow.resolver.js';
 import { type ConsolidationItemView } from './consolidation-view.service.js';
 import { BillingOverlapItem } from './consolidation-overlap.type.js';
 import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
+import { CustomerInvitation } from '../shared/customer-invitations.type.js';
 
 type Context = ApiContext<ConsolidationServices>;
 
@@ -94,10 +95,14 @@ export class TenantConsolidationResolver {
   })
   async customers(
     @Root() wf: TenantConsolidation,
-    @Args(() => WorkflowPageArgs) args: WorkflowPageArgs,
+    @Args(() => ConsolidationCustomersArgs) args: ConsolidationCustomersArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<ConsolidationCustomer>> {
-    const page = await ctx.services.consolidationViews.customers(wf.row, args);
+    const page = await ctx.services.consolidationViews.customers(wf.row, {
+      first: args.first ?? null,
+      after: args.after ?? null,
+      states: args.state ?? null,
+    });
     const edges = await Promise.all(
       page.edges.map(async (e) => ({
         cursor: e.cursor,
@@ -106,6 +111,7 @@ export class TenantConsolidationResolver {
           state: e.node.state as ConsolidationCustomerState,
           invitationUrl: e.node.invitationUrl,
           gdap: e.node.gdap,
+          invitation: CustomerInvitation.from(e.node.invitation),
           waitingReason: e.node.waitingReason,
           items: await Promise.all(e.node.items.map((item) => this.item(ctx, item))),
         }),

@@ -7,6 +7,7 @@ import { GdapStep } from '../../modules/gdap/gdap.type.js';
 import { PartnerTenant } from '../../modules/organizations/organization.type.js';
 import { CustomerSubscription } from '../../modules/subscriptions/subscription.type.js';
 import { Workflow, WorkflowKind } from '../../modules/workflow-core/workflow.type.js';
+import { CustomerInvitation } from '../shared/customer-invitations.type.js';
 import { BillingOverlapItem } from './consolidation-overlap.type.js';
 
 export enum ConsolidationCustomerState {
@@ -17,6 +18,8 @@ export enum ConsolidationCustomerState {
   AZURE_MIGRATION_REQUESTED = 'AZURE_MIGRATION_REQUESTED',
   DONE = 'DONE',
   BLOCKED = 'BLOCKED',
+  INVITATION_EXPIRED = 'INVITATION_EXPIRED',
+  EXCLUDED = 'EXCLUDED',
 }
 registerEnumType(ConsolidationCustomerState, {
   name: 'ConsolidationCustomerState',
@@ -39,12 +42,20 @@ registerEnumType(ConsolidationCustomerState, {
     },
     DONE: { description: 'Everything moved and verified.' },
     BLOCKED: { description: 'Excluded by a blocker; nothing is done for this customer.' },
+    INVITATION_EXPIRED: {
+      description:
+        'The invitation went unanswered past its validity (blocker INVITATION_EXPIRED): reinviteCustomer or excludeFromWorkflow. A late acceptance still proceeds.',
+    },
+    EXCLUDED: {
+      description: 'Left out by an operator (excludeFromWorkflow); nothing of it was moved.',
+    },
   },
 });
 
 export enum ConsolidationItemKind {
   LICENSE_REPROVISION = 'LICENSE_REPROVISION',
   AZURE_SUPPORT_MIGRATION = 'AZURE_SUPPORT_MIGRATION',
+  NO_ACTION = 'NO_ACTION',
 }
 registerEnumType(ConsolidationItemKind, {
   name: 'ConsolidationItemKind',
@@ -56,6 +67,10 @@ registerEnumType(ConsolidationItemKind, {
     },
     AZURE_SUPPORT_MIGRATION: {
       description: 'Moved by Microsoft support with its resources (R-CON-6).',
+    },
+    NO_ACTION: {
+      description:
+        'Skipped: suspended, deleted or expired at planning time, inventoried only (R-CON-1); status SKIPPED, as in the inventory export.',
     },
   },
 });
@@ -169,7 +184,17 @@ export class ConsolidationCustomer {
   })
   gdap!: GdapStep | null;
 
-  @Field(() => [ConsolidationItem], { description: 'Its license and Azure subscriptions to move.' })
+  @Field(() => CustomerInvitation, {
+    nullable: true,
+    description:
+      'Its current invitation: when issued, reminders sent, validity (null until invited).',
+  })
+  invitation!: CustomerInvitation | null;
+
+  @Field(() => [ConsolidationItem], {
+    description:
+      'Its subscriptions: those that move, and those skipped (NO_ACTION: suspended or deleted at planning).',
+  })
   items!: ConsolidationItem[];
 
   @Field(() => String, {

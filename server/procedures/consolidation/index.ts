@@ -9,12 +9,14 @@ import {
   type ConsolidationServices,
 } from './consolidation.service.js';
 import { TenantConsolidation } from './consolidation.type.js';
+import { consolidationInvitationSpec } from './consolidation-invitations.js';
 import { consolidationDefinition } from './steps/consolidation.steps.js';
 
 /** Regional tenant consolidation (R-CON-*). */
 export const consolidationModule: ProcedureModule<ConsolidationServices> = {
   kind: 'TENANT_CONSOLIDATION',
-  definition: ({ db, clients, graph }) => consolidationDefinition({ db, clients, graph }),
+  definition: ({ db, clients, graph, invitations }) =>
+    consolidationDefinition({ db, clients, graph, ...(invitations ? { invitations } : {}) }),
   services: ({
     db,
     clock,
@@ -43,5 +45,6 @@ export const consolidationModule: ProcedureModule<ConsolidationServices> = {
     resolvers: [TenantConsolidationResolver],
     types: [TenantConsolidation],
   },
+  invitations: consolidationInvitationSpec,
   guards: { start: ({ db }) => consolidationStartGuard(db) },
 };

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, not, notInArray, sql, type SQL } from 'drizzle-orm';
 import { first, tablesOf } from '../../db/client.js';
 import type { EngineDb } from './db.types.js';
 import { type WorkflowItemRow } from './engine.types.js';
@@ -14,26 +14,42 @@ export async function listItems(db: EngineDb, workflowId: string): Promise<Workf
 }
 
 /**
- * Work items and finished work items of a workflow, counted in the database (the API's
- * `progress`: reading a 55,000-item workflow's rows for two numbers cost seconds and hundreds of MB).
+ * Work items of a workflow counted in the database (the API's `progress`: reading a 55,000-item
+ * workflow's rows for four numbers cost seconds and hundreds of MB): all of them, those done,
+ * those an operator excluded (SKIPPED in `excludedState`) and those blocked.
  */
 export async function countProgress(
   db: EngineDb,
   workflowId: string,
-  options: { notWork: readonly string[]; finished: readonly string[] },
-): Promise<{ total: number; completed: number }> {
+  options: { notWork: readonly string[]; completed: readonly string[]; excludedState: string },
+): Promise<{ total: number; completed: number; excluded: number; blocked: number }> {
   const { workflowItems } = tablesOf(db);
   const work =
     options.notWork.length > 0 ? notInArray(workflowItems.kind, [...options.notWork]) : sql`1 = 1`;
+  const excluded = and(
+    eq(workflowItems.status, 'SKIPPED'),
+    eq(workflowItems.state, options.excludedState),
+  );
+  const sum = (condition: SQL | undefined) =>
+    sql<number>`sum(case when ${and(work, condition)} then 1 else 0 end)`;
   const [row] = await db
     .select({
-      total: sql<number>`sum(case when ${work} then 1 else 0 end)`,
-      completed: sql<number>`sum(case when ${and(work, inArray(workflowItems.status, [...options.finished]))} then 1 else 0 end)`,
+      total: sum(sql`1 = 1`),
+      completed: sum(
+        and(inArray(workflowItems.status, [...options.completed]), not(excluded as SQL)),
+      ),
+      excluded: sum(excluded),
+      blocked: sum(eq(workflowItems.status, 'BLOCKED')),
     })
     .from(workflowItems)
     .where(eq(workflowItems.workflowId, workflowId));
   // PostgreSQL returns sums as strings (bigint), SQLite as numbers; no rows: null.
-  return { total: Number(row?.total ?? 0), completed: Number(row?.completed ?? 0) };
+  return {
+    total: Number(row?.total ?? 0),
+    completed: Number(row?.completed ?? 0),
+    excluded: Number(row?.excluded ?? 0),
+    blocked: Number(row?.blocked ?? 0),
+  };
 }
 
 /** Items per engine status (what `workflowUpdated` compares between two events). */
@@ -90,10 +106,14 @@ export async function pageItemsOfKind(
   db: EngineDb,
   workflowId: string,
   kind: string,
-  page: { afterPosition: number; limit: number },
+  page: { afterPosition: number; limit: number; states?: readonly string[] | null },
 ): Promise<{ rows: WorkflowItemRow[]; totalCount: number }> {
   const { workflowItems } = tablesOf(db);
-  const ofKind = and(eq(workflowItems.workflowId, workflowId), eq(workflowItems.kind, kind));
+  const ofKind = and(
+    eq(workflowItems.workflowId, workflowId),
+    eq(workflowItems.kind, kind),
+    page.states ? inArray(workflowItems.state, [...page.states]) : undefined,
+  );
   const rows = await db
     .select()
     .from(workflowItems)

@@ -227,7 +227,7 @@ export async function applyItemUpdate(
   });
 }
 
-async function recomputeStatus(
+export async function recomputeStatus(
   tx: EngineDb,
   workflowId: string,
   at: string,
@@ -295,7 +295,7 @@ async function recomputeStatus(
 function statusMessage(status: WorkflowStatus): string {
   switch (status) {
     case 'COMPLETED':
-      return 'Every item that was not blocked is done.';
+      return 'Every item that was not blocked or excluded is done (see progress).';
     case 'FAILED':
       return 'Every item has ended and at least one failed; see the failed items.';
     case 'WAITING':

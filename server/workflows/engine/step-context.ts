@@ -2,6 +2,7 @@ import { type ProductOperation } from '../../shared/activity-operations.js';
 import { ActivityRecorder } from '../../modules/activity-log/activity-recorder.js';
 import { type NewActivityEntry } from '../../modules/activity-log/activity.repository.js';
 import type { Clock } from '../../shared/clock.js';
+import type { BlockerCode } from '../../shared/error-codes.js';
 import type { EngineDb } from './db.types.js';
 import type {
   NewBlocker,
@@ -11,6 +12,7 @@ import type {
   WorkflowItemRow,
   WorkflowKind,
 } from './engine.types.js';
+import { resolveItemBlockers } from './item-commands.repository.js';
 import { stepRequestId } from './request-id.js';
 import { type JournalPoint } from './simulated-crash.js';
 import * as repo from './workflow.repository.js';
@@ -74,6 +76,8 @@ export interface StepContext<W = Record<string, unknown>, I = Record<string, unk
   readonly activity: { record(entry: StepActivityEntry): Promise<void> };
   emit(event: NewEvent): void;
   block(blocker: NewBlocker): void;
+  /** Resolves this item's open blockers of these codes now (what blocked it is over). */
+  resolveBlockers(codes: readonly BlockerCode[]): Promise<void>;
   /** Marks the workflow irreversible (R-CON-8); false when it was canceled meanwhile. */
   markIrreversible(): Promise<boolean>;
   /** Releases this item's held children when the outcome is applied. */
@@ -212,6 +216,7 @@ export function createStepContext(deps: {
     block: (blocker) => {
       deps.blockers.push({ itemId: item.id, customerTenantId: item.customerTenantId, ...blocker });
     },
+    resolveBlockers: (codes) => resolveItemBlockers(db, item.id, codes, now().toISOString()),
     // Once irreversible, a workflow can no longer be canceled (cancelWorkflowRow) and stays
     // RUNNING/WAITING while this item is open: no write needed for every later item.
     markIrreversible: async () =>

@@ -2,6 +2,12 @@ import { type GdapClientFactory } from '../../../graph/gdap.client.js';
 import { type PartnerCenterClientFactory } from '../../../partner-center/client-factory.js';
 import { type EngineDb } from '../../../workflows/engine/db.types.js';
 import { type WorkflowDefinition } from '../../../workflows/engine/step-context.js';
+import {
+  DEFAULT_INVITATION_POLICY,
+  type InvitationPolicy,
+  withInvitationFollowUp,
+} from '../../shared/invitation-follow-up.js';
+import { consolidationInvitationSpec } from '../consolidation-invitations.js';
 import { azureSupportMigrationSteps } from './azure-support-migration.steps.js';
 import { customerSteps } from './customer.steps.js';
 import { consolidationGdapSteps } from './gdap.steps.js';
@@ -20,6 +26,8 @@ export interface ConsolidationDeps {
   wakeFallbackMs?: number;
   /** Recheck of a target subscription still provisioning (business time). */
   provisioningRecheckMs?: number;
+  /** Reminders and validity of the customers' invitations (R-CON-2). */
+  invitations?: Partial<InvitationPolicy>;
 }
 
 /**
@@ -33,11 +41,18 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
     wakeFallbackMs: deps.wakeFallbackMs ?? 60 * 60_000,
     provisioningRecheckMs: deps.provisioningRecheckMs ?? 2 * 60_000,
   };
+  const customer = customerSteps(stepDeps);
   return {
     kind: 'TENANT_CONSOLIDATION',
     sweep: overlapSweep,
     steps: {
-      ...customerSteps(stepDeps),
+      ...customer,
+      // Reminders, validity and the expiry blocker while the customer has not accepted.
+      await_acceptance: withInvitationFollowUp(
+        customer.await_acceptance as NonNullable<typeof customer.await_acceptance>,
+        consolidationInvitationSpec,
+        { ...DEFAULT_INVITATION_POLICY, ...deps.invitations },
+      ),
       ...licenseReprovisionSteps(stepDeps),
       ...azureSupportMigrationSteps(stepDeps),
       ...supportRequestSteps(stepDeps),
