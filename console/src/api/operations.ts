@@ -221,7 +221,7 @@ export const WorkflowPayloadFields = graphql(`
 
 export const StartWorkflowMutation = graphql(`
   mutation ConsoleStartWorkflow($id: ID!) {
-    startWorkflow(input: { id: $id }) {
+    startWorkflow(input: { workflowId: $id }) {
       ...WorkflowPayloadFields
     }
   }
@@ -229,7 +229,7 @@ export const StartWorkflowMutation = graphql(`
 
 export const CancelWorkflowMutation = graphql(`
   mutation ConsoleCancelWorkflow($id: ID!) {
-    cancelWorkflow(input: { id: $id }) {
+    cancelWorkflow(input: { workflowId: $id }) {
       ...WorkflowPayloadFields
     }
   }
@@ -245,7 +245,7 @@ export const RetryWorkflowMutation = graphql(`
 
 export const ConfirmTransferCleanupMutation = graphql(`
   mutation ConsoleConfirmTransferCleanup($id: ID!) {
-    confirmTransferCleanup(input: { transferId: $id }) {
+    confirmTransferCleanup(input: { workflowId: $id }) {
       ...WorkflowPayloadFields
     }
   }
@@ -253,7 +253,7 @@ export const ConfirmTransferCleanupMutation = graphql(`
 
 export const ReissueSigningLinkMutation = graphql(`
   mutation ConsoleReissueSigningLink($id: ID!, $party: TransferParty!) {
-    reissueSigningLink(input: { transferId: $id, party: $party }) {
+    reissueSigningLink(input: { workflowId: $id, party: $party }) {
       userErrors {
         ...UserErrorFields
       }

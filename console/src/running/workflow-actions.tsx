@@ -131,7 +131,7 @@ export const ACTIONS: readonly WorkflowAction[] = [
       (
         await request(session.token, SignTransferFormMutation, {
           input: {
-            transferId: w.id,
+            workflowId: w.id,
             party: 'CURRENT_PARTNER',
             signerName: values.signerName ?? '',
             signerEmail: values.signerEmail ?? '',

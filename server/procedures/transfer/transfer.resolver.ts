@@ -30,6 +30,11 @@ import {
   TransferSignature,
 } from './transfer.type.js';
 import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
+import { type Result } from '../../shared/result.js';
+import {
+  pickWorkflowId,
+  renameWorkflowIdField,
+} from '../../modules/workflows/workflow-id-input.js';
 
 type Context = ApiContext<TransferServices>;
 
@@ -41,13 +46,30 @@ const progressOf = async (ctx: Context, wf: SubscriptionTransfer) => {
   };
 };
 
-const NO_TRANSFER = {
-  code: 'NOT_FOUND',
-  message: 'No such transfer.',
-  field: ['input', 'transferId'],
-};
-const transferRowId = (globalId: string) =>
-  decodeIdOf(globalId, 'SubscriptionTransfer', 1)?.[0] ?? null;
+/**
+ * The transfer an input names: `workflowId`, or the deprecated `transferId` (issue 16 item 10);
+ * `run` gets its row id, and errors naming transferId name the field the caller used.
+ */
+async function onTransfer<T>(
+  input: { workflowId?: string | null; transferId?: string | null },
+  run: (rowId: string) => Promise<Result<T>>,
+): Promise<Result<T>> {
+  const picked = pickWorkflowId(input, { name: 'transferId', value: input.transferId });
+  if (!picked.ok) {
+    return picked;
+  }
+  const { globalId, field } = picked.value;
+  const id = decodeIdOf(globalId, 'SubscriptionTransfer', 1)?.[0] ?? null;
+  const result: Result<T> = id
+    ? await run(id)
+    : {
+        ok: false,
+        error: { code: 'NOT_FOUND', message: 'No such transfer.', field: ['input', field] },
+      };
+  return result.ok
+    ? result
+    : { ok: false, error: renameWorkflowIdField(result.error, 'transferId', field) };
+}
 
 @Resolver(() => SubscriptionTransfer)
 export class SubscriptionTransferResolver {
@@ -72,20 +94,9 @@ export class SubscriptionTransferResolver {
     @Arg('input', () => SignTransferFormInput) input: SignTransferFormInput,
     @Ctx() ctx: Context,
   ): Promise<WorkflowPayload> {
-    const [id] = decodeIdOf(input.transferId, 'SubscriptionTransfer', 1) ?? [];
-    if (!id) {
-      return {
-        workflow: null,
-        userErrors: [
-          BasicUserError.from({
-            code: 'NOT_FOUND',
-            message: 'No such transfer.',
-            field: ['input', 'transferId'],
-          }),
-        ],
-      };
-    }
-    return toPayload(await ctx.services.transferSigning.sign(ctx.actor, id, input));
+    return toPayload(
+      await onTransfer(input, (id) => ctx.services.transferSigning.sign(ctx.actor, id, input)),
+    );
   }
 
   @Authorized()
@@ -97,14 +108,11 @@ export class SubscriptionTransferResolver {
     @Arg('input', () => ReissueSigningLinkInput) input: ReissueSigningLinkInput,
     @Ctx() ctx: Context,
   ): Promise<ReissueSigningLinkPayload> {
-    const id = transferRowId(input.transferId);
-    const result = id ? await ctx.services.transfers.reissueLink(ctx.actor, id, input.party) : null;
-    if (!result?.ok) {
-      return {
-        signingLink: null,
-        workflow: null,
-        userErrors: [BasicUserError.from(result ? result.error : NO_TRANSFER)],
-      };
+    const result = await onTransfer(input, (id) =>
+      ctx.services.transfers.reissueLink(ctx.actor, id, input.party),
+    );
+    if (!result.ok) {
+      return { signingLink: null, workflow: null, userErrors: [BasicUserError.from(result.error)] };
     }
     const { row, link } = result.value;
     return {
@@ -128,10 +136,9 @@ export class SubscriptionTransferResolver {
     @Arg('input', () => ConfirmTransferCleanupInput) input: ConfirmTransferCleanupInput,
     @Ctx() ctx: Context,
   ): Promise<WorkflowPayload> {
-    const id = transferRowId(input.transferId);
-    return id
-      ? toPayload(await ctx.services.transfers.confirmCleanup(ctx.actor, id))
-      : { workflow: null, userErrors: [BasicUserError.from(NO_TRANSFER)] };
+    return toPayload(
+      await onTransfer(input, (id) => ctx.services.transfers.confirmCleanup(ctx.actor, id)),
+    );
   }
 
   @FieldResolver(() => TransferDirection, {

@@ -171,8 +171,15 @@ export class PlanSubscriptionTransferInput {
   description: 'A signature on the transfer form through the API.',
 })
 export class SignTransferFormInput {
-  @Field(() => ID, { description: 'Global id of the SubscriptionTransfer.' })
-  transferId!: string;
+  @Field(() => ID, { nullable: true, description: 'Global id of the SubscriptionTransfer.' })
+  workflowId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Global id of the SubscriptionTransfer (former name of workflowId).',
+    deprecationReason: 'Use workflowId, the name every input uses for a workflow id.',
+  })
+  transferId?: string | null;
 
   @Field(() => TransferParty, {
     description:
@@ -192,16 +199,30 @@ export class SignTransferFormInput {
     "Confirms that the new partner (not served here) removed the old partner's role assignments (R-TRF-8).",
 })
 export class ConfirmTransferCleanupInput {
-  @Field(() => ID, { description: 'Global id of the SubscriptionTransfer.' })
-  transferId!: string;
+  @Field(() => ID, { nullable: true, description: 'Global id of the SubscriptionTransfer.' })
+  workflowId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Global id of the SubscriptionTransfer (former name of workflowId).',
+    deprecationReason: 'Use workflowId, the name every input uses for a workflow id.',
+  })
+  transferId?: string | null;
 }
 
 @InputType('ReissueSigningLinkInput', {
   description: 'A new signing link for a party that has not signed (the old link stops working).',
 })
 export class ReissueSigningLinkInput {
-  @Field(() => ID, { description: 'Global id of the SubscriptionTransfer.' })
-  transferId!: string;
+  @Field(() => ID, { nullable: true, description: 'Global id of the SubscriptionTransfer.' })
+  workflowId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Global id of the SubscriptionTransfer (former name of workflowId).',
+    deprecationReason: 'Use workflowId, the name every input uses for a workflow id.',
+  })
+  transferId?: string | null;
 
   @Field(() => TransferParty, { description: 'CUSTOMER or NEW_PARTNER.' })
   party!: TransferParty;
