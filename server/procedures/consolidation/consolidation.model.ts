@@ -65,6 +65,8 @@ export interface SubscriptionItemData {
   sourceSuspendedAt?: string;
   overlapDays?: number;
   serviceRequestId?: string;
+  /** The last support answer on the ticket turned into a blocker (R-CON-6, issue 16 item 11). */
+  supportAnswerAt?: string;
 }
 
 export interface SupportBatchResult {

@@ -1,4 +1,11 @@
+import { getServiceRequest } from '../../../partner-center/operations.js';
+import { type StepOutcome } from '../../../workflows/engine/engine.types.js';
 import { type StepContext, type StepHandler } from '../../../workflows/engine/step-context.js';
+import {
+  SUPPORT_NEEDS_ATTENTION,
+  supportAnswerBlocker,
+  supportAnswerNeedingAttention,
+} from '../../shared/support-answers.js';
 import {
   type ConsolidationData,
   SUPPORT_REQUEST,
@@ -64,6 +71,50 @@ export function azureSupportMigrationSteps(
     };
   });
 
+  /**
+   * Issue 16 item 11: support's answer on the batch's ticket, read while the subscription is not
+   * migrated. An answer that asks for something (attention_needed) or refuses (closed) becomes a
+   * blocker on this customer's item with support's text, once per answer; a closed ticket fails
+   * the item (nothing more will happen on it; retryWorkflow re-checks).
+   */
+  const supportAnswer = async (
+    ctx: StepContext<ConsolidationData, SubscriptionItemData>,
+  ): Promise<StepOutcome | null> => {
+    const sub = ctx.data;
+    if (!sub.serviceRequestId) {
+      return null;
+    }
+    const target = clients.forTenant(ctx.workflowData.target.tenantId);
+    const sr = await getServiceRequest(target, sub.serviceRequestId);
+    const answer = supportAnswerNeedingAttention(sr, { since: sub.supportAnswerAt });
+    const closed = (sr.status ?? '').toLowerCase() === 'closed';
+    if (!answer && !closed) {
+      return null;
+    }
+    if (answer) {
+      ctx.block({ ...supportAnswerBlocker(answer), subject: sub.sourceSubscriptionId });
+      ctx.emit({
+        type: SUPPORT_NEEDS_ATTENTION,
+        message: `Microsoft support on service request ${sr.id} about ${sub.companyName}: ${answer.text}`,
+        subscriptionId: sub.sourceSubscriptionId,
+      });
+    }
+    const at = answer?.at || ctx.now().toISOString();
+    if (closed) {
+      return {
+        type: 'failed',
+        code: 'SUPPORT_CLOSED_WITHOUT_MIGRATION',
+        message: `Microsoft support closed service request ${sr.id} but Azure subscription ${sub.azureSubscriptionId} of ${sub.companyName} is not migrated${answer ? `; support wrote: ${answer.text}` : ''}.`,
+        data: { supportAnswerAt: at },
+      };
+    }
+    return {
+      type: 'wait',
+      reason: `Microsoft support needs something on service request ${sr.id} before it migrates Azure subscription ${sub.azureSubscriptionId} of ${sub.companyName} (see the blockers).`,
+      data: { supportAnswerAt: at },
+    };
+  };
+
   const azureAwaitMigration = step<SubscriptionItemData>(async (ctx) => {
     const wf = ctx.workflowData;
     const sub = ctx.data;
@@ -83,6 +134,10 @@ export function azureSupportMigrationSteps(
     );
     // R-CON-6: verified only when the source shows Suspended and the target Active.
     if (!moved || source.status !== 'suspended') {
+      const answered = await supportAnswer(ctx);
+      if (answered) {
+        return answered;
+      }
       return {
         type: 'wait',
         reason: `Waiting for Microsoft support to migrate Azure subscription ${sub.azureSubscriptionId} of ${sub.companyName} (service request ${sub.serviceRequestId ?? '?'}).`,
