@@ -3,6 +3,7 @@ import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql
 import { DateTimeScalar } from '../../shared/scalars.js';
 import { BasicUserError, Node, UserError } from '../../modules/common/common.type.js';
 import { Workflow, WorkflowKind } from '../../modules/workflow-core/workflow.type.js';
+import { PostalAddressInput } from './transfer-address.type.js';
 
 export enum TransferParty {
   CURRENT_PARTNER = 'CURRENT_PARTNER',
@@ -158,6 +159,32 @@ export class PlanSubscriptionTransferInput {
 
   @Field(() => [ContactInput], { description: 'Exactly two partner administrators (R-TRF-7).' })
   partnerAdmins!: ContactInput[];
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The new partner's organization name as it wants it on the form (R-TRF-5; a new partner served here is named from the directory).",
+  })
+  newPartnerOrganizationName?: string | null;
+
+  @Field(() => ContactInput, {
+    nullable: true,
+    description: "The new partner's contact person on the form (R-TRF-5).",
+  })
+  newPartnerContact?: ContactInput | null;
+
+  @Field(() => PostalAddressInput, {
+    nullable: true,
+    description: "The new partner's address on the form (R-TRF-5).",
+  })
+  newPartnerAddress?: PostalAddressInput | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'R-TRF-5, for a new partner not served here (its Partner Center cannot be read): true when the customer has an agreement in place at the new partner. Without it the plan has the blocker NEW_PARTNER_AGREEMENT_UNCONFIRMED (give it later with updateTransferNewPartner). For a new partner served here the agreement is read in Partner Center and this is ignored.',
+  })
+  newPartnerAgreementConfirmed?: boolean | null;
 
   @Field(() => String, {
     nullable: true,
