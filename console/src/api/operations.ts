@@ -251,6 +251,14 @@ export const ConfirmTransferCleanupMutation = graphql(`
   }
 `);
 
+export const ConfirmNewPartnerAgreementMutation = graphql(`
+  mutation ConsoleConfirmNewPartnerAgreement($id: ID!) {
+    updateTransferNewPartner(input: { workflowId: $id, agreementConfirmed: true }) {
+      ...WorkflowPayloadFields
+    }
+  }
+`);
+
 export const ReissueSigningLinkMutation = graphql(`
   mutation ConsoleReissueSigningLink($id: ID!, $party: TransferParty!) {
     reissueSigningLink(input: { workflowId: $id, party: $party }) {
