@@ -17,19 +17,20 @@ export function pickWorkflowId(
   input: { workflowId?: string | null },
   legacy: { name: string; value: string | null | undefined },
 ): Result<PickedWorkflowId> {
-  const workflowId = input.workflowId?.trim() || null;
-  const old = legacy.value?.trim() || null;
-  if (workflowId && old && workflowId !== old) {
+  // Ids are opaque: given means present (an empty string is a wrong id, not a missing one).
+  const workflowId = input.workflowId ?? null;
+  const old = legacy.value ?? null;
+  if (workflowId !== null && old !== null && workflowId !== old) {
     return err({
       code: 'CONFLICTING_WORKFLOW_IDS',
       message: `workflowId and the deprecated ${legacy.name} name two different workflows; give workflowId only.`,
       field: ['input', 'workflowId'],
     });
   }
-  if (workflowId) {
+  if (workflowId !== null) {
     return ok({ globalId: workflowId, field: 'workflowId' });
   }
-  if (old) {
+  if (old !== null) {
     return ok({ globalId: old, field: legacy.name });
   }
   return err({

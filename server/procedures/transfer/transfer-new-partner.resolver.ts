@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 't
 import { type ApiContext } from '../../modules/api-context.js';
 import { WorkflowPayload } from '../../modules/workflows/workflow-objects.type.js';
 import { toPayload } from '../../modules/workflows/workflow.resolver.js';
-import { decodeIdOf } from '../../shared/ids.js';
+import { checkGlobalId, TRANSFER_ID } from '../../shared/input-validation.js';
 import {
   type Contact,
   type PostalAddress as PostalAddressData,
@@ -37,13 +37,12 @@ export class TransferNewPartnerResolver {
     @Arg('input', () => UpdateTransferNewPartnerInput) input: UpdateTransferNewPartnerInput,
     @Ctx() ctx: Context,
   ): Promise<WorkflowPayload> {
-    const [id] = decodeIdOf(input.workflowId, 'SubscriptionTransfer', 1) ?? [];
-    if (!id) {
-      return toPayload({
-        ok: false,
-        error: { code: 'NOT_FOUND', message: 'No such transfer.', field: ['input', 'workflowId'] },
-      });
+    // A decoded id is still input: its key is re-checked before any lookup (issue 17).
+    const checked = checkGlobalId(input.workflowId, ['input', 'workflowId'], TRANSFER_ID);
+    if (!checked.ok) {
+      return toPayload(checked);
     }
+    const id = checked.value.parts[0] as string;
     return toPayload(await ctx.services.transferNewPartner.update(ctx.actor, id, input));
   }
 

@@ -1,13 +1,8 @@
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
 import { err, ok, type DomainError, type Result } from '../../shared/result.js';
-import {
-  emailSchema,
-  isIsoCountry,
-  isPlainText,
-  phoneSchema,
-  TEXT_LIMITS,
-} from '../../shared/validation.js';
+import { checkEmail, checkPhone, checkText } from '../../shared/input-validation.js';
+import { isIsoCountry, TEXT_LIMITS } from '../../shared/validation.js';
 import { type NewBlocker } from '../../workflows/engine/engine.types.js';
 import {
   type Contact,
@@ -71,34 +66,14 @@ export interface NewPartnerDetails {
   address: PostalAddress | null;
 }
 
-/** Trimmed plain text (no control characters, no bidi overrides), at most `max` characters. */
+/** One line of plain text (the shared input rule: no controls, no bidi overrides), trimmed. */
 function text(
   value: string | null | undefined,
   field: string[],
   max: number,
   required: boolean,
 ): Result<string | null> {
-  const v = (value ?? '').trim();
-  if (v === '') {
-    return required
-      ? err({ code: 'REQUIRED', message: `${field.at(-1)} is required.`, field })
-      : ok(null);
-  }
-  if (!isPlainText(v)) {
-    return err({
-      code: 'INVALID_TEXT',
-      message: `${field.at(-1)} must be plain text (no control characters or direction overrides).`,
-      field,
-    });
-  }
-  if ([...v].length > max) {
-    return err({
-      code: 'TOO_LONG',
-      message: `${field.at(-1)} is at most ${max} characters.`,
-      field,
-    });
-  }
-  return ok(v);
+  return checkText(value, field, { label: `The new partner's ${field.at(-1)}`, max, required });
 }
 
 /** Checks the new partner's details; `base` is where they sit in the input (`['input']`). */
@@ -124,38 +99,21 @@ export function validateNewPartnerDetails(
   if (input.contact) {
     const at = [...base, names.contact];
     const name = take(text(input.contact.name, [...at, 'name'], TEXT_LIMITS.name, true));
-    const email = input.contact.email.trim();
-    if (!emailSchema.safeParse(email).success) {
-      results.push(
-        err({
-          code: 'INVALID_EMAIL',
-          message: `${email || '(empty)'} is not a valid email address.`,
-          field: [...at, 'email'],
-        }),
-      );
-    }
-    const phone = input.contact.phone?.trim() || null;
-    if (phone && !phoneSchema.safeParse(phone).success) {
-      results.push(
-        err({
-          code: 'INVALID_PHONE',
-          message: 'A phone number has digits, spaces and + ( ) - . only, at most 40 characters.',
-          field: [...at, 'phone'],
-        }),
-      );
-    }
-    contact = { name: name ?? '', email, phone };
+    const email = take(checkEmail(input.contact.email, [...at, 'email'], "The contact's email"));
+    const phone = take(checkPhone(input.contact.phone, [...at, 'phone'], "The contact's phone"));
+    contact = { name: name ?? '', email: email ?? '', phone };
   }
   let address: PostalAddress | null = null;
   if (input.address) {
     const at = [...base, names.address];
     const a = input.address;
-    const country = a.country.trim().toUpperCase();
+    const country = (a.country ?? '').trim().toUpperCase();
     if (!isIsoCountry(country)) {
       results.push(
         err({
           code: 'INVALID_COUNTRY',
-          message: `${a.country || '(empty)'} is not an ISO 3166 country code (two letters, e.g. GB).`,
+          message:
+            "The new partner's country must be an ISO 3166 country code (two letters, e.g. GB).",
           field: [...at, 'country'],
         }),
       );

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 't
 import { type ApiContext } from '../../modules/api-context.js';
 import { type TransferServices } from './transfer.service.js';
 import { BillingType, ProductFamily, SubscriptionStatus } from '../../shared/enums.js';
-import { decodeIdOf } from '../../shared/ids.js';
+import { checkGlobalId, TRANSFER_ID } from '../../shared/input-validation.js';
 import { DateTimeScalar } from '../../shared/scalars.js';
 import { type TransferItemData } from './transfer.model.js';
 import { transferData } from './transfer.model.js';
@@ -59,7 +59,9 @@ async function onTransfer<T>(
     return picked;
   }
   const { globalId, field } = picked.value;
-  const id = decodeIdOf(globalId, 'SubscriptionTransfer', 1)?.[0] ?? null;
+  // The workflow row id (a UUID, re-checked: a decoded id is still input) or null.
+  const checked = checkGlobalId(globalId, ['input', field], TRANSFER_ID);
+  const id = checked.ok ? (checked.value.parts[0] as string) : null;
   const result: Result<T> = id
     ? await run(id)
     : {
