@@ -122,6 +122,18 @@ describe('a consolidation whose Azure migration support refuses', () => {
     expect(azureSource(emulator, costa.tenantId).map((s) => s.status)).toContain('active');
     // Once per answer: more polling adds no second blocker for the same note.
     expect(later.blockers.filter((b) => b.code === 'SUPPORT_NEEDS_ATTENTION')).toHaveLength(1);
+
+    // What support asked is settled and it migrates after all: the blocker is history.
+    emulator.control.setAutopilot({ support: { consolidationRefusals: {} } });
+    const srId = /service request (\S+):/.exec(blockers[0]!.message)![1]!;
+    expect(emulator.control.resolveServiceRequest(srId).status).toBe('closed');
+    await playUntil(t!, emulator, async () =>
+      ['COMPLETED', 'FAILED'].includes((await consolidationState(t!, token, id)).status),
+    );
+    const done = await consolidationState(t!, token, id);
+    expect(done.status).toBe('COMPLETED');
+    expect(azureItem(done, 'Costa Brava Hoteles SL')?.status).toBe('DONE');
+    expect(done.blockers.filter((b) => b.code === 'SUPPORT_NEEDS_ATTENTION')).toEqual([]);
   });
 
   it("fails the item with support's text when support closes the ticket refusing", async () => {

@@ -1,4 +1,6 @@
 import { getServiceRequest } from '../../../partner-center/operations.js';
+import { type EngineDb } from '../../../workflows/engine/db.types.js';
+import { resolveSupportBlockers } from '../../shared/support-answers.repository.js';
 import { type StepOutcome } from '../../../workflows/engine/engine.types.js';
 import { type StepContext, type StepHandler } from '../../../workflows/engine/step-context.js';
 import {
@@ -16,7 +18,7 @@ import { type ConsolidationStepDeps, logActivity, step } from './common.js';
 
 /** AZURE_SUPPORT_MIGRATION: ready once the customer accepted, then Microsoft support migrates it (R-CON-6). */
 export function azureSupportMigrationSteps(
-  deps: ConsolidationStepDeps,
+  deps: ConsolidationStepDeps & { db: EngineDb },
 ): Record<string, StepHandler> {
   const { clients } = deps;
   // A workflow's support item never changes: looked up once per workflow, not per Azure item.
@@ -145,6 +147,10 @@ export function azureSupportMigrationSteps(
       };
     }
     const now = ctx.now().toISOString();
+    if (sub.supportAnswerAt) {
+      // Support asked for something earlier and migrated after all: that blocker is history.
+      await resolveSupportBlockers(deps.db, ctx.workflow.id, ctx.item.id, now);
+    }
     ctx.emit({
       type: 'AZURE_MIGRATED',
       message: `Azure subscription ${sub.azureSubscriptionId} of ${sub.companyName} is active under ${wf.target.name} and suspended at the source.`,

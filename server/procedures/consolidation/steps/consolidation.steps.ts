@@ -34,7 +34,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
     steps: {
       ...customerSteps(stepDeps),
       ...licenseReprovisionSteps(stepDeps),
-      ...azureSupportMigrationSteps(stepDeps),
+      ...azureSupportMigrationSteps({ ...stepDeps, db: deps.db }),
       ...supportRequestSteps(stepDeps),
     },
   };

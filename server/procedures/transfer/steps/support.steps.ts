@@ -9,11 +9,12 @@ import {
   supportAnswerBlocker,
   supportAnswerNeedingAttention,
 } from '../../shared/support-answers.js';
+import { resolveSupportBlockers } from '../../shared/support-answers.repository.js';
 import { formFileName, logActivity, step, type TransferStepDeps } from './common.js';
 
 /** Phase 3: Microsoft support answers and moves the subscription (R-TRF-7: 8 business hours). */
 export function supportSteps(deps: TransferStepDeps): Record<string, StepHandler> {
-  const { clients, recheckMs, maxReplies, responseHours } = deps;
+  const { clients, recheckMs, maxReplies, responseHours, db } = deps;
 
   const bySupport = isSupportNote;
   const supportAnswered = (sr: PcServiceRequest, since: string, ours: string | null | undefined) =>
@@ -74,6 +75,8 @@ export function supportSteps(deps: TransferStepDeps): Record<string, StepHandler
       if (!(await ctx.markIrreversible())) {
         return { type: 'wait', reason: 'The workflow was canceled.' };
       }
+      // What support asked for on the way is settled: its blockers are history (events keep them).
+      await resolveSupportBlockers(db, ctx.workflow.id, ctx.item.id, now);
       ctx.emit({
         type: 'TRANSFERRED',
         message: `Microsoft support transferred Azure subscription ${data.subscription.azureSubscriptionId} to ${data.newPartner.name ?? data.newPartner.tenantId}${newSubscriptionId ? ` (new Partner Center subscription ${newSubscriptionId}; was ${data.subscription.subscriptionId})` : ''}.`,
