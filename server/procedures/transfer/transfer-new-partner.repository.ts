@@ -3,6 +3,7 @@ import { first, tablesOf, transaction } from '../../db/client.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
 import { type NewBlocker, type WorkflowRow } from '../../workflows/engine/engine.types.js';
 import { blockerValues } from '../../workflows/engine/row-values.js';
+import { type BlockerCode } from '../../shared/error-codes.js';
 import { FORM_SIGNED } from './transfer.repository.js';
 
 export const NEW_PARTNER_UPDATED = 'NEW_PARTNER_UPDATED';
@@ -25,7 +26,7 @@ export async function applyNewPartnerUpdate(
     detailsChanged: boolean;
     agreementChanged: boolean;
     block: NewBlocker | null;
-    codes: string[];
+    codes: BlockerCode[];
     message: string;
   },
 ): Promise<NewPartnerUpdateOutcome> {

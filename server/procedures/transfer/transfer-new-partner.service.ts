@@ -5,7 +5,7 @@ import { type Clock } from '../../shared/clock.js';
 import { ForbiddenError } from '../../shared/errors.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
-import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
+import { type NewBlocker, type WorkflowRow } from '../../workflows/engine/engine.types.js';
 import { type WorkflowNotifier } from '../../workflows/engine/workflow-notifier.js';
 import { transferData, type TransferData } from './transfer.model.js';
 import {
@@ -105,7 +105,7 @@ export class TransferNewPartnerService {
       newPartner: np.name ?? np.organizationName ?? `partner ${np.tenantId}`,
       customer: data.customer.companyName,
     };
-    const block =
+    const block: NewBlocker | null =
       np.agreement?.status === 'UNREADABLE'
         ? {
             code: NO_AGREEMENT,
