@@ -269,7 +269,18 @@ function processConsolidation(rt: EmulatorRuntime, sr: ServiceRequestRecord): vo
   }
   const done: string[] = [];
   const waiting: string[] = [];
+  const refused: string[] = [];
+  let closeRefusal = false;
+  const refusals = rt.store.autopilot.support.consolidationRefusals ?? {};
   for (const customer of refs.customers) {
+    const refusal = refusals[customer.tenantId] ?? refusals['*'];
+    if (refusal !== undefined) {
+      // Configured refusal (autopilot.support.consolidationRefusals): nothing of it moves.
+      const text = typeof refusal === 'string' ? refusal : refusal.text;
+      closeRefusal ||= typeof refusal !== 'string' && refusal.close === true;
+      refused.push(`${customer.companyName}: ${text}`);
+      continue;
+    }
     const rel = rt.store.relationship(target.tenantId, customer.tenantId);
     if (!rel || rel.relationshipToPartner !== 'reseller' || rel.indirectProviderTenantId !== null) {
       waiting.push(
@@ -306,6 +317,19 @@ function processConsolidation(rt: EmulatorRuntime, sr: ServiceRequestRecord): vo
     }
   }
   const summary = [...done, ...waiting].join('; ');
+  if (refused.length > 0) {
+    const answer = [
+      done.length > 0 ? `Migration partly done. ${done.join('; ')}.` : 'Nothing was migrated.',
+      `We cannot migrate: ${refused.join('; ')}.`,
+      ...(waiting.length > 0 ? [`Not accepted yet: ${waiting.join('; ')}.`] : []),
+    ].join(' ');
+    if (closeRefusal) {
+      close(rt, sr, `${answer} This request is closed.`);
+    } else {
+      needsAttention(rt, sr, `${answer} Please reply on this ticket with what is asked.`);
+    }
+    return;
+  }
   if (waiting.length > 0) {
     needsAttention(
       rt,

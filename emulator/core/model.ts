@@ -346,6 +346,8 @@ export interface ActorDelays {
   signTransferFormHours: number;
 }
 
+export type ConsolidationRefusal = string | { text: string; close?: boolean };
+
 export interface AutopilotConfig {
   enabled: boolean;
   customers: ActorDelays;
@@ -362,6 +364,14 @@ export interface AutopilotConfig {
     holidays?: Record<string, string[]>;
     /** Days support works although date-holidays lists a holiday, per country code or `*`. */
     workingDays?: Record<string, string[]>;
+    /**
+     * Consolidation tickets (R-CON-6): customers whose Azure subscriptions support does not migrate,
+     * by customer tenant id (or `*` for every customer), with support's answer. A string asks the
+     * partner for something (ticket `attention_needed`, re-read on a partner note); `{ text,
+     * close: true }` refuses and closes the ticket. A guess at what support answers (e.g. a
+     * subscription with a reservation or a spending limit), configurable for tests.
+     */
+    consolidationRefusals?: Record<string, ConsolidationRefusal>;
   };
   /** Virtual time an order needs to be fulfilled (ISO 8601 duration). */
   orderProvisioning: string;

@@ -154,6 +154,17 @@ const autopilotSchema = z
         publicHolidays: z.boolean().optional(),
         holidays: localDatesByCountry.optional(),
         workingDays: localDatesByCountry.optional(),
+        consolidationRefusals: z
+          .record(
+            z.string().min(1),
+            z.union([
+              z.string().min(1).max(2_000),
+              z
+                .object({ text: z.string().min(1).max(2_000), close: z.boolean().optional() })
+                .strict(),
+            ]),
+          )
+          .optional(),
       })
       .strict()
       .optional(),

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { signDevToken } from '../app/auth.js';
-import { readDevSecret } from '../app/dev-secret.js';
+import { devSecretPath, readDevSecret } from '../app/dev-secret.js';
 import { ConfigError, loadConfig } from '../config/env.js';
 import { PartnerRole } from '../shared/enums.js';
 
@@ -10,7 +10,10 @@ import { PartnerRole } from '../shared/enums.js';
 export const TOKEN_USAGE = `Usage: npm run token -- --org <organization id> [--role <ROLE>]... [options]
 
 Prints a bearer token for the GraphQL API (Authorization: Bearer <token>), signed with
-AUTH_JWT_SECRET, or with the dev secret \`npm start\` created in emulator mode.
+AUTH_JWT_SECRET, or with the dev secret \`npm start\` created in emulator mode: next to the
+SQLite database file DATABASE_URL names (default ./data/dev-jwt-secret), or ./data/dev-jwt-secret
+when the database is not a file (:memory:, postgres://…, pglite:…). Run it with the DATABASE_URL
+the server uses.
 
 Options:
   --org <id>         organization the token acts for (required); \`npm start\` prints a token for
@@ -74,7 +77,7 @@ export async function tokenCommand(argv: string[], io: CommandIo): Promise<numbe
     const secret = config.auth.jwtSecret ?? (await readDevSecret(config.databaseUrl));
     if (!secret) {
       io.stderr.write(
-        'error: no signing secret: set AUTH_JWT_SECRET, or run `npm start` once to create the dev secret\n',
+        `error: no signing secret: set AUTH_JWT_SECRET, or run \`npm start\` once (same DATABASE_URL) to create the dev secret; looked for it in ${devSecretPath(config.databaseUrl)}\n`,
       );
       return 1;
     }

@@ -36,6 +36,7 @@ export const ACTIVITY_OPERATIONS = {
   attach_transfer_form: ['product', 'The signed transfer form was attached to the support ticket.'],
   sign_transfer_form: ['product', 'A party signed the transfer form.'],
   reissue_signing_link: ['product', 'A new signing link of the transfer form was issued.'],
+  update_transfer_new_partner: ['product', "The new partner's details or the customer's agreement at the new partner changed on a transfer (R-TRF-5)."],
   subscription_transferred: ['product', 'The subscription moved to the new partner.'],
   transfer_support_overdue: ['product', 'Support did not answer the transfer ticket in time.'],
   create_role_assignment: ['product', "The new partner's Admin Agents group was made Owner of the Azure subscription (R-TRF-8)."],

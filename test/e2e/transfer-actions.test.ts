@@ -105,6 +105,8 @@ async function plan({ t, demo, token }: Setup): Promise<string> {
     newPartnerMpnId: demo.target.mpnId,
     customerRequestReceivedAt: '2026-01-02T10:00:00Z',
     partnerAdmins: ADMINS,
+    // R-TRF-5 when the new partner is not served here (ignored when it is: Partner Center says).
+    newPartnerAgreementConfirmed: true,
   });
   expect(planned.userErrors).toEqual([]);
   return planned.workflow?.id as string;

@@ -61,6 +61,7 @@ describe('a transfer that support refuses', () => {
       customerRequestReceivedAt: '2026-01-02T10:00:00Z',
       customerRequestReference: 'letter 2026-004',
       partnerAdmins: ADMINS,
+      newPartnerAgreementConfirmed: true,
     });
     expect(planned.userErrors).toEqual([]);
     expect(planned.workflow?.blockers).toEqual([]);

@@ -423,7 +423,10 @@ describe('Azure subscription transfer on the demo scenario', () => {
         newPartnerMpnId: '7654321',
       }),
     );
-    expect(unknown.workflow?.blockers).toEqual([]);
+    // R-TRF-5: nobody can read that partner's Partner Center; the agreement waits for a confirmation.
+    expect(unknown.workflow?.blockers.map((b) => b.code)).toEqual([
+      'NEW_PARTNER_AGREEMENT_UNCONFIRMED',
+    ]);
     const unknownState = await transferState(t, token, unknown.workflow?.id as string);
     expect(unknownState.pendingChecks[0]).toContain('R-TRF-6');
     expect(unknownState.events.edges.map((e) => e.node.type)).toContain('PENDING_CHECK');

@@ -262,6 +262,24 @@ describe.each(MODES)('emulator control API hardening (%s)', (mode) => {
       await expect400(
         await h.control('/autopilot', post({ customers: { acceptInvitationHours: 1e20 } }, 'PUT')),
       );
+      for (const refusals of [{ '*': '' }, { '*': { text: 'x', close: 'yes' } }, { '*': 42 }]) {
+        await expect400(
+          await h.control(
+            '/autopilot',
+            post({ support: { consolidationRefusals: refusals } }, 'PUT'),
+          ),
+        );
+      }
+      const set = await h.control(
+        '/autopilot',
+        post({ support: { consolidationRefusals: { '*': { text: 'No.', close: true } } } }, 'PUT'),
+      );
+      expect(set.status).toBe(200);
+      expect(((await set.json()) as { support: Record<string, unknown> }).support).toMatchObject({
+        consolidationRefusals: { '*': { text: 'No.', close: true } },
+        consolidationBusinessHours: 8,
+      });
+      await h.control('/autopilot', post({ support: { consolidationRefusals: {} } }, 'PUT'));
       await expect400(await h.control('/throttling', post({ timeScale: 0 }, 'PUT')));
       await expect400(await h.control('/reset', post({ seed: 1.5 })));
       await expect400(await h.control('/reset', post({ scenaro: 'demo' })));

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { TOKEN_USAGE, tokenCommand } from '../../server/cli/token.command.js';
+import { devSecretPath, ensureDevSecret } from '../../server/app/dev-secret.js';
+import { resolve } from 'node:path';
 
 function capture() {
   const out = { stdout: '', stderr: '' };
@@ -56,6 +58,53 @@ describe('npm run token', () => {
     expect(payload).toMatchObject({ sub: 'dev-user' });
     expect(JSON.stringify(payload)).toContain('org-a');
     expect(JSON.stringify(payload)).toContain('SALES_AGENT');
+  });
+});
+
+describe('npm run token finds the dev secret wherever DATABASE_URL puts the database', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dev-secret-'));
+  const db = join(dir, 'nested', 'app.db');
+  const sqliteUrls = [db, `file:${db}`, `file:${db}?mode=rwc`, `file://${db}`];
+
+  it('keeps it next to a SQLite file, however the URL spells the file', () => {
+    for (const url of sqliteUrls) {
+      expect(devSecretPath(url), url).toBe(join(dir, 'nested', 'dev-jwt-secret'));
+    }
+    expect(devSecretPath('./data/app.db')).toBe(resolve('data', 'dev-jwt-secret'));
+  });
+
+  it('keeps it in ./data when the database is not a file (PostgreSQL, PGlite, memory)', () => {
+    for (const url of [
+      'postgres://postgres@127.0.0.1:5432/test',
+      'postgresql://u:p@db.example:5432/app?sslmode=require',
+      'pglite:memory',
+      'pglite:./data/pg',
+      'file::memory:',
+      ':memory:',
+    ]) {
+      const path = devSecretPath(url);
+      expect(path, url).toBe(resolve('data', 'dev-jwt-secret'));
+      expect(path).not.toContain('postgres');
+    }
+  });
+
+  it('signs with the secret `npm start` created for the same DATABASE_URL', async () => {
+    for (const url of sqliteUrls) {
+      const secret = await ensureDevSecret(sqliteUrls[0]!);
+      const { out, io } = capture();
+      const env = { NODE_ENV: 'test', DATABASE_URL: url };
+      expect(await tokenCommand(['--org', 'org-a'], { ...io, env }), out.stderr).toBe(0);
+      await jwtVerify(out.stdout.trim(), new TextEncoder().encode(secret));
+    }
+  });
+
+  it('says where it looked when there is no secret', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'dev-secret-none-'));
+    const { out, io } = capture();
+    const env = { NODE_ENV: 'test', DATABASE_URL: `file:${join(empty, 'app.db')}` };
+    expect(await tokenCommand(['--org', 'org-a'], { ...io, env })).toBe(1);
+    expect(out.stderr).toContain(join(empty, 'dev-jwt-secret'));
+    rmSync(empty, { recursive: true, force: true });
   });
 });
 

@@ -40,9 +40,44 @@ export interface MutationRow {
 const WORKFLOW_COMMAND = (name: string): MutationRow => ({
   name,
   inputType: 'WorkflowIdInput',
-  valid: (v) => ({ id: v.transferGid }),
-  fields: [{ path: 'id', kind: 'id' }],
+  valid: (v) => ({ workflowId: v.transferGid }),
+  fields: [{ path: 'workflowId', kind: 'id' }],
 });
+
+/** The new partner's details (R-TRF-5), under `newPartner…` (plan) or as they are (update). */
+const NEW_PARTNER_DETAILS = (prefix: '' | 'newPartner') => {
+  const key = (k: string) => (prefix ? `${prefix}${k[0]!.toUpperCase()}${k.slice(1)}` : k);
+  return {
+    [key('organizationName')]: 'Fabrikam Partners UK Ltd',
+    [key('contact')]: {
+      name: 'Tom Walsh',
+      email: 'tom.walsh@fabrikam.example',
+      phone: '+44 20 7946 0000',
+    },
+    [key('address')]: {
+      addressLine1: '1 King Street',
+      addressLine2: 'Floor 2',
+      city: 'London',
+      postalCode: 'EC2V 8AU',
+      region: 'Greater London',
+      country: 'GB',
+    },
+  };
+};
+const NEW_PARTNER_FIELDS = (prefix: '' | 'newPartner'): InputField[] => {
+  const key = (k: string) => (prefix ? `${prefix}${k[0]!.toUpperCase()}${k.slice(1)}` : k);
+  return [
+    { path: key('organizationName'), kind: 'optionalText', limit: 200 },
+    { path: `${key('contact')}.name`, kind: 'requiredText', limit: 200 },
+    { path: `${key('contact')}.email`, kind: 'email' },
+    { path: `${key('contact')}.phone`, kind: 'phone' },
+    { path: `${key('address')}.addressLine1`, kind: 'requiredText', limit: 200 },
+    { path: `${key('address')}.addressLine2`, kind: 'optionalText', limit: 200 },
+    { path: `${key('address')}.city`, kind: 'requiredText', limit: 100 },
+    { path: `${key('address')}.postalCode`, kind: 'optionalText', limit: 20 },
+    { path: `${key('address')}.region`, kind: 'optionalText', limit: 100 },
+  ];
+};
 
 /** Every mutation of schema/schema.graphql that takes an id or a text (all of them do). */
 export const MUTATIONS: MutationRow[] = [
@@ -52,30 +87,36 @@ export const MUTATIONS: MutationRow[] = [
   {
     name: 'confirmTransferCleanup',
     inputType: 'ConfirmTransferCleanupInput',
-    valid: (v) => ({ transferId: v.transferGid }),
-    fields: [{ path: 'transferId', kind: 'id' }],
+    valid: (v) => ({ workflowId: v.transferGid }),
+    fields: [{ path: 'workflowId', kind: 'id' }],
   },
   {
     name: 'reissueSigningLink',
     inputType: 'ReissueSigningLinkInput',
     select: 'signingLink { url }',
-    valid: (v) => ({ transferId: v.transferGid, party: 'CUSTOMER' }),
-    fields: [{ path: 'transferId', kind: 'id' }],
+    valid: (v) => ({ workflowId: v.transferGid, party: 'CUSTOMER' }),
+    fields: [{ path: 'workflowId', kind: 'id' }],
   },
   {
     name: 'signTransferForm',
     inputType: 'SignTransferFormInput',
     valid: (v) => ({
-      transferId: v.transferGid,
+      workflowId: v.transferGid,
       party: 'CURRENT_PARTNER',
       signerName: 'Jana Novak',
       signerEmail: 'jana.novak@contoso.example',
     }),
     fields: [
-      { path: 'transferId', kind: 'id' },
+      { path: 'workflowId', kind: 'id' },
       { path: 'signerName', kind: 'requiredText', limit: 200 },
       { path: 'signerEmail', kind: 'email' },
     ],
+  },
+  {
+    name: 'updateTransferNewPartner',
+    inputType: 'UpdateTransferNewPartnerInput',
+    valid: (v) => ({ workflowId: v.transferGid, ...NEW_PARTNER_DETAILS('') }),
+    fields: [{ path: 'workflowId', kind: 'id' }, ...NEW_PARTNER_FIELDS('')],
   },
   {
     name: 'planSubscriptionTransfer',
@@ -87,8 +128,10 @@ export const MUTATIONS: MutationRow[] = [
       customerRequestReceivedAt: '2026-01-02T10:00:00Z',
       customerRequestReference: 'letter 2026-017',
       partnerAdmins: ADMINS.map((a) => ({ ...a, phone: '+49 30 1234 5678' })),
+      ...NEW_PARTNER_DETAILS('newPartner'),
     }),
     fields: [
+      ...NEW_PARTNER_FIELDS('newPartner'),
       { path: 'subscriptionId', kind: 'id' },
       { path: 'newPartnerTenantId', kind: 'guid' },
       { path: 'newPartnerMpnId', kind: 'mpnId' },

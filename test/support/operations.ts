@@ -28,7 +28,7 @@ export async function workflowMutation(
   id: string,
 ): Promise<WorkflowPayloadResult> {
   const res = await t.gql<Record<WorkflowMutation, WorkflowPayloadResult>>(
-    `mutation($id: ID!) { ${mutation}(input: { id: $id }) { ${PAYLOAD} } }`,
+    `mutation($id: ID!) { ${mutation}(input: { workflowId: $id }) { ${PAYLOAD} } }`,
     { token, variables: { id } },
   );
   const payload = res.body.data?.[mutation];

@@ -224,7 +224,7 @@ export const WorkflowPayloadFields = graphql(`
 
 export const StartWorkflowMutation = graphql(`
   mutation ConsoleStartWorkflow($id: ID!) {
-    startWorkflow(input: { id: $id }) {
+    startWorkflow(input: { workflowId: $id }) {
       ...WorkflowPayloadFields
     }
   }
@@ -232,7 +232,7 @@ export const StartWorkflowMutation = graphql(`
 
 export const CancelWorkflowMutation = graphql(`
   mutation ConsoleCancelWorkflow($id: ID!) {
-    cancelWorkflow(input: { id: $id }) {
+    cancelWorkflow(input: { workflowId: $id }) {
       ...WorkflowPayloadFields
     }
   }
@@ -248,7 +248,15 @@ export const RetryWorkflowMutation = graphql(`
 
 export const ConfirmTransferCleanupMutation = graphql(`
   mutation ConsoleConfirmTransferCleanup($id: ID!) {
-    confirmTransferCleanup(input: { transferId: $id }) {
+    confirmTransferCleanup(input: { workflowId: $id }) {
+      ...WorkflowPayloadFields
+    }
+  }
+`);
+
+export const ConfirmNewPartnerAgreementMutation = graphql(`
+  mutation ConsoleConfirmNewPartnerAgreement($id: ID!) {
+    updateTransferNewPartner(input: { workflowId: $id, agreementConfirmed: true }) {
       ...WorkflowPayloadFields
     }
   }
@@ -256,7 +264,7 @@ export const ConfirmTransferCleanupMutation = graphql(`
 
 export const ReissueSigningLinkMutation = graphql(`
   mutation ConsoleReissueSigningLink($id: ID!, $party: TransferParty!) {
-    reissueSigningLink(input: { transferId: $id, party: $party }) {
+    reissueSigningLink(input: { workflowId: $id, party: $party }) {
       userErrors {
         ...UserErrorFields
       }

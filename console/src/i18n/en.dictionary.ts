@@ -62,6 +62,9 @@ export const en = {
   'plan.newPartnerMpnId': 'New partner Partner ID (MPN id)',
   'plan.requestReceivedAt': "Customer's written request received on (R-TRF-2)",
   'plan.requestReference': 'Reference of the request (document, mail id)',
+  'plan.newPartnerContact': "New partner's contact on the form (optional, R-TRF-5)",
+  'plan.newPartnerAgreementConfirmed':
+    'The customer has an agreement in place at the new partner (R-TRF-5; needed when the new partner is not served here, otherwise read in Partner Center)',
   'plan.admin': 'Partner administrator {n} (R-TRF-7)',
   'plan.name': 'Name',
   'plan.email': 'Email',
@@ -202,6 +205,8 @@ export const en = {
   'action.cancel': 'Cancel the workflow',
   'action.retry': 'Retry failed steps',
   'action.confirmCleanup': 'Confirm the clean-up was done',
+  'action.confirmAgreement':
+    "Confirm the customer's agreement at the new partner (or check it again)",
   'action.reissueLink': 'Reissue the {party} signing link',
   'action.sign': 'Sign as the current partner',
   'action.notFinal': 'Only while the workflow has not ended.',

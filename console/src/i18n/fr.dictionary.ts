@@ -65,6 +65,9 @@ export const fr: Record<keyof typeof en, string> = {
   'plan.newPartnerMpnId': 'Partner ID (MPN) du nouveau partenaire',
   'plan.requestReceivedAt': 'Demande écrite du client reçue le (R-TRF-2)',
   'plan.requestReference': 'Référence de la demande (document, id du courriel)',
+  'plan.newPartnerContact': 'Contact du nouveau partenaire sur le formulaire (facultatif, R-TRF-5)',
+  'plan.newPartnerAgreementConfirmed':
+    "Le client a un contrat en place avec le nouveau partenaire (R-TRF-5 ; requis si le nouveau partenaire n'est pas géré ici, sinon lu dans l'Espace partenaires)",
   'plan.admin': 'Administrateur partenaire {n} (R-TRF-7)',
   'plan.name': 'Nom',
   'plan.email': 'Courriel',
@@ -206,6 +209,8 @@ export const fr: Record<keyof typeof en, string> = {
   'action.cancel': 'Annuler le workflow',
   'action.retry': 'Relancer les étapes en échec',
   'action.confirmCleanup': 'Confirmer que le nettoyage est fait',
+  'action.confirmAgreement':
+    'Confirmer le contrat du client avec le nouveau partenaire (ou le vérifier à nouveau)',
   'action.reissueLink': 'Réémettre le lien de signature ({party})',
   'action.sign': 'Signer en tant que partenaire actuel',
   'action.notFinal': "Seulement tant que le workflow n'est pas terminé.",

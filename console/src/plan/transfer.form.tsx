@@ -34,6 +34,8 @@ export function TransferForm() {
   const [receivedAt, setReceivedAt] = useState('');
   const [reference, setReference] = useState('');
   const [admins, setAdmins] = useState<[Admin, Admin]>([emptyAdmin(), emptyAdmin()]);
+  const [newPartnerContact, setNewPartnerContact] = useState<Admin>(emptyAdmin());
+  const [agreementConfirmed, setAgreementConfirmed] = useState(false);
   const { byTenant, error: loadError } = useTenantCustomers(tenant ? [tenant] : []);
   const { userErrors, error, busy, submit } = usePlanSubmit();
   const customers = byTenant[tenant] ?? [];
@@ -64,6 +66,16 @@ export function TransferForm() {
             email: a.email.trim(),
             phone: a.phone.trim() || null,
           })),
+          // R-TRF-5: the new partner's contact on the form (optional here; the API validates it).
+          newPartnerContact:
+            newPartnerContact.name.trim() || newPartnerContact.email.trim()
+              ? {
+                  name: newPartnerContact.name.trim(),
+                  email: newPartnerContact.email.trim(),
+                  phone: newPartnerContact.phone.trim() || null,
+                }
+              : null,
+          newPartnerAgreementConfirmed: agreementConfirmed,
         },
       });
       return data.planSubscriptionTransfer;
@@ -182,6 +194,41 @@ export function TransferForm() {
           </label>
         </fieldset>
       ))}
+      <fieldset className="grid3">
+        <legend>{t('plan.newPartnerContact')}</legend>
+        <label>
+          {t('plan.name')}
+          <input
+            value={newPartnerContact.name}
+            onChange={(e) => setNewPartnerContact((c) => ({ ...c, name: e.target.value }))}
+          />
+        </label>
+        <label>
+          {t('plan.email')}
+          <input
+            type="email"
+            value={newPartnerContact.email}
+            onChange={(e) => setNewPartnerContact((c) => ({ ...c, email: e.target.value }))}
+          />
+        </label>
+        <label>
+          {t('plan.phone')}
+          <input
+            type="tel"
+            value={newPartnerContact.phone}
+            onChange={(e) => setNewPartnerContact((c) => ({ ...c, phone: e.target.value }))}
+          />
+        </label>
+      </fieldset>
+      <label className="check">
+        <input
+          type="checkbox"
+          name="newPartnerAgreementConfirmed"
+          checked={agreementConfirmed}
+          onChange={(e) => setAgreementConfirmed(e.target.checked)}
+        />
+        {t('plan.newPartnerAgreementConfirmed')}
+      </label>
       <PlanErrors userErrors={userErrors} />
       <ErrorMessage error={error} />
       <SubmitButton busy={busy} />

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { request } from '../api/client';
 import {
   CancelWorkflowMutation,
+  ConfirmNewPartnerAgreementMutation,
   ConfirmTransferCleanupMutation,
   ReissueSigningLinkMutation,
   RetryWorkflowMutation,
@@ -110,6 +111,21 @@ export const ACTIONS: readonly WorkflowAction[] = [
       (await request(session.token, ConfirmTransferCleanupMutation, { id: w.id }))
         .confirmTransferCleanup.userErrors,
   },
+  {
+    // R-TRF-5: the customer's agreement at the new partner: confirmed (not served here) or read
+    // again in Partner Center (served here); only a draft carries these blockers.
+    id: 'confirm-agreement',
+    scope: 'blocker',
+    label: (t) => t('action.confirmAgreement'),
+    appliesTo: (w, b) =>
+      w.__typename === 'SubscriptionTransfer' &&
+      (b?.code === 'NEW_PARTNER_AGREEMENT_UNCONFIRMED' ||
+        b?.code === 'NEW_PARTNER_NO_CUSTOMER_AGREEMENT'),
+    unavailable: (w) => (w.status === 'DRAFT' ? null : 'action.onlyDraft'),
+    perform: async (session, w) =>
+      (await request(session.token, ConfirmNewPartnerAgreementMutation, { id: w.id }))
+        .updateTransferNewPartner.userErrors,
+  },
   reissue('CUSTOMER'),
   reissue('NEW_PARTNER'),
   {
@@ -131,7 +147,7 @@ export const ACTIONS: readonly WorkflowAction[] = [
       (
         await request(session.token, SignTransferFormMutation, {
           input: {
-            transferId: w.id,
+            workflowId: w.id,
             party: 'CURRENT_PARTNER',
             signerName: values.signerName ?? '',
             signerEmail: values.signerEmail ?? '',

@@ -2,10 +2,20 @@ import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { BasicUserError, UserError } from '../common/common.type.js';
 import { Workflow } from '../workflow-core/workflow.type.js';
 
-@InputType('WorkflowIdInput', { description: 'Names one workflow.' })
+@InputType('WorkflowIdInput', {
+  description:
+    'Names one workflow: give `workflowId` (the name every input uses for a workflow); `id` is its deprecated former name. Both given and different is refused (CONFLICTING_WORKFLOW_IDS).',
+})
 export class WorkflowIdInput {
-  @Field(() => ID, { description: 'Global id of the workflow.' })
-  id!: string;
+  @Field(() => ID, { nullable: true, description: 'Global id of the workflow.' })
+  workflowId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Global id of the workflow (former name of workflowId).',
+    deprecationReason: 'Use workflowId, the name every input uses for a workflow id.',
+  })
+  id?: string | null;
 }
 
 @ObjectType('PlanWorkflowPayload', {

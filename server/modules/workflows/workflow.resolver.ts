@@ -22,6 +22,7 @@ import { Workflow, WorkflowKind, WorkflowStatus } from '../workflow-core/workflo
 import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
 import { toWorkflowObject, workflowTypeNames } from './workflow.mapper.js';
 import { WorkflowIdInput, WorkflowPayload } from './workflow-objects.type.js';
+import { pickWorkflowId, renameWorkflowIdField } from './workflow-id-input.js';
 import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
 
 export const WorkflowConnection = createConnectionType('Workflow', () => Workflow, {
@@ -62,16 +63,36 @@ export function toPayload(result: Result<WorkflowRow>): WorkflowPayload {
     : { workflow: null, userErrors: [BasicUserError.from(result.error)] };
 }
 
-const notFound = (): WorkflowPayload => ({
+const notFound = (field: string): WorkflowPayload => ({
   workflow: null,
   userErrors: [
     BasicUserError.from({
       code: 'NOT_FOUND',
       message: 'No such workflow.',
-      field: ['input', 'id'],
+      field: ['input', field],
     }),
   ],
 });
+
+/** Runs a workflow mutation on the workflow the input names (workflowId, or the deprecated id). */
+async function onWorkflow(
+  input: WorkflowIdInput,
+  run: (rowId: string) => Promise<Result<WorkflowRow>>,
+): Promise<WorkflowPayload> {
+  const picked = pickWorkflowId(input, { name: 'id', value: input.id });
+  if (!picked.ok) {
+    return { workflow: null, userErrors: [BasicUserError.from(picked.error)] };
+  }
+  const { globalId, field } = picked.value;
+  const id = workflowRowId(globalId);
+  if (!id) {
+    return notFound(field);
+  }
+  const result = await run(id);
+  return toPayload(
+    result.ok ? result : { ok: false, error: renameWorkflowIdField(result.error, 'id', field) },
+  );
+}
 
 @Resolver()
 export class WorkflowResolver {
@@ -104,8 +125,7 @@ export class WorkflowResolver {
     @Arg('input', () => WorkflowIdInput) input: WorkflowIdInput,
     @Ctx() ctx: ApiContext,
   ): Promise<WorkflowPayload> {
-    const id = workflowRowId(input.id);
-    return id ? toPayload(await ctx.services.workflows.start(ctx.actor, id)) : notFound();
+    return onWorkflow(input, (id) => ctx.services.workflows.start(ctx.actor, id));
   }
 
   @Authorized()
@@ -117,8 +137,7 @@ export class WorkflowResolver {
     @Arg('input', () => WorkflowIdInput) input: WorkflowIdInput,
     @Ctx() ctx: ApiContext,
   ): Promise<WorkflowPayload> {
-    const id = workflowRowId(input.id);
-    return id ? toPayload(await ctx.services.workflows.cancel(ctx.actor, id)) : notFound();
+    return onWorkflow(input, (id) => ctx.services.workflows.cancel(ctx.actor, id));
   }
 
   @Authorized()
@@ -130,7 +149,6 @@ export class WorkflowResolver {
     @Arg('input', () => WorkflowIdInput) input: WorkflowIdInput,
     @Ctx() ctx: ApiContext,
   ): Promise<WorkflowPayload> {
-    const id = workflowRowId(input.id);
-    return id ? toPayload(await ctx.services.workflows.retry(ctx.actor, id)) : notFound();
+    return onWorkflow(input, (id) => ctx.services.workflows.retry(ctx.actor, id));
   }
 }

@@ -87,6 +87,8 @@ export interface SubscriptionItemData {
   sourceSuspendedAtSource?: 'PARTNER_CENTER' | 'OBSERVED';
   overlapDays?: number;
   serviceRequestId?: string;
+  /** The last support answer on the ticket turned into a blocker (R-CON-6, issue 16 item 11). */
+  supportAnswerAt?: string;
 }
 
 export interface SupportBatchResult {

@@ -15,6 +15,8 @@ import { TransferLinks } from './transfer-links.js';
 import { INCOMING_TRANSFER } from './transfer.model.js';
 import { TransferSigningService } from './transfer-signing.service.js';
 import { TransferViewService } from './transfer-view.service.js';
+import { TransferNewPartnerResolver } from './transfer-new-partner.resolver.js';
+import { TransferNewPartnerService } from './transfer-new-partner.service.js';
 import { transferDefinition } from './steps/transfer.steps.js';
 
 /** Azure subscription transfer to another partner (R-TRF-*). */
@@ -62,6 +64,13 @@ export const transferModule: ProcedureModule<TransferServices> = {
         }),
       }),
       transferViews,
+      transferNewPartner: new TransferNewPartnerService({
+        db,
+        clock,
+        clients: deps.clients,
+        views: transferViews,
+        notifier,
+      }),
       transferSigning: new TransferSigningService({
         db,
         clock,
@@ -74,7 +83,7 @@ export const transferModule: ProcedureModule<TransferServices> = {
   graphql: {
     typeName: 'SubscriptionTransfer',
     create: () => new SubscriptionTransfer(),
-    resolvers: [SubscriptionTransferResolver],
+    resolvers: [SubscriptionTransferResolver, TransferNewPartnerResolver],
     types: [SubscriptionTransfer],
   },
   routes: ({ services, auth }) => [

@@ -4,6 +4,7 @@ import { type FormEvent } from './transfer-form-events.js';
 import { embedFormFonts } from './transfer-form-fonts.js';
 import { contentHash, humanDate, humanDateTime, shortHash } from './transfer-form-format.js';
 import { FormWriter, PAGE } from './transfer-form-layout.js';
+import { newPartnerRows } from './transfer-new-partner.js';
 import {
   type PostalAddress,
   type SignatureRecord,
@@ -93,11 +94,7 @@ export function formSections(content: TransferFormContent): Array<{
     {
       // R-TRF-5: the new partner's details.
       title: 'New partner',
-      rows: [
-        ['Organization name', np.name ?? '(to be confirmed by the new partner)'],
-        ['Microsoft ID', np.tenantId],
-        ['Partner ID (MPN)', np.mpnId],
-      ],
+      rows: newPartnerRows(np),
     },
     {
       // R-TRF-7: Microsoft support contacts both.
@@ -177,7 +174,9 @@ function partyName(content: TransferFormContent, party: TransferParty): string {
     ? data.currentPartner.organizationName
     : party === 'CUSTOMER'
       ? data.customer.companyName
-      : (data.newPartner.name ?? `Partner ${data.newPartner.mpnId}`);
+      : (data.newPartner.name ??
+        data.newPartner.organizationName ??
+        `Partner ${data.newPartner.mpnId}`);
 }
 
 /** One party's signature block: the electronic signature, or lines to sign by hand. */
@@ -238,7 +237,7 @@ export async function renderTransferFormPdf(content: TransferFormContent): Promi
   const reference = content.workflowId.slice(0, 8).toUpperCase();
   doc.setTitle(title, { showInWindowTitleBar: true });
   doc.setSubject(
-    `Transfer of Azure subscription ${data.subscription.azureSubscriptionId} of ${data.customer.companyName} from ${data.currentPartner.organizationName} to ${data.newPartner.name ?? `partner ${data.newPartner.mpnId}`}`,
+    `Transfer of Azure subscription ${data.subscription.azureSubscriptionId} of ${data.customer.companyName} from ${data.currentPartner.organizationName} to ${data.newPartner.name ?? data.newPartner.organizationName ?? `partner ${data.newPartner.mpnId}`}`,
   );
   doc.setAuthor(data.currentPartner.organizationName);
   doc.setKeywords(['CSP', 'subscription transfer', data.subscription.subscriptionId, reference]);

@@ -62,6 +62,13 @@ export interface TransferData {
     country: string | null;
     /** The organization serving the new partner when this server serves it (credentials for R-TRF-6/8). */
     organizationId: string | null;
+    /** R-TRF-5: the new partner's details on the form (given at planning or by updateTransferNewPartner). */
+    contact?: Contact | null;
+    address?: PostalAddress | null;
+    /** The organization name the new partner gives (when not served here, the form has no other). */
+    organizationName?: string | null;
+    /** R-TRF-5: the customer's agreement in place at the new partner (transfer-new-partner.ts). */
+    agreement?: NewPartnerAgreement;
   };
   /** R-TRF-2: the customer's written request. */
   customerRequest: { receivedAt: string; reference: string | null };
@@ -72,6 +79,20 @@ export interface TransferData {
   startedBy?: string;
   /** GDAP for the new partner (R-TRF-6/8, issue 15 item 2), when it is served here and GDAP is on. */
   gdap?: GdapWorkflowPlan;
+}
+
+/**
+ * R-TRF-5 "check that the new customer has an agreement in place". IN_PLACE / MISSING: read in
+ * Partner Center with the new partner's credentials (served here); CONFIRMED / UNCONFIRMED: the new
+ * partner is another organization's tenant we cannot query, so an operator confirms it.
+ */
+export interface NewPartnerAgreement {
+  status: 'IN_PLACE' | 'MISSING' | 'CONFIRMED' | 'UNCONFIRMED' | 'UNREADABLE';
+  /** Agreement type Partner Center lists (MicrosoftCustomerAgreement, MicrosoftCloudAgreement). */
+  type: string | null;
+  dateAgreed: string | null;
+  checkedAt: string;
+  confirmedBy: string | null;
 }
 
 export interface RoleAssignmentRef {

@@ -23,6 +23,15 @@ import {
 } from './transfer.model.js';
 import * as repo from './transfer.repository.js';
 import { currentPartner } from './transfer-partners.js';
+import {
+  agreementBlocker,
+  planAgreement,
+  PLAN_FIELDS,
+  validateNewPartnerDetails,
+  type NewPartnerDetails,
+  type NewPartnerDetailsInput,
+} from './transfer-new-partner.js';
+import { actorLabel } from '../../shared/actor.js';
 
 export interface PlanSubscriptionTransferInput {
   subscriptionId: string;
@@ -32,6 +41,11 @@ export interface PlanSubscriptionTransferInput {
   customerRequestReference?: string | null;
   partnerAdmins: Array<{ name: string; email: string; phone?: string | null }>;
   idempotencyKey?: string | null;
+  /** R-TRF-5: the new partner's details and the customer's agreement at the new partner. */
+  newPartnerOrganizationName?: string | null;
+  newPartnerContact?: NewPartnerDetailsInput['contact'];
+  newPartnerAddress?: NewPartnerDetailsInput['address'];
+  newPartnerAgreementConfirmed?: boolean | null;
 }
 
 export interface TransferPlannerDeps {
@@ -46,6 +60,7 @@ export interface ValidatedTransferInput {
   customerTenantId: string;
   subscriptionId: string;
   admins: Contact[];
+  newPartner: NewPartnerDetails;
   /** The reference of the customer's request, trimmed (null when none). */
   reference: string | null;
 }
@@ -145,7 +160,26 @@ export async function validateTransferInput(
       field: ['input', 'partnerAdmins', '1', 'email'],
     });
   }
-  return ok({ partnerTenantId, customerTenantId, subscriptionId, admins, reference });
+  const newPartner = validateNewPartnerDetails(
+    {
+      organizationName: input.newPartnerOrganizationName,
+      contact: input.newPartnerContact,
+      address: input.newPartnerAddress,
+    },
+    ['input'],
+    PLAN_FIELDS,
+  );
+  if (!newPartner.ok) {
+    return newPartner;
+  }
+  return ok({
+    partnerTenantId,
+    customerTenantId,
+    subscriptionId,
+    admins,
+    reference,
+    newPartner: newPartner.value,
+  });
 }
 
 /**
@@ -297,6 +331,24 @@ export async function planTransfer(
     );
   }
 
+  // R-TRF-5: the customer's agreement at the new partner (transfer-new-partner.ts says how).
+  const agreement = await planAgreement(clients, {
+    served: Boolean(served),
+    indirectReseller: providers.length > 0,
+    newPartnerTenantId,
+    customerTenantId,
+    confirmed: input.newPartnerAgreementConfirmed === true,
+    by: actorLabel(scope.actor),
+    at: deps.clock.now().toISOString(),
+  });
+  const noAgreement = agreementBlocker(agreement, {
+    newPartner: served?.name ?? `partner ${newPartnerTenantId}`,
+    customer: name,
+  });
+  if (noAgreement) {
+    blockers.push(noAgreement);
+  }
+
   const data: TransferData = {
     currentPartner: await currentPartner(deps, current, admins),
     customer: {
@@ -318,6 +370,10 @@ export async function planTransfer(
       name: served?.name ?? null,
       country: served?.country ?? null,
       organizationId: served?.organizationId ?? null,
+      organizationName: checked.newPartner.organizationName,
+      contact: checked.newPartner.contact,
+      address: checked.newPartner.address,
+      agreement,
     },
     customerRequest: {
       receivedAt: input.customerRequestReceivedAt.toISOString(),

@@ -32,6 +32,11 @@ import {
 import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
 import { toGdapStep } from '../../modules/gdap/gdap.mapper.js';
 import { GdapStep } from '../../modules/gdap/gdap.type.js';
+import { type Result } from '../../shared/result.js';
+import {
+  pickWorkflowId,
+  renameWorkflowIdField,
+} from '../../modules/workflows/workflow-id-input.js';
 
 type Context = ApiContext<TransferServices>;
 
@@ -43,16 +48,32 @@ const progressOf = async (ctx: Context, wf: SubscriptionTransfer) => {
   };
 };
 
-const NO_TRANSFER = {
-  code: 'NOT_FOUND' as const,
-  message: 'No such transfer.',
-  field: ['input', 'transferId'],
-};
-/** The workflow row id (a UUID, re-checked: a decoded id is still input) or null. */
-const transferRowId = (globalId: string): string | null => {
-  const checked = checkGlobalId(globalId, ['input', 'transferId'], TRANSFER_ID);
-  return checked.ok ? (checked.value.parts[0] as string) : null;
-};
+/**
+ * The transfer an input names: `workflowId`, or the deprecated `transferId` (issue 16 item 10);
+ * `run` gets its row id, and errors naming transferId name the field the caller used.
+ */
+async function onTransfer<T>(
+  input: { workflowId?: string | null; transferId?: string | null },
+  run: (rowId: string) => Promise<Result<T>>,
+): Promise<Result<T>> {
+  const picked = pickWorkflowId(input, { name: 'transferId', value: input.transferId });
+  if (!picked.ok) {
+    return picked;
+  }
+  const { globalId, field } = picked.value;
+  // The workflow row id (a UUID, re-checked: a decoded id is still input) or null.
+  const checked = checkGlobalId(globalId, ['input', field], TRANSFER_ID);
+  const id = checked.ok ? (checked.value.parts[0] as string) : null;
+  const result: Result<T> = id
+    ? await run(id)
+    : {
+        ok: false,
+        error: { code: 'NOT_FOUND', message: 'No such transfer.', field: ['input', field] },
+      };
+  return result.ok
+    ? result
+    : { ok: false, error: renameWorkflowIdField(result.error, 'transferId', field) };
+}
 
 @Resolver(() => SubscriptionTransfer)
 export class SubscriptionTransferResolver {
@@ -77,20 +98,9 @@ export class SubscriptionTransferResolver {
     @Arg('input', () => SignTransferFormInput) input: SignTransferFormInput,
     @Ctx() ctx: Context,
   ): Promise<WorkflowPayload> {
-    const id = transferRowId(input.transferId);
-    if (!id) {
-      return {
-        workflow: null,
-        userErrors: [
-          BasicUserError.from({
-            code: 'NOT_FOUND',
-            message: 'No such transfer.',
-            field: ['input', 'transferId'],
-          }),
-        ],
-      };
-    }
-    return toPayload(await ctx.services.transferSigning.sign(ctx.actor, id, input));
+    return toPayload(
+      await onTransfer(input, (id) => ctx.services.transferSigning.sign(ctx.actor, id, input)),
+    );
   }
 
   @Authorized()
@@ -102,14 +112,11 @@ export class SubscriptionTransferResolver {
     @Arg('input', () => ReissueSigningLinkInput) input: ReissueSigningLinkInput,
     @Ctx() ctx: Context,
   ): Promise<ReissueSigningLinkPayload> {
-    const id = transferRowId(input.transferId);
-    const result = id ? await ctx.services.transfers.reissueLink(ctx.actor, id, input.party) : null;
-    if (!result?.ok) {
-      return {
-        signingLink: null,
-        workflow: null,
-        userErrors: [BasicUserError.from(result ? result.error : NO_TRANSFER)],
-      };
+    const result = await onTransfer(input, (id) =>
+      ctx.services.transfers.reissueLink(ctx.actor, id, input.party),
+    );
+    if (!result.ok) {
+      return { signingLink: null, workflow: null, userErrors: [BasicUserError.from(result.error)] };
     }
     const { row, link } = result.value;
     return {
@@ -133,10 +140,9 @@ export class SubscriptionTransferResolver {
     @Arg('input', () => ConfirmTransferCleanupInput) input: ConfirmTransferCleanupInput,
     @Ctx() ctx: Context,
   ): Promise<WorkflowPayload> {
-    const id = transferRowId(input.transferId);
-    return id
-      ? toPayload(await ctx.services.transfers.confirmCleanup(ctx.actor, id))
-      : { workflow: null, userErrors: [BasicUserError.from(NO_TRANSFER)] };
+    return toPayload(
+      await onTransfer(input, (id) => ctx.services.transfers.confirmCleanup(ctx.actor, id)),
+    );
   }
 
   @FieldResolver(() => TransferDirection, {

@@ -37,6 +37,7 @@ import {
 import * as actions from './transfer-actions.repository.js';
 import * as repo from './transfer.repository.js';
 import { type TransferSigningService } from './transfer-signing.service.js';
+import { type TransferNewPartnerService } from './transfer-new-partner.service.js';
 import { type SigningLinkView, type TransferViewService } from './transfer-view.service.js';
 
 export { type PlanSubscriptionTransferInput } from './transfer.planner.js';
@@ -129,6 +130,8 @@ export class TransferService {
           subscription: `${partnerTenantId}/${customerTenantId}/${subscriptionId}`,
           newPartnerTenantId,
           newPartnerMpnId: input.newPartnerMpnId,
+          newPartner: checked.value.newPartner,
+          newPartnerAgreementConfirmed: input.newPartnerAgreementConfirmed ?? null,
           customerRequestReceivedAt: input.customerRequestReceivedAt.toISOString(),
           customerRequestReference: input.customerRequestReference ?? null,
           partnerAdmins: admins,
@@ -381,6 +384,7 @@ export function transferStartGuard(db: EngineDb) {
 /** The subscription transfer's services in the request context. */
 export interface TransferServices {
   transfers: TransferService;
+  transferNewPartner: TransferNewPartnerService;
   transferViews: TransferViewService;
   transferSigning: TransferSigningService;
 }

@@ -3,6 +3,7 @@ import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql
 import { DateTimeScalar } from '../../shared/scalars.js';
 import { BasicUserError, Node, UserError } from '../../modules/common/common.type.js';
 import { Workflow, WorkflowKind } from '../../modules/workflow-core/workflow.type.js';
+import { PostalAddressInput } from './transfer-address.type.js';
 
 export enum TransferParty {
   CURRENT_PARTNER = 'CURRENT_PARTNER',
@@ -162,6 +163,32 @@ export class PlanSubscriptionTransferInput {
   @Field(() => String, {
     nullable: true,
     description:
+      "The new partner's organization name as it wants it on the form (R-TRF-5; a new partner served here is named from the directory).",
+  })
+  newPartnerOrganizationName?: string | null;
+
+  @Field(() => ContactInput, {
+    nullable: true,
+    description: "The new partner's contact person on the form (R-TRF-5).",
+  })
+  newPartnerContact?: ContactInput | null;
+
+  @Field(() => PostalAddressInput, {
+    nullable: true,
+    description: "The new partner's address on the form (R-TRF-5).",
+  })
+  newPartnerAddress?: PostalAddressInput | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'R-TRF-5, for a new partner not served here (its Partner Center cannot be read): true when the customer has an agreement in place at the new partner. Without it the plan has the blocker NEW_PARTNER_AGREEMENT_UNCONFIRMED (give it later with updateTransferNewPartner). For a new partner served here the agreement is read in Partner Center and this is ignored.',
+  })
+  newPartnerAgreementConfirmed?: boolean | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
       'Same key and same input return the same workflow; same key and another input is refused.',
   })
   idempotencyKey?: string | null;
@@ -171,8 +198,15 @@ export class PlanSubscriptionTransferInput {
   description: 'A signature on the transfer form through the API.',
 })
 export class SignTransferFormInput {
-  @Field(() => ID, { description: 'Global id of the SubscriptionTransfer.' })
-  transferId!: string;
+  @Field(() => ID, { nullable: true, description: 'Global id of the SubscriptionTransfer.' })
+  workflowId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Global id of the SubscriptionTransfer (former name of workflowId).',
+    deprecationReason: 'Use workflowId, the name every input uses for a workflow id.',
+  })
+  transferId?: string | null;
 
   @Field(() => TransferParty, {
     description:
@@ -192,16 +226,30 @@ export class SignTransferFormInput {
     "Confirms that the new partner (not served here) removed the old partner's role assignments (R-TRF-8).",
 })
 export class ConfirmTransferCleanupInput {
-  @Field(() => ID, { description: 'Global id of the SubscriptionTransfer.' })
-  transferId!: string;
+  @Field(() => ID, { nullable: true, description: 'Global id of the SubscriptionTransfer.' })
+  workflowId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Global id of the SubscriptionTransfer (former name of workflowId).',
+    deprecationReason: 'Use workflowId, the name every input uses for a workflow id.',
+  })
+  transferId?: string | null;
 }
 
 @InputType('ReissueSigningLinkInput', {
   description: 'A new signing link for a party that has not signed (the old link stops working).',
 })
 export class ReissueSigningLinkInput {
-  @Field(() => ID, { description: 'Global id of the SubscriptionTransfer.' })
-  transferId!: string;
+  @Field(() => ID, { nullable: true, description: 'Global id of the SubscriptionTransfer.' })
+  workflowId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Global id of the SubscriptionTransfer (former name of workflowId).',
+    deprecationReason: 'Use workflowId, the name every input uses for a workflow id.',
+  })
+  transferId?: string | null;
 
   @Field(() => TransferParty, { description: 'CUSTOMER or NEW_PARTNER.' })
   party!: TransferParty;

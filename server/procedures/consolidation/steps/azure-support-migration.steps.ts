@@ -1,4 +1,13 @@
+import { getServiceRequest } from '../../../partner-center/operations.js';
+import { type EngineDb } from '../../../workflows/engine/db.types.js';
+import { resolveSupportBlockers } from '../../shared/support-answers.repository.js';
+import { type StepOutcome } from '../../../workflows/engine/engine.types.js';
 import { type StepContext, type StepHandler } from '../../../workflows/engine/step-context.js';
+import {
+  SUPPORT_NEEDS_ATTENTION,
+  supportAnswerBlocker,
+  supportAnswerNeedingAttention,
+} from '../../shared/support-answers.js';
 import {
   type ConsolidationData,
   SUPPORT_REQUEST,
@@ -10,7 +19,7 @@ import { type ConsolidationStepDeps, logActivity, step } from './common.js';
 
 /** AZURE_SUPPORT_MIGRATION: ready once the customer accepted, then Microsoft support migrates it (R-CON-6). */
 export function azureSupportMigrationSteps(
-  deps: ConsolidationStepDeps,
+  deps: ConsolidationStepDeps & { db: EngineDb },
 ): Record<string, StepHandler> {
   const { clients } = deps;
   // A workflow's support item never changes: looked up once per workflow, not per Azure item.
@@ -76,6 +85,50 @@ export function azureSupportMigrationSteps(
     };
   });
 
+  /**
+   * Issue 16 item 11: support's answer on the batch's ticket, read while the subscription is not
+   * migrated. An answer that asks for something (attention_needed) or refuses (closed) becomes a
+   * blocker on this customer's item with support's text, once per answer; a closed ticket fails
+   * the item (nothing more will happen on it; retryWorkflow re-checks).
+   */
+  const supportAnswer = async (
+    ctx: StepContext<ConsolidationData, SubscriptionItemData>,
+  ): Promise<StepOutcome | null> => {
+    const sub = ctx.data;
+    if (!sub.serviceRequestId) {
+      return null;
+    }
+    const target = clients.forTenant(ctx.workflowData.target.tenantId);
+    const sr = await getServiceRequest(target, sub.serviceRequestId);
+    const answer = supportAnswerNeedingAttention(sr, { since: sub.supportAnswerAt });
+    const closed = (sr.status ?? '').toLowerCase() === 'closed';
+    if (!answer && !closed) {
+      return null;
+    }
+    if (answer) {
+      ctx.block({ ...supportAnswerBlocker(answer), subject: sub.sourceSubscriptionId });
+      ctx.emit({
+        type: SUPPORT_NEEDS_ATTENTION,
+        message: `Microsoft support on service request ${sr.id} about ${sub.companyName}: ${answer.text}`,
+        subscriptionId: sub.sourceSubscriptionId,
+      });
+    }
+    const at = answer?.at || ctx.now().toISOString();
+    if (closed) {
+      return {
+        type: 'failed',
+        code: 'SUPPORT_CLOSED_WITHOUT_MIGRATION',
+        message: `Microsoft support closed service request ${sr.id} but Azure subscription ${sub.azureSubscriptionId} of ${sub.companyName} is not migrated${answer ? `; support wrote: ${answer.text}` : ''}.`,
+        data: { supportAnswerAt: at },
+      };
+    }
+    return {
+      type: 'wait',
+      reason: `Microsoft support needs something on service request ${sr.id} before it migrates Azure subscription ${sub.azureSubscriptionId} of ${sub.companyName} (see the blockers).`,
+      data: { supportAnswerAt: at },
+    };
+  };
+
   const azureAwaitMigration = step<SubscriptionItemData>(async (ctx) => {
     const wf = ctx.workflowData;
     const sub = ctx.data;
@@ -95,6 +148,10 @@ export function azureSupportMigrationSteps(
     );
     // R-CON-6: verified only when the source shows Suspended and the target Active.
     if (!moved || source.status !== 'suspended') {
+      const answered = await supportAnswer(ctx);
+      if (answered) {
+        return answered;
+      }
       return {
         type: 'wait',
         reason: `Waiting for Microsoft support to migrate Azure subscription ${sub.azureSubscriptionId} of ${sub.companyName} (service request ${sub.serviceRequestId ?? '?'}).`,
@@ -102,6 +159,10 @@ export function azureSupportMigrationSteps(
       };
     }
     const now = ctx.now().toISOString();
+    if (sub.supportAnswerAt) {
+      // Support asked for something earlier and migrated after all: that blocker is history.
+      await resolveSupportBlockers(deps.db, ctx.workflow.id, ctx.item.id, now);
+    }
     ctx.emit({
       type: 'AZURE_MIGRATED',
       message: `Azure subscription ${sub.azureSubscriptionId} of ${sub.companyName} is active under ${wf.target.name} and suspended at the source.`,

@@ -54,7 +54,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
         { ...DEFAULT_INVITATION_POLICY, ...deps.invitations },
       ),
       ...licenseReprovisionSteps(stepDeps),
-      ...azureSupportMigrationSteps(stepDeps),
+      ...azureSupportMigrationSteps({ ...stepDeps, db: deps.db }),
       ...supportRequestSteps(stepDeps),
       ...(deps.graph ? consolidationGdapSteps({ graph: deps.graph }) : {}),
     },

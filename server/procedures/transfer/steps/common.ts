@@ -37,8 +37,6 @@ export interface TransferStepDeps {
 export const step = stepsOf<TransferData>();
 
 export const FOREIGN_GROUP = /^foreigngroup$/i;
-// Support's notes carry its name; a partner's notes carry the user's UPN (emulator and portal alike).
-export const SUPPORT_AUTHOR = /^microsoft\b|\bsupport\b/i;
 
 export const toRef = (a: ArmRoleAssignment): RoleAssignmentRef => ({
   id: a.id,

@@ -5,19 +5,18 @@ import { updateServiceRequest } from '../../../partner-center/transfer.operation
 import { type StepHandler } from '../../../workflows/engine/step-context.js';
 import { type TransferItemData } from '../transfer.model.js';
 import {
-  formFileName,
-  logActivity,
-  step,
-  SUPPORT_AUTHOR,
-  type TransferStepDeps,
-} from './common.js';
+  isSupportNote,
+  supportAnswerBlocker,
+  supportAnswerNeedingAttention,
+} from '../../shared/support-answers.js';
+import { resolveSupportBlockers } from '../../shared/support-answers.repository.js';
+import { formFileName, logActivity, step, type TransferStepDeps } from './common.js';
 
 /** Phase 3: Microsoft support answers and moves the subscription (R-TRF-7: 8 business hours). */
 export function supportSteps(deps: TransferStepDeps): Record<string, StepHandler> {
-  const { clients, recheckMs, maxReplies, responseHours } = deps;
+  const { clients, recheckMs, maxReplies, responseHours, db } = deps;
 
-  const bySupport = (author: string | null | undefined, ours: string | null | undefined) =>
-    Boolean(author) && author !== ours && SUPPORT_AUTHOR.test(author ?? '');
+  const bySupport = isSupportNote;
   const supportAnswered = (sr: PcServiceRequest, since: string, ours: string | null | undefined) =>
     sr.status === 'closed' ||
     sr.status === 'attention_needed' ||
@@ -76,6 +75,8 @@ export function supportSteps(deps: TransferStepDeps): Record<string, StepHandler
       if (!(await ctx.markIrreversible())) {
         return { type: 'wait', reason: 'The workflow was canceled.' };
       }
+      // What support asked for on the way is settled: its blockers are history (events keep them).
+      await resolveSupportBlockers(db, ctx.workflow.id, ctx.item.id, now);
       ctx.emit({
         type: 'TRANSFERRED',
         message: `Microsoft support transferred Azure subscription ${data.subscription.azureSubscriptionId} to ${data.newPartner.name ?? data.newPartner.tenantId}${newSubscriptionId ? ` (new Partner Center subscription ${newSubscriptionId}; was ${data.subscription.subscriptionId})` : ''}.`,
@@ -101,10 +102,18 @@ export function supportSteps(deps: TransferStepDeps): Record<string, StepHandler
       };
     }
     if (sr.status === 'closed') {
+      // Support closed the ticket without moving the subscription: its last word is the reason.
+      const answer = supportAnswerNeedingAttention(sr, {
+        since: attachedAt,
+        ours: progress.ourAuthor,
+      });
+      if (answer) {
+        ctx.block(supportAnswerBlocker(answer));
+      }
       return {
         type: 'failed',
         code: 'TICKET_CLOSED_WITHOUT_TRANSFER',
-        message: `Service request ${srId} was closed but subscription ${data.subscription.subscriptionId} is still ${old.status} under ${data.currentPartner.name}; see the ticket's notes.`,
+        message: `Service request ${srId} was closed but subscription ${data.subscription.subscriptionId} is still ${old.status} under ${data.currentPartner.name}${answer ? `; support wrote: ${answer.text}` : "; see the ticket's notes"}.`,
         data: { ...changes },
       };
     }
@@ -125,10 +134,14 @@ export function supportSteps(deps: TransferStepDeps): Record<string, StepHandler
         });
         // Issue 16: support refused or asked for something; a person must see it now, in
         // support's words, not after the automatic replies ran out.
-        ctx.block({
-          code: 'SUPPORT_NEEDS_ATTENTION',
-          message: `Microsoft support on service request ${srId}: ${latest.text ?? ''}`,
-        });
+        ctx.block(
+          supportAnswerBlocker({
+            serviceRequestId: srId,
+            kind: 'ASKS',
+            text: latest.text?.trim() || '(no text)',
+            at: latest.createdDate ?? now,
+          }),
+        );
         if (replies < maxReplies) {
           await ctx.journaled(
             `reply-${replies + 1}`,
