@@ -25,9 +25,17 @@ import {
   type CustomerItemData,
   type SubscriptionItemData,
 } from './consolidation.model.js';
+import {
+  type ConsolidationPath,
+  type PathData,
+  SUBSCRIPTION_TRANSFER,
+} from './consolidation-paths.model.js';
 
 export interface ConsolidationItemView {
   kind: string;
+  path: ConsolidationPath;
+  pathReason: string | null;
+  transferId: string | null;
   customerTenantId: string;
   source: SubscriptionRecord;
   target: SubscriptionRecord | null;
@@ -53,7 +61,14 @@ export interface ConsolidationCustomerView {
   items: ConsolidationItemView[];
 }
 
-const MOVING = new Set([LICENSE_REPROVISION, AZURE_SUPPORT_MIGRATION]);
+const MOVING = new Set([LICENSE_REPROVISION, AZURE_SUPPORT_MIGRATION, SUBSCRIPTION_TRANSFER]);
+
+/** Plans made before issue 15 stored no path: their kind says it. */
+export const PATH_OF_KIND: Record<string, ConsolidationPath> = {
+  [LICENSE_REPROVISION]: 'REPROVISION',
+  [AZURE_SUPPORT_MIGRATION]: 'SUPPORT_MIGRATION',
+  [SUBSCRIPTION_TRANSFER]: 'TRANSFER',
+};
 
 /** Snapshot of a subscription as inventoried (R-CON-1), for when Partner Center no longer lists it. */
 function inventoried(
@@ -84,15 +99,23 @@ function inventoried(
 export class ConsolidationViewService {
   constructor(private readonly deps: { db: EngineDb; clock: Clock }) {}
 
+  get db(): EngineDb {
+    return this.deps.db;
+  }
+
   data(row: WorkflowRow): ConsolidationData {
     return JSON.parse(row.dataJson) as ConsolidationData;
   }
 
   itemView(item: WorkflowItemRow, target: ConsolidationData['target']): ConsolidationItemView {
-    const d = JSON.parse(item.dataJson) as SubscriptionItemData;
+    const d = JSON.parse(item.dataJson) as SubscriptionItemData &
+      Partial<PathData> & { transferId?: string };
     const customerTenantId = item.customerTenantId as string;
     return {
       kind: item.kind,
+      path: d.path ?? PATH_OF_KIND[item.kind] ?? 'NONE',
+      pathReason: d.pathReason ?? null,
+      transferId: d.transferId ?? null,
       customerTenantId,
       source: inventoried(d.sourceTenantId, customerTenantId, d),
       target: d.targetSubscriptionId
@@ -167,7 +190,8 @@ export class ConsolidationViewService {
     row: WorkflowRow,
   ): Promise<{ itemsWithOverlap: number; maxOverlapDays: number }> {
     const items = (await repo.listItems(this.deps.db, row.id)).filter(
-      (i) => i.kind === LICENSE_REPROVISION,
+      // Transferred items carry overlapDays 0: the source ends as the target's copy starts.
+      (i) => i.kind === LICENSE_REPROVISION || i.kind === SUBSCRIPTION_TRANSFER,
     );
     const now = this.deps.clock.now().toISOString();
     let itemsWithOverlap = 0;

@@ -29,6 +29,8 @@ export interface TenantRef {
 export interface ConsolidationData {
   sources: TenantRef[];
   target: TenantRef;
+  /** Path choices of the plan (issue 15; consolidation-paths.model.ts). */
+  options?: import('./consolidation-paths.model.js').ConsolidationPlanOptions;
   startedBy?: string;
 }
 

@@ -26,6 +26,7 @@ import { PlanWorkflowPayload } from '../../modules/workflows/workflow-objects.ty
 import { toPayload } from '../../modules/workflows/workflow.resolver.js';
 import { type ConsolidationItemView } from './consolidation-view.service.js';
 import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
+import { type ConsolidationPath } from './consolidation-paths.type.js';
 
 type Context = ApiContext<ConsolidationServices>;
 
@@ -134,6 +135,9 @@ export class TenantConsolidationResolver {
       : null;
     return Object.assign(new ConsolidationItem(), {
       kind: view.kind as ConsolidationItemKind,
+      path: view.path as ConsolidationPath,
+      pathReason: view.pathReason,
+      transferId: view.transferId,
       source: CustomerSubscription.from(source),
       target: target ? CustomerSubscription.from(target) : null,
       seats: view.seats,

@@ -16,11 +16,13 @@ import { planConsolidation } from './consolidation.planner.js';
 import { customersConsolidatedAwayFrom } from './consolidation.repository.js';
 import { type ConsolidationExportService } from './consolidation-export.service.js';
 import { type ConsolidationViewService } from './consolidation-view.service.js';
+import { planOptions, type PlanOptionsInput, waveSiblings } from './consolidation-paths.service.js';
 
 export interface PlanTenantConsolidationInput {
   sourcePartnerTenantIds: string[];
   targetPartnerTenantId: string;
   customerIds?: string[] | null;
+  options?: PlanOptionsInput | null;
   idempotencyKey?: string | null;
 }
 
@@ -52,6 +54,10 @@ export class ConsolidationService {
       return resolved;
     }
     const { sources, target, only } = resolved.value;
+    const options = planOptions(input.options);
+    if (!options.ok) {
+      return options;
+    }
     return this.deps.workflows.createPlanned(
       scope.actor,
       'TENANT_CONSOLIDATION',
@@ -60,6 +66,7 @@ export class ConsolidationService {
           sources: sources.map((s) => s.tenantId).sort(),
           target: target.tenantId,
           customers: only ? [...only].sort() : null,
+          ...(Object.keys(options.value).length > 0 ? { options: options.value } : {}),
         },
         idempotencyKey: input.idempotencyKey ?? null,
       },
@@ -84,6 +91,10 @@ export class ConsolidationService {
             only,
             busyCustomers: busy,
             consolidatedAway,
+            options: options.value,
+            waveSiblings: await waveSiblings(this.deps.db, options.value, target.tenantId, [
+              ...consolidatedAway.values(),
+            ]),
           });
         } catch (error) {
           // The inventory could not be read: nothing is stored, the caller may simply try again.
@@ -95,7 +106,11 @@ export class ConsolidationService {
           }
           throw error;
         }
-        const data: ConsolidationData = { sources: sources.map(toRef), target: toRef(target) };
+        const data: ConsolidationData = {
+          sources: sources.map(toRef),
+          target: toRef(target),
+          ...(Object.keys(options.value).length > 0 ? { options: options.value } : {}),
+        };
         return ok({
           data: data as unknown as Record<string, unknown>,
           items: plan.items,

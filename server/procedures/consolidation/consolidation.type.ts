@@ -6,6 +6,7 @@ import { Customer } from '../../modules/customers/customer.type.js';
 import { PartnerTenant } from '../../modules/organizations/organization.type.js';
 import { CustomerSubscription } from '../../modules/subscriptions/subscription.type.js';
 import { Workflow, WorkflowKind } from '../../modules/workflow-core/workflow.type.js';
+import { ConsolidationPath, ConsolidationPlanOptionsInput } from './consolidation-paths.type.js';
 
 export enum ConsolidationCustomerState {
   PLANNED = 'PLANNED',
@@ -43,6 +44,7 @@ registerEnumType(ConsolidationCustomerState, {
 export enum ConsolidationItemKind {
   LICENSE_REPROVISION = 'LICENSE_REPROVISION',
   AZURE_SUPPORT_MIGRATION = 'AZURE_SUPPORT_MIGRATION',
+  SUBSCRIPTION_TRANSFER = 'SUBSCRIPTION_TRANSFER',
 }
 registerEnumType(ConsolidationItemKind, {
   name: 'ConsolidationItemKind',
@@ -55,6 +57,10 @@ registerEnumType(ConsolidationItemKind, {
     AZURE_SUPPORT_MIGRATION: {
       description: 'Moved by Microsoft support with its resources (R-CON-6).',
     },
+    SUBSCRIPTION_TRANSFER: {
+      description:
+        'Moved by a partner-to-partner transfer the target creates and the source accepts (issue 15; see `path`).',
+    },
   },
 });
 
@@ -64,6 +70,21 @@ registerEnumType(ConsolidationItemKind, {
 export class ConsolidationItem {
   @Field(() => ConsolidationItemKind, { description: 'How it moves.' })
   kind!: ConsolidationItemKind;
+
+  @Field(() => ConsolidationPath, { description: 'The path chosen for it (see `pathReason`).' })
+  path!: ConsolidationPath;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why this path: the rule or Microsoft page it follows.',
+  })
+  pathReason!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The partner-to-partner transfer that moved (or moves) it, if any.',
+  })
+  transferId!: string | null;
 
   @Field(() => CustomerSubscription, {
     description:
@@ -190,6 +211,12 @@ export class PlanTenantConsolidationInput {
     description: 'Only these customers (global Customer ids of the source tenants); default all.',
   })
   customerIds?: string[] | null;
+
+  @Field(() => ConsolidationPlanOptionsInput, {
+    nullable: true,
+    description: 'Path choices: forced re-provisioning, legacy Azure path, transfer wave.',
+  })
+  options?: ConsolidationPlanOptionsInput | null;
 
   @Field(() => String, {
     nullable: true,

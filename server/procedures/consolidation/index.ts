@@ -8,6 +8,8 @@ import {
   type ConsolidationServices,
 } from './consolidation.service.js';
 import { TenantConsolidation } from './consolidation.type.js';
+import { ConsolidationPathsResolver } from './consolidation-paths.resolver.js';
+import { ConsolidationTransferWave } from './consolidation-paths.type.js';
 import { consolidationDefinition } from './steps/consolidation.steps.js';
 
 /** Regional tenant consolidation (R-CON-*). */
@@ -22,8 +24,8 @@ export const consolidationModule: ProcedureModule<ConsolidationServices> = {
   graphql: {
     typeName: 'TenantConsolidation',
     create: () => new TenantConsolidation(),
-    resolvers: [TenantConsolidationResolver],
-    types: [TenantConsolidation],
+    resolvers: [TenantConsolidationResolver, ConsolidationPathsResolver],
+    types: [TenantConsolidation, ConsolidationTransferWave],
   },
   guards: { start: ({ db }) => consolidationStartGuard(db) },
 };

@@ -6,6 +6,7 @@ import { customerSteps } from './customer.steps.js';
 import { licenseReprovisionSteps } from './license-reprovision.steps.js';
 import { overlapSweep } from './overlap.sweep.js';
 import { supportRequestSteps } from './support-request.steps.js';
+import { transferPathSteps } from './transfer-path.steps.js';
 
 export { overlapDays } from './common.js';
 
@@ -36,6 +37,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
       ...licenseReprovisionSteps(stepDeps),
       ...azureSupportMigrationSteps(stepDeps),
       ...supportRequestSteps(stepDeps),
+      ...transferPathSteps(stepDeps),
     },
   };
 }
