@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from 'partner-center-emulator';
 import { clockFrom } from '../../server/shared/clock.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -9,86 +9,251 @@ import {
   workflowStatus,
   type TenantRow,
 } from '../support/consolidation.js';
-import { journalCounts, pathsState } from '../support/consolidation-paths.js';
+import {
+  journalCounts,
+  pathsState,
+  pcSubscription,
+  type PathsState,
+} from '../support/consolidation-paths.js';
+
+// Issue 15 item 1: on demo-today, new-commerce subscriptions move by partner-to-partner transfer
+// (no order, same seats and term end, 0 overlap), legacy ones through the seed paths.
+
+interface World {
+  emulator: Emulator;
+  t: TestApp;
+  token: string;
+  target: TenantRow;
+  sources: TenantRow[];
+}
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.t.close();
+  world = undefined;
+});
+
+async function boot(
+  scenario: NonNullable<Parameters<typeof createEmulator>[0]>['scenario'],
+): Promise<World> {
+  const emulator = createEmulator({ scenario, seed: 7 });
+  const t = await startTestApp({
+    emulator,
+    clock: clockFrom(emulator.clock),
+    env: { WORKFLOW_RUNNER: 'off' },
+    runner: { retryBaseMs: 1, retryMaxMs: 5 },
+  });
+  const organizationId = emulator.control.partners().find((p) => p.labels.includes('central'))
+    ?.organizationId as string;
+  const token = await t.token(organizationId);
+  world = { emulator, t, token, ...(await demoTenants(t, emulator, token)) };
+  return world;
+}
+
+async function customerIdsOf(w: World, skipLabel = 'never-accepts'): Promise<string[]> {
+  const skip = new Set(
+    w.emulator.control
+      .customers()
+      .filter((c) => c.labels.includes(skipLabel))
+      .map((c) => c.tenantId),
+  );
+  const ids: string[] = [];
+  for (const source of w.sources) {
+    const res = await w.t.gql<{
+      customers: { edges: Array<{ node: { id: string; tenantId: string } }> };
+    }>(
+      'query($id: ID!) { customers(partnerTenantId: $id, first: 100) { edges { node { id tenantId } } } }',
+      { token: w.token, variables: { id: source.id } },
+    );
+    ids.push(
+      ...(res.body.data?.customers.edges ?? [])
+        .filter((e) => !skip.has(e.node.tenantId))
+        .map((e) => e.node.id),
+    );
+  }
+  return ids;
+}
+
+async function plan(
+  w: World,
+  customerIds: string[] | null,
+  options?: Record<string, unknown>,
+): Promise<string> {
+  const res = await w.t.gql<{
+    planTenantConsolidation: {
+      workflow: { id: string } | null;
+      userErrors: Array<{ code: string }>;
+    };
+  }>(PLAN_CONSOLIDATION, {
+    token: w.token,
+    variables: {
+      input: {
+        sourcePartnerTenantIds: w.sources.map((s) => s.id),
+        targetPartnerTenantId: w.target.id,
+        ...(customerIds ? { customerIds } : {}),
+        ...(options ? { options } : {}),
+      },
+    },
+  });
+  expect(res.body.errors).toBeUndefined();
+  expect(res.body.data?.planTenantConsolidation.userErrors).toEqual([]);
+  return res.body.data?.planTenantConsolidation.workflow?.id as string;
+}
+
+async function startAndFinish(
+  w: World,
+  id: string,
+  maxSteps = 400,
+  onFinished?: () => void,
+): Promise<PathsState> {
+  const started = await w.t.gql<{ startWorkflow: { userErrors: unknown[] } }>(
+    'mutation($id: ID!) { startWorkflow(input: { id: $id }) { userErrors { code message } } }',
+    { token: w.token, variables: { id } },
+  );
+  expect(started.body.data?.startWorkflow.userErrors).toEqual([]);
+  await playUntil(
+    w.t,
+    w.emulator,
+    async () => ['COMPLETED', 'FAILED'].includes(await workflowStatus(w.t, w.token, id)),
+    { maxSteps },
+  );
+  // Before the GraphQL read below, which reads the live subscriptions itself.
+  onFinished?.();
+  return pathsState(w.t, w.token, id);
+}
+
+const items = (s: PathsState) =>
+  s.customers.edges.flatMap((e) => e.node.items.map((i) => ({ ...i, customer: e.node })));
 
 describe('consolidation by transfer on demo-today (issue 15)', () => {
-  let emulator: Emulator;
-  let t: TestApp;
-  let token: string;
-  let target: TenantRow;
-  let sources: TenantRow[];
-
-  beforeEach(async () => {
-    emulator = createEmulator({ scenario: 'demo-today', seed: 7 });
-    t = await startTestApp({
-      emulator,
-      clock: clockFrom(emulator.clock),
-      env: { WORKFLOW_RUNNER: 'off' },
-      runner: { retryBaseMs: 1, retryMaxMs: 5 },
-    });
-    const organizationId = emulator.control.partners().find((p) => p.labels.includes('central'))
-      ?.organizationId as string;
-    token = await t.token(organizationId);
-    ({ target, sources } = await demoTenants(t, emulator, token));
-  });
-  afterEach(async () => {
-    await t.close();
-  });
-
-  it('moves every new-commerce subscription by transfer', { timeout: 120_000 }, async () => {
-    const planned = await t.gql<{
-      planTenantConsolidation: { workflow: { id: string; blockers: unknown[] } };
-    }>(PLAN_CONSOLIDATION, {
-      token,
-      variables: {
-        input: {
-          sourcePartnerTenantIds: sources.map((s) => s.id),
-          targetPartnerTenantId: target.id,
-        },
-      },
-    });
-    const id = planned.body.data?.planTenantConsolidation.workflow.id as string;
-    const plan = await pathsState(t, token, id);
-    console.log(JSON.stringify(plan.blockers, null, 1));
-    for (const e of plan.customers.edges) {
-      console.log(
-        e.node.customer.companyName,
-        e.node.state,
-        e.node.items.map((i) => `${i.kind}/${i.path} ${i.source.offerId}`).join(', '),
+  it(
+    'moves every new-commerce subscription by transfer: no order, same seats and term end, 0 overlap; legacy items through the seed paths',
+    { timeout: 180_000 },
+    async () => {
+      const w = await boot('demo-today');
+      const id = await plan(w, await customerIdsOf(w));
+      const planned = await pathsState(w.t, w.token, id);
+      const plannedItems = items(planned);
+      // Every new-commerce license of a movable customer takes the transfer path, with its reason.
+      const nce = plannedItems.filter((i) => i.source.offerId.includes(':'));
+      expect(nce.length).toBeGreaterThan(10);
+      expect(nce.every((i) => i.path === 'TRANSFER' && i.kind === 'SUBSCRIPTION_TRANSFER')).toBe(
+        true,
       );
-    }
-    const before = journalCounts(emulator);
-    const started = await t.gql(
-      'mutation($id: ID!) { startWorkflow(input: { id: $id }) { userErrors { code message } } }',
-      {
-        token,
-        variables: { id },
-      },
-    );
-    console.log(JSON.stringify(started.body));
-    await playUntil(t, emulator, async () =>
-      ['COMPLETED', 'FAILED'].includes(await workflowStatus(t, token, id)),
-    );
-    const end = await pathsState(t, token, id);
-    console.log(
-      end.status,
-      JSON.stringify(end.blockers, null, 1),
-      JSON.stringify(end.billingOverlap),
-    );
-    for (const e of end.customers.edges) {
-      console.log(
-        e.node.customer.companyName,
-        e.node.state,
-        e.node.waitingReason,
-        e.node.items
-          .map(
-            (i) =>
-              `${i.kind}/${i.path} ${i.status} ${i.source.status}->${i.target?.status} ${i.detail ?? ''}`,
+      expect(nce.every((i) => /consolidation tutorial/.test(i.pathReason ?? ''))).toBe(true);
+      const legacy = plannedItems.filter(
+        (i) => !i.source.offerId.includes(':') && i.kind === 'LICENSE_REPROVISION',
+      );
+      expect(legacy.length).toBeGreaterThan(0);
+      expect(legacy.every((i) => i.path === 'REPROVISION')).toBe(true);
+      expect(
+        plannedItems
+          .filter((i) => i.source.offerId.toUpperCase() === 'MS-AZR-0145P')
+          .every((i) => i.path === 'SUPPORT_MIGRATION'),
+      ).toBe(true);
+      // Customers without the MCA cannot transfer new commerce (13605): a pre-flight blocker.
+      const camargue = planned.blockers.filter((b) => b.code === 'MCA_NOT_ACCEPTED');
+      expect(camargue.length).toBeGreaterThan(0);
+
+      const before = journalCounts(w.emulator);
+      const end = await startAndFinish(w, id);
+      expect(end.status).toBe('COMPLETED');
+      expect(end.billingOverlap.maxOverlapDays).toBe(0);
+      const moved = items(end).filter((i) => i.customer.state === 'DONE');
+      const transferred = moved.filter((i) => i.path === 'TRANSFER');
+      expect(transferred.length).toBeGreaterThan(10);
+      for (const i of transferred) {
+        expect(i.status).toBe('DONE');
+        expect(i.transferId).toBeTruthy();
+        expect(i.overlapDays).toBe(0);
+        expect(i.target?.quantity).toBe(i.seats);
+        expect(i.target?.offerId).toBe(i.source.offerId);
+        expect(i.target?.status).toBe('ACTIVE');
+        expect(i.target?.commitmentEndDate).toBe(i.source.commitmentEndDate);
+        expect(i.target?.subscriptionId).not.toBe(i.source.subscriptionId);
+        // The source's copy is gone (ended as "Transferred"), read in Partner Center itself.
+        const src = await pcSubscription(
+          w.emulator,
+          w.sources.find((s) => s.tenantId)?.tenantId ?? '',
+          i.customer.customer.tenantId,
+          i.source.subscriptionId,
+        );
+        expect(src === null || src.status !== 'active').toBe(true);
+        expect(i.source.status).not.toBe('ACTIVE');
+      }
+      const reprovisioned = moved.filter((i) => i.path === 'REPROVISION');
+      expect(reprovisioned.length).toBeGreaterThan(0);
+      expect(
+        reprovisioned.every((i) => i.status === 'DONE' && i.source.status === 'SUSPENDED'),
+      ).toBe(true);
+      // NO order for a transferred subscription: the only orders are the re-provisioned ones.
+      const counts = journalCounts(w.emulator, before.lastSeq);
+      expect(counts.orders).toBe(reprovisioned.length);
+      const customersTransferring = new Set(transferred.map((i) => i.customer.customer.tenantId));
+      expect(counts.transfersCreated).toBe(customersTransferring.size);
+      expect(counts.transfersAccepted).toBe(customersTransferring.size);
+    },
+  );
+
+  it(
+    'reports Partner Center calls per migrated subscription on each path',
+    { timeout: 240_000 },
+    async () => {
+      const w = await boot('demo-today');
+      const all = await customerIdsOf(w);
+      const first = await pathsState(w.t, w.token, await plan(w, all));
+      const only = (path: string) =>
+        first.customers.edges
+          .filter(
+            (e) =>
+              e.node.state !== 'BLOCKED' &&
+              e.node.items.length > 0 &&
+              e.node.items.every((i) => i.path === path),
           )
-          .join(', '),
+          .map((e) => e.node.customer.tenantId);
+      const idOf = (tenantIds: string[]) =>
+        all.filter((gid) =>
+          tenantIds.some((tid) => Buffer.from(gid, 'base64').toString().includes(tid)),
+        );
+      const report: Record<string, number> = {};
+      for (const path of ['TRANSFER', 'REPROVISION']) {
+        const customers = idOf(only(path));
+        expect(customers.length).toBeGreaterThan(0);
+        const start = journalCounts(w.emulator);
+        const id = await plan(w, customers);
+        const afterPlan = journalCounts(w.emulator, start.lastSeq);
+        let run = journalCounts(w.emulator, afterPlan.lastSeq);
+        const end = await startAndFinish(w, id, 400, () => {
+          run = journalCounts(w.emulator, afterPlan.lastSeq);
+        });
+        expect(end.status).toBe('COMPLETED');
+        const groups: Record<string, number> = {};
+        for (const e of w.emulator.control
+          .requests()
+          .filter((x) => x.seq > afterPlan.lastSeq && x.seq <= run.lastSeq)) {
+          const k = `${e.method} ${e.path.replace(/[0-9a-f-]{36}/g, ':id')}`;
+          groups[k] = (groups[k] ?? 0) + 1;
+        }
+        console.log(path, JSON.stringify(groups, null, 1));
+        const subs = items(end).filter((i) => i.status === 'DONE').length;
+        expect(subs).toBeGreaterThan(0);
+        report[`${path} run calls/subscription`] = run.total / subs;
+        // The invitation and its acceptance polls are the same on every path (per customer).
+        report[`${path} path calls/subscription (without invitation)`] =
+          (run.total -
+            (groups['GET /v1/customers/:id'] ?? 0) -
+            (groups['GET /v1/customers/relationshiprequests'] ?? 0)) /
+          subs;
+        report[`${path} plan+run calls/subscription`] = (afterPlan.total + run.total) / subs;
+        report[`${path} subscriptions`] = subs;
+        if (path === 'TRANSFER') {
+          expect(run.orders).toBe(0);
+        }
+      }
+      console.log(`PC calls per migrated subscription: ${JSON.stringify(report)}`);
+      expect(report['TRANSFER path calls/subscription (without invitation)']).toBeLessThan(
+        report['REPROVISION path calls/subscription (without invitation)'] as number,
       );
-    }
-    console.log(JSON.stringify(journalCounts(emulator, before.lastSeq)));
-    expect(end.status).toBe('COMPLETED');
-  });
+    },
+  );
 });

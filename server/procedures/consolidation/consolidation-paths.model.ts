@@ -1,5 +1,7 @@
 import { type SubscriptionItemData } from './consolidation.model.js';
 
+export type { ConsolidationPlanOptions } from './consolidation.model.js';
+
 // The consolidation's paths on today's Partner Center (issue 15): which way each source
 // subscription moves, and the items of the partner-to-partner transfer path.
 
@@ -16,16 +18,6 @@ export const AZURE_PLAN_UPGRADE = 'AZURE_PLAN_UPGRADE';
 /** Contract enum `ConsolidationPath`: how one subscription moves, shown in the plan with its reason. */
 export type ConsolidationPath =
   'TRANSFER' | 'REPROVISION' | 'SUPPORT_MIGRATION' | 'AZURE_PLAN_THEN_TRANSFER' | 'NONE';
-
-/** Partner choices of a consolidation plan (all optional). */
-export interface ConsolidationPlanOptions {
-  /** Re-provision + same-day suspension (R-CON-3/4) even where a transfer is possible. */
-  forceReprovision?: boolean;
-  /** Legacy Azure (0145P): Microsoft support (R-CON-6, default) or the Azure plan transition then a transfer. */
-  legacyAzure?: 'SUPPORT_MIGRATION' | 'AZURE_PLAN_THEN_TRANSFER';
-  /** Only this wave (1-based) of the transfer subscriptions when a source tenant has more than 300. */
-  wave?: number | null;
-}
 
 /** Microsoft's limit (§11): at most 300 subscriptions per tenant in one consolidation transfer. */
 export const TRANSFER_SUBSCRIPTION_LIMIT = 300;
@@ -68,6 +60,8 @@ export interface TransferRequestData {
   moved?: Record<string, string>;
   /** Source subscription id → why its line item failed. */
   failedLines?: Record<string, string>;
+  /** SUBSCRIPTION_TRANSFER item id → what differs from the inventory (empty: verified). */
+  problems?: Record<string, string[]>;
 }
 
 /** The Azure plan transition of one customer at its source tenant, before the transfer. */

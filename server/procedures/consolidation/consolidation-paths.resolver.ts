@@ -1,7 +1,6 @@
 import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { type ApiContext } from '../../modules/api-context.js';
 import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
-import { listItems } from '../../workflows/engine/workflow.repository.js';
 import { type ConsolidationServices } from './consolidation.service.js';
 import { TenantConsolidation } from './consolidation.type.js';
 import { ConsolidationTransferWave } from './consolidation-paths.type.js';
@@ -24,7 +23,7 @@ export class ConsolidationPathsResolver {
     const chosen = data.options?.wave ?? null;
     const waves = new Map<string, ConsolidationTransferWave>();
     const customers = new Map<string, Set<string>>();
-    for (const item of await listItems(ctx.services.consolidationViews.db, wf.row.id)) {
+    for (const item of await ctx.services.consolidationViews.items(wf.row)) {
       if (!item.parentItemId) {
         continue;
       }

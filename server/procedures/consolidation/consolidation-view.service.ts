@@ -99,8 +99,9 @@ function inventoried(
 export class ConsolidationViewService {
   constructor(private readonly deps: { db: EngineDb; clock: Clock }) {}
 
-  get db(): EngineDb {
-    return this.deps.db;
+  /** Every item of the consolidation (the transfer waves read them). */
+  items(row: WorkflowRow): Promise<WorkflowItemRow[]> {
+    return repo.listItems(this.deps.db, row.id);
   }
 
   data(row: WorkflowRow): ConsolidationData {

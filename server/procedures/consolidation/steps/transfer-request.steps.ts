@@ -9,6 +9,7 @@ import {
   transferStatus,
   type TransferProductType,
 } from '../../../partner-center/nce-transfer.operations.js';
+import { type PcSubscription } from '../../../partner-center/contracts/subscriptions.js';
 import { type WorkflowItemRow } from '../../../workflows/engine/engine.types.js';
 import { type StepContext, type StepHandler } from '../../../workflows/engine/step-context.js';
 import { type ConsolidationData } from '../consolidation.model.js';
@@ -43,6 +44,45 @@ async function siblings(ctx: Ctx) {
 /** The subscription id a line item names: the Azure plan an upgraded legacy subscription became. */
 function lineSubscriptionId(d: SubscriptionTransferData, upgrade?: AzurePlanUpgradeData): string {
   return upgrade?.upgraded?.[d.sourceSubscriptionId] ?? d.sourceSubscriptionId;
+}
+
+const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : null);
+
+/** What differs between the inventory and the transferred copy (empty: verified). */
+export function verifyCopy(
+  d: SubscriptionTransferData,
+  copy: PcSubscription,
+  source: PcSubscription | undefined,
+): string[] {
+  const problems: string[] = [];
+  if (copy.status.toLowerCase() !== 'active') {
+    problems.push(`the target's copy is ${copy.status}`);
+  }
+  if (
+    d.path !== 'AZURE_PLAN_THEN_TRANSFER' &&
+    copy.offerId.toLowerCase() !== d.offerId.toLowerCase()
+  ) {
+    problems.push(`offer ${copy.offerId} instead of ${d.offerId}`);
+  }
+  if (d.productType === 'OnlineServicesNCE') {
+    if (copy.quantity !== d.seats) {
+      problems.push(`${copy.quantity} seats instead of ${d.seats}`);
+    }
+    if (day(copy.commitmentEndDate) !== day(d.commitmentEndDate)) {
+      problems.push(
+        `term end ${day(copy.commitmentEndDate) ?? 'none'} instead of ${day(d.commitmentEndDate) ?? 'none'}`,
+      );
+    }
+    if ((copy.billingCycle ?? null) !== (d.billingCycle ?? null)) {
+      problems.push(
+        `billing cycle ${copy.billingCycle ?? 'none'} instead of ${d.billingCycle ?? 'none'}`,
+      );
+    }
+  }
+  if (source && source.status.toLowerCase() === 'active') {
+    problems.push(`the source's copy ${source.id} is still active`);
+  }
+  return problems;
 }
 
 function refusal(error: unknown): PartnerCenterError | undefined {
@@ -181,7 +221,6 @@ export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string
   });
 
   const accept = step<TransferRequestData>(async (ctx) => {
-    const wf = ctx.workflowData;
     const d = ctx.data;
     const customerId = ctx.item.customerTenantId as string;
     const source = clients.forTenant(d.sourceTenantId);
@@ -333,6 +372,22 @@ export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string
         failedLines[li.subscriptionId] = 'no subscription of this transfer at the target';
       }
     }
+    // Verified here for every line at once (two list reads per customer instead of two reads per
+    // subscription): same offer, seats, term end and billing cycle at the target, source gone.
+    const sourceList = await clients.forTenant(d.sourceTenantId).listSubscriptions(customerId);
+    const { subs, upgrade } = await siblings(ctx);
+    const upgraded = upgrade ? parse<AzurePlanUpgradeData>(upgrade) : undefined;
+    const problems: Record<string, string[]> = {};
+    for (const row of subs) {
+      const sd = parse<SubscriptionTransferData>(row);
+      const lineId = lineSubscriptionId(sd, upgraded).toLowerCase();
+      const copy = created.find((c) => c.id === moved[lineId]);
+      if (!copy) {
+        continue;
+      }
+      const src = sourceList.find((x) => x.id.toLowerCase() === lineId);
+      problems[row.id] = verifyCopy(sd, copy, src);
+    }
     await ctx.wake(d.subscriptionItemIds);
     ctx.emit({
       type: 'TRANSFER_COMPLETED',
@@ -342,7 +397,12 @@ export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string
     return {
       type: 'done',
       state: status === 'complete' ? 'COMPLETED' : 'FAILED_LINES',
-      data: { completedAt: t.completedTime ?? ctx.now().toISOString(), moved, failedLines },
+      data: {
+        completedAt: t.completedTime ?? ctx.now().toISOString(),
+        moved,
+        failedLines,
+        problems,
+      },
     };
   });
 
