@@ -1,126 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from 'partner-center-emulator';
-import { clockFrom } from '../../server/shared/clock.js';
-import { startTestApp, type TestApp } from '../support/app.js';
 import {
-  PLAN_CONSOLIDATION,
-  demoTenants,
-  playUntil,
-  workflowStatus,
-  type TenantRow,
-} from '../support/consolidation.js';
-import {
+  boot,
+  closeWorld,
+  customerIdsOf,
   journalCounts,
   pathsState,
   pcSubscription,
+  plan,
+  startAndFinish,
   type PathsState,
 } from '../support/consolidation-paths.js';
 
 // Issue 15 item 1: on demo-today, new-commerce subscriptions move by partner-to-partner transfer
 // (no order, same seats and term end, 0 overlap), legacy ones through the seed paths.
 
-interface World {
-  emulator: Emulator;
-  t: TestApp;
-  token: string;
-  target: TenantRow;
-  sources: TenantRow[];
-}
-
-let world: World | undefined;
-afterEach(async () => {
-  await world?.t.close();
-  world = undefined;
-});
-
-async function boot(
-  scenario: NonNullable<Parameters<typeof createEmulator>[0]>['scenario'],
-): Promise<World> {
-  const emulator = createEmulator({ scenario, seed: 7 });
-  const t = await startTestApp({
-    emulator,
-    clock: clockFrom(emulator.clock),
-    env: { WORKFLOW_RUNNER: 'off' },
-    runner: { retryBaseMs: 1, retryMaxMs: 5 },
-  });
-  const organizationId = emulator.control.partners().find((p) => p.labels.includes('central'))
-    ?.organizationId as string;
-  const token = await t.token(organizationId);
-  world = { emulator, t, token, ...(await demoTenants(t, emulator, token)) };
-  return world;
-}
-
-async function customerIdsOf(w: World, skipLabel = 'never-accepts'): Promise<string[]> {
-  const skip = new Set(
-    w.emulator.control
-      .customers()
-      .filter((c) => c.labels.includes(skipLabel))
-      .map((c) => c.tenantId),
-  );
-  const ids: string[] = [];
-  for (const source of w.sources) {
-    const res = await w.t.gql<{
-      customers: { edges: Array<{ node: { id: string; tenantId: string } }> };
-    }>(
-      'query($id: ID!) { customers(partnerTenantId: $id, first: 100) { edges { node { id tenantId } } } }',
-      { token: w.token, variables: { id: source.id } },
-    );
-    ids.push(
-      ...(res.body.data?.customers.edges ?? [])
-        .filter((e) => !skip.has(e.node.tenantId))
-        .map((e) => e.node.id),
-    );
-  }
-  return ids;
-}
-
-async function plan(
-  w: World,
-  customerIds: string[] | null,
-  options?: Record<string, unknown>,
-): Promise<string> {
-  const res = await w.t.gql<{
-    planTenantConsolidation: {
-      workflow: { id: string } | null;
-      userErrors: Array<{ code: string }>;
-    };
-  }>(PLAN_CONSOLIDATION, {
-    token: w.token,
-    variables: {
-      input: {
-        sourcePartnerTenantIds: w.sources.map((s) => s.id),
-        targetPartnerTenantId: w.target.id,
-        ...(customerIds ? { customerIds } : {}),
-        ...(options ? { options } : {}),
-      },
-    },
-  });
-  expect(res.body.errors).toBeUndefined();
-  expect(res.body.data?.planTenantConsolidation.userErrors).toEqual([]);
-  return res.body.data?.planTenantConsolidation.workflow?.id as string;
-}
-
-async function startAndFinish(
-  w: World,
-  id: string,
-  maxSteps = 400,
-  onFinished?: () => void,
-): Promise<PathsState> {
-  const started = await w.t.gql<{ startWorkflow: { userErrors: unknown[] } }>(
-    'mutation($id: ID!) { startWorkflow(input: { id: $id }) { userErrors { code message } } }',
-    { token: w.token, variables: { id } },
-  );
-  expect(started.body.data?.startWorkflow.userErrors).toEqual([]);
-  await playUntil(
-    w.t,
-    w.emulator,
-    async () => ['COMPLETED', 'FAILED'].includes(await workflowStatus(w.t, w.token, id)),
-    { maxSteps },
-  );
-  // Before the GraphQL read below, which reads the live subscriptions itself.
-  onFinished?.();
-  return pathsState(w.t, w.token, id);
-}
+afterEach(closeWorld);
 
 const items = (s: PathsState) =>
   s.customers.edges.flatMap((e) => e.node.items.map((i) => ({ ...i, customer: e.node })));
