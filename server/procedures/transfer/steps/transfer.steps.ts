@@ -6,6 +6,7 @@ import { type AdminAgentsGroupLookup } from '../admin-agents.js';
 import { type BusinessCalendarOptions } from '../business-hours.js';
 import { cleanupSteps } from './cleanup.steps.js';
 import { formSteps } from './form.steps.js';
+import { p2pTransferSteps } from './p2p-transfer.steps.js';
 import { supportSteps } from './support.steps.js';
 import { ticketClosureSweep } from './ticket-closure.sweep.js';
 import { ticketSteps } from './ticket.steps.js';
@@ -58,6 +59,7 @@ export function transferDefinition(deps: TransferDeps): WorkflowDefinition {
       ...formSteps(stepDeps),
       ...supportSteps(stepDeps),
       ...cleanupSteps(stepDeps),
+      ...p2pTransferSteps(stepDeps),
     },
   };
 }
