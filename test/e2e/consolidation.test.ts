@@ -207,10 +207,14 @@ describe.each(dialects)('tenant consolidation on the demo scenario (%s)', (diale
         for (const item of customer.items) {
           expect(item.status).toBe('DONE');
           expect(item.target).not.toBeNull();
+          // Issue 15: an Azure plan moves by transfer (the source's copy ends as "expired").
           expect(sourceSubs.find((s) => s.id === item.source.subscriptionId)?.status).toBe(
-            'suspended',
+            item.kind === 'SUBSCRIPTION_TRANSFER' ? 'expired' : 'suspended',
           );
-          if (item.kind === 'LICENSE_REPROVISION') {
+          if (item.kind === 'SUBSCRIPTION_TRANSFER') {
+            expect(item.target?.status).toBe('ACTIVE');
+            expect(item.overlapDays).toBe(0);
+          } else if (item.kind === 'LICENSE_REPROVISION') {
             licenseItems += 1;
             // R-CON-3: same offer, same seats as the inventory, active under the target.
             const replacement = targetSubs.find((s) => s.id === item.target?.subscriptionId);
