@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   boot,
@@ -49,6 +50,49 @@ describe('consolidation by transfer on demo-today (issue 15)', () => {
       const camargue = planned.blockers.filter((b) => b.code === 'MCA_NOT_ACCEPTED');
       expect(camargue.length).toBeGreaterThan(0);
 
+      // The inventory export carries each subscription's path and reason (CSV and XLSX).
+      for (const format of ['CSV', 'XLSX'] as const) {
+        const exported = await w.t.gql<{
+          exportConsolidationInventory: { export: { url: string; rowCount: number } };
+        }>(
+          'mutation($id: ID!, $f: ExportFormat!) { exportConsolidationInventory(input: { workflowId: $id, format: $f }) { userErrors { code } export { url rowCount } } }',
+          { token: w.token, variables: { id, f: format } },
+        );
+        const file = exported.body.data?.exportConsolidationInventory.export;
+        const body = Buffer.from(
+          await (
+            await fetch(file?.url as string, { headers: { authorization: `Bearer ${w.token}` } })
+          ).arrayBuffer(),
+        );
+        const rows: string[][] = [];
+        if (format === 'XLSX') {
+          const workbook = new ExcelJS.Workbook();
+          await workbook.xlsx.load(body as never);
+          workbook.worksheets[0]?.eachRow((r) =>
+            rows.push((r.values as unknown[]).slice(1).map((v) => String(v ?? ''))),
+          );
+        } else {
+          // Only the first columns are read: they hold no comma (the reason column may).
+          rows.push(
+            ...body
+              .toString('utf8')
+              .trim()
+              .split('\r\n')
+              .map((l) => l.split(',')),
+          );
+        }
+        const header = rows[0] ?? [];
+        expect(header).toContain('Path');
+        expect(header).toContain('Why this path');
+        const col = (name: string) => rows.slice(1).map((r) => r[header.indexOf(name)]);
+        expect(col('Path')).toContain('TRANSFER');
+        expect(col('Path')).toContain('REPROVISION');
+        expect(col('Path')).toContain('SUPPORT_MIGRATION');
+        // One row per inventoried subscription: none for the per-customer transfer requests.
+        expect(col('Plan')).not.toContain('TRANSFER_REQUEST');
+        expect(file?.rowCount).toBe(rows.length - 1);
+        expect(rows.length - 1).toBeGreaterThanOrEqual(plannedItems.length);
+      }
       const before = journalCounts(w.emulator);
       const end = await startAndFinish(w, id);
       expect(end.status).toBe('COMPLETED');

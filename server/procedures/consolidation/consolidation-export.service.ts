@@ -7,6 +7,9 @@ import { type EngineDb } from '../../workflows/engine/db.types.js';
 import { listItems } from '../../workflows/engine/workflow.repository.js';
 import { ownedWorkflowOfKind } from '../../workflows/owned-workflow.js';
 import { PATH_OF_KIND } from './consolidation-view.service.js';
+import { AZURE_PLAN_UPGRADE, TRANSFER_REQUEST } from './consolidation-paths.model.js';
+
+const CUSTOMER_LEVEL_KINDS = new Set([TRANSFER_REQUEST, AZURE_PLAN_UPGRADE]);
 
 /** The consolidation's inventory as a file (CSV/XLSX, R-CON-1). */
 export class ConsolidationExportService {
@@ -39,7 +42,8 @@ export class ConsolidationExportService {
     const customers = new Map(items.filter((i) => i.kind === 'CUSTOMER').map((i) => [i.id, i]));
     const rows: Table['rows'] = [];
     for (const item of items) {
-      if (!item.parentItemId) {
+      // One row per source subscription: not the per-customer transfer request or Azure upgrade.
+      if (!item.parentItemId || CUSTOMER_LEVEL_KINDS.has(item.kind)) {
         continue;
       }
       const parent = customers.get(item.parentItemId);
