@@ -190,6 +190,6 @@ describe('transfer path blockers (issue 15)', () => {
       expect(bad.body.data?.planTenantConsolidation.userErrors).toEqual([
         { code: 'INVALID', field: ['input', 'options', 'wave'] },
       ]);
-      },
+    },
   );
 });

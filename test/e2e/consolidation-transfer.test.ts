@@ -195,3 +195,53 @@ describe('consolidation by transfer on demo-today (issue 15)', () => {
     },
   );
 });
+
+describe('legacy Azure: the Azure plan transition first, then the transfer (issue 15)', () => {
+  it(
+    'plans and runs AZURE_PLAN_THEN_TRANSFER as one sequenced plan',
+    { timeout: 180_000 },
+    async () => {
+      const w = await boot('demo-today');
+      const all = await customerIdsOf(w);
+      const id = await plan(w, all, { legacyAzure: 'AZURE_PLAN_THEN_TRANSFER' });
+      const planned = await pathsState(w.t, w.token, id);
+      const legacy = items(planned).filter(
+        (i) => i.source.offerId.toUpperCase() === 'MS-AZR-0145P',
+      );
+      expect(legacy.length).toBeGreaterThan(0);
+      expect(legacy.every((i) => i.path === 'AZURE_PLAN_THEN_TRANSFER')).toBe(true);
+      expect(legacy[0]?.pathReason).toMatch(/Azure plan at the source first/);
+      const before = journalCounts(w.emulator);
+      const end = await startAndFinish(w, id);
+      expect(
+        end.status,
+        JSON.stringify(
+          end.customers.edges
+            .filter((e) => e.node.state !== 'DONE')
+            .map((e) => [
+              e.node.customer.companyName,
+              e.node.state,
+              e.node.waitingReason,
+              e.node.items.map((x) => [x.path, x.status, x.detail]),
+            ]),
+        ),
+      ).toBe('COMPLETED');
+      const moved = items(end).filter(
+        (i) => i.path === 'AZURE_PLAN_THEN_TRANSFER' && i.customer.state === 'DONE',
+      );
+      expect(moved.length).toBeGreaterThan(0);
+      for (const i of moved) {
+        expect(i.status).toBe('DONE');
+        expect(i.transferId).toBeTruthy();
+        expect(i.target?.status).toBe('ACTIVE');
+        expect(i.source.status).not.toBe('ACTIVE');
+      }
+      const calls = w.emulator.control.requests().filter((e) => e.seq > before.lastSeq);
+      // No support request for them: the product upgrade, then the transfer.
+      expect(calls.some((e) => /\/productupgrades$/i.test(e.path) && e.method === 'POST')).toBe(
+        true,
+      );
+      expect(calls.some((e) => /servicerequests/i.test(e.path) && e.method === 'POST')).toBe(false);
+    },
+  );
+});

@@ -109,7 +109,15 @@ describe('Azure plan subscription transfer (issue 15 item 3)', () => {
         ['COMPLETED', 'FAILED'].includes((await transferState(t, token, id)).status),
       );
       const state = await transferState(t, token, id);
-      expect(state.status, JSON.stringify([state.waitingReason, state.state, state.blockers, state.events.edges.map((e) => e.node.message)])).toBe('COMPLETED');
+      expect(
+        state.status,
+        JSON.stringify([
+          state.waitingReason,
+          state.state,
+          state.blockers,
+          state.events.edges.map((e) => e.node.message),
+        ]),
+      ).toBe('COMPLETED');
       // No support ticket, no form: the transfers API only.
       const calls = emulator.control.requests().filter((e) => e.seq > before);
       expect(calls.some((e) => /servicerequests/i.test(e.path))).toBe(false);

@@ -48,7 +48,10 @@ export function subscriptionTransferSteps(
     if (request.status !== 'DONE') {
       return {
         type: 'wait',
-        reason: `Waiting for transfer ${r.transferId ?? '(not created yet)'} of ${ctx.data.companyName} (${request.state.toLowerCase()}).`,
+        // The request's own reason (e.g. Partner Center refused the acceptance) shows here.
+        reason:
+          request.waitingReason ??
+          `Waiting for transfer ${r.transferId ?? '(not created yet)'} of ${ctx.data.companyName} (${request.state.toLowerCase()}).`,
         until: ctx.later(deps.wakeFallbackMs),
         state: request.state === 'PLANNED' ? 'PLANNED' : 'IN_TRANSFER',
         quiet: true,

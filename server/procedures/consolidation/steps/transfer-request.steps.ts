@@ -261,9 +261,10 @@ export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string
       function lineOf(s: SubscriptionTransferData) {
         return {
           subscriptionId: lineSubscriptionId(s, upgraded),
-          // R-CON-1: the seats inventoried at planning; verification compares with them.
-          quantity: s.seats,
-          billingCycle: s.billingCycle,
+          // R-CON-1: the seats inventoried at planning; verification compares with them. An
+          // upgraded legacy Azure names the Azure plan it became (one unit, its own cycle).
+          quantity: s.path === 'AZURE_PLAN_THEN_TRANSFER' ? 1 : s.seats,
+          billingCycle: s.productType === 'AzureSubscription' ? null : s.billingCycle,
           productType: s.productType,
         };
       }
