@@ -109,6 +109,11 @@ describe('Azure plan subscription transfer (issue 15 item 3)', () => {
         ['COMPLETED', 'FAILED'].includes((await transferState(t, token, id)).status),
       );
       const state = await transferState(t, token, id);
+      const path = await t.gql<{ node: { path: string } }>(
+        'query($id: ID!) { node(id: $id) { ... on SubscriptionTransfer { path } } }',
+        { token, variables: { id } },
+      );
+      expect(path.body.data?.node.path).toBe('PARTNER_TRANSFER');
       expect(
         state.status,
         JSON.stringify([

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type ProcedureModule } from '../procedure-module.js';
 import { adminAgentsGroupLookup } from './admin-agents.js';
 import { SubscriptionTransferResolver } from './transfer.resolver.js';
+import { SubscriptionTransferPathResolver } from './transfer-path.resolver.js';
 import { transferFormPdfRoute, transferSigningRoutes } from './transfer.route.js';
 import {
   TransferService,
@@ -66,7 +67,7 @@ export const transferModule: ProcedureModule<TransferServices> = {
   graphql: {
     typeName: 'SubscriptionTransfer',
     create: () => new SubscriptionTransfer(),
-    resolvers: [SubscriptionTransferResolver],
+    resolvers: [SubscriptionTransferResolver, SubscriptionTransferPathResolver],
     types: [SubscriptionTransfer],
   },
   routes: ({ services, auth }) => [
