@@ -193,3 +193,34 @@ describe('transfer path blockers (issue 15)', () => {
     },
   );
 });
+
+describe('transfer waves end to end (issue 15)', () => {
+  it(
+    'wave 1 moves 300 subscriptions; the next plan moves the rest, not refused as consolidated away',
+    { timeout: 240_000 },
+    async () => {
+      const w = await boot('large-today:1');
+      const first = await plan(w, null, { wave: 1 });
+      const one = await startAndFinish(w, first, 100);
+      expect(one.status).toBe('COMPLETED');
+      const moved = one.customers.edges
+        .flatMap((e) => e.node.items)
+        .filter((i) => i.status === 'DONE' && i.path === 'TRANSFER');
+      expect(moved).toHaveLength(300);
+      expect(moved.every((i) => i.target?.status === 'ACTIVE' && i.overlapDays === 0)).toBe(true);
+      // What remains fits in one consolidation: no wave needed, and the earlier wave does not make
+      // the customer "consolidated away" (R-CON-7/8 is for re-provisioning from a left tenant).
+      const second = await plan(w, null);
+      const planned = await pathsState(w.t, w.token, second);
+      expect(planned.blockers.map((b) => b.code)).toEqual([]);
+      const rest = await startAndFinish(w, second, 100);
+      expect(rest.status).toBe('COMPLETED');
+      const restMoved = rest.customers.edges
+        .flatMap((e) => e.node.items)
+        .filter((i) => i.path === 'TRANSFER' && i.status === 'DONE');
+      expect(restMoved.length).toBe(planned.customers.edges.flatMap((e) => e.node.items).length);
+      expect(restMoved.length).toBeGreaterThan(0);
+      expect(rest.billingOverlap.maxOverlapDays).toBe(0);
+    },
+  );
+});

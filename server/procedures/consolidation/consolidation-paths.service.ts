@@ -41,17 +41,14 @@ export function planOptions(
 /**
  * Earlier waves of the same move: consolidations to the same target planned with a wave. A later
  * wave's customers were "consolidated away" from their source by them only in part, by design
- * (§11: 300 subscriptions per tenant per consolidation), so R-CON-7/8 does not refuse the next wave.
+ * (§11: 300 subscriptions per tenant per consolidation), so R-CON-7/8 does not refuse the next wave
+ * (planned with a wave, or without one once what remains fits in one consolidation).
  */
 export async function waveSiblings(
   db: EngineDb,
-  options: ConsolidationPlanOptions,
   targetTenantId: string,
   consolidatedAway: Map<string, string[]>[],
 ): Promise<Set<string>> {
-  if (!options.wave) {
-    return new Set();
-  }
   const ids = new Set(consolidatedAway.flatMap((m) => [...m.values()].flat()));
   const rows = await getWorkflowsByIds(db, [...ids]);
   return new Set(

@@ -92,7 +92,7 @@ export class ConsolidationService {
             busyCustomers: busy,
             consolidatedAway,
             options: options.value,
-            waveSiblings: await waveSiblings(this.deps.db, options.value, target.tenantId, [
+            waveSiblings: await waveSiblings(this.deps.db, target.tenantId, [
               ...consolidatedAway.values(),
             ]),
           });
