@@ -1,3 +1,4 @@
+import { type BlockerCode } from '../../shared/error-codes.js';
 import { randomUUID } from 'node:crypto';
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
 import { type PcCustomer } from '../../partner-center/contracts/customers.js';
@@ -129,7 +130,7 @@ export async function planChannelMove(
     const itemId = randomUUID();
     const subject = `line:${line.lineNumber}`;
     const lineBlockers: NewBlocker[] = [];
-    const block = (code: string, message: string) =>
+    const block = (code: BlockerCode, message: string) =>
       lineBlockers.push({
         code,
         message,

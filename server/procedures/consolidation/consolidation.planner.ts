@@ -1,3 +1,4 @@
+import { type BlockerCode } from '../../shared/error-codes.js';
 import { randomUUID } from 'node:crypto';
 import {
   consolidatedSourceMessage,
@@ -151,7 +152,7 @@ export async function planConsolidation(
       const country = countryOf(customer);
       const customerItemId = randomUUID();
       const customerBlockers: NewBlocker[] = [];
-      const block = (code: string, message: string, subject?: string) =>
+      const block = (code: BlockerCode, message: string, subject?: string) =>
         customerBlockers.push({
           code,
           message,

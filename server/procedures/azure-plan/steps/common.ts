@@ -1,3 +1,4 @@
+import { type ProductOperation } from '../../../shared/activity-operations.js';
 import { type PartnerCenterClientFactory } from '../../../partner-center/client-factory.js';
 import { type PcSubscription } from '../../../partner-center/contracts/subscriptions.js';
 import { mapProductFamily } from '../../../partner-center/mapping.js';
@@ -50,7 +51,12 @@ export async function upgradeRounds(
 /** An activity entry of a step: once per item and `key`, for the customer in transition. */
 export function logActivity<I>(
   ctx: StepContext<AzurePlanData, I>,
-  entry: { operation: string; details: string; subscriptionId?: string | null; key: string },
+  entry: {
+    operation: ProductOperation;
+    details: string;
+    subscriptionId?: string | null;
+    key: string;
+  },
 ): Promise<void> {
   const wf = ctx.workflowData;
   return ctx.activity.record({

@@ -1,3 +1,4 @@
+import { type ProductOperation } from '../../../shared/activity-operations.js';
 import { PartnerCenterError } from '../../../partner-center/errors.js';
 import { type PartnerCenterClientFactory } from '../../../partner-center/client-factory.js';
 import { type StepContext, stepsOf } from '../../../workflows/engine/step-context.js';
@@ -34,7 +35,7 @@ export function isNotFound(error: unknown): boolean {
 export function logActivity<I>(
   ctx: StepContext<ConsolidationData, I>,
   entry: {
-    operation: string;
+    operation: ProductOperation;
     details: string;
     subscriptionId?: string | null;
     externalId: string;
