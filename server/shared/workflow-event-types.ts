@@ -28,6 +28,12 @@ export const WORKFLOW_EVENT_TYPES = {
   SUPPORT_REQUESTED: 'A Partner Center support request moves the Azure subscriptions (R-CON-6).',
   AZURE_MIGRATED: 'Support moved the Azure subscription to the target tenant.',
   CUSTOMER_DONE: 'Every item of the customer is done.',
+  TRANSFER_CREATED: 'The target (new partner) created a partner-to-partner transfer request (issue 15).',
+  TRANSFER_ACCEPTED: 'The source (current partner) accepted the transfer with its line items.',
+  TRANSFER_EXPIRED: 'An unaccepted transfer request expired; it is created once more.',
+  TRANSFER_COMPLETED: 'Microsoft completed the transfer; its subscriptions are under the target.',
+  SUBSCRIPTION_TRANSFERRED: 'A subscription moved by transfer and matches the inventory (no overlap).',
+  UPGRADE_COMPLETED: "The customer's legacy Azure is on the Azure plan at the source; its transfer follows.",
   // ---- Subscription transfer ----
   PENDING_CHECK: 'A check could not be made in Partner Center at planning time (e.g. R-TRF-6 for a new partner not served here).',
   TICKET_OPENED: 'The Azure service ticket was opened in Partner Center (R-TRF-3).',

@@ -1,3 +1,4 @@
+import { type BlockerCode } from '../../shared/error-codes.js';
 import { randomUUID } from 'node:crypto';
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
 import { type PcCustomer } from '../../partner-center/contracts/customers.js';
@@ -166,7 +167,7 @@ export async function transferPreflight(
     customer: PcCustomer;
     customerItemId: string;
     children: NewItem[];
-    block: (code: string, message: string, subject?: string) => void;
+    block: (code: BlockerCode, message: string, subject?: string) => void;
   },
 ): Promise<NewItem[]> {
   const { source, target, customer, customerItemId, children, block } = args;

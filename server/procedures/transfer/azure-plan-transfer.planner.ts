@@ -1,3 +1,4 @@
+import { type BlockerCode } from '../../shared/error-codes.js';
 import { randomUUID } from 'node:crypto';
 import { consolidatedSourceRefusal } from '../shared/consolidated-source.guard.js';
 import { type PcCustomer } from '../../partner-center/contracts/customers.js';
@@ -47,7 +48,7 @@ export async function planAzurePlanTransfer(
   const newPartnerTenantId = input.newPartnerTenantId.toLowerCase();
   const name = customer.companyProfile.companyName;
   const blockers: NewBlocker[] = [];
-  const block = (code: string, message: string) => blockers.push({ code, message });
+  const block = (code: BlockerCode, message: string) => blockers.push({ code, message });
   const [subscriptions, entitlements, transfers] = await Promise.all([
     client.listSubscriptions(customerTenantId),
     client.listAzureEntitlements(customerTenantId, sub.id),
@@ -133,9 +134,7 @@ export async function planAzurePlanTransfer(
     customer.billingProfile?.defaultAddress?.country ??
     customer.companyProfile.address?.country ??
     null;
-  const azureIds = entitlements
-    .filter((e) => e.status.toLowerCase() === 'active')
-    .map((e) => e.id);
+  const azureIds = entitlements.filter((e) => e.status.toLowerCase() === 'active').map((e) => e.id);
   const data: TransferData & { path: 'PARTNER_TRANSFER'; azureSubscriptionIds: string[] } = {
     path: 'PARTNER_TRANSFER',
     azureSubscriptionIds: azureIds,
@@ -205,7 +204,11 @@ export async function planAzurePlanTransfer(
         partnerTenantId,
         subscriptionId: sub.id,
       },
-      ...pendingChecks.map((message) => ({ type: 'PENDING_CHECK', message, customerTenantId })),
+      ...pendingChecks.map((message) => ({
+        type: 'PENDING_CHECK' as const,
+        message,
+        customerTenantId,
+      })),
     ],
   });
 }

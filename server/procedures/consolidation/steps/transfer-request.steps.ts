@@ -1,3 +1,4 @@
+import { type BlockerCode } from '../../../shared/error-codes.js';
 import { PartnerCenterError } from '../../../partner-center/errors.js';
 import {
   acceptNceTransfer,
@@ -100,7 +101,7 @@ function refusal(error: unknown): PartnerCenterError | undefined {
 export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string, StepHandler> {
   const { clients } = deps;
 
-  const blockedBy = (ctx: Ctx, code: string, message: string) => {
+  const blockedBy = (ctx: Ctx, code: BlockerCode, message: string) => {
     ctx.block({ code, message, subject: ctx.data.transferId ?? null });
     ctx.emit({ type: 'BLOCKER', message });
     return { type: 'blocked' as const, code, message, state: 'BLOCKED' };

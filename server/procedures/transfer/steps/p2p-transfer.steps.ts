@@ -1,3 +1,4 @@
+import { type BlockerCode } from '../../../shared/error-codes.js';
 import { PartnerCenterError } from '../../../partner-center/errors.js';
 import {
   acceptNceTransfer,
@@ -45,7 +46,7 @@ export function p2pTransferSteps(deps: TransferStepDeps): Record<string, StepHan
         !expired.has(t.id),
     );
   };
-  const blocked = (ctx: Ctx, code: string, message: string) => {
+  const blocked = (ctx: Ctx, code: BlockerCode, message: string) => {
     ctx.block({ code, message });
     return { type: 'blocked' as const, code, message, state: 'BLOCKED' };
   };
