@@ -96,7 +96,7 @@ export const ERROR_CODES = {
   TWO_ADMINS_REQUIRED: userError('Name exactly two different partner administrators.', 'R-TRF-7'),
   TRANSFER_ALREADY_OPEN: both('Another transfer of this subscription is open.'),
   PRODUCT_NOT_TRANSFERABLE: blocker('Only Azure subscriptions change CSP partner through a transfer ticket.', 'R-TRF-1'),
-  AZURE_PLAN_NOT_SUPPORTED: blocker('An Azure plan moves with a partner-to-partner transfer request, not with a support ticket and signed form.', 'R-TRF-1'),
+  AZURE_PLAN_NOT_SUPPORTED: blocker('Deprecated (no longer raised since issue 15: an Azure plan now moves by partner-to-partner transfer); transfers planned before may still show it.', 'R-TRF-1'),
   NOT_AZURE_SUBSCRIPTION: blocker('The subscription is not an Azure subscription.', 'R-TRF-1'),
   SUBSCRIPTION_NOT_ACTIVE: blocker('Only an active subscription can be transferred.'),
   NEW_PARTNER_IS_INDIRECT_RESELLER: blocker('The new partner is an indirect reseller; transfer to its indirect provider.', 'R-TRF-6'),

@@ -24,6 +24,12 @@ import { TRANSFER, type TransferData } from './transfer.model.js';
 import * as repo from './transfer.repository.js';
 import { currentPartner } from './transfer-partners.js';
 
+/**
+ * Blocker codes no longer raised, kept because stored plans carry them (codes are never dropped):
+ * before issue 15 an Azure plan was refused with AZURE_PLAN_NOT_SUPPORTED; it is transferred now.
+ */
+export const RETIRED_TRANSFER_BLOCKERS: readonly BlockerCode[] = ['AZURE_PLAN_NOT_SUPPORTED'];
+
 /** The R-TRF-8 clean-up of one Azure subscription of a transferred Azure plan (step `cleanup`). */
 export const ROLE_CLEANUP = 'ROLE_CLEANUP';
 
