@@ -15,14 +15,19 @@ import { type RequestScope } from '../../shared/request-scope.js';
 import { ok, type Result } from '../../shared/result.js';
 import { type NewBlocker } from '../../workflows/engine/engine.types.js';
 import { type PlannedWorkflow } from '../../workflows/workflow.service.js';
-import {
-  type PlanSubscriptionTransferInput,
-  type TransferPlannerDeps,
-  type ValidatedTransferInput,
-} from './transfer.planner.js';
-import { TRANSFER, type TransferData } from './transfer.model.js';
+import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
+import { type EngineDb } from '../../workflows/engine/db.types.js';
+import { type Contact, TRANSFER, type TransferData } from './transfer.model.js';
 import * as repo from './transfer.repository.js';
 import { currentPartner } from './transfer-partners.js';
+
+/** What the Azure plan path reads of planSubscriptionTransfer's input (transfer.planner.ts). */
+export interface AzurePlanTransferInput {
+  newPartnerTenantId: string;
+  newPartnerMpnId: string;
+  customerRequestReceivedAt: Date;
+  customerRequestReference?: string | null;
+}
 
 /**
  * Blocker codes no longer raised, kept because stored plans carry them (codes are never dropped):
@@ -41,10 +46,10 @@ export const ROLE_CLEANUP = 'ROLE_CLEANUP';
  * it, then R-TRF-8's role-assignment clean-up runs on each Azure subscription of the plan.
  */
 export async function planAzurePlanTransfer(
-  deps: TransferPlannerDeps,
+  deps: { db: EngineDb; clients: PartnerCenterClientFactory },
   scope: RequestScope,
-  input: PlanSubscriptionTransferInput,
-  checked: ValidatedTransferInput,
+  input: AzurePlanTransferInput,
+  checked: { partnerTenantId: string; customerTenantId: string; admins: Contact[] },
   read: { current: TenantRecord; customer: PcCustomer; sub: PcSubscription },
 ): Promise<Result<PlannedWorkflow>> {
   const { db, clients } = deps;
