@@ -72,7 +72,7 @@ export const ERROR_CODES = {
   // ---- Tenant consolidation (R-CON-*) ----
   ALREADY_IN_CONSOLIDATION: both('Another running consolidation already moves this customer.'),
   NOTHING_TO_CONSOLIDATE: blocker('No customer of the source tenants can be consolidated.'),
-  OFFER_NOT_AVAILABLE: blocker("The subscription's offer is not sold by the target tenant in the customer's country."),
+  OFFER_NOT_AVAILABLE: blocker("The subscription's offer is not sold by the target tenant in the customer's country and has no available catalog successor: that subscription alone stays.", 'R-CHN-6'),
   OVERLAP_EXCEEDS_SAME_DAY: blocker('The source subscription is still active a day after its replacement became active: both are billed; suspend it.', 'R-CON-4'),
   ITEM_FAILED: itemFailure("Some of the customer's subscriptions failed; retry the workflow."),
   // ---- Consolidation and Azure plan transfer paths (issue 15; docs/consolidation-paths.md) ----
@@ -121,7 +121,7 @@ export const ERROR_CODES = {
   ALREADY_MOVING: both('Another running channel move already brings this customer in.'),
   NO_EQUIVALENT_OFFER: blocker('The offer is no longer sold and no equivalent offer is known in the customer’s country.', 'R-CHN-6'),
   NOT_LICENSE_BASED: blocker('A usage-based offer does not move from another channel; only license-based ones do.'),
-  SEATS_OUT_OF_BOUNDS: blocker("The line's seats are outside the offer's minimum and maximum quantity (Partner Center 2002).", 'R-CHN-5'),
+  SEATS_OUT_OF_BOUNDS: blocker("The line's (or consolidated subscription's) seats are outside the offer's minimum and maximum quantity (Partner Center 2002).", 'R-CHN-5'),
   EXPIRY_DATE_REQUIRED: blocker('A line that lets its original expire needs its expiry date (expiresOn) to schedule the cut-over.'),
   SEAT_MISMATCH: itemFailure("The ordered subscription's seats differ from the license line.", 'R-CHN-5'),
   LINE_FAILED: itemFailure('Some lines failed; retry the workflow to run them again.'),

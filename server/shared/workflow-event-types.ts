@@ -25,6 +25,8 @@ export const WORKFLOW_EVENT_TYPES = {
   TARGET_ORDERED: 'The replacement subscription was ordered in the target tenant (R-CON-3).',
   TARGET_ACTIVE: 'The replacement subscription is active.',
   SOURCE_SUSPENDED: 'The source subscription was suspended (R-CON-4).',
+  AUDIT_UNAVAILABLE:
+    "Partner Center's audit log could not be read for a suspension time: the overlap counts until the suspension was seen (R-CON-5).",
   SUPPORT_REQUESTED: 'A Partner Center support request moves the Azure subscriptions (R-CON-6).',
   AZURE_MIGRATED: 'Support moved the Azure subscription to the target tenant.',
   CUSTOMER_DONE: 'Every item of the customer is done.',

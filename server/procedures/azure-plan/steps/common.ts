@@ -3,12 +3,15 @@ import { type PartnerCenterClientFactory } from '../../../partner-center/client-
 import { type PcSubscription } from '../../../partner-center/contracts/subscriptions.js';
 import { mapProductFamily } from '../../../partner-center/mapping.js';
 import { ProductFamily } from '../../../shared/enums.js';
+import { type EngineDb } from '../../../workflows/engine/db.types.js';
 import { type WorkflowItemRow } from '../../../workflows/engine/engine.types.js';
 import { type StepContext, stepsOf } from '../../../workflows/engine/step-context.js';
 import { type AzurePlanData } from '../azure-plan.model.js';
 
 /** What the Azure plan transition's steps use besides their context (defaults applied). */
 export interface AzurePlanStepDeps {
+  /** The R-CON-7/8 guard's reads (consolidated-source.step.ts). */
+  db: EngineDb;
   clients: PartnerCenterClientFactory;
   /** Recheck of a product upgrade line still in progress (business time). */
   upgradeRecheckMs: number;

@@ -1,11 +1,14 @@
 import { type ProductOperation } from '../../../shared/activity-operations.js';
 import { PartnerCenterError } from '../../../partner-center/errors.js';
 import { type PartnerCenterClientFactory } from '../../../partner-center/client-factory.js';
+import { type EngineDb } from '../../../workflows/engine/db.types.js';
 import { type StepContext, stepsOf } from '../../../workflows/engine/step-context.js';
 import { type ConsolidationData } from '../consolidation.model.js';
 
 /** What the consolidation's steps use besides their context. */
 export interface ConsolidationStepDeps {
+  /** The R-CON-7/8 guard's reads (consolidated-source.step.ts). */
+  db: EngineDb;
   clients: PartnerCenterClientFactory;
   /** Fallback recheck for items that other items wake (business time). */
   wakeFallbackMs: number;

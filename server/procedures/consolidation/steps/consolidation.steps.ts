@@ -25,6 +25,7 @@ export interface ConsolidationDeps {
  */
 export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefinition {
   const stepDeps = {
+    db: deps.db,
     clients: deps.clients,
     wakeFallbackMs: deps.wakeFallbackMs ?? 60 * 60_000,
     provisioningRecheckMs: deps.provisioningRecheckMs ?? 2 * 60_000,
