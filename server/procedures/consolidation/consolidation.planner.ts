@@ -257,14 +257,14 @@ export async function planConsolidation(
         }
         // Issue 15: the best path per subscription, with its reason (consolidation-paths.planner.ts).
         const chosen = choosePath(sub, { options, legacyAzure });
-        base.data = {
-          ...base.data,
+        // Into `data` itself (base.data is it): later steps of this loop add to it as well.
+        Object.assign(data, {
           path: chosen.path,
           pathReason: chosen.reason,
           ...(chosen.productType
             ? { productType: chosen.productType, termDuration: sub.termDuration ?? null }
             : {}),
-        };
+        });
         if (chosen.kind === SUBSCRIPTION_TRANSFER) {
           children.push({
             ...base,
