@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { runSoak } from './soak.js';
 
-// npm run soak -- --seed N --minutes M [--kill-probability P] [--fault-probability P]
+// npm run soak -- --seed N --minutes M [--kill-probability P] [--fault-probability P] [--scenario demo-today]
 // Prints the seed first: a failing run repeats exactly with the same seed.
 
 function arg(name: string): string | undefined {
@@ -30,6 +30,7 @@ const report = await runSoak({
   durationMs: minutes * 60_000,
   ...(arg('kill-probability') ? { killProbability: Number(arg('kill-probability')) } : {}),
   ...(arg('fault-probability') ? { faultProbability: Number(arg('fault-probability')) } : {}),
+  ...(arg('scenario') ? { scenario: arg('scenario') } : {}),
   log: (line) => console.log(line),
 });
 const kills = report.rounds.reduce((n, r) => n + r.kills, 0);

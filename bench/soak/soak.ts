@@ -34,6 +34,8 @@ export interface SoakOptions {
   maxKills?: number;
   /** Fault intensity (probability per Partner Center request of each fault kind). */
   faultProbability?: number;
+  /** Emulator preset of each round (default `demo`; `demo-today` exercises the transfer path). */
+  scenario?: string;
   log?: (line: string) => void;
 }
 
@@ -115,7 +117,11 @@ async function runRound(
   const emulatorSeed = options.seed * 1000 + round;
   const random = seededRandom(emulatorSeed);
   const dir = mkdtempSync(join(tmpdir(), 'soak-'));
-  const emulator = createEmulator({ scenario: 'demo', seed: emulatorSeed, hangMs: 400 });
+  const emulator = createEmulator({
+    scenario: options.scenario ?? 'demo',
+    seed: emulatorSeed,
+    hangMs: 400,
+  });
   const clock = clockFrom(emulator.clock);
   const env = {
     WORKFLOW_RUNNER: 'off',
@@ -485,7 +491,11 @@ async function checkInvariants(
         const customer = node.customer.tenantId;
         const expected = new Map<string, number>();
         for (const item of node.items) {
-          if (item.kind !== 'LICENSE_REPROVISION' || !item.target) {
+          // Issue 15: transferred items too (seats equal the inventory, the source not active).
+          if (
+            (item.kind !== 'LICENSE_REPROVISION' && item.kind !== 'SUBSCRIPTION_TRANSFER') ||
+            !item.target
+          ) {
             continue;
           }
           checked.n += 2;

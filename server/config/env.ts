@@ -48,7 +48,8 @@ const envSchema = z.object({
 
   EMULATOR: onOff.default('on'),
   EMULATOR_PORT: port.default(4010),
-  EMULATOR_SCENARIO: z.string().default('demo'),
+  // Today's Partner Center (issue 15): new-commerce licenses, transfers; `demo` keeps the seeds' world.
+  EMULATOR_SCENARIO: z.string().default('demo-today'),
   EMULATOR_SEED: z.coerce.number().int().default(1),
   /**
    * With EMULATOR=off: an emulator running elsewhere (`npm run emulator`) that this server (one of

@@ -68,6 +68,30 @@ export class PartnerCenterClient {
     this.newId = options.newId ?? randomUUID;
   }
 
+  /**
+   * Partner Center roles named by the caller's token (`roles` claim of an App+User token), or null
+   * when it names none (an app token: Partner Center decides per call). Pre-flights read it to
+   * report "Admin agent needed" before any write (§11: transfers need the Admin agent role).
+   */
+  async callerRoles(): Promise<string[] | null> {
+    const token = await this.options.tokenProvider.getToken(this.partnerTenantId);
+    const payload = token.split('.')[1];
+    if (!payload) {
+      return null;
+    }
+    try {
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+        roles?: unknown;
+      };
+      if (claims.roles === undefined || claims.roles === null) {
+        return null;
+      }
+      return (Array.isArray(claims.roles) ? claims.roles : [claims.roles]).map(String);
+    } catch {
+      return null;
+    }
+  }
+
   // ---- resources ---------------------------------------------------------------------------
 
   /** One page of `GET /v1/customers` (seek paging). */

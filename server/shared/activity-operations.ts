@@ -42,6 +42,7 @@ export const ACTIVITY_OPERATIONS = {
   create_role_assignment: ['product', "The new partner's Admin Agents group was made Owner of the Azure subscription (R-TRF-8)."],
   delete_role_assignment: ['product', "A role assignment of the old partner was removed (R-TRF-8)."],
   role_assignments_cleaned_up: ['product', "Every role assignment of the old partner is gone (R-TRF-8)."],
+  accept_transfer: ['product', 'The current partner accepted a partner-to-partner transfer with its line items (issue 15).'],
   confirm_transfer_cleanup: ['product', 'Someone confirmed the manual role-assignment cleanup.'],
   channel_move_cutover: ['product', 'A channel-move line reached its cut-over date.'],
   subscription_verified_active: ['product', 'A newly ordered subscription was seen active.'],
@@ -87,7 +88,7 @@ export const ACTIVITY_OPERATIONS = {
   granular_admin_access_assignment_updated: ['partnerCenter', 'A GDAP access assignment changed.'],
   granular_admin_access_assignment_deleted: ['partnerCenter', 'A GDAP access assignment was deleted.'],
   granular_admin_access_assignment_activated: ['partnerCenter', 'A GDAP access assignment became active.'],
-  create_transfer: ['partnerCenter', 'A partner-to-partner transfer was created.'],
+  create_transfer: ['both', 'A partner-to-partner transfer was created.'],
   update_transfer: ['partnerCenter', 'A partner-to-partner transfer changed.'],
   create_agreement: ['partnerCenter', 'An agreement (e.g. the Microsoft Customer Agreement) was accepted.'],
 } as const satisfies Record<string, readonly [ActivityOrigin, string]>;

@@ -43,6 +43,12 @@ export const WORKFLOW_EVENT_TYPES = {
   INVITATION_ACCEPTED_LATE: 'The customer accepted after its invitation had expired; the blocker is cleared.',
   CUSTOMER_REINVITED: 'reinviteCustomer issued a new invitation: reminders and validity count from now.',
   CUSTOMER_EXCLUDED: 'excludeFromWorkflow left the customer out (with the reason); its items are excluded.',
+  TRANSFER_CREATED: 'The target (new partner) created a partner-to-partner transfer request (issue 15).',
+  TRANSFER_ACCEPTED: 'The source (current partner) accepted the transfer with its line items.',
+  TRANSFER_EXPIRED: 'An unaccepted transfer request expired; it is created once more.',
+  TRANSFER_COMPLETED: 'Microsoft completed the transfer; its subscriptions are under the target.',
+  SUBSCRIPTION_TRANSFERRED: 'A subscription moved by transfer and matches the inventory (no overlap).',
+  UPGRADE_COMPLETED: "The customer's legacy Azure is on the Azure plan at the source; its transfer follows.",
   // ---- Subscription transfer ----
   PENDING_CHECK: 'A check could not be made in Partner Center at planning time (e.g. R-TRF-6 for a new partner not served here).',
   TICKET_OPENED: 'The Azure service ticket was opened in Partner Center (R-TRF-3).',

@@ -215,10 +215,14 @@ describe.each(dialects)('tenant consolidation on the demo scenario (%s)', (diale
           }
           expect(item.status).toBe('DONE');
           expect(item.target).not.toBeNull();
+          // Issue 15: an Azure plan moves by transfer (the source's copy ends as "expired").
           expect(sourceSubs.find((s) => s.id === item.source.subscriptionId)?.status).toBe(
-            'suspended',
+            item.kind === 'SUBSCRIPTION_TRANSFER' ? 'expired' : 'suspended',
           );
-          if (item.kind === 'LICENSE_REPROVISION') {
+          if (item.kind === 'SUBSCRIPTION_TRANSFER') {
+            expect(item.target?.status).toBe('ACTIVE');
+            expect(item.overlapDays).toBe(0);
+          } else if (item.kind === 'LICENSE_REPROVISION') {
             licenseItems += 1;
             // R-CON-3: same offer (or, R-CHN-6, the proposed catalog successor of a discontinued
             // one), same seats as the inventory, active under the target.

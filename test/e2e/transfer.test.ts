@@ -376,8 +376,9 @@ describe('Azure subscription transfer on the demo scenario', () => {
       ],
       [await subOf('Alpine Foods SAS', legacy), 'NO_RESELLER_RELATIONSHIP'],
       [
+        // Issue 15: an Azure plan takes the transfers API; its R-TRF-6 check still applies.
         await subOf('azure-plan', (s) => !legacy(s) && /azure/i.test(s.offerName ?? '')),
-        'AZURE_PLAN_NOT_SUPPORTED',
+        'NO_RESELLER_RELATIONSHIP',
       ],
       [
         await subOf('suspended-azure', (s) => legacy(s) && s.status === 'suspended'),

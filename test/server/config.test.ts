@@ -8,7 +8,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 4000,
       databaseUrl: './data/app.db',
-      emulator: { enabled: true, port: 4010, scenario: 'demo', seed: 1 },
+      emulator: { enabled: true, port: 4010, scenario: 'demo-today', seed: 1 },
       partnerCenter: { url: null, ratePerMinute: 500 },
       introspection: true,
     });

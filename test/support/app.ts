@@ -73,6 +73,8 @@ export interface TestAppOptions {
   dialect?: Dialect;
   /** The token GraphiQL pre-fills (as in emulator mode); sign it with TEST_JWT_SECRET. */
   devToken?: string;
+  /** Tokens for Partner Center calls (default: the emulator's, with no `roles` claim). */
+  tokenProvider?: ApplicationOptions['tokenProvider'];
   /** The built console to serve at /console and the dev token it pre-fills (console tests). */
   console?: Pick<ApplicationOptions, 'consoleDir' | 'devToken' | 'demoClock'>;
 }
@@ -121,7 +123,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = await createApplication({
     config,
     partnerCenterUrl: PC_BASE_URL,
-    tokenProvider: new EmulatorTokenProvider(),
+    tokenProvider: options.tokenProvider ?? new EmulatorTokenProvider(),
     directory,
     auth: createAuthVerifier({ jwtSecret: TEST_JWT_SECRET }),
     logger: options.logger ?? createLogger({ level: config.logLevel }),

@@ -198,6 +198,7 @@ export const en = {
   'path.LICENSE_REPROVISION': 'Re-provision under the target, suspend the source',
   'path.AZURE_SUPPORT_MIGRATION': 'Migrated by Microsoft support',
   'path.NO_ACTION': 'Skipped (suspended or deleted)',
+  'path.SUBSCRIPTION_TRANSFER': 'Partner-to-partner transfer (no overlap)',
   'party.CURRENT_PARTNER': 'Current partner',
   'party.CUSTOMER': 'Customer',
   'party.NEW_PARTNER': 'New partner',

@@ -202,6 +202,7 @@ export const fr: Record<keyof typeof en, string> = {
   'path.LICENSE_REPROVISION': 'Recréé sous la cible, source suspendue',
   'path.AZURE_SUPPORT_MIGRATION': 'Migré par le support Microsoft',
   'path.NO_ACTION': 'Ignoré (suspendu ou supprimé)',
+  'path.SUBSCRIPTION_TRANSFER': 'Transfert de partenaire à partenaire (sans chevauchement)',
   'party.CURRENT_PARTNER': 'Partenaire actuel',
   'party.CUSTOMER': 'Client',
   'party.NEW_PARTNER': 'Nouveau partenaire',

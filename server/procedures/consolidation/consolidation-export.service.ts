@@ -7,6 +7,10 @@ import { type EngineDb } from '../../workflows/engine/db.types.js';
 import { listItems } from '../../workflows/engine/workflow.repository.js';
 import { ownedWorkflowOfKind } from '../../workflows/owned-workflow.js';
 import { type GdapItemState } from '../shared/gdap/gdap-desired-state.js';
+import { PATH_OF_KIND } from './consolidation-view.service.js';
+import { AZURE_PLAN_UPGRADE, TRANSFER_REQUEST } from './consolidation-paths.model.js';
+
+const CUSTOMER_LEVEL_KINDS = new Set([TRANSFER_REQUEST, AZURE_PLAN_UPGRADE]);
 
 /** The consolidation's inventory as a file (CSV/XLSX, R-CON-1). */
 export class ConsolidationExportService {
@@ -39,7 +43,8 @@ export class ConsolidationExportService {
     const customers = new Map(items.filter((i) => i.kind === 'CUSTOMER').map((i) => [i.id, i]));
     const rows: Table['rows'] = [];
     for (const item of items) {
-      if (!item.parentItemId) {
+      // One row per source subscription: not the per-customer transfer request or Azure upgrade.
+      if (!item.parentItemId || CUSTOMER_LEVEL_KINDS.has(item.kind)) {
         continue;
       }
       const parent = customers.get(item.parentItemId);
@@ -62,6 +67,10 @@ export class ConsolidationExportService {
         seats: d.seats ?? null,
         sourceStatus: d.status ?? null,
         plan: item.kind,
+        path: d.path ?? PATH_OF_KIND[item.kind] ?? 'NONE',
+        pathReason: d.pathReason ?? null,
+        wave: d.wave ?? null,
+        transferId: d.transferId ?? null,
         itemStatus: item.status,
         reseller: d.partnerIdOnRecord ?? null,
         targetSubscriptionId: d.targetSubscriptionId ?? null,
@@ -88,6 +97,10 @@ export class ConsolidationExportService {
         { key: 'seats', header: 'Seats', width: 8 },
         { key: 'sourceStatus', header: 'Status at planning', width: 14 },
         { key: 'plan', header: 'Plan', width: 24 },
+        { key: 'path', header: 'Path', width: 26 },
+        { key: 'pathReason', header: 'Why this path', width: 60 },
+        { key: 'wave', header: 'Transfer wave', width: 8 },
+        { key: 'transferId', header: 'Transfer id', width: 38 },
         { key: 'itemStatus', header: 'Item status', width: 12 },
         { key: 'reseller', header: 'Reseller of record', width: 18 },
         { key: 'targetSubscriptionId', header: 'Target subscription id', width: 38 },

@@ -1,6 +1,7 @@
 import { type WorkflowItemRow } from '../../workflows/engine/engine.types.js';
 import { LICENSE_REPROVISION, type SubscriptionItemData } from './consolidation.model.js';
 import { overlapDays } from './steps/common.js';
+import { SUBSCRIPTION_TRANSFER } from './consolidation-paths.model.js';
 
 /** One license item's billing overlap (R-CON-4/5), from Partner Center's dates (billing-dates.ts). */
 export interface ItemOverlap {
@@ -31,7 +32,8 @@ export interface OverlapReport {
  * counts while it lasts, it is not 0 until someone notices. Null before the target bills.
  */
 export function itemOverlap(item: WorkflowItemRow, now: Date): ItemOverlap | null {
-  if (item.kind !== LICENSE_REPROVISION) {
+  // Transferred items too (issue 15): their source ends as the target's copy starts, 0 days.
+  if (item.kind !== LICENSE_REPROVISION && item.kind !== SUBSCRIPTION_TRANSFER) {
     return null;
   }
   const d = JSON.parse(item.dataJson) as SubscriptionItemData;

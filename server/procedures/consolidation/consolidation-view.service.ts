@@ -29,10 +29,18 @@ import {
   type CustomerItemData,
   type SubscriptionItemData,
 } from './consolidation.model.js';
+import {
+  type ConsolidationPath,
+  type PathData,
+  SUBSCRIPTION_TRANSFER,
+} from './consolidation-paths.model.js';
 import { itemOverlap, overlapReport, type OverlapReport } from './consolidation-overlap.js';
 
 export interface ConsolidationItemView {
   kind: string;
+  path: ConsolidationPath;
+  pathReason: string | null;
+  transferId: string | null;
   customerTenantId: string;
   source: SubscriptionRecord;
   target: SubscriptionRecord | null;
@@ -66,7 +74,14 @@ export interface ConsolidationCustomerView {
 }
 
 /** Items shown under a customer: those that move, and those skipped (as the inventory export lists them). */
-const SHOWN = new Set([LICENSE_REPROVISION, AZURE_SUPPORT_MIGRATION, NO_ACTION]);
+const SHOWN = new Set([LICENSE_REPROVISION, AZURE_SUPPORT_MIGRATION, SUBSCRIPTION_TRANSFER, NO_ACTION]);
+
+/** Plans made before issue 15 stored no path: their kind says it. */
+export const PATH_OF_KIND: Record<string, ConsolidationPath> = {
+  [LICENSE_REPROVISION]: 'REPROVISION',
+  [AZURE_SUPPORT_MIGRATION]: 'SUPPORT_MIGRATION',
+  [SUBSCRIPTION_TRANSFER]: 'TRANSFER',
+};
 
 /** Snapshot of a subscription as inventoried (R-CON-1), for when Partner Center no longer lists it. */
 function inventoried(
@@ -97,16 +112,25 @@ function inventoried(
 export class ConsolidationViewService {
   constructor(private readonly deps: { db: EngineDb; clock: Clock }) {}
 
+  /** Every item of the consolidation (the transfer waves read them). */
+  items(row: WorkflowRow): Promise<WorkflowItemRow[]> {
+    return repo.listItems(this.deps.db, row.id);
+  }
+
   data(row: WorkflowRow): ConsolidationData {
     return JSON.parse(row.dataJson) as ConsolidationData;
   }
 
   itemView(item: WorkflowItemRow, target: ConsolidationData['target']): ConsolidationItemView {
-    const d = JSON.parse(item.dataJson) as SubscriptionItemData;
+    const d = JSON.parse(item.dataJson) as SubscriptionItemData &
+      Partial<PathData> & { transferId?: string };
     const customerTenantId = item.customerTenantId as string;
     const overlap = itemOverlap(item, this.deps.clock.now());
     return {
       kind: item.kind,
+      path: d.path ?? PATH_OF_KIND[item.kind] ?? 'NONE',
+      pathReason: d.pathReason ?? null,
+      transferId: d.transferId ?? null,
       customerTenantId,
       source: inventoried(d.sourceTenantId, customerTenantId, d),
       target: d.targetSubscriptionId

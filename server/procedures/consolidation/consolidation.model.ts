@@ -9,6 +9,16 @@ export const NO_ACTION = 'NO_ACTION';
 /** The workflow-level item that files support requests for ready Azure subscriptions (R-CON-6). */
 export const SUPPORT_REQUEST = 'SUPPORT_REQUEST';
 
+/** Partner choices of a consolidation plan (all optional). */
+export interface ConsolidationPlanOptions {
+  /** Re-provision + same-day suspension (R-CON-3/4) even where a transfer is possible. */
+  forceReprovision?: boolean;
+  /** Legacy Azure (0145P): Microsoft support (R-CON-6, default) or the Azure plan transition then a transfer. */
+  legacyAzure?: 'SUPPORT_MIGRATION' | 'AZURE_PLAN_THEN_TRANSFER';
+  /** Only this wave (1-based) of the transfer subscriptions when a source tenant has more than 300. */
+  wave?: number | null;
+}
+
 /** Contract enum `ConsolidationCustomerState`. */
 export type ConsolidationCustomerState =
   | 'PLANNED'
@@ -33,6 +43,8 @@ export interface TenantRef {
 export interface ConsolidationData {
   sources: TenantRef[];
   target: TenantRef;
+  /** Path choices of the plan (issue 15; consolidation-paths.model.ts). */
+  options?: ConsolidationPlanOptions;
   startedBy?: string;
   /** GDAP for the target (issue 15 item 2), when GDAP is on: the template as planned. */
   gdap?: GdapWorkflowPlan;

@@ -32,6 +32,18 @@ import {
   type SubscriptionItemData,
   type TenantRef,
 } from './consolidation.model.js';
+import {
+  type ConsolidationPlanOptions,
+  SUBSCRIPTION_TRANSFER,
+} from './consolidation-paths.model.js';
+import {
+  applyTransferWaves,
+  callerRolesCache,
+  choosePath,
+  hasActiveLegacyAzure,
+  transferPreflight,
+  type TransferWave,
+} from './consolidation-paths.planner.js';
 
 export interface PlanRequest {
   sources: TenantRef[];
@@ -45,6 +57,10 @@ export interface PlanRequest {
    * the source of a started or completed consolidation, with those workflows' ids.
    */
   consolidatedAway: Map<string, Map<string, string[]>>;
+  /** Partner choices: forced re-provisioning, legacy Azure path, transfer wave (issue 15). */
+  options?: ConsolidationPlanOptions;
+  /** Wave consolidations of the same target: not a "consolidated away" source for a later wave. */
+  waveSiblings?: Set<string>;
 }
 
 export interface Plan {
@@ -53,6 +69,8 @@ export interface Plan {
   events: NewEvent[];
   customerCount: number;
   subscriptionCount: number;
+  /** Transfer waves of source tenants over Microsoft's 300-subscription limit (§11). */
+  waves: TransferWave[];
 }
 
 const ACTIONABLE_STATUSES = new Set(['active']);
@@ -85,6 +103,9 @@ export async function planConsolidation(
   request: PlanRequest,
 ): Promise<Plan> {
   const { sources, target, only, busyCustomers, consolidatedAway } = request;
+  const options = request.options ?? {};
+  const rolesOf = callerRolesCache(clients);
+  const waves: TransferWave[] = [];
   const targetClient = clients.forTenant(target.tenantId);
   const targetRegion = target.region ?? regionOf(target.country);
   const offersByCountry = new Map<string, Promise<OfferCatalog>>();
@@ -118,6 +139,7 @@ export async function planConsolidation(
       items.push(...one.items);
       blockers.push(...one.blockers);
     }
+    waves.push(...applyTransferWaves(items, blockers, source, options));
 
     async function classify(
       customer: PcCustomer,
@@ -165,7 +187,10 @@ export async function planConsolidation(
           [target, `re-provision ${name} under ${target.name}`],
           [source, `consolidate ${name} away from ${source.name} again`],
         ] as const) {
-          const ids = consolidatedAway.get(tenant.tenantId)?.get(customer.id);
+          const ids = consolidatedAway
+            .get(tenant.tenantId)
+            ?.get(customer.id)
+            ?.filter((id) => !request.waveSiblings?.has(id));
           if (ids && ids.length > 0) {
             const message = consolidatedSourceMessage(
               { partner: tenant, customerTenantId: customer.id, customerName: name, action },
@@ -177,6 +202,7 @@ export async function planConsolidation(
       }
 
       const children: NewItem[] = [];
+      const legacyAzure = hasActiveLegacyAzure(subscriptions);
       for (const sub of subscriptions) {
         const status = sub.status.toLowerCase();
         const data: SubscriptionItemData = {
@@ -229,7 +255,27 @@ export async function planConsolidation(
           });
           continue;
         }
-        if (isAzureUsage(sub)) {
+        // Issue 15: the best path per subscription, with its reason (consolidation-paths.planner.ts).
+        const chosen = choosePath(sub, { options, legacyAzure });
+        // Into `data` itself (base.data is it): later steps of this loop add to it as well.
+        Object.assign(data, {
+          path: chosen.path,
+          pathReason: chosen.reason,
+          ...(chosen.productType
+            ? { productType: chosen.productType, termDuration: sub.termDuration ?? null }
+            : {}),
+        });
+        if (chosen.kind === SUBSCRIPTION_TRANSFER) {
+          children.push({
+            ...base,
+            kind: SUBSCRIPTION_TRANSFER,
+            state: 'PLANNED',
+            step: 'await_transfer',
+            nextRunAt: null,
+          });
+          continue;
+        }
+        if (chosen.kind === AZURE_SUPPORT_MIGRATION) {
           children.push({
             ...base,
             kind: AZURE_SUPPORT_MIGRATION,
@@ -276,6 +322,16 @@ export async function planConsolidation(
           nextRunAt: null,
         });
       }
+      children.push(
+        ...(await transferPreflight(clients, rolesOf, {
+          source,
+          target,
+          customer,
+          customerItemId,
+          children,
+          block,
+        })),
+      );
       if (customerBlockers.length === 0 && !children.some((c) => c.kind !== NO_ACTION)) {
         block('NOTHING_TO_MOVE', `${name} has no active subscription to move.`);
       } else if (
@@ -350,5 +406,5 @@ export async function planConsolidation(
       data: { customers: customerCount, subscriptions: subscriptionCount, movable },
     },
   ];
-  return { items, blockers, events, customerCount, subscriptionCount };
+  return { items, blockers, events, customerCount, subscriptionCount, waves };
 }

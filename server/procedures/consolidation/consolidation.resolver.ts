@@ -28,6 +28,7 @@ import { type ConsolidationItemView } from './consolidation-view.service.js';
 import { BillingOverlapItem } from './consolidation-overlap.type.js';
 import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
 import { CustomerInvitation } from '../shared/customer-invitations.type.js';
+import { type ConsolidationPath } from './consolidation-paths.type.js';
 
 type Context = ApiContext<ConsolidationServices>;
 
@@ -158,6 +159,9 @@ export class TenantConsolidationResolver {
       : null;
     return Object.assign(new ConsolidationItem(), {
       kind: view.kind as ConsolidationItemKind,
+      path: view.path as ConsolidationPath,
+      pathReason: view.pathReason,
+      transferId: view.transferId,
       source: CustomerSubscription.from(source),
       target: target ? CustomerSubscription.from(target) : null,
       seats: view.seats,

@@ -19,11 +19,13 @@ import { planConsolidation } from './consolidation.planner.js';
 import { customersConsolidatedAwayFrom } from './consolidation.repository.js';
 import { type ConsolidationExportService } from './consolidation-export.service.js';
 import { type ConsolidationViewService } from './consolidation-view.service.js';
+import { planOptions, type PlanOptionsInput, waveSiblings } from './consolidation-paths.service.js';
 
 export interface PlanTenantConsolidationInput {
   sourcePartnerTenantIds: string[];
   targetPartnerTenantId: string;
   customerIds?: string[] | null;
+  options?: PlanOptionsInput | null;
   idempotencyKey?: string | null;
 }
 
@@ -58,6 +60,10 @@ export class ConsolidationService {
       return resolved;
     }
     const { sources, target, only } = resolved.value;
+    const options = planOptions(input.options);
+    if (!options.ok) {
+      return options;
+    }
     return this.deps.workflows.createPlanned(
       scope.actor,
       'TENANT_CONSOLIDATION',
@@ -66,6 +72,7 @@ export class ConsolidationService {
           sources: sources.map((s) => s.tenantId).sort(),
           target: target.tenantId,
           customers: only ? [...only].sort() : null,
+          ...(Object.keys(options.value).length > 0 ? { options: options.value } : {}),
         },
         idempotencyKey: input.idempotencyKey ?? null,
       },
@@ -90,6 +97,10 @@ export class ConsolidationService {
             only,
             busyCustomers: busy,
             consolidatedAway,
+            options: options.value,
+            waveSiblings: await waveSiblings(this.deps.db, target.tenantId, [
+              ...consolidatedAway.values(),
+            ]),
           });
         } catch (error) {
           // The inventory could not be read: nothing is stored, the caller may simply try again.
@@ -101,7 +112,11 @@ export class ConsolidationService {
           }
           throw error;
         }
-        const data: ConsolidationData = { sources: sources.map(toRef), target: toRef(target) };
+        const data: ConsolidationData = {
+          sources: sources.map(toRef),
+          target: toRef(target),
+          ...(Object.keys(options.value).length > 0 ? { options: options.value } : {}),
+        };
         // R-CON-2 with GDAP: per customer, what the target reuses, extends or creates.
         const gdap = await this.deps.gdap?.planFor(
           scope.actor.organizationId,

@@ -8,6 +8,7 @@ import { PartnerTenant } from '../../modules/organizations/organization.type.js'
 import { CustomerSubscription } from '../../modules/subscriptions/subscription.type.js';
 import { Workflow, WorkflowKind } from '../../modules/workflow-core/workflow.type.js';
 import { CustomerInvitation } from '../shared/customer-invitations.type.js';
+import { ConsolidationPath, ConsolidationPlanOptionsInput } from './consolidation-paths.type.js';
 import { BillingOverlapItem } from './consolidation-overlap.type.js';
 
 export enum ConsolidationCustomerState {
@@ -56,6 +57,7 @@ export enum ConsolidationItemKind {
   LICENSE_REPROVISION = 'LICENSE_REPROVISION',
   AZURE_SUPPORT_MIGRATION = 'AZURE_SUPPORT_MIGRATION',
   NO_ACTION = 'NO_ACTION',
+  SUBSCRIPTION_TRANSFER = 'SUBSCRIPTION_TRANSFER',
 }
 registerEnumType(ConsolidationItemKind, {
   name: 'ConsolidationItemKind',
@@ -72,6 +74,10 @@ registerEnumType(ConsolidationItemKind, {
       description:
         'Skipped: suspended, deleted or expired at planning time, inventoried only (R-CON-1); status SKIPPED, as in the inventory export.',
     },
+    SUBSCRIPTION_TRANSFER: {
+      description:
+        'Moved by a partner-to-partner transfer the target creates and the source accepts (issue 15; see `path`).',
+    },
   },
 });
 
@@ -81,6 +87,21 @@ registerEnumType(ConsolidationItemKind, {
 export class ConsolidationItem {
   @Field(() => ConsolidationItemKind, { description: 'How it moves.' })
   kind!: ConsolidationItemKind;
+
+  @Field(() => ConsolidationPath, { description: 'The path chosen for it (see `pathReason`).' })
+  path!: ConsolidationPath;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why this path: the rule or Microsoft page it follows.',
+  })
+  pathReason!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The partner-to-partner transfer that moved (or moves) it, if any.',
+  })
+  transferId!: string | null;
 
   @Field(() => CustomerSubscription, {
     description:
@@ -270,6 +291,12 @@ export class PlanTenantConsolidationInput {
     description: 'Only these customers (global Customer ids of the source tenants); default all.',
   })
   customerIds?: string[] | null;
+
+  @Field(() => ConsolidationPlanOptionsInput, {
+    nullable: true,
+    description: 'Path choices: forced re-provisioning, legacy Azure path, transfer wave.',
+  })
+  options?: ConsolidationPlanOptionsInput | null;
 
   @Field(() => String, {
     nullable: true,

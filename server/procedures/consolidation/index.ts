@@ -10,6 +10,8 @@ import {
 } from './consolidation.service.js';
 import { TenantConsolidation } from './consolidation.type.js';
 import { consolidationInvitationSpec } from './consolidation-invitations.js';
+import { ConsolidationPathsResolver } from './consolidation-paths.resolver.js';
+import { ConsolidationTransferWave } from './consolidation-paths.type.js';
 import { consolidationDefinition } from './steps/consolidation.steps.js';
 
 /** Regional tenant consolidation (R-CON-*). */
@@ -42,8 +44,8 @@ export const consolidationModule: ProcedureModule<ConsolidationServices> = {
   graphql: {
     typeName: 'TenantConsolidation',
     create: () => new TenantConsolidation(),
-    resolvers: [TenantConsolidationResolver],
-    types: [TenantConsolidation],
+    resolvers: [TenantConsolidationResolver, ConsolidationPathsResolver],
+    types: [TenantConsolidation, ConsolidationTransferWave],
   },
   invitations: consolidationInvitationSpec,
   guards: { start: ({ db }) => consolidationStartGuard(db) },

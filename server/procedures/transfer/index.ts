@@ -3,6 +3,7 @@ import { type ProcedureModule } from '../procedure-module.js';
 import { GdapPlanner } from '../shared/gdap/gdap-planner.js';
 import { adminAgentsGroupLookup } from './admin-agents.js';
 import { SubscriptionTransferResolver } from './transfer.resolver.js';
+import { SubscriptionTransferPathResolver } from './transfer-path.resolver.js';
 import { transferFormPdfRoute, transferSigningRoutes } from './transfer.route.js';
 import {
   TransferService,
@@ -83,7 +84,7 @@ export const transferModule: ProcedureModule<TransferServices> = {
   graphql: {
     typeName: 'SubscriptionTransfer',
     create: () => new SubscriptionTransfer(),
-    resolvers: [SubscriptionTransferResolver, TransferNewPartnerResolver],
+    resolvers: [SubscriptionTransferResolver, TransferNewPartnerResolver, SubscriptionTransferPathResolver],
     types: [SubscriptionTransfer],
   },
   routes: ({ services, auth }) => [

@@ -32,6 +32,7 @@ import {
   type NewPartnerDetailsInput,
 } from './transfer-new-partner.js';
 import { actorLabel } from '../../shared/actor.js';
+import { planAzurePlanTransfer } from './azure-plan-transfer.planner.js';
 
 export interface PlanSubscriptionTransferInput {
   subscriptionId: string;
@@ -221,10 +222,14 @@ export async function planTransfer(
     }
     throw error;
   }
+  const family = mapProductFamily(sub.offerId, sub.offerName);
+  if (family === ProductFamily.AZURE_PLAN) {
+    // Issue 15 item 3: an Azure plan changes partner by partner-to-partner transfer (§11).
+    return planAzurePlanTransfer(deps, scope, input, checked, { current, customer, sub });
+  }
   const blockers: NewBlocker[] = [];
   const block = (code: BlockerCode, message: string) => blockers.push({ code, message });
   const name = customer.companyProfile.companyName;
-  const family = mapProductFamily(sub.offerId, sub.offerName);
   if (
     family === ProductFamily.OFFICE365 ||
     family === ProductFamily.EMS ||
@@ -234,11 +239,6 @@ export async function planTransfer(
     block(
       'PRODUCT_NOT_TRANSFERABLE',
       `${sub.offerName ?? sub.offerId} is a ${family} subscription; only Azure subscriptions can change CSP partner this way (R-TRF-1).`,
-    );
-  } else if (family === ProductFamily.AZURE_PLAN) {
-    block(
-      'AZURE_PLAN_NOT_SUPPORTED',
-      `${sub.offerName ?? sub.offerId} is an Azure plan; it moves with a partner-to-partner transfer request, not with the support ticket and signed form (R-TRF-1 covers legacy Azure).`,
     );
   } else if (family !== ProductFamily.AZURE_LEGACY) {
     block(

@@ -148,8 +148,12 @@ export class TransferService {
     }
     const row = created.value;
     const links = await repo.signingLinksOf(db, row.id);
-    if (links.length === 0) {
+    // The partner-to-partner path (Azure plan, issue 15) has no form to sign.
+    const p2p = (transferData(row) as { path?: string }).path === 'PARTNER_TRANSFER';
+    if (links.length === 0 && !p2p) {
       await this.deps.links.issue(row);
+    }
+    if (links.length === 0) {
       const data = transferData(row);
       if (data.newPartner.organizationId && data.newPartner.organizationId !== row.organizationId) {
         // The new partner's organization sees the transfer as incoming (read-only).

@@ -14,6 +14,7 @@ import { consolidationGdapSteps } from './gdap.steps.js';
 import { licenseReprovisionSteps } from './license-reprovision.steps.js';
 import { overlapSweep } from './overlap.sweep.js';
 import { supportRequestSteps } from './support-request.steps.js';
+import { transferPathSteps } from './transfer-path.steps.js';
 
 export { overlapDays } from './common.js';
 
@@ -57,6 +58,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
       ...azureSupportMigrationSteps({ ...stepDeps, db: deps.db }),
       ...supportRequestSteps(stepDeps),
       ...(deps.graph ? consolidationGdapSteps({ graph: deps.graph }) : {}),
+      ...transferPathSteps(stepDeps),
     },
   };
 }

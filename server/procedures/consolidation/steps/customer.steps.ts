@@ -105,6 +105,16 @@ export function customerSteps(deps: ConsolidationStepDeps): Record<string, StepH
           message: `${failed.length} subscription(s) of ${customer.companyName} failed: ${failed.map((f) => f.lastError).join('; ')}`,
         };
       }
+      // A transfer blocked at run time (expired twice, refused): this customer only, visible.
+      const blocked = children.filter((c) => c.status === 'BLOCKED');
+      if (blocked.length > 0) {
+        return {
+          type: 'blocked',
+          code: 'ITEM_BLOCKED',
+          message: `${blocked.length} subscription(s) of ${customer.companyName} did not move: ${[...new Set(blocked.map((b) => b.lastError))].join('; ')}`,
+          state: 'BLOCKED',
+        };
+      }
       ctx.emit({ type: 'CUSTOMER_DONE', message: `${customer.companyName} is consolidated.` });
       return { type: 'done', state: 'DONE' };
     }

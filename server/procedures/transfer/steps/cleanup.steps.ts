@@ -96,7 +96,10 @@ export function cleanupSteps(deps: TransferStepDeps): Record<string, StepHandler
   const cleanup = step<TransferItemData>(async (ctx) => {
     const data = ctx.workflowData;
     const progress = ctx.data;
-    const azureId = data.subscription.azureSubscriptionId;
+    // One Azure subscription per item: the ticket path's one, or each of a transferred Azure plan.
+    const azureId =
+      (progress as { azureSubscriptionId?: string }).azureSubscriptionId ??
+      data.subscription.azureSubscriptionId;
     const before = progress.assignmentsBefore ?? [];
     const [currentGroup, newGroup] = await Promise.all([
       deps.adminAgentsGroupOf?.(data.currentPartner.tenantId) ?? null,

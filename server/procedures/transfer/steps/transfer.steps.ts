@@ -8,6 +8,7 @@ import { type BusinessCalendarOptions } from '../business-hours.js';
 import { cleanupSteps } from './cleanup.steps.js';
 import { formSteps } from './form.steps.js';
 import { transferGdapSteps } from './gdap.steps.js';
+import { p2pTransferSteps } from './p2p-transfer.steps.js';
 import { supportSteps } from './support.steps.js';
 import { ticketClosureSweep } from './ticket-closure.sweep.js';
 import { ticketSteps } from './ticket.steps.js';
@@ -63,6 +64,7 @@ export function transferDefinition(deps: TransferDeps): WorkflowDefinition {
       ...supportSteps(stepDeps),
       ...cleanupSteps(stepDeps),
       ...(deps.graph ? transferGdapSteps({ graph: deps.graph }) : {}),
+      ...p2pTransferSteps(stepDeps),
     },
   };
 }

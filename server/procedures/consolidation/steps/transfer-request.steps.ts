@@ -1,0 +1,417 @@
+import { type BlockerCode } from '../../../shared/error-codes.js';
+import { PartnerCenterError } from '../../../partner-center/errors.js';
+import {
+  acceptNceTransfer,
+  createNceTransfer,
+  getTransfer,
+  listTransfers,
+  OPEN_TRANSFER_STATUSES,
+  type PcTransfer,
+  transferStatus,
+  type TransferProductType,
+} from '../../../partner-center/nce-transfer.operations.js';
+import { type PcSubscription } from '../../../partner-center/contracts/subscriptions.js';
+import { type WorkflowItemRow } from '../../../workflows/engine/engine.types.js';
+import { type StepContext, type StepHandler } from '../../../workflows/engine/step-context.js';
+import { type ConsolidationData } from '../consolidation.model.js';
+import {
+  AZURE_PLAN_UPGRADE,
+  type AzurePlanUpgradeData,
+  type SubscriptionTransferData,
+  type TransferRequestData,
+} from '../consolidation-paths.model.js';
+import { type ConsolidationStepDeps, logActivity, step } from './common.js';
+
+type Ctx = StepContext<ConsolidationData, TransferRequestData>;
+
+/** Recheck of a transfer Microsoft is completing (business time; the emulator completes in PT1H). */
+const COMPLETION_RECHECK_MS = 30 * 60_000;
+/** Recheck of an acceptance Partner Center refused (a role fixed, a fault gone) until expiry. */
+const ACCEPT_RETRY_MS = 6 * 60 * 60_000;
+
+const parse = <T>(row: WorkflowItemRow) => JSON.parse(row.dataJson) as T;
+
+/** The subscription items this request carries, and the sibling Azure plan upgrade if any. */
+async function siblings(ctx: Ctx) {
+  const parentId = ctx.item.parentItemId as string;
+  const all = await ctx.children(parentId);
+  const ids = new Set(ctx.data.subscriptionItemIds);
+  return {
+    subs: all.filter((i) => ids.has(i.id)),
+    upgrade: all.find((i) => i.kind === AZURE_PLAN_UPGRADE),
+  };
+}
+
+/** The subscription id a line item names: the Azure plan an upgraded legacy subscription became. */
+function lineSubscriptionId(d: SubscriptionTransferData, upgrade?: AzurePlanUpgradeData): string {
+  return upgrade?.upgraded?.[d.sourceSubscriptionId] ?? d.sourceSubscriptionId;
+}
+
+const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : null);
+
+/** What differs between the inventory and the transferred copy (empty: verified). */
+export function verifyCopy(
+  d: SubscriptionTransferData,
+  copy: PcSubscription,
+  source: PcSubscription | undefined,
+): string[] {
+  const problems: string[] = [];
+  if (copy.status.toLowerCase() !== 'active') {
+    problems.push(`the target's copy is ${copy.status}`);
+  }
+  if (
+    d.path !== 'AZURE_PLAN_THEN_TRANSFER' &&
+    copy.offerId.toLowerCase() !== d.offerId.toLowerCase()
+  ) {
+    problems.push(`offer ${copy.offerId} instead of ${d.offerId}`);
+  }
+  if (d.productType === 'OnlineServicesNCE') {
+    if (copy.quantity !== d.seats) {
+      problems.push(`${copy.quantity} seats instead of ${d.seats}`);
+    }
+    if (day(copy.commitmentEndDate) !== day(d.commitmentEndDate)) {
+      problems.push(
+        `term end ${day(copy.commitmentEndDate) ?? 'none'} instead of ${day(d.commitmentEndDate) ?? 'none'}`,
+      );
+    }
+    if ((copy.billingCycle ?? null) !== (d.billingCycle ?? null)) {
+      problems.push(
+        `billing cycle ${copy.billingCycle ?? 'none'} instead of ${d.billingCycle ?? 'none'}`,
+      );
+    }
+  }
+  if (source && source.status.toLowerCase() === 'active') {
+    problems.push(`the source's copy ${source.id} is still active`);
+  }
+  return problems;
+}
+
+function refusal(error: unknown): PartnerCenterError | undefined {
+  return error instanceof PartnerCenterError && !error.retryable && error.status !== 0
+    ? error
+    : undefined;
+}
+
+/**
+ * TRANSFER_REQUEST (issue 15, §11): one partner-to-partner transfer per customer and source tenant.
+ * Both sides are tenants of the organization, so the product creates it as the target and accepts
+ * it as the source, then follows it to completion. An expired request is re-created once; a
+ * second expiry is a blocker of this customer only.
+ */
+export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string, StepHandler> {
+  const { clients } = deps;
+
+  const blockedBy = (ctx: Ctx, code: BlockerCode, message: string) => {
+    ctx.block({ code, message, subject: ctx.data.transferId ?? null });
+    ctx.emit({ type: 'BLOCKER', message });
+    return { type: 'blocked' as const, code, message, state: 'BLOCKED' };
+  };
+
+  const afterUpgrade = step<TransferRequestData>(async (ctx) => {
+    const { upgrade } = await siblings(ctx);
+    if (!upgrade || upgrade.status === 'DONE') {
+      return { type: 'next', step: 'transfer_create', state: 'UPGRADED' };
+    }
+    if (['FAILED', 'BLOCKED', 'CANCELED', 'SKIPPED'].includes(upgrade.status)) {
+      return blockedBy(
+        ctx,
+        'AZURE_PLAN_UPGRADE_FAILED',
+        `The Azure plan transition of ${ctx.data.companyName} did not finish (${upgrade.lastError ?? upgrade.status}); its transfer is not created (legacy Azure first, 900131).`,
+      );
+    }
+    return {
+      type: 'wait',
+      reason: `Waiting for ${ctx.data.companyName}'s legacy Azure to move to the Azure plan before the transfer (legacy Azure first, 900131).`,
+      until: ctx.later(deps.wakeFallbackMs),
+      state: 'AWAITING_UPGRADE',
+    };
+  });
+
+  const create = step<TransferRequestData>(async (ctx) => {
+    const wf = ctx.workflowData;
+    const d = ctx.data;
+    const customerId = ctx.item.customerTenantId as string;
+    const target = clients.forTenant(wf.target.tenantId);
+    // R-CON-8: a transfer request is the consolidation's first write for this customer.
+    if (!(await ctx.markIrreversible())) {
+      return { type: 'wait', reason: 'The workflow was canceled.' };
+    }
+    const attempt = d.attempt ?? 1;
+    const { subs } = await siblings(ctx);
+    const types = [
+      ...new Set(subs.map((s) => parse<SubscriptionTransferData>(s).productType)),
+    ].sort() as TransferProductType[];
+    const expired = new Set(d.expiredTransferIds ?? []);
+    const ours = (list: PcTransfer[]) =>
+      list.find(
+        (t) =>
+          t.sourcePartnerTenantId?.toLowerCase() === d.sourceTenantId.toLowerCase() &&
+          OPEN_TRANSFER_STATUSES.has(transferStatus(t)) &&
+          !expired.has(t.id),
+      );
+    let created: { transferId: string; expiresAt: string | null };
+    try {
+      created = await ctx.journaled(
+        `transfer-create-${attempt}`,
+        { customerId, source: d.sourceTenantId, types },
+        {
+          // After a crash between the create and its journal entry: our open request is the effect.
+          lookup: async () => {
+            const found = ours(await listTransfers(target, customerId));
+            return found
+              ? { transferId: found.id, expiresAt: found.expirationTime ?? null }
+              : undefined;
+          },
+          call: async (requestId) => {
+            try {
+              const t = await createNceTransfer(
+                target,
+                customerId,
+                {
+                  sourcePartnerTenantId: d.sourceTenantId,
+                  sourcePartnerName: d.sourceName,
+                  customerEmailId: d.customerEmail,
+                  customerName: d.companyName,
+                  targetProductTypes: types,
+                },
+                requestId,
+              );
+              return { transferId: t.id, expiresAt: t.expirationTime ?? null };
+            } catch (error) {
+              // 409/900101: a request between these partners is already open (ours, re-sent).
+              if (error instanceof PartnerCenterError && error.code === '900101') {
+                const found = ours(await listTransfers(target, customerId));
+                if (found) {
+                  return { transferId: found.id, expiresAt: found.expirationTime ?? null };
+                }
+              }
+              throw error;
+            }
+          },
+        },
+      );
+    } catch (error) {
+      const refused = refusal(error);
+      if (!refused) {
+        throw error;
+      }
+      return blockedBy(
+        ctx,
+        'TRANSFER_REFUSED',
+        `Partner Center refused the transfer request of ${d.companyName} from ${d.sourceName} to ${wf.target.name}: ${refused.status} ${refused.code} ${refused.description}`,
+      );
+    }
+    ctx.emit({
+      type: 'TRANSFER_CREATED',
+      message: `${wf.target.name} requested the transfer of ${subs.length} subscription(s) of ${d.companyName} from ${d.sourceName} (transfer ${created.transferId}${attempt > 1 ? `, re-created after expiry` : ''}).`,
+      partnerTenantId: wf.target.tenantId,
+    });
+    await logActivity(ctx, {
+      operation: 'create_transfer',
+      details: `Requested the transfer of ${subs.length} subscription(s) (${types.join(', ')}) of ${d.companyName} from ${d.sourceName} to ${wf.target.name} (transfer ${created.transferId}).`,
+      externalId: `${ctx.item.id}:transfer-create-${attempt}`,
+      tenantId: wf.target.tenantId,
+    });
+    return {
+      type: 'next',
+      step: 'transfer_accept',
+      state: 'REQUESTED',
+      data: { attempt, transferId: created.transferId, expiresAt: created.expiresAt },
+      quiet: true,
+    };
+  });
+
+  const accept = step<TransferRequestData>(async (ctx) => {
+    const d = ctx.data;
+    const customerId = ctx.item.customerTenantId as string;
+    const source = clients.forTenant(d.sourceTenantId);
+    const transferId = d.transferId as string;
+    const current = await getTransfer(source, customerId, transferId);
+    const status = transferStatus(current);
+    if (status === 'expired') {
+      const expiredIds = [...(d.expiredTransferIds ?? []), transferId];
+      if ((d.attempt ?? 1) >= 2) {
+        return blockedBy(
+          ctx,
+          'TRANSFER_EXPIRED',
+          `The transfer request of ${d.companyName} from ${d.sourceName} expired again (${expiredIds.join(', ')}) without being accepted; it was re-created once. Nothing moved; fix what refused the acceptance, then plan this customer again.`,
+        );
+      }
+      ctx.emit({
+        type: 'TRANSFER_EXPIRED',
+        message: `Transfer ${transferId} of ${d.companyName} expired before it was accepted; creating it once more.`,
+      });
+      return {
+        type: 'next',
+        step: 'transfer_create',
+        state: 'EXPIRED',
+        data: { attempt: 2, expiredTransferIds: expiredIds, transferId: undefined },
+      };
+    }
+    if (['cancel', 'reject', 'failed'].includes(status)) {
+      return blockedBy(
+        ctx,
+        'TRANSFER_CANCELED',
+        `Transfer ${transferId} of ${d.companyName} is ${current.status}; nothing moved. Plan this customer again.`,
+      );
+    }
+    if (status === 'pending') {
+      const { subs, upgrade } = await siblings(ctx);
+      const upgraded = upgrade ? parse<AzurePlanUpgradeData>(upgrade) : undefined;
+      const lines = new Map<string, ReturnType<typeof lineOf>>();
+      function lineOf(s: SubscriptionTransferData) {
+        return {
+          subscriptionId: lineSubscriptionId(s, upgraded),
+          // R-CON-1: the seats inventoried at planning; verification compares with them. An
+          // upgraded legacy Azure names the Azure plan it became (one unit, its own cycle).
+          quantity: s.path === 'AZURE_PLAN_THEN_TRANSFER' ? 1 : s.seats,
+          billingCycle: s.productType === 'AzureSubscription' ? null : s.billingCycle,
+          productType: s.productType,
+        };
+      }
+      for (const row of subs) {
+        const line = lineOf(parse<SubscriptionTransferData>(row));
+        // Upgraded legacy subscriptions share one Azure plan: one line item for it.
+        lines.set(line.subscriptionId, line);
+      }
+      try {
+        await ctx.journaled(
+          `transfer-accept-${transferId}`,
+          { transferId, lines: [...lines.values()] },
+          {
+            lookup: async () => {
+              const seen = transferStatus(await getTransfer(source, customerId, transferId));
+              return seen === 'pending' || seen === 'expired' ? undefined : { accepted: true };
+            },
+            call: async (requestId) => {
+              await acceptNceTransfer(
+                source,
+                customerId,
+                transferId,
+                [...lines.values()],
+                requestId,
+              );
+              return { accepted: true };
+            },
+          },
+        );
+      } catch (error) {
+        const refused = refusal(error);
+        if (!refused) {
+          throw error;
+        }
+        // Visible and retried until the request expires; then re-created once, then a blocker.
+        const retryAt = ctx.later(ACCEPT_RETRY_MS);
+        const expiry = d.expiresAt ? new Date(d.expiresAt) : null;
+        return {
+          type: 'wait',
+          reason: `Partner Center refused ${d.sourceName}'s acceptance of transfer ${transferId} of ${d.companyName} (${refused.status} ${refused.code} ${refused.description}); trying again until the request expires${d.expiresAt ? ` on ${d.expiresAt}` : ''}.`,
+          until: expiry && expiry < retryAt ? new Date(expiry.getTime() + 60_000) : retryAt,
+          state: 'ACCEPT_REFUSED',
+        };
+      }
+      ctx.emit({
+        type: 'TRANSFER_ACCEPTED',
+        message: `${d.sourceName} accepted transfer ${transferId} of ${d.companyName} with ${lines.size} line item(s).`,
+        partnerTenantId: d.sourceTenantId,
+      });
+      await logActivity(ctx, {
+        operation: 'accept_transfer',
+        details: `Accepted transfer ${transferId} of ${d.companyName} as ${d.sourceName} with ${lines.size} line item(s).`,
+        externalId: `${ctx.item.id}:transfer-accept-${transferId}`,
+        tenantId: d.sourceTenantId,
+      });
+    }
+    return {
+      type: 'next',
+      step: 'transfer_await',
+      state: 'ACCEPTED',
+      data: { acceptedAt: d.acceptedAt ?? ctx.now().toISOString() },
+      quiet: true,
+    };
+  });
+
+  const awaitCompletion = step<TransferRequestData>(async (ctx) => {
+    const wf = ctx.workflowData;
+    const d = ctx.data;
+    const customerId = ctx.item.customerTenantId as string;
+    const target = clients.forTenant(wf.target.tenantId);
+    const t = await getTransfer(target, customerId, d.transferId as string);
+    const status = transferStatus(t);
+    if (status !== 'complete' && status !== 'failed') {
+      return {
+        type: 'wait',
+        reason: `Microsoft is completing transfer ${t.id} of ${d.companyName} (${t.status}).`,
+        until: ctx.later(COMPLETION_RECHECK_MS),
+        state: 'ACCEPTED',
+        quiet: true,
+      };
+    }
+    // Line items name the source subscription; the target's copies carry the transfer id (§11).
+    const created = (await target.listSubscriptions(customerId)).filter(
+      (s) => (s as { transferId?: string | null }).transferId?.toLowerCase() === t.id.toLowerCase(),
+    );
+    const moved: Record<string, string> = {};
+    const failedLines: Record<string, string> = {};
+    const taken = new Set<string>();
+    for (const li of t.lineItems ?? []) {
+      const liStatus = (li.status ?? '').toLowerCase();
+      if (liStatus && liStatus !== 'complete' && liStatus !== 'completed') {
+        failedLines[li.subscriptionId] =
+          `${li.status}: ${li.transferError?.description ?? 'no reason given'}`;
+        continue;
+      }
+      const copy = created.find(
+        (s) =>
+          !taken.has(s.id) &&
+          s.offerId.toLowerCase() === (li.offerId ?? s.offerId).toLowerCase() &&
+          (li.quantity == null || s.quantity === li.quantity),
+      );
+      if (copy) {
+        taken.add(copy.id);
+        moved[li.subscriptionId.toLowerCase()] = copy.id;
+      } else {
+        failedLines[li.subscriptionId] = 'no subscription of this transfer at the target';
+      }
+    }
+    // Verified here for every line at once (two list reads per customer instead of two reads per
+    // subscription): same offer, seats, term end and billing cycle at the target, source gone.
+    const sourceList = await clients.forTenant(d.sourceTenantId).listSubscriptions(customerId);
+    const { subs, upgrade } = await siblings(ctx);
+    const upgraded = upgrade ? parse<AzurePlanUpgradeData>(upgrade) : undefined;
+    const problems: Record<string, string[]> = {};
+    for (const row of subs) {
+      const sd = parse<SubscriptionTransferData>(row);
+      const lineId = lineSubscriptionId(sd, upgraded).toLowerCase();
+      const copy = created.find((c) => c.id === moved[lineId]);
+      if (!copy) {
+        continue;
+      }
+      const src = sourceList.find((x) => x.id.toLowerCase() === lineId);
+      problems[row.id] = verifyCopy(sd, copy, src);
+    }
+    await ctx.wake(d.subscriptionItemIds);
+    ctx.emit({
+      type: 'TRANSFER_COMPLETED',
+      message: `Transfer ${t.id} of ${d.companyName} is ${t.status}: ${Object.keys(moved).length} subscription(s) now under ${wf.target.name}${Object.keys(failedLines).length ? `, ${Object.keys(failedLines).length} failed` : ''}.`,
+      partnerTenantId: wf.target.tenantId,
+    });
+    return {
+      type: 'done',
+      state: status === 'complete' ? 'COMPLETED' : 'FAILED_LINES',
+      data: {
+        completedAt: t.completedTime ?? ctx.now().toISOString(),
+        moved,
+        failedLines,
+        problems,
+      },
+    };
+  });
+
+  return {
+    transfer_after_upgrade: afterUpgrade,
+    transfer_create: create,
+    transfer_accept: accept,
+    transfer_await: awaitCompletion,
+  };
+}
