@@ -12,6 +12,7 @@ import { emulatorDirectorySource } from '../server/modules/organizations/directo
 import { EmulatorTokenProvider } from '../server/partner-center/token-provider.js';
 import { createHttpClock } from '../server/shared/http-clock.js';
 import { PartnerRole } from '../server/shared/enums.js';
+import { routeOf } from './call-budget.js';
 import { peakRssMb } from './process-stats.js';
 
 // The benchmark's API process: the server as `npm start` runs it against a standalone emulator
@@ -34,13 +35,21 @@ export interface ServeReady {
   token: string;
 }
 
-/** One Partner Center call: [ms since process start, partner tenant index, HTTP status]. */
-export type CallRecord = [number, number, number];
+/**
+ * One Partner Center call: [ms since process start, partner tenant index, HTTP status, customer
+ * index (-1: none), route index] (indexes into ServeStats' tenants, customers and routes, so the
+ * journal costs the measured process numbers, not strings).
+ */
+export type CallRecord = [number, number, number, number, number];
 
 export interface ServeStats {
   type: 'stats';
   calls: CallRecord[];
   tenants: string[];
+  /** Customer tenant ids the calls name (`/v1/customers/{id}/...`). */
+  customers: string[];
+  /** `METHOD /v1/route/{id}` of the calls. */
+  routes: string[];
   cache: { hits: number; misses: number; hitRatio: number };
   rssMb: number;
   peakRssMb: number;
@@ -62,6 +71,8 @@ export type ServeRequest =
 export interface EngineStats {
   type: 'engine';
   items: Array<{ kind: string; status: string; n: number }>;
+  /** Items per customer, kind and status: which path each customer's subscriptions took. */
+  customerItems: Array<{ customer: string | null; kind: string; status: string; n: number }>;
   events: Array<{ type: string; n: number }>;
 }
 
@@ -100,6 +111,16 @@ async function main(): Promise<void> {
   });
 
   const tenantIndex = new Map<string, number>();
+  const customerIndex = new Map<string, number>();
+  const routeIndex = new Map<string, number>();
+  const indexOf = (map: Map<string, number>, key: string) => {
+    let index = map.get(key);
+    if (index === undefined) {
+      index = map.size;
+      map.set(key, index);
+    }
+    return index;
+  };
   const calls: CallRecord[] = [];
   const recordingFetch = async (input: string | URL | Request, init?: RequestInit) => {
     const headers = new Headers(init?.headers);
@@ -109,8 +130,18 @@ async function main(): Promise<void> {
       index = tenantIndex.size;
       tenantIndex.set(tenant, index);
     }
+    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+    const path = url.pathname.replace(/^.*?(\/v1\/)/, '/v1/');
+    const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+    const customer = /^\/v1\/customers\/([0-9a-f-]{36})(?:\/|$)/i.exec(path)?.[1]?.toLowerCase();
     const response = await fetch(input, init);
-    calls.push([performance.now(), index, response.status]);
+    calls.push([
+      performance.now(),
+      index,
+      response.status,
+      customer ? indexOf(customerIndex, customer) : -1,
+      indexOf(routeIndex, routeOf(method, path)),
+    ]);
     return response;
   };
 
@@ -153,6 +184,15 @@ async function main(): Promise<void> {
             .select({ kind: workflowItems.kind, status: workflowItems.status, n: count() })
             .from(workflowItems)
             .groupBy(workflowItems.kind, workflowItems.status),
+          customerItems: await db
+            .select({
+              customer: workflowItems.customerTenantId,
+              kind: workflowItems.kind,
+              status: workflowItems.status,
+              n: count(),
+            })
+            .from(workflowItems)
+            .groupBy(workflowItems.customerTenantId, workflowItems.kind, workflowItems.status),
           events: await db
             .select({ type: workflowEvents.type, n: count() })
             .from(workflowEvents)
@@ -171,6 +211,8 @@ async function main(): Promise<void> {
         type: 'stats',
         calls: calls.filter((c) => c[0] >= since),
         tenants: [...tenantIndex.keys()],
+        customers: [...customerIndex.keys()],
+        routes: [...routeIndex.keys()],
         cache: {
           hits: stats?.hits ?? 0,
           misses: stats?.misses ?? 0,

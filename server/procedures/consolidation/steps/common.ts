@@ -2,10 +2,13 @@ import { PartnerCenterError } from '../../../partner-center/errors.js';
 import { type PartnerCenterClientFactory } from '../../../partner-center/client-factory.js';
 import { type StepContext, stepsOf } from '../../../workflows/engine/step-context.js';
 import { type ConsolidationData } from '../consolidation.model.js';
+import { type ConsolidationReads } from './shared-reads.js';
 
 /** What the consolidation's steps use besides their context. */
 export interface ConsolidationStepDeps {
   clients: PartnerCenterClientFactory;
+  /** Reads shared by a customer's items and a workflow's customers (issue 20). */
+  reads: ConsolidationReads;
   /** Fallback recheck for items that other items wake (business time). */
   wakeFallbackMs: number;
   /** Recheck of a target subscription still provisioning (business time). */

@@ -5,6 +5,7 @@ import { azureSupportMigrationSteps } from './azure-support-migration.steps.js';
 import { customerSteps } from './customer.steps.js';
 import { licenseReprovisionSteps } from './license-reprovision.steps.js';
 import { overlapSweep } from './overlap.sweep.js';
+import { ConsolidationReads, type ConsolidationReadsOptions } from './shared-reads.js';
 import { supportRequestSteps } from './support-request.steps.js';
 
 export { overlapDays } from './common.js';
@@ -16,6 +17,8 @@ export interface ConsolidationDeps {
   wakeFallbackMs?: number;
   /** Recheck of a target subscription still provisioning (business time). */
   provisioningRecheckMs?: number;
+  /** The per-run read cache's settings (batching window, age, size). */
+  reads?: ConsolidationReadsOptions;
 }
 
 /**
@@ -25,6 +28,7 @@ export interface ConsolidationDeps {
 export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefinition {
   const stepDeps = {
     clients: deps.clients,
+    reads: new ConsolidationReads(deps.clients, deps.reads),
     wakeFallbackMs: deps.wakeFallbackMs ?? 60 * 60_000,
     provisioningRecheckMs: deps.provisioningRecheckMs ?? 2 * 60_000,
   };

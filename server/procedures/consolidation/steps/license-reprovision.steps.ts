@@ -6,7 +6,7 @@ import { type ConsolidationStepDeps, logActivity, overlapDays, step, utcDay } fr
 
 /** LICENSE_REPROVISION: order in the target (R-CON-3/7), wait until active, suspend the source (R-CON-4). */
 export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<string, StepHandler> {
-  const { clients } = deps;
+  const { clients, reads } = deps;
 
   const order = step<SubscriptionItemData>(async (ctx) => {
     const wf = ctx.workflowData;
@@ -36,6 +36,8 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
       matches: (s) => s.quantity === sub.seats,
       notOurs: () => ctx.journal.resultIdsOfOthers('order'),
     });
+    // The next read of this customer's target subscriptions must be newer than this order.
+    reads.wrote(ctx.item.id);
     ctx.emit({
       type: 'TARGET_ORDERED',
       message: `Ordered ${sub.seats} × ${sub.offerName ?? sub.offerId} for ${sub.companyName} under ${wf.target.name} (subscription ${result.subscriptionId}).`,
@@ -63,9 +65,19 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
   const awaitActive = step<SubscriptionItemData>(async (ctx) => {
     const wf = ctx.workflowData;
     const sub = ctx.data;
-    const target = await clients
-      .forTenant(wf.target.tenantId)
-      .getSubscription(ctx.item.customerTenantId as string, sub.targetSubscriptionId as string);
+    const customerId = ctx.item.customerTenantId as string;
+    const targetId = sub.targetSubscriptionId as string;
+    // One list of the customer's target subscriptions, read after this item's order, serves all
+    // of its items (issue 20); one GET when the list does not show it (yet).
+    const listed = await reads.subscriptions(
+      ctx.workflow.id,
+      wf.target.tenantId,
+      customerId,
+      reads.freshSince(ctx.item.id),
+    );
+    const target =
+      listed.find((s) => s.id.toLowerCase() === targetId.toLowerCase()) ??
+      (await clients.forTenant(wf.target.tenantId).getSubscription(customerId, targetId));
     if (target.status !== 'active') {
       return {
         type: 'wait',
@@ -74,6 +86,7 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
         quiet: true,
       };
     }
+    reads.forget(ctx.item.id);
     const targetActiveAt = ctx.now().toISOString();
     ctx.emit({
       type: 'TARGET_ACTIVE',
@@ -123,12 +136,27 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
           return current.status === 'suspended' ? { suspendedAt: now } : undefined;
         },
         call: async (requestId) => {
+          // The body and etag of the PATCH come from one list of the customer's source
+          // subscriptions shared by its items (issue 20). The PATCH carries If-Match, so a list
+          // read before this step is safe to write from: a changed subscription answers 412 and
+          // is re-read alone. Only an `active` entry is used (one that already shows `suspended`
+          // is re-read, not trusted).
+          const listed = await reads.subscriptions(
+            ctx.workflow.id,
+            sub.sourceTenantId,
+            customerId,
+            Number.NEGATIVE_INFINITY,
+          );
+          const known = listed.find(
+            (s) => s.id.toLowerCase() === sub.sourceSubscriptionId.toLowerCase(),
+          );
           await setSubscriptionStatus(
             source,
             customerId,
             sub.sourceSubscriptionId,
             'suspended',
             requestId,
+            known?.status === 'active' && known.attributes?.etag ? known : undefined,
           );
           return { suspendedAt: ctx.now().toISOString() };
         },
