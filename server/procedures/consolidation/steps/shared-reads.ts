@@ -56,7 +56,7 @@ export class ConsolidationReads {
     private readonly clients: PartnerCenterClientFactory,
     options: ConsolidationReadsOptions = {},
   ) {
-    this.windowMs = options.windowMs ?? 250;
+    this.windowMs = options.windowMs ?? 50;
     this.maxAgeMs = options.maxAgeMs ?? 30_000;
     this.maxKeys = options.maxKeys ?? 5_000;
     this.now = options.now ?? (() => performance.now());
