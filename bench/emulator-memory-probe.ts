@@ -1,4 +1,4 @@
-import { createEmulator, type Emulator } from 'partner-center-emulator';
+import { createEmulator, type Emulator, type RetentionOptions } from 'partner-center-emulator';
 import { peakRssMb } from './process-stats.js';
 
 // One emulator in a process of its own (forked by bench/emulator-memory.ts with --expose-gc):
@@ -13,11 +13,14 @@ export interface ProbeOptions {
   subscriptionsPerCustomer: number;
   /** Run the load (false: only hold the preset). */
   load: boolean;
+  /** The emulator's history bounds (default: its defaults). */
+  retention?: Partial<RetentionOptions>;
 }
 
 export interface ProbeResult {
   type: 'emulator-memory';
   customers: number;
+  /** Subscriptions of the preset (before the load adds the target's). */
   subscriptions: number;
   buildSeconds: number;
   /** After build and a full GC. */
@@ -85,6 +88,10 @@ async function drive(emulator: Emulator): Promise<number> {
     if (!source) {
       continue;
     }
+    // A macrotask turn per customer, as any suite with real I/O between its calls has: V8 keeps
+    // every WeakRef target created in one job (undici's Request signals) until the job ends, so
+    // an unbroken chain of microtasks would measure those, not the emulator.
+    await new Promise((resolve) => setImmediate(resolve));
     emulator.control.acceptRelationship(c.tenantId, target.tenantId, { delegatedAdmin: true });
     await pc(target.tenantId, 'GET', `/customers/${c.tenantId}`);
     await pc(target.tenantId, 'GET', `/customers/${c.tenantId}/subscriptions`);
@@ -128,8 +135,10 @@ async function main(): Promise<void> {
     seed: 1,
     // The bench's standalone emulator keeps 1,000 (bench/emulator-serve.ts); the default is 10,000.
     journalLimit: 10_000,
+    ...(options.retention ? { retention: options.retention } : {}),
   });
   const buildSeconds = (performance.now() - t0) / 1000;
+  const presetSubscriptions = emulator.control.state().subscriptions.length;
   const held = memory();
   let loaded: { heapMb: number; rssMb: number } | null = null;
   let calls = 0;
@@ -144,7 +153,7 @@ async function main(): Promise<void> {
   const result: ProbeResult = {
     type: 'emulator-memory',
     customers: options.customers,
-    subscriptions: state.subscriptions.length,
+    subscriptions: presetSubscriptions,
     buildSeconds,
     heldHeapMb: held.heapMb,
     heldRssMb: held.rssMb,

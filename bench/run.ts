@@ -13,10 +13,11 @@ import {
 } from './consolidation-driver.js';
 import { apiBench } from './api-bench.js';
 import { pathFigures, type PathFigure } from './call-budget.js';
+import { probeEmulatorMemory, type EmulatorMemoryRow } from './emulator-memory.js';
 import { type LoadResult } from './load.js';
 import { ServerProcess } from './server-process.js';
 
-// `npm run bench [-- --quick] [-- --only=api,workflow,growth]`: API read throughput, workflow
+// `npm run bench [-- --quick] [-- --only=api,workflow,growth,emulator]`: API read throughput, workflow
 // throughput within Partner Center's rate limits, and cost growth. Writes bench/results/latest.json
 // and prints a table. `--quick` runs everything at about a tenth of the size.
 
@@ -33,6 +34,9 @@ const growthSizes = args
   ?.slice('--growth='.length)
   .split(',')
   .map(Number);
+// `--heap=384`: the API process's V8 old-space cap (MB) for the growth runs (default 2,048).
+const heapArg = args.find((a) => a.startsWith('--heap='))?.slice('--heap='.length);
+const API_HEAP_MB = heapArg ? Number(heapArg) : 2048;
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -43,6 +47,9 @@ const SIZE = {
   workflowCustomers: quick ? 40 : 1_000,
   baselineCustomers: quick ? 1 : 8,
   growth: growthSizes ?? (quick ? [100, 400] : [100, 1_000, 5_000]),
+  // The emulator alone: the preset held at 5,000 × 11, a consolidation-like load at these sizes.
+  emulatorHold: 5_000,
+  emulatorLoad: quick ? [200] : [1_000, 2_000, 5_000],
 };
 const CONNECTIONS = 10;
 const LIMIT_PER_SECOND = 50;
@@ -190,6 +197,7 @@ async function growthBench() {
       throttlePerSecond: null,
       latencyMs: 0,
       env: workflowEnv(null),
+      heapMb: API_HEAP_MB,
     });
     try {
       const l = await layout(server);
@@ -208,6 +216,7 @@ async function growthBench() {
         pcCalls: result.stats.calls.length,
         peakRssMb: result.peakRssMb,
         emulatorPeakRssMb: result.emulatorPeakRssMb,
+        apiPeak: result.stats.peak,
       });
       log(
         `growth ${customers}: ${result.run.status} ${round(result.run.wallSeconds)}s (API CPU ${round(result.cpuSeconds)}s), plan ${round(result.planned.seconds)}s, peak RSS ${round(result.peakRssMb)} MB (emulator ${round(result.emulatorPeakRssMb)} MB)`,
@@ -362,12 +371,56 @@ async function main(): Promise<void> {
       cpuMsPerCustomer: round(g.cpuMsPerCustomer, 1),
       planSeconds: round(g.planSeconds, 1),
       status: g.status,
+      apiHeapCapMb: API_HEAP_MB,
+      apiPeakHeapUsedMb: round(g.apiPeak.heapUsedMb, 0),
+      apiPeakHeapTotalMb: round(g.apiPeak.heapTotalMb, 0),
+      apiPeakExternalMb: round(g.apiPeak.externalMb, 0),
     }));
     for (const g of growth) {
       lines.push([
         `growth ${g.customers}`,
-        `${g.status} ${round(g.wallSeconds, 1)} s (${round(g.msPerCustomer, 1)} ms/customer; API CPU ${round(g.cpuMsPerCustomer, 1)} ms/customer), peak RSS ${round(g.peakRssMb, 0)} MB (emulator ${round(g.emulatorPeakRssMb, 0)} MB)`,
-        g.customers === SIZE.growth.at(-1) ? 'linear ±30%, ≤ 500 MB' : '',
+        `${g.status} ${round(g.wallSeconds, 1)} s (${round(g.msPerCustomer, 1)} ms/customer; API CPU ${round(g.cpuMsPerCustomer, 1)} ms/customer), peak RSS ${round(g.peakRssMb, 0)} MB (heap ≤ ${round(g.apiPeak.heapUsedMb, 0)} MB used of ${round(g.apiPeak.heapTotalMb, 0)}, external ${round(g.apiPeak.externalMb, 0)} MB; --max-old-space-size=${API_HEAP_MB}) (emulator ${round(g.emulatorPeakRssMb, 0)} MB)`,
+        g.customers === SIZE.growth.at(-1) ? 'linear ±30%, ≤ 450 MB' : '',
+      ]);
+    }
+  }
+
+  if (wanted('emulator')) {
+    const rows: EmulatorMemoryRow[] = [];
+    log(`emulator memory: large ${SIZE.emulatorHold} × 11 held`);
+    rows.push(
+      await probeEmulatorMemory({
+        customers: SIZE.emulatorHold,
+        subscriptionsPerCustomer: 11,
+        load: false,
+      }),
+    );
+    for (const customers of SIZE.emulatorLoad) {
+      log(`emulator memory: large ${customers} × 11 and a consolidation-like load`);
+      rows.push(await probeEmulatorMemory({ customers, subscriptionsPerCustomer: 11, load: true }));
+    }
+    benchmarks['emulator.memory'] = rows.map((r) => ({
+      customers: r.customers,
+      subscriptions: r.subscriptions,
+      load: r.loadedHeapMb !== null,
+      heldHeapMb: round(r.heldHeapMb, 0),
+      heldRssMb: round(r.heldRssMb, 0),
+      loadedHeapMb: roundOrNull(r.loadedHeapMb, 0),
+      loadedRssMb: roundOrNull(r.loadedRssMb, 0),
+      peakRssMb: round(r.peakRssMb, 0),
+      heldKbPerCustomer: round(r.heldKbPerCustomer, 1),
+      loadKbPerCustomer: roundOrNull(r.loadKbPerCustomer, 1),
+      calls: r.calls,
+      loadSeconds: round(r.loadSeconds, 1),
+      records: r.records,
+    }));
+    for (const r of rows) {
+      lines.push([
+        `emulator.memory ${r.customers} × 11${r.loadedHeapMb === null ? ' held' : ' + load'}`,
+        r.loadedHeapMb === null
+          ? `heap ${round(r.heldHeapMb, 0)} MB (${round(r.heldKbPerCustomer, 1)} KB/customer), RSS ${round(r.heldRssMb, 0)} MB`
+          : `heap ${round(r.heldHeapMb, 0)} → ${round(r.loadedHeapMb, 0)} MB after ${r.calls} calls (+${round(r.loadKbPerCustomer ?? 0, 1)} KB/customer), RSS ${round(r.loadedRssMb ?? 0, 0)} MB, peak ${round(r.peakRssMb, 0)} MB; ${r.records.idempotency} replay, ${r.records.audit} audit records`,
+        r.customers === 5_000 ? '≤ 1 GB' : '',
       ]);
     }
   }

@@ -56,6 +56,8 @@ export interface ServeStats {
   /** V8 heap in use and external (Buffers, SQLite) memory, MB. */
   heapUsedMb: number;
   externalMb: number;
+  /** Peaks of process.memoryUsage() sampled every 500 ms since the last reset (what holds RSS). */
+  peak: { heapUsedMb: number; heapTotalMb: number; externalMb: number; arrayBuffersMb: number };
   /** CPU seconds (user + system) this process used since it started. */
   cpuSeconds: number;
 }
@@ -122,6 +124,16 @@ async function main(): Promise<void> {
     return index;
   };
   const calls: CallRecord[] = [];
+  const mb = (bytes: number) => bytes / 1024 / 1024;
+  const peak = { heapUsedMb: 0, heapTotalMb: 0, externalMb: 0, arrayBuffersMb: 0 };
+  const sample = () => {
+    const m = process.memoryUsage();
+    peak.heapUsedMb = Math.max(peak.heapUsedMb, mb(m.heapUsed));
+    peak.heapTotalMb = Math.max(peak.heapTotalMb, mb(m.heapTotal));
+    peak.externalMb = Math.max(peak.externalMb, mb(m.external));
+    peak.arrayBuffersMb = Math.max(peak.arrayBuffersMb, mb(m.arrayBuffers));
+  };
+  setInterval(sample, 500).unref();
   const recordingFetch = async (input: string | URL | Request, init?: RequestInit) => {
     const headers = new Headers(init?.headers);
     const tenant = tenantOf(headers.get('authorization'));
@@ -173,6 +185,7 @@ async function main(): Promise<void> {
   process.on('message', (message: ServeRequest) => {
     if (message.type === 'reset') {
       calls.length = 0;
+      Object.assign(peak, { heapUsedMb: 0, heapTotalMb: 0, externalMb: 0, arrayBuffersMb: 0 });
       app.pc.readCache?.resetStats();
       process.send?.({ type: 'reset-done', now: performance.now() });
     } else if (message.type === 'engine') {
@@ -222,6 +235,7 @@ async function main(): Promise<void> {
         peakRssMb: peakRssMb(),
         heapUsedMb: memory.heapUsed / 1024 / 1024,
         externalMb: memory.external / 1024 / 1024,
+        peak: { ...peak },
         cpuSeconds: (cpu.user + cpu.system) / 1e6,
       };
       process.send?.(reply);

@@ -19,7 +19,7 @@ export interface RetentionOptions {
   auditDays: number;
   /**
    * Most audit records kept per partner tenant, oldest dropped first: an emulator bound, not
-   * Partner Center's (which keeps 90 days). Default 20,000 (the API's activity sync reads the
+   * Partner Center's (which keeps 90 days). Default 10,000 (the API's activity sync reads the
    * latest pages only).
    */
   auditRecordsPerPartner: number;
@@ -29,7 +29,7 @@ export const DEFAULT_RETENTION: RetentionOptions = {
   idempotencyRecords: 20_000,
   idempotencyTtlMs: 24 * 3_600_000,
   auditDays: 90,
-  auditRecordsPerPartner: 20_000,
+  auditRecordsPerPartner: 10_000,
 };
 
 const DAY_MS = 86_400_000;
