@@ -14,11 +14,17 @@ export interface EmulatorMemoryRow extends ProbeResult {
   heldKbPerCustomer: number;
 }
 
-export async function probeEmulatorMemory(options: ProbeOptions): Promise<EmulatorMemoryRow> {
+/** The probe's V8 old-space cap: the emulator's bench setting (README "Memory"). */
+export const EMULATOR_HEAP_MB = 1024;
+
+export async function probeEmulatorMemory(
+  options: ProbeOptions,
+  heapMb = EMULATOR_HEAP_MB,
+): Promise<EmulatorMemoryRow> {
   const here = dirname(fileURLToPath(import.meta.url));
   const child = fork(join(here, 'emulator-memory-probe.js'), [], {
     env: { ...process.env, NODE_ENV: 'production', BENCH_EMULATOR_MEMORY: JSON.stringify(options) },
-    execArgv: ['--expose-gc', '--max-old-space-size=4096'],
+    execArgv: ['--expose-gc', `--max-old-space-size=${heapMb}`],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const result = await new Promise<ProbeResult>((resolve, reject) => {
