@@ -9,6 +9,13 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(
+    'usage: npm run soak -- [--seed <integer>] [--minutes <number, default 1>] [--kill-probability <0..1>] [--fault-probability <0..1>]\n' +
+      'Without --seed a random seed is chosen and printed; the same seed repeats the run exactly.',
+  );
+  process.exit(0);
+}
 const seed = Number(arg('seed') ?? Math.floor(Math.random() * 1_000_000));
 const minutes = Number(arg('minutes') ?? 1);
 if (!Number.isInteger(seed) || !(minutes >= 0)) {
@@ -29,6 +36,11 @@ const kills = report.rounds.reduce((n, r) => n + r.kills, 0);
 const faults = report.rounds.reduce((n, r) => n + r.faultsFired, 0);
 console.log(
   `soak: seed ${seed}: ${report.rounds.length} rounds, ${report.rounds.length * 4} workflows, ${kills} kills, ${faults} faults; ${report.ok ? 'every invariant holds' : `${report.violations.length} violations`}`,
+);
+// The invariants the closing notes quote, counted by kind (a violation can count in two kinds).
+const count = (pattern: RegExp) => report.violations.filter((v) => pattern.test(v)).length;
+console.log(
+  `soak: seed ${seed}: duplicate orders ${count(/created \d+ orders|\d+ Azure plans for|: (?!1 )\d+ subscriptions with/)}, seat mismatches ${count(/seats/)}, early suspensions ${count(/early suspension/)}, late suspensions ${count(/overlap of|left active/)}`,
 );
 for (const v of report.violations) {
   console.log(`  ${v}`);

@@ -496,6 +496,16 @@ async function checkInvariants(
               `consolidation ${node.customer.companyName} ${item.source.offerId}: ${item.source.quantity} source seats, ${item.seats} planned, ${item.target.quantity} in the target (R-CON-3)`,
             );
           }
+          // R-CON-4: suspending never comes before the replacement exists (early suspension).
+          if (
+            item.sourceSuspendedAt &&
+            item.targetActiveAt &&
+            Date.parse(item.sourceSuspendedAt) < Date.parse(item.targetActiveAt)
+          ) {
+            violations.push(
+              `consolidation ${node.customer.companyName} ${item.source.offerId}: early suspension, source suspended ${item.sourceSuspendedAt} before the target was active ${item.targetActiveAt} (R-CON-4)`,
+            );
+          }
           const source = subs.find((x) => x.id === item.source.subscriptionId);
           if (source && active(source)) {
             violations.push(

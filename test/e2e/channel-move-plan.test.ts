@@ -233,8 +233,10 @@ describe('planChannelMove', () => {
       ['CSV_INVALID', ['input', 'csv', '4']],
       ['CSV_INVALID', ['input', 'csv', '5']],
     ]);
-    expect(planned.userErrors[0]?.message).toMatch(/line 3: seats "thirty"/);
-    expect(planned.userErrors[1]?.message).toMatch(/expiresOn "2026-02-31"/);
+    // The cell is named, its value not repeated (issue 17: a hostile cell never travels on).
+    expect(planned.userErrors[0]?.message).toMatch(/line 3: seats is not a whole number/);
+    expect(planned.userErrors[0]?.message).not.toContain('thirty');
+    expect(planned.userErrors[1]?.message).toMatch(/line 4: expiresOn is not an ISO-8601 date/);
     expect(planned.userErrors[2]?.message).toMatch(/offerId is empty/);
 
     const noHeader = await planChannelMove(t, demo.token, {

@@ -104,6 +104,32 @@ describe.skipIf(!haveChromium)('operator console in a browser', () => {
     return errors;
   };
 
+  /** What happened on the page's WebSockets, for the failure message when Live never shows. */
+  const traceSockets = (page: Page): string[] => {
+    const trace: string[] = [];
+    const at = () => new Date().toISOString().slice(11, 23);
+    page.on('websocket', (ws) => {
+      trace.push(`${at()} open ${ws.url()}`);
+      ws.on('framesent', (f) => trace.push(`${at()} > ${String(f.payload).slice(0, 160)}`));
+      ws.on('framereceived', (f) => trace.push(`${at()} < ${String(f.payload).slice(0, 160)}`));
+      ws.on('socketerror', (e) => trace.push(`${at()} error ${e}`));
+      ws.on('close', () => trace.push(`${at()} close`));
+    });
+    return trace;
+  };
+
+  const waitForLive = async (page: Page, trace: string[], errors: string[]) => {
+    try {
+      await page.waitForSelector('[data-testid=live]:has-text("Live")', { timeout: 60_000 });
+    } catch (error) {
+      const shown = await page.textContent('[data-testid=live]').catch(() => '(no indicator)');
+      throw new Error(
+        `the console never showed Live (it shows ${JSON.stringify(shown)}); page errors: ${JSON.stringify(errors)}; sockets:\n${trace.slice(-60).join('\n')}`,
+        { cause: error },
+      );
+    }
+  };
+
   const progressOf = async (page: Page) => {
     const bar = page.locator('.wf-head ~ .progress [role=progressbar]');
     return {
@@ -116,6 +142,7 @@ describe.skipIf(!haveChromium)('operator console in a browser', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const errors = watchErrors(page);
+    const sockets = traceSockets(page);
     await page.goto(`${t.http.url}/console/`);
 
     // Sign-in: the dev token is pre-filled; organization, roles and tenants are shown.
@@ -172,7 +199,7 @@ describe.skipIf(!haveChromium)('operator console in a browser', () => {
     await page.click('dialog button[type=submit]');
     await page.waitForSelector('[data-testid=workflow-status]:not(:has-text("Draft"))');
     // Under a loaded machine the first WebSocket can take a reconnect or two.
-    await page.waitForSelector('[data-testid=live]:has-text("Live")', { timeout: 60_000 });
+    await waitForLive(page, sockets, errors);
 
     // Time moves from the test; the page follows over the subscription, without a reload.
     const seen = new Set<number>();

@@ -91,7 +91,7 @@ describe('input rules of the mutations', () => {
       'a transfer naming an administrator with a 201-character name',
       PLAN_TRANSFER,
       () => transferInput({ partnerAdmins: [{ ...ADMINS[0], name: 'n'.repeat(201) }, ADMINS[1]] }),
-      'REQUIRED',
+      'TOO_LONG',
       ['input', 'partnerAdmins', '0', 'name'],
     ],
     [

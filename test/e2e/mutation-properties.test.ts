@@ -105,6 +105,8 @@ describe('mutations under random and malformed input', () => {
 
   let calls = 0;
   let reachedServices = 0;
+  let refusedCalls = 0;
+  let refusedWrites = 0;
   /** Sends one mutation and checks both properties. */
   const check = async (mutation: string, input: unknown) => {
     const before = await snapshot();
@@ -122,7 +124,11 @@ describe('mutations under random and malformed input', () => {
     }
     const refused = !!res.body.errors?.length || (payload?.userErrors?.length ?? 0) > 0;
     if (refused) {
-      expect(await snapshot(), `${mutation}\n${JSON.stringify(input)}\n${text}`).toEqual(before);
+      const after = await snapshot();
+      refusedCalls += 1;
+      refusedWrites += after.writes - before.writes;
+      // Issue 17: a refused input sends no non-GET request to Partner Center, stores nothing.
+      expect(after, `${mutation}\n${JSON.stringify(input)}\n${text}`).toEqual(before);
     }
     return refused;
   };
@@ -185,6 +191,9 @@ describe('mutations under random and malformed input', () => {
   });
 
   afterAll(async () => {
+    console.log(
+      `mutation properties: ${calls} random inputs, ${refusedCalls} refused; Partner Center writes sent for refused inputs: ${refusedWrites}`,
+    );
     await t.close();
   });
 

@@ -92,7 +92,7 @@ export function subscribe<TResult, TVariables extends Record<string, unknown>>(
   client: Client,
   document: TypedDocumentString<TResult, TVariables>,
   variables: TVariables,
-  handlers: { next(data: TResult): void; error(error: ApiError): void },
+  handlers: { next(data: TResult): void; error(error: ApiError): void; complete?(): void },
 ): () => void {
   return client.subscribe<TResult>(
     { query: document.toString(), variables },
@@ -109,7 +109,9 @@ export function subscribe<TResult, TVariables extends Record<string, unknown>>(
         handlers.error(
           new ApiError(error instanceof Error ? error.message : 'Subscription closed', 'WS'),
         ),
-      complete: () => undefined,
+      // The server ends a subscription it could not start (an `errors` result, then complete) or
+      // one whose source ended; the caller decides whether to take it up again.
+      complete: () => handlers.complete?.(),
     },
   );
 }

@@ -75,6 +75,16 @@ export function useLiveWorkflow(id: string) {
     let retry: ReturnType<typeof setTimeout> | undefined;
     // A subscription the server ends with an error (a storage hiccup, a replica going away) is
     // taken up again after a pause, and the workflow re-read: an operator's page keeps following.
+    const again = () => {
+      if (disposed) {
+        return;
+      }
+      clearTimeout(retry);
+      retry = setTimeout(() => {
+        void reload();
+        follow();
+      }, 2_000);
+    };
     const follow = () => {
       stop = subscribe(
         client,
@@ -84,15 +94,16 @@ export function useLiveWorkflow(id: string) {
           next: (data) => accept(data.workflowUpdated),
           error: (e) => {
             setError(e);
-            // Only a terminal error ('WS': the server ended the subscription) is retried; an
-            // event carrying errors keeps the subscription open.
-            if (!disposed && e.code === 'WS') {
-              retry = setTimeout(() => {
-                void reload();
-                follow();
-              }, 2_000);
+            // A terminal error ('WS': the socket or the server ended the subscription) is
+            // retried; an event carrying errors keeps the subscription open.
+            if (e.code === 'WS') {
+              again();
             }
           },
+          // A subscription the server completed (it could not start it, or its source ended)
+          // would leave the page on 'reconnecting' for good: the lazy client closes an idle
+          // socket. Take it up again, as after an error.
+          complete: again,
         },
       );
     };

@@ -1,12 +1,13 @@
 import { Args, ArgsType, Authorized, Ctx, Field, Int, Query, Resolver } from 'type-graphql';
 import { type ApiContext } from '../api-context.js';
 import { encodeId } from '../../shared/ids.js';
+import { BadUserInputError } from '../../shared/errors.js';
 import { type ConnectionShape } from '../common/common.type.js';
 import { workflowGlobalId } from '../workflows/workflow.mapper.js';
 import { workflowRowId } from '../workflows/workflow.resolver.js';
 import { customerFromSnapshot } from '../workflows/workflow.mapper.js';
 import { type ActivityEntryRow } from './activity.service.js';
-import { type ActivityFilter } from './activity.service.js';
+import { activityFilterProblem, type ActivityFilter } from './activity.service.js';
 import { ActivityEntry, ActivityEntryConnection, ActivityLogFilter } from './activity.type.js';
 
 @ArgsType()
@@ -73,8 +74,14 @@ export class ActivityResolver {
     @Args(() => ActivityLogArgs) args: ActivityLogArgs,
     @Ctx() ctx: ApiContext,
   ): Promise<ConnectionShape<ActivityEntry>> {
+    const filter = toActivityFilter(args.filter);
+    // A bad filter is refused before the audit records are read from Partner Center (issue 17).
+    const problem = activityFilterProblem(filter, ['filter']);
+    if (problem) {
+      throw new BadUserInputError(problem.message, problem.field?.join('.'));
+    }
     await ctx.services.activity.syncForActor(ctx);
-    const page = await ctx.services.activity.list(ctx.actor, toActivityFilter(args.filter), args);
+    const page = await ctx.services.activity.list(ctx.actor, filter, args);
     const kinds = await ctx.services.activity.workflowKinds(
       page.edges.map((e) => e.node.workflowId),
     );

@@ -1,3 +1,4 @@
+import { checkText } from '../../shared/input-validation.js';
 import { type Actor } from '../../shared/actor.js';
 import { type RequestScope } from '../../shared/request-scope.js';
 import { getWorkflowsByIds } from '../../workflows/engine/workflow.repository.js';
@@ -46,12 +47,12 @@ export interface ActivityFilter {
 
 /** Input checks of an activity filter (issue 8): a bounded search, a date range that is one. */
 export function activityFilterProblem(filter: ActivityFilter, field: string[]): DomainError | null {
-  if ((filter.customerSearch ?? '').length > TEXT_LIMITS.search) {
-    return {
-      code: 'TOO_LONG',
-      message: `The customer search is at most ${TEXT_LIMITS.search} characters.`,
-      field: [...field, 'customerSearch'],
-    };
+  const search = checkText(filter.customerSearch, [...field, 'customerSearch'], {
+    label: 'The customer search',
+    max: TEXT_LIMITS.search,
+  });
+  if (!search.ok) {
+    return search.error;
   }
   if (filter.from && filter.to && filter.from > filter.to) {
     return {

@@ -3,6 +3,7 @@ import { type ApiContext } from '../api-context.js';
 import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
 import { type Result } from '../../shared/result.js';
 import { toActivityFilter } from '../activity-log/activity.resolver.js';
+import { activityFilterProblem } from '../activity-log/activity.service.js';
 import { BasicUserError } from '../common/common.type.js';
 import { type ExportResult } from './export.service.js';
 import {
@@ -51,12 +52,15 @@ export class ExportResolver {
     @Arg('input', () => ExportActivityLogInput) input: ExportActivityLogInput,
     @Ctx() ctx: ApiContext,
   ): Promise<ExportPayload> {
+    const filter = toActivityFilter(input.filter);
+    // A bad filter is refused before the audit records are read from Partner Center (issue 17).
+    const problem = activityFilterProblem(filter, ['input', 'filter']);
+    if (problem) {
+      return toExportPayload({ ok: false, error: problem });
+    }
     await ctx.services.activity.syncForActor(ctx);
     return toExportPayload(
-      await ctx.services.exports.exportActivityLog(ctx, {
-        filter: toActivityFilter(input.filter),
-        format: input.format,
-      }),
+      await ctx.services.exports.exportActivityLog(ctx, { filter, format: input.format }),
     );
   }
 }

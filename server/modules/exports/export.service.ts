@@ -5,7 +5,7 @@ import { type RequestScope } from '../../shared/request-scope.js';
 import { type Actor, canReadCustomerData } from '../../shared/actor.js';
 import { type Clock } from '../../shared/clock.js';
 import { mapLimit } from '../../shared/concurrency.js';
-import { decodeId } from '../../shared/ids.js';
+import { checkGlobalId, CUSTOMER_ID, PARTNER_TENANT_ID } from '../../shared/input-validation.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
 import {
@@ -80,9 +80,10 @@ export class ExportService {
   }
 
   private async tenantOf(scope: RequestScope, partnerTenantId: string) {
-    const tenantKey = decodeId(partnerTenantId);
-    return tenantKey?.type === 'PartnerTenant' && tenantKey.parts.length === 1
-      ? await this.deps.organizations.tenantForActor(scope, tenantKey.parts[0] as string)
+    // A decoded id is still input: its part is re-checked as a GUID (issue 17).
+    const checked = checkGlobalId(partnerTenantId, ['input', 'partnerTenantId'], PARTNER_TENANT_ID);
+    return checked.ok
+      ? await this.deps.organizations.tenantForActor(scope, checked.value.parts[0] as string)
       : null;
   }
 
@@ -175,11 +176,16 @@ export class ExportService {
       return err(TENANT_NOT_FOUND);
     }
     let customers: CustomerRecord[] = [];
-    if (input.customerId) {
-      const key = decodeId(input.customerId);
+    // An empty id is not "no customer": only null or absent exports every customer.
+    if (input.customerId !== null && input.customerId !== undefined) {
+      const key = checkGlobalId(input.customerId, ['input', 'customerId'], CUSTOMER_ID);
       const customer =
-        key?.type === 'Customer' && key.parts[0] === tenant.tenantId
-          ? await this.deps.customers.getCustomer(scope, tenant.tenantId, key.parts[1] as string)
+        key.ok && key.value.parts[0] === tenant.tenantId
+          ? await this.deps.customers.getCustomer(
+              scope,
+              tenant.tenantId,
+              key.value.parts[1] as string,
+            )
           : null;
       if (!customer) {
         return err({

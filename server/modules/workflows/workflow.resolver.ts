@@ -11,7 +11,7 @@ import {
   Resolver,
 } from 'type-graphql';
 import { type ApiContext } from '../api-context.js';
-import { decodeId } from '../../shared/ids.js';
+import { checkGlobalId, workflowIdSpec } from '../../shared/input-validation.js';
 import { type Result } from '../../shared/result.js';
 import {
   BasicUserError,
@@ -46,13 +46,13 @@ class WorkflowsArgs {
   after?: string | null;
 }
 
-/** The workflow row id inside a global workflow id of any kind, or null. */
+/**
+ * The workflow row id inside a global workflow id of any kind, or null. The decoded part is
+ * re-checked (a plain row key): a decoded id is still caller input (issue 17).
+ */
 export function workflowRowId(globalId: string): string | null {
-  const decoded = decodeId(globalId);
-  const known = workflowTypeNames();
-  return decoded && known.includes(decoded.type) && decoded.parts.length === 1
-    ? (decoded.parts[0] as string)
-    : null;
+  const checked = checkGlobalId(globalId, [], workflowIdSpec(workflowTypeNames()));
+  return checked.ok ? (checked.value.parts[0] as string) : null;
 }
 
 /** Maps a service result to a payload: the workflow, or its business failure as a user error. */

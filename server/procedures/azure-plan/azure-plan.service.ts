@@ -16,18 +16,14 @@ import { currencyOf } from '../../shared/countries.js';
 import {
   amountSchema,
   idempotencyKeySchema,
-  guidSchema,
   invalid,
   isIsoCurrency,
-  isPlainText,
-  mpnIdSchema,
   TEXT_LIMITS,
 } from '../../shared/validation.js';
-import { z } from 'zod';
 import { isWorkflowWriter } from '../../shared/actor.js';
 import { ProductFamily } from '../../shared/enums.js';
 import { ForbiddenError } from '../../shared/errors.js';
-import { decodeId } from '../../shared/ids.js';
+import { checkGlobalId, CUSTOMER_ID, InputCheck } from '../../shared/input-validation.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
 import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
@@ -90,19 +86,17 @@ export class AzurePlanService {
     scope: RequestScope,
     customerId: string,
   ): Promise<Result<{ tenant: TenantRecord; customerTenantId: string }>> {
-    const decoded = decodeId(customerId);
-    const [tenantId, customerTenantId] = decoded?.type === 'Customer' ? decoded.parts : [];
     // A decoded id is still input: both parts must be GUIDs before they reach a Partner Center path.
-    const guids =
-      guidSchema.safeParse(tenantId).success && guidSchema.safeParse(customerTenantId).success;
+    const checked = checkGlobalId(customerId, ['input', 'customerId'], CUSTOMER_ID);
+    const [tenantId, customerTenantId] = checked.ok ? checked.value.parts : [];
     const tenant =
-      guids && tenantId && customerTenantId
+      tenantId && customerTenantId
         ? await this.deps.organizations.tenantForActor(scope, tenantId)
         : null;
     if (!tenant || !customerTenantId) {
       return err({
         code: 'NOT_FOUND',
-        message: `No customer of your organization's partner tenants has id ${customerId}.`,
+        message: "No customer of your organization's partner tenants has this id.",
         field: ['input', 'customerId'],
       });
     }
@@ -154,7 +148,8 @@ export class AzurePlanService {
       if (!isIsoCurrency(currency)) {
         return err({
           code: 'INVALID_CURRENCY',
-          message: `"${input.budget.currency.slice(0, 10)}" is not an ISO 4217 currency code.`,
+          message:
+            'The budget currency is not an ISO 4217 currency code (three letters, e.g. EUR).',
           field: ['input', 'budget', 'currency'],
         });
       }
@@ -299,40 +294,19 @@ export class AzurePlanService {
     if (!isWorkflowWriter(scope.actor)) {
       throw new ForbiddenError('Ordering needs the GLOBAL_ADMIN or ADMIN_AGENT role.');
     }
-    const badInput =
-      invalid(
-        idempotencyKeySchema.nullish(),
-        input.idempotencyKey,
-        ['input', 'idempotencyKey'],
-        'INVALID',
-        'The idempotency key is 1–200 printable ASCII characters.',
-      ) ??
-      invalid(
-        mpnIdSchema.nullish(),
-        input.resellerMpnId,
-        ['input', 'resellerMpnId'],
-        'INVALID_MPN_ID',
-        'The reseller MPN id is 4–10 digits.',
-      ) ??
-      invalid(
-        z
-          .string()
-          .refine((v) => isPlainText(v) && v.trim() !== '')
-          .nullish(),
-        input.friendlyName,
-        ['input', 'friendlyName'],
-        'INVALID_TEXT',
-        'The nickname must be non-blank text without control characters or bidi overrides.',
-      ) ??
-      invalid(
-        z.string().trim().max(TEXT_LIMITS.friendlyName).nullish(),
-        input.friendlyName,
-        ['input', 'friendlyName'],
-        'TOO_LONG',
-        `The nickname is at most ${TEXT_LIMITS.friendlyName} characters of text.`,
-      );
-    if (badInput) {
-      return err(badInput);
+    // Issue 17: the shared checks, before anything is read or ordered; no message repeats a value.
+    const check = new InputCheck();
+    check.idempotencyKey(input.idempotencyKey);
+    if (input.resellerMpnId !== null && input.resellerMpnId !== undefined) {
+      check.mpnId(input.resellerMpnId, ['input', 'resellerMpnId'], 'The reseller MPN id');
+    }
+    check.text(input.friendlyName, ['input', 'friendlyName'], {
+      label: 'The nickname',
+      max: TEXT_LIMITS.friendlyName,
+      blank: 'refused',
+    });
+    if (check.error) {
+      return err(check.error);
     }
     const resolved = await this.resolveCustomer(scope, input.customerId);
     if (!resolved.ok) {

@@ -10,7 +10,7 @@ import { PartnerCenterError } from '../../partner-center/errors.js';
 import { mapProductFamily, mapSubscriptionStatus } from '../../partner-center/mapping.js';
 import { type Clock } from '../../shared/clock.js';
 import { ProductFamily, type SubscriptionStatus } from '../../shared/enums.js';
-import { decodeId } from '../../shared/ids.js';
+import { checkGlobalId, CUSTOMER_ID } from '../../shared/input-validation.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { upstreamError } from '../../partner-center/upstream.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
@@ -93,8 +93,9 @@ export class AzureReconciliationService {
   ) {}
 
   async reconcile(scope: RequestScope, customerId: string): Promise<AzureReconciliation | null> {
-    const decoded = decodeId(customerId);
-    const [tenantId, customerTenantId] = decoded?.type === 'Customer' ? decoded.parts : [];
+    // A decoded id is still input: both parts must be GUIDs before they reach a Partner Center path.
+    const checked = checkGlobalId(customerId, ['input', 'customerId'], CUSTOMER_ID);
+    const [tenantId, customerTenantId] = checked.ok ? checked.value.parts : [];
     const tenant =
       tenantId && customerTenantId
         ? await this.deps.organizations.tenantForActor(scope, tenantId)

@@ -182,19 +182,19 @@ export function parseLicensesCsv(text: string): CsvResult {
     const seatsText = cell(fields, 'seats');
     const seats = /^\d+$/.test(seatsText) ? Number(seatsText) : NaN;
     if (!Number.isSafeInteger(seats) || seats < 1) {
-      reasons.push(`seats "${seatsText}" is not a whole number greater than 0`);
+      reasons.push('seats is not a whole number greater than 0');
     }
     const expiresText = cell(fields, 'expiresOn');
     const expiresOn = expiresText ? parseUtcDate(expiresText) : null;
     if (expiresText && !expiresOn) {
-      reasons.push(`expiresOn "${expiresText}" is not an ISO-8601 date (YYYY-MM-DD)`);
+      reasons.push('expiresOn is not an ISO-8601 date (YYYY-MM-DD)');
     }
     const actionText = cell(fields, 'action').toUpperCase().replace(/[\s-]/g, '_');
     let action: LineAction = 'LET_EXPIRE';
     if (actionText === 'CANCEL' || actionText === 'LET_EXPIRE') {
       action = actionText;
     } else if (actionText) {
-      reasons.push(`action "${cell(fields, 'action')}" is neither LET_EXPIRE nor CANCEL`);
+      reasons.push('action is neither LET_EXPIRE nor CANCEL');
     }
     if (reasons.length > 0) {
       problems.push({ line, message: `${reasons.join('; ')}.` });

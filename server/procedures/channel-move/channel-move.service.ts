@@ -6,17 +6,14 @@ import {
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
 import { type Clock } from '../../shared/clock.js';
-import { decodeId } from '../../shared/ids.js';
-import { err, ok, type DomainError, type Result } from '../../shared/result.js';
 import {
-  CSV_LIMITS,
-  guidSchema,
-  invalid,
-  isIsoCountry,
-  isSaneDate,
-  optionalTextSchema,
-  TEXT_LIMITS,
-} from '../../shared/validation.js';
+  checkOfferId,
+  InputCheck,
+  isCleanText,
+  PARTNER_TENANT_ID,
+} from '../../shared/input-validation.js';
+import { err, ok, type DomainError, type Result } from '../../shared/result.js';
+import { CSV_LIMITS, isIsoCountry, isSaneDate, TEXT_LIMITS } from '../../shared/validation.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
 import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
 import * as engineRepo from '../../workflows/engine/workflow.repository.js';
@@ -177,24 +174,29 @@ export class ChannelMoveService {
     >
   > {
     const fail = (error: PlanError) => err(error);
-    const decoded = decodeId(input.partnerTenantId);
-    const partner =
-      decoded?.type === 'PartnerTenant' && decoded.parts.length === 1
-        ? await this.deps.organizations.tenantForActor(scope, decoded.parts[0] as string)
-        : null;
+    // Issue 17: ids and text are checked before anything is read or stored; no message repeats a value.
+    const check = new InputCheck();
+    const [partnerTenantId] =
+      check.globalId(input.partnerTenantId, ['input', 'partnerTenantId'], PARTNER_TENANT_ID) ?? [];
+    // Spaces around a pasted id are forgiven; a control character (even one trim() removes) is not.
+    const customerTenantId = check.guid(
+      isCleanText(input.customerTenantId) ? input.customerTenantId.trim() : input.customerTenantId,
+      ['input', 'customerTenantId'],
+      "customerTenantId (the customer's Entra ID tenant id)",
+    );
+    check.text(input.customerName, ['input', 'customerName'], {
+      label: 'customerName',
+      max: TEXT_LIMITS.name,
+    });
+    if (check.error) {
+      return fail(check.error);
+    }
+    const partner = await this.deps.organizations.tenantForActor(scope, partnerTenantId as string);
     if (!partner) {
       return fail({
         code: 'NOT_FOUND',
-        message: `No partner tenant of your organization has id ${input.partnerTenantId}.`,
+        message: 'No partner tenant of your organization has this id.',
         field: ['input', 'partnerTenantId'],
-      });
-    }
-    const customerTenantId = input.customerTenantId.trim().toLowerCase();
-    if (!guidSchema.safeParse(customerTenantId).success) {
-      return fail({
-        code: 'INVALID',
-        message: 'customerTenantId must be the customer’s Entra ID tenant id (a GUID).',
-        field: ['input', 'customerTenantId'],
       });
     }
     const country = input.customerCountry?.trim().toUpperCase() ?? '';
@@ -209,7 +211,8 @@ export class ChannelMoveService {
     if (!isIsoCountry(country)) {
       return fail({
         code: 'INVALID_COUNTRY',
-        message: `customerCountry "${input.customerCountry}" is not an ISO 3166-1 alpha-2 country code.`,
+        message:
+          'customerCountry is not an ISO 3166-1 alpha-2 country code (two letters, e.g. DE).',
         field: ['input', 'customerCountry'],
       });
     }
@@ -220,16 +223,6 @@ export class ChannelMoveService {
         message: `cutoverLeadDays must be a whole number of days from 0 to ${MAX_LEAD_DAYS}.`,
         field: ['input', 'cutoverLeadDays'],
       });
-    }
-    const badName = invalid(
-      optionalTextSchema(TEXT_LIMITS.name).nullish(),
-      input.customerName,
-      ['input', 'customerName'],
-      'TOO_LONG',
-      `customerName is at most ${TEXT_LIMITS.name} characters of text.`,
-    );
-    if (badName) {
-      return fail(badName);
     }
     if (input.csv && Buffer.byteLength(input.csv, 'utf8') > CSV_LIMITS.bytes) {
       return fail({
@@ -258,6 +251,21 @@ export class ChannelMoveService {
         }));
         return fail({ ...(all[0] as DomainError), all });
       }
+      const badOffers = parsed.lines.flatMap((l) => {
+        const offer = checkOfferId(l.offerId, ['input', 'csv', String(l.lineNumber)], 'offerId');
+        return offer.ok
+          ? []
+          : [
+              {
+                ...offer.error,
+                code: 'CSV_INVALID',
+                message: `CSV line ${l.lineNumber}: ${offer.error.message}`,
+              },
+            ];
+      });
+      if (badOffers.length > 0) {
+        return fail({ ...(badOffers[0] as DomainError), all: badOffers });
+      }
       lines = parsed.lines;
     } else {
       if (input.licenses.length === 0) {
@@ -277,20 +285,11 @@ export class ChannelMoveService {
       const all: DomainError[] = [];
       lines = input.licenses.map((l, i) => {
         const field = (name: string) => ['input', 'licenses', String(i), name];
-        const offerId = l.offerId.trim();
-        if (offerId.length > TEXT_LIMITS.offerId) {
-          all.push({
-            code: 'TOO_LONG',
-            message: `License ${i + 1}: offerId is at most ${TEXT_LIMITS.offerId} characters.`,
-            field: field('offerId'),
-          });
-        } else if (!offerId) {
-          all.push({
-            code: 'REQUIRED',
-            message: `License ${i + 1}: offerId is empty.`,
-            field: field('offerId'),
-          });
+        const offer = checkOfferId(l.offerId, field('offerId'), `License ${i + 1}: offerId`);
+        if (!offer.ok) {
+          all.push(offer.error);
         }
+        const offerId = offer.ok ? offer.value : '';
         if (!Number.isSafeInteger(l.seats) || l.seats < 1) {
           all.push({
             code: 'INVALID',

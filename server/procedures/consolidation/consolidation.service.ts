@@ -5,7 +5,7 @@ import {
 } from '../../modules/organizations/organization.service.js';
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
-import { decodeId } from '../../shared/ids.js';
+import { checkGlobalId, CUSTOMER_ID, PARTNER_TENANT_ID } from '../../shared/input-validation.js';
 import { err, ok, type DomainError, type Result } from '../../shared/result.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
 import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
@@ -130,12 +130,12 @@ export class ConsolidationService {
         field: ['input', 'sourcePartnerTenantIds'],
       });
     }
+    // A decoded id is still input: its key parts must be GUIDs before they reach a Partner Center path.
     const tenantOf = async (id: string) => {
-      const decoded = decodeId(id);
-      if (!decoded || decoded.type !== 'PartnerTenant' || decoded.parts.length !== 1) {
-        return null;
-      }
-      return organizations.tenantForActor(scope, decoded.parts[0] as string);
+      const checked = checkGlobalId(id, [], PARTNER_TENANT_ID);
+      return checked.ok
+        ? organizations.tenantForActor(scope, checked.value.parts[0] as string)
+        : null;
     };
     const sources: TenantRecord[] = [];
     for (const [index, id] of input.sourcePartnerTenantIds.entries()) {
@@ -143,7 +143,7 @@ export class ConsolidationService {
       if (!tenant) {
         return fail({
           code: 'NOT_FOUND',
-          message: `No partner tenant of your organization has id ${id}.`,
+          message: 'No partner tenant of your organization has this id.',
           field: ['input', 'sourcePartnerTenantIds', String(index)],
         });
       }
@@ -160,7 +160,7 @@ export class ConsolidationService {
     if (!target) {
       return fail({
         code: 'NOT_FOUND',
-        message: `No partner tenant of your organization has id ${input.targetPartnerTenantId}.`,
+        message: 'No partner tenant of your organization has this id.',
         field: ['input', 'targetPartnerTenantId'],
       });
     }
@@ -175,12 +175,12 @@ export class ConsolidationService {
     if (input.customerIds) {
       only = new Set();
       for (const [index, id] of input.customerIds.entries()) {
-        const decoded = decodeId(id);
-        const [tenantId, customerId] = decoded?.type === 'Customer' ? decoded.parts : [];
+        const checked = checkGlobalId(id, [], CUSTOMER_ID);
+        const [tenantId, customerId] = checked.ok ? checked.value.parts : [];
         if (!tenantId || !customerId || !sources.some((s) => s.tenantId === tenantId)) {
           return fail({
             code: 'NOT_FOUND',
-            message: `Customer ${id} is not a customer of the source tenants.`,
+            message: 'No customer of the source tenants has this id.',
             field: ['input', 'customerIds', String(index)],
           });
         }

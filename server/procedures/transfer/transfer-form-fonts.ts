@@ -7,8 +7,9 @@ import subsetFont from 'subset-font';
 
 // The transfer form is a legal document signed by people of any country: names print in embedded
 // Noto fonts (TrueType, subset into the PDF by @pdf-lib/fontkit), Noto Sans for Latin, Greek and
-// Cyrillic, Noto Sans JP for kana and kanji. Each run of text takes the first face that has its
-// glyphs; a character no face has prints as U+FFFD, never silently as another letter.
+// Cyrillic, Noto Sans JP for kana and kanji, SC and KR for the rest of Chinese and for Hangul.
+// Each run of text takes the first face that has its glyphs; a character no face has prints as
+// U+FFFD, never silently as another letter.
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
@@ -20,29 +21,21 @@ interface Face {
   file: Record<FontWeight, () => string>;
 }
 
+const notoFace = (name: string, pkg: string, stem: string): Face => ({
+  name,
+  file: {
+    regular: () => join(packageDir(pkg), '400Regular', `${stem}_400Regular.ttf`),
+    bold: () => join(packageDir(pkg), '700Bold', `${stem}_700Bold.ttf`),
+  },
+});
+
 const FACES: readonly Face[] = [
-  {
-    name: 'Noto Sans',
-    file: {
-      regular: () =>
-        join(packageDir('@expo-google-fonts/noto-sans'), '400Regular', 'NotoSans_400Regular.ttf'),
-      bold: () =>
-        join(packageDir('@expo-google-fonts/noto-sans'), '700Bold', 'NotoSans_700Bold.ttf'),
-    },
-  },
-  {
-    name: 'Noto Sans JP',
-    file: {
-      regular: () =>
-        join(
-          packageDir('@expo-google-fonts/noto-sans-jp'),
-          '400Regular',
-          'NotoSansJP_400Regular.ttf',
-        ),
-      bold: () =>
-        join(packageDir('@expo-google-fonts/noto-sans-jp'), '700Bold', 'NotoSansJP_700Bold.ttf'),
-    },
-  },
+  notoFace('Noto Sans', '@expo-google-fonts/noto-sans', 'NotoSans'),
+  notoFace('Noto Sans JP', '@expo-google-fonts/noto-sans-jp', 'NotoSansJP'),
+  // After JP: a Chinese name takes JP's forms of the ideographs JP has (a signer's name carries no
+  // language), SC's for simplified-only characters; Hangul is only in KR.
+  notoFace('Noto Sans SC', '@expo-google-fonts/noto-sans-sc', 'NotoSansSC'),
+  notoFace('Noto Sans KR', '@expo-google-fonts/noto-sans-kr', 'NotoSansKR'),
 ];
 
 const REPLACEMENT = '\uFFFD';
@@ -145,18 +138,20 @@ export async function embedFormFonts(doc: PDFDocument, texts: string[]): Promise
     const out: Array<{ text: string; index: number }> = [];
     for (const ch of text) {
       const cp = ch.codePointAt(0) as number;
-      let index = pick(cp);
+      // Spaces print in Noto Sans: read back from Noto Sans KR's subset, a space came out as
+      // U+01C2 in pdf.js (a copied or searched name would not match).
+      let index = /\p{Z}/u.test(ch) && order[0] === 0 ? 0 : pick(cp);
       let glyph = ch;
       if (index < 0) {
         glyph = REPLACEMENT;
         index = 0;
       }
       const last = out.at(-1);
-      // Spaces and punctuation the current face also has stay in its run (fewer font switches).
+      // Punctuation the current face also has stays in its run (fewer font switches).
       if (
         last &&
         (last.index === index ||
-          (/[\p{P}\p{Z}\p{S}]/u.test(glyph) &&
+          (/[\p{P}\p{S}]/u.test(glyph) &&
             (subsets.get(last.index) as Coverage).hasGlyphForCodePoint(cp)))
       ) {
         last.text += glyph;

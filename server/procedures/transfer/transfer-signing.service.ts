@@ -2,7 +2,9 @@ import { ActivityRecorder } from '../../modules/activity-log/activity-recorder.j
 import { type Actor, isWorkflowWriter } from '../../shared/actor.js';
 import { type Clock } from '../../shared/clock.js';
 import { ForbiddenError } from '../../shared/errors.js';
+import { InputCheck } from '../../shared/input-validation.js';
 import { err, ok, type Result } from '../../shared/result.js';
+import { TEXT_LIMITS } from '../../shared/validation.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
 import { type WorkflowRow } from '../../workflows/engine/engine.types.js';
 import { type WorkflowNotifier } from '../../workflows/engine/workflow-notifier.js';
@@ -11,12 +13,7 @@ import { SigningTokens, TOKEN_PATTERN } from './signing-token.js';
 import { recordFormOpened } from './transfer-form-events.js';
 import { humanDateTime, isTimeZone } from './transfer-form-format.js';
 import { formContentHash, type TransferFormContent } from './transfer-form.pdf.js';
-import {
-  isEmail,
-  transferData,
-  type SignatureRecord,
-  type TransferParty,
-} from './transfer.model.js';
+import { transferData, type SignatureRecord, type TransferParty } from './transfer.model.js';
 import * as repo from './transfer.repository.js';
 import { type TransferViewService } from './transfer-view.service.js';
 
@@ -179,21 +176,20 @@ export class TransferSigningService {
     fieldBase: string[],
     client: Pick<SignatureRecord, 'timeZone' | 'address'> = {},
   ): Promise<Result<WorkflowRow>> {
-    const signerName = input.signerName.trim();
-    const signerEmail = input.signerEmail.trim();
-    if (!signerName || signerName.length > 200) {
-      return err({
-        code: 'REQUIRED',
-        message: "The signer's name is required.",
-        field: [...fieldBase, 'signerName'],
-      });
-    }
-    if (!isEmail(signerEmail)) {
-      return err({
-        code: 'INVALID_EMAIL',
-        message: `${signerEmail || '(empty)'} is not a valid email address.`,
-        field: [...fieldBase, 'signerEmail'],
-      });
+    // A signature on a legal document: a name without control characters or bidi overrides (they
+    // would print, or reorder, differently than they read), an address; neither is echoed back.
+    const check = new InputCheck();
+    const signerName = check.requiredText(input.signerName, [...fieldBase, 'signerName'], {
+      label: "The signer's name",
+      max: TEXT_LIMITS.name,
+    });
+    const signerEmail = check.email(
+      input.signerEmail,
+      [...fieldBase, 'signerEmail'],
+      "The signer's email",
+    );
+    if (check.error) {
+      return err(check.error);
     }
     const item = await this.deps.views.item(row);
     if (item && JSON.parse(item.dataJson).attachedAt) {

@@ -7,23 +7,14 @@ import { mapProductFamily } from '../../partner-center/mapping.js';
 import { listIndirectProviders } from '../../partner-center/operations.js';
 import { type Clock } from '../../shared/clock.js';
 import { ProductFamily } from '../../shared/enums.js';
-import { decodeIdOf } from '../../shared/ids.js';
+import { InputCheck, SUBSCRIPTION_ID } from '../../shared/input-validation.js';
 import { type RequestScope } from '../../shared/request-scope.js';
 import { err, ok, type DomainError, type Result } from '../../shared/result.js';
-import {
-  guidSchema,
-  invalid,
-  isSaneDate,
-  optionalTextSchema,
-  phoneSchema,
-  requiredTextSchema,
-  TEXT_LIMITS,
-} from '../../shared/validation.js';
+import { isSaneDate, TEXT_LIMITS } from '../../shared/validation.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
 import { type NewBlocker } from '../../workflows/engine/engine.types.js';
 import { type PlannedWorkflow } from '../../workflows/workflow.service.js';
 import {
-  isEmail,
   TRANSFER,
   type Contact,
   type TransferData,
@@ -54,6 +45,8 @@ export interface ValidatedTransferInput {
   customerTenantId: string;
   subscriptionId: string;
   admins: Contact[];
+  /** The reference of the customer's request, trimmed (null when none). */
+  reference: string | null;
 }
 
 /** Checks the input of planTransfer without reading Partner Center. */
@@ -61,48 +54,64 @@ export async function validateTransferInput(
   deps: Pick<TransferPlannerDeps, 'organizations' | 'clock'>,
   scope: RequestScope,
   input: PlanSubscriptionTransferInput,
-): Promise<
-  Result<{
-    partnerTenantId: string;
-    customerTenantId: string;
-    subscriptionId: string;
-    admins: Contact[];
-  }>
-> {
+): Promise<Result<ValidatedTransferInput>> {
   const fail = (error: DomainError) => err(error);
-  const parts = decodeIdOf(input.subscriptionId, 'CustomerSubscription', 3);
-  const [partnerTenantId, customerTenantId, subscriptionId] = parts ?? [];
-  if (
-    !partnerTenantId ||
-    !customerTenantId ||
-    !subscriptionId ||
-    !(await deps.organizations.tenantForActor(scope, partnerTenantId))
-  ) {
+  // Issue 17: every id and text is checked before anything is read; no message repeats a value.
+  const check = new InputCheck();
+  const [partnerTenantId = '', customerTenantId = '', subscriptionId = ''] =
+    check.globalId(input.subscriptionId, ['input', 'subscriptionId'], SUBSCRIPTION_ID) ?? [];
+  const newPartnerTenantId = check.guid(
+    input.newPartnerTenantId,
+    ['input', 'newPartnerTenantId'],
+    "The new partner's tenant id (Microsoft ID)",
+  );
+  check.mpnId(
+    input.newPartnerMpnId,
+    ['input', 'newPartnerMpnId'],
+    "The new partner's Partner ID (MPN id)",
+    'INVALID',
+  );
+  const reference = check.text(
+    input.customerRequestReference,
+    ['input', 'customerRequestReference'],
+    {
+      label: "The reference of the customer's request",
+      max: TEXT_LIMITS.reference,
+    },
+  );
+  const admins: Contact[] = input.partnerAdmins.map((a, i) => {
+    const field = (name: string) => ['input', 'partnerAdmins', String(i), name];
+    const name = check.requiredText(a.name, field('name'), {
+      label: `The name of partner administrator ${i + 1}`,
+      max: TEXT_LIMITS.name,
+    });
+    const phone = check.phone(
+      a.phone,
+      field('phone'),
+      `The phone number of partner administrator ${i + 1}`,
+    );
+    const email = check.email(
+      a.email,
+      field('email'),
+      `The email of partner administrator ${i + 1}`,
+    );
+    return { name, email, phone };
+  });
+  if (check.error) {
+    return fail(check.error);
+  }
+  if (!(await deps.organizations.tenantForActor(scope, partnerTenantId))) {
     return fail({
       code: 'NOT_FOUND',
-      message: `No subscription of your organization has id ${input.subscriptionId}.`,
+      message: 'No subscription of your organization has this id.',
       field: ['input', 'subscriptionId'],
     });
   }
-  if (!guidSchema.safeParse(input.newPartnerTenantId).success) {
-    return fail({
-      code: 'INVALID',
-      message: "The new partner's tenant id (Microsoft ID) must be a GUID.",
-      field: ['input', 'newPartnerTenantId'],
-    });
-  }
-  if (input.newPartnerTenantId.toLowerCase() === partnerTenantId.toLowerCase()) {
+  if (newPartnerTenantId === partnerTenantId.toLowerCase()) {
     return fail({
       code: 'INVALID',
       message: 'The new partner is the current partner of record.',
       field: ['input', 'newPartnerTenantId'],
-    });
-  }
-  if (!/^\d{4,10}$/.test(input.newPartnerMpnId)) {
-    return fail({
-      code: 'INVALID',
-      message: "The new partner's Partner ID (MPN id) must be 4 to 10 digits.",
-      field: ['input', 'newPartnerMpnId'],
     });
   }
   if (input.customerRequestReceivedAt.getTime() > deps.clock.now().getTime()) {
@@ -120,16 +129,6 @@ export async function validateTransferInput(
       field: ['input', 'customerRequestReceivedAt'],
     });
   }
-  const badReference = invalid(
-    optionalTextSchema(TEXT_LIMITS.reference).nullish(),
-    input.customerRequestReference,
-    ['input', 'customerRequestReference'],
-    'TOO_LONG',
-    `The reference of the customer's request is at most ${TEXT_LIMITS.reference} characters of text.`,
-  );
-  if (badReference) {
-    return fail(badReference);
-  }
   // R-TRF-7: the form names exactly two partner administrators, each reachable by email.
   if (input.partnerAdmins.length !== 2) {
     return fail({
@@ -138,35 +137,6 @@ export async function validateTransferInput(
       field: ['input', 'partnerAdmins'],
     });
   }
-  const admins: Contact[] = [];
-  for (const [i, a] of input.partnerAdmins.entries()) {
-    const email = a.email.trim();
-    if (!requiredTextSchema(TEXT_LIMITS.name).safeParse(a.name).success) {
-      return fail({
-        code: 'REQUIRED',
-        message: `Each partner administrator needs a name (at most ${TEXT_LIMITS.name} characters).`,
-        field: ['input', 'partnerAdmins', String(i), 'name'],
-      });
-    }
-    const badPhone = invalid(
-      phoneSchema.nullish(),
-      a.phone?.trim() || null,
-      ['input', 'partnerAdmins', String(i), 'phone'],
-      'INVALID_PHONE',
-      'A phone number has digits, spaces and + ( ) - . only, at most 40 characters.',
-    );
-    if (badPhone) {
-      return fail(badPhone);
-    }
-    if (!isEmail(email)) {
-      return fail({
-        code: 'INVALID_EMAIL',
-        message: `${email || '(empty)'} is not a valid email address.`,
-        field: ['input', 'partnerAdmins', String(i), 'email'],
-      });
-    }
-    admins.push({ name: a.name.trim(), email, phone: a.phone?.trim() || null });
-  }
   if (admins[0]!.email.toLowerCase() === admins[1]!.email.toLowerCase()) {
     return fail({
       code: 'TWO_ADMINS_REQUIRED',
@@ -174,7 +144,7 @@ export async function validateTransferInput(
       field: ['input', 'partnerAdmins', '1', 'email'],
     });
   }
-  return ok({ partnerTenantId, customerTenantId, subscriptionId, admins });
+  return ok({ partnerTenantId, customerTenantId, subscriptionId, admins, reference });
 }
 
 /**
@@ -350,7 +320,7 @@ export async function planTransfer(
     },
     customerRequest: {
       receivedAt: input.customerRequestReceivedAt.toISOString(),
-      reference: input.customerRequestReference?.trim() || null,
+      reference: checked.reference,
     },
     partnerAdmins: admins,
     pendingChecks,

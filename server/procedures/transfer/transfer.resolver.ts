@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 't
 import { type ApiContext } from '../../modules/api-context.js';
 import { type TransferServices } from './transfer.service.js';
 import { BillingType, ProductFamily, SubscriptionStatus } from '../../shared/enums.js';
-import { decodeIdOf } from '../../shared/ids.js';
+import { checkGlobalId, TRANSFER_ID } from '../../shared/input-validation.js';
 import { DateTimeScalar } from '../../shared/scalars.js';
 import { type TransferItemData } from './transfer.model.js';
 import { transferData } from './transfer.model.js';
@@ -46,8 +46,11 @@ const NO_TRANSFER = {
   message: 'No such transfer.',
   field: ['input', 'transferId'],
 };
-const transferRowId = (globalId: string) =>
-  decodeIdOf(globalId, 'SubscriptionTransfer', 1)?.[0] ?? null;
+/** The workflow row id (a UUID, re-checked: a decoded id is still input) or null. */
+const transferRowId = (globalId: string): string | null => {
+  const checked = checkGlobalId(globalId, ['input', 'transferId'], TRANSFER_ID);
+  return checked.ok ? (checked.value.parts[0] as string) : null;
+};
 
 @Resolver(() => SubscriptionTransfer)
 export class SubscriptionTransferResolver {
@@ -72,7 +75,7 @@ export class SubscriptionTransferResolver {
     @Arg('input', () => SignTransferFormInput) input: SignTransferFormInput,
     @Ctx() ctx: Context,
   ): Promise<WorkflowPayload> {
-    const [id] = decodeIdOf(input.transferId, 'SubscriptionTransfer', 1) ?? [];
+    const id = transferRowId(input.transferId);
     if (!id) {
       return {
         workflow: null,

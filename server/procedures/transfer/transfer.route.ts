@@ -181,6 +181,7 @@ ${formHtml(found.content)}
           { signerName?: unknown; signerEmail?: unknown; timeZone?: unknown } | undefined;
         if (!body || typeof body.signerName !== 'string' || typeof body.signerEmail !== 'string') {
           json(res, 400, {
+            signed: false,
             code: 'BAD_REQUEST',
             message: 'Send JSON {"signerName": "...", "signerEmail": "..."}.',
           });

@@ -226,6 +226,24 @@ describe('transfer form PDF', () => {
     expect(withJapanese.length).toBeLessThan(400_000);
   });
 
+  it('prints Korean and simplified-Chinese names in their own faces', async () => {
+    // 김민준 is Hangul (Noto Sans KR only); 张伟 has 张, a simplified-only character JP lacks.
+    const form = content();
+    form.data = {
+      ...form.data,
+      customer: { ...form.data.customer, companyName: '김민준 주식회사' },
+      newPartner: { ...form.data.newPartner, name: '张伟云计算有限公司' },
+    };
+    const bytes = await renderTransferFormPdf(form);
+    const pdf = await pdfText(bytes);
+    expect(pdf.text).toContain('김민준 주식회사');
+    expect(pdf.text).toContain('张伟云计算有限公司');
+    expect(pdf.text).not.toContain('\uFFFD');
+    const fonts = await fontNames(bytes);
+    expect(fonts).toContain('NotoSansKR-Regular');
+    expect(fonts.some((f) => f.startsWith('NotoSansSC'))).toBe(true);
+  });
+
   it.skipIf(!havePdftoppm)('renders to non-trivial PNG pages (poppler)', async () => {
     const bytes = await renderTransferFormPdf(signedForm().form);
     const dir = process.env.PDF_PNG_DIR;
