@@ -151,11 +151,10 @@ async function main(): Promise<void> {
     ({ calls, orders } = await drive(emulator));
     loaded = memory();
   }
-  // Before the snapshot below (a JSON copy of everything) inflates the peak; the preset's
-  // subscriptions are those the load did not order.
   const peak = peakRssMb();
-  const state = emulator.control.state();
-  const presetSubscriptions = state.subscriptions.length - orders;
+  const counts = emulator.control.counts();
+  // The preset's subscriptions are those the load did not order.
+  const presetSubscriptions = counts.subscriptions - orders;
   const result: ProbeResult = {
     type: 'emulator-memory',
     customers: options.customers,
@@ -169,10 +168,10 @@ async function main(): Promise<void> {
     calls,
     loadSeconds: (performance.now() - t1) / 1000,
     records: {
-      idempotency: state.idempotency.length,
-      audit: state.auditRecords.length,
-      journal: emulator.control.requests().length,
-      subscriptions: state.subscriptions.length,
+      idempotency: counts.idempotencyRecords,
+      audit: counts.auditRecords,
+      journal: counts.journal,
+      subscriptions: counts.subscriptions,
     },
   };
   process.send?.(result);
