@@ -37,6 +37,10 @@ const growthSizes = args
 // `--heap=384`: the API process's V8 old-space cap (MB) for the growth runs (default 2,048).
 const heapArg = args.find((a) => a.startsWith('--heap='))?.slice('--heap='.length);
 const API_HEAP_MB = heapArg ? Number(heapArg) : 2048;
+// `--workflow-scenario=large-today`: the preset of the workflow benchmark (new-commerce offers).
+const WORKFLOW_SCENARIO =
+  args.find((a) => a.startsWith('--workflow-scenario='))?.slice('--workflow-scenario='.length) ??
+  'large';
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -141,7 +145,7 @@ async function workflowBench() {
   );
   const server = await ServerProcess.start({
     // Spare customers for the baseline; every fifth customer has Azure and is skipped there.
-    scenario: `large:${n + 2 * b}`,
+    scenario: `${WORKFLOW_SCENARIO}:${n + 2 * b}`,
     throttlePerSecond: LIMIT_PER_SECOND,
     latencyMs: LATENCY_MS,
     env: workflowEnv(LIMIT_PER_SECOND),

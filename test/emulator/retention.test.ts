@@ -97,11 +97,23 @@ describe('emulator retention', () => {
     );
   });
 
-  it('keeps everything at the defaults for a small run', async () => {
+  it('keeps everything at the defaults for a small run, and counts it without a copy', async () => {
     const { emulator, order } = open({});
     for (let i = 0; i < 5; i++) {
       await order(`d-${i}`);
     }
-    expect(emulator.control.state().idempotency).toHaveLength(5);
+    const state = emulator.control.state();
+    expect(state.idempotency).toHaveLength(5);
+    const counts = {
+      customers: state.customers.length,
+      subscriptions: state.subscriptions.length,
+      orders: state.orders.length,
+      auditRecords: state.auditRecords.length,
+      idempotencyRecords: 5,
+      journal: emulator.control.requests().length,
+    };
+    expect(emulator.control.counts()).toEqual(counts);
+    const res = await emulator.fetch('https://api.partnercenter.microsoft.com/_emulator/counts');
+    expect(await res.json()).toEqual({ ...counts, journal: counts.journal });
   });
 });
