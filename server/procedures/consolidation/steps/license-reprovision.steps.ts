@@ -1,7 +1,11 @@
 import { setSubscriptionStatus } from '../../../partner-center/operations.js';
 import { type StepHandler } from '../../../workflows/engine/step-context.js';
 import { orderOnce, subscriptionIds } from '../../shared/order-once.js';
-import { type CustomerItemData, type SubscriptionItemData } from '../consolidation.model.js';
+import {
+  type CustomerItemData,
+  LICENSE_REPROVISION,
+  type SubscriptionItemData,
+} from '../consolidation.model.js';
 import { type ConsolidationStepDeps, logActivity, overlapDays, step, utcDay } from './common.js';
 
 /** LICENSE_REPROVISION: order in the target (R-CON-3/7), wait until active, suspend the source (R-CON-4). */
@@ -67,6 +71,24 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
     const sub = ctx.data;
     const customerId = ctx.item.customerTenantId as string;
     const targetId = sub.targetSubscriptionId as string;
+    // Issue 20: while a sibling still orders, wait without a call; the last one to order wakes
+    // the others after its read, which they reuse (it started after their orders finished). The
+    // limiter spaces one customer's orders seconds apart, beyond the read-sharing window.
+    const siblings = ctx.item.parentItemId ? await ctx.children(ctx.item.parentItemId) : [];
+    const others = siblings.filter((s) => s.id !== ctx.item.id && s.kind === LICENSE_REPROVISION);
+    const ordering = (s: (typeof others)[number]) =>
+      // A held item (PENDING without a run time) is not on its way: never wait for one.
+      s.step === 'order' &&
+      (s.status === 'RUNNING' || (s.status === 'PENDING' && s.nextRunAt !== null));
+    if (others.some(ordering)) {
+      return {
+        type: 'wait',
+        reason: `Waiting for the other subscriptions of ${sub.companyName} to be ordered.`,
+        // Woken by the last sibling to order; the fallback covers one that fails instead.
+        until: ctx.later(deps.provisioningRecheckMs),
+        quiet: true,
+      };
+    }
     // One list of the customer's target subscriptions, read after this item's order, serves all
     // of its items (issue 20); one GET when the list does not show it (yet).
     const listed = await reads.subscriptions(
@@ -75,6 +97,10 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
       customerId,
       reads.freshSince(ctx.item.id),
     );
+    const waiting = others.filter((s) => s.step === 'await_active' && s.status === 'WAITING');
+    if (waiting.length > 0) {
+      await ctx.wake(waiting.map((s) => s.id));
+    }
     const target =
       listed.find((s) => s.id.toLowerCase() === targetId.toLowerCase()) ??
       (await clients.forTenant(wf.target.tenantId).getSubscription(customerId, targetId));
