@@ -2,6 +2,9 @@ import { customType as pgCustomType } from 'drizzle-orm/pg-core';
 import * as p from 'drizzle-orm/pg-core';
 import * as s from 'drizzle-orm/sqlite-core';
 import { sql } from 'drizzle-orm';
+import type { ActivitySource } from '../server/shared/activity-operations.js';
+import type { BlockerCode } from '../server/shared/error-codes.js';
+import type { WorkflowEventType } from '../server/shared/workflow-event-types.js';
 
 /*
  * The one description of every table, for both dialects (issue 10). `defineTables(builders)` is run
@@ -250,7 +253,7 @@ export function defineTables(b: TableBuilders) {
         .references(() => workflows.id, { onDelete: 'cascade' }),
       itemId: b.text('item_id'),
       at: b.text('at').notNull(),
-      type: b.text('type').notNull(),
+      type: b.text('type').$type<WorkflowEventType>().notNull(),
       message: b.text('message').notNull(),
       customerTenantId: b.text('customer_tenant_id'),
       partnerTenantId: b.text('partner_tenant_id'),
@@ -269,7 +272,7 @@ export function defineTables(b: TableBuilders) {
         .notNull()
         .references(() => workflows.id, { onDelete: 'cascade' }),
       itemId: b.text('item_id'),
-      code: b.text('code').notNull(),
+      code: b.text('code').$type<BlockerCode>().notNull(),
       message: b.text('message').notNull(),
       customerTenantId: b.text('customer_tenant_id'),
       partnerTenantId: b.text('partner_tenant_id'),
@@ -293,7 +296,7 @@ export function defineTables(b: TableBuilders) {
       actor: b.text('actor').notNull(),
       operation: b.text('operation').notNull(),
       /** PRODUCT (a change we made) or PARTNER_CENTER_AUDIT (a record read from Partner Center). */
-      source: b.text('source').notNull(),
+      source: b.text('source').$type<ActivitySource>().notNull(),
       partnerTenantId: b.text('partner_tenant_id'),
       customerTenantId: b.text('customer_tenant_id'),
       customerName: b.text('customer_name'),

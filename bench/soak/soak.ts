@@ -497,13 +497,16 @@ async function checkInvariants(
             );
           }
           // R-CON-4: suspending never comes before the replacement exists (early suspension).
+          // `targetActiveAt` is when Partner Center bills it from (issue 16 §3); the replacement
+          // exists once seen active.
+          const activeAt = item.targetSeenActiveAt ?? item.targetActiveAt;
           if (
             item.sourceSuspendedAt &&
-            item.targetActiveAt &&
-            Date.parse(item.sourceSuspendedAt) < Date.parse(item.targetActiveAt)
+            activeAt &&
+            Date.parse(item.sourceSuspendedAt) < Date.parse(activeAt)
           ) {
             violations.push(
-              `consolidation ${node.customer.companyName} ${item.source.offerId}: early suspension, source suspended ${item.sourceSuspendedAt} before the target was active ${item.targetActiveAt} (R-CON-4)`,
+              `consolidation ${node.customer.companyName} ${item.source.offerId}: early suspension, source suspended ${item.sourceSuspendedAt} before the target was active ${activeAt} (R-CON-4)`,
             );
           }
           const source = subs.find((x) => x.id === item.source.subscriptionId);

@@ -165,6 +165,16 @@ const LICENSE_OFFERS: LicenseSpec[] = [
     family: 'ems',
     productId: 'EMSE5',
   },
+  {
+    // Retired with no catalog successor (Teams replaced it as a feature, not as an offer): the
+    // "no equivalent offer" case of R-CHN-6. A plausible guess at a real retirement, for tests.
+    id: '2E5B7C9D-4F61-4A83-9B0C-D1E2F3A4B5C6',
+    alias: 'skype-for-business-online-plan2',
+    name: 'Skype for Business Online (Plan 2)',
+    family: 'office365',
+    discontinued: true,
+    productId: 'SKYPEBUSINESSPLAN2',
+  },
 ];
 
 function license(spec: LicenseSpec): CatalogOffer {

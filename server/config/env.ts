@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { durationMs as parseDurationMs } from 'partner-center-emulator';
 import { z } from 'zod';
+import { PARTNER_TENANT_KINDS } from '../shared/enums.js';
 
 /**
  * The partner directory used when the emulator is off: organizations and their partner tenants,
@@ -18,7 +19,7 @@ export const partnerDirectorySchema = z.array(
           mpnId: z.string().default(''),
           country: z.string().default(''),
           region: z.string().nullish(),
-          kind: z.string().default('direct'),
+          kind: z.enum(PARTNER_TENANT_KINDS).default('direct'),
           /** Object id of the tenant's Admin Agents group (transfer clean-up, R-TRF-8). */
           adminAgentsGroupId: z.string().uuid().optional(),
         }),

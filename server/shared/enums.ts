@@ -36,3 +36,6 @@ export enum ProductFamily {
   AZURE_PLAN = 'AZURE_PLAN',
   OTHER = 'OTHER',
 }
+
+/** The CSP models of a partner tenant as the directory spells them (config, emulator listing). */
+export const PARTNER_TENANT_KINDS = ['direct', 'indirect_provider', 'indirect_reseller'] as const;

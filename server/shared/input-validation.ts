@@ -1,3 +1,4 @@
+import { type UserErrorCode } from './error-codes.js';
 import { decodeId } from './ids.js';
 import { type DomainError } from './result.js';
 import {
@@ -67,7 +68,7 @@ export function isCleanText(value: string, multiline = false): boolean {
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: DomainError };
 
-const fail = (code: string, message: string, field: FieldPath): Checked<never> => ({
+const fail = (code: UserErrorCode, message: string, field: FieldPath): Checked<never> => ({
   ok: false,
   error: { code, message, field },
 });
@@ -110,7 +111,7 @@ export function checkGuid(
   value: string | null | undefined,
   field: FieldPath,
   label: string,
-  code = 'INVALID',
+  code: UserErrorCode = 'INVALID',
 ): Checked<string> {
   return typeof value === 'string' && guidSchema.safeParse(value).success
     ? { ok: true, value: value.toLowerCase() }
@@ -190,7 +191,7 @@ export function checkMpnId(
   value: string | null | undefined,
   field: FieldPath,
   label: string,
-  code = 'INVALID_MPN_ID',
+  code: UserErrorCode = 'INVALID_MPN_ID',
 ): Checked<string> {
   return typeof value === 'string' && mpnIdSchema.safeParse(value).success
     ? { ok: true, value }
@@ -310,7 +311,12 @@ export class InputCheck {
     return this.take(checkText(value, field, { ...rule, required: true }), '') ?? '';
   }
 
-  guid(value: string | null | undefined, field: FieldPath, label: string, code?: string): string {
+  guid(
+    value: string | null | undefined,
+    field: FieldPath,
+    label: string,
+    code?: UserErrorCode,
+  ): string {
     return this.take(checkGuid(value, field, label, code), '');
   }
 
@@ -322,7 +328,12 @@ export class InputCheck {
     return this.take(checkGlobalId(value, field, spec), null)?.parts ?? null;
   }
 
-  mpnId(value: string | null | undefined, field: FieldPath, label: string, code?: string): string {
+  mpnId(
+    value: string | null | undefined,
+    field: FieldPath,
+    label: string,
+    code?: UserErrorCode,
+  ): string {
     return this.take(checkMpnId(value, field, label, code), '');
   }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { currencyOf } from './countries.js';
+import { type UserErrorCode } from './error-codes.js';
 import { type DomainError } from './result.js';
 
 /**
@@ -149,7 +150,7 @@ export function invalid(
   schema: z.ZodTypeAny,
   value: unknown,
   field: string[],
-  code: string,
+  code: UserErrorCode,
   message: string,
 ): DomainError | null {
   return schema.safeParse(value).success ? null : { code, message, field };

@@ -1,3 +1,4 @@
+import { type ProductOperation } from '../shared/activity-operations.js';
 import { type EngineLogger } from './engine/engine-logger.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { type Actor, actorLabel, isWorkflowWriter } from '../shared/actor.js';
@@ -273,7 +274,7 @@ export class WorkflowService {
   private async recordActivity(
     actor: Actor,
     row: WorkflowRow,
-    operation: string,
+    operation: ProductOperation,
     details: string,
   ): Promise<void> {
     await this.activity.record({

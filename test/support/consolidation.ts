@@ -81,8 +81,10 @@ export const CONSOLIDATION_STATE = /* GraphQL */ `
                 status
                 detail
                 targetActiveAt
+                targetSeenActiveAt
                 sourceSuspendedAt
                 overlapDays
+                proposedOfferId
                 source {
                   subscriptionId
                   offerId
@@ -137,8 +139,10 @@ export interface ConsolidationState {
           status: string;
           detail: string | null;
           targetActiveAt: string | null;
+          targetSeenActiveAt: string | null;
           sourceSuspendedAt: string | null;
           overlapDays: number | null;
+          proposedOfferId: string | null;
           source: { subscriptionId: string; offerId: string; quantity: number; status: string };
           target: {
             subscriptionId: string;

@@ -83,6 +83,7 @@ export const WorkflowSummaryFragment = graphql(`
       billingOverlap {
         itemsWithOverlap
         maxOverlapDays
+        openOverlaps
       }
     }
     ... on SubscriptionTransfer {

@@ -120,6 +120,7 @@ export const en = {
   'wf.workflowBlocker': 'Stops the start',
   'wf.billingOverlap': 'Billing overlap (R-CON-4/5)',
   'wf.overlapValue': '{items} items with overlap; largest overlap {days} days.',
+  'wf.openOverlaps': '{open} still open: the source is not suspended yet and both are billed.',
   'wf.customers': 'Customers',
   'wf.waiting': 'Waiting for',
   'wf.invitation': 'Invitation link',

@@ -123,6 +123,8 @@ export const fr: Record<keyof typeof en, string> = {
   'wf.workflowBlocker': 'Empêche le démarrage',
   'wf.billingOverlap': 'Chevauchement de facturation (R-CON-4/5)',
   'wf.overlapValue': '{items} éléments avec chevauchement ; chevauchement maximal {days} jours.',
+  'wf.openOverlaps':
+    '{open} encore ouvert(s) : la source n’est pas encore suspendue et les deux sont facturées.',
   'wf.customers': 'Clients',
   'wf.waiting': 'En attente de',
   'wf.invitation': "Lien d'invitation",

@@ -274,6 +274,14 @@ export function WorkflowPage(props: { id: string }) {
                 items: w.billingOverlap.itemsWithOverlap,
                 days: w.billingOverlap.maxOverlapDays,
               })}
+              {w.billingOverlap.openOverlaps > 0 ? (
+                <>
+                  {' '}
+                  <strong data-testid="open-overlaps">
+                    {t('wf.openOverlaps', { open: w.billingOverlap.openOverlaps })}
+                  </strong>
+                </>
+              ) : null}
             </p>
           ) : null}
           {w.__typename === 'AzurePlanTransition' && w.budget ? (

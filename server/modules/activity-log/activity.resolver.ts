@@ -1,7 +1,9 @@
 import { Args, ArgsType, Authorized, Ctx, Field, Int, Query, Resolver } from 'type-graphql';
 import { type ApiContext } from '../api-context.js';
+import { activityOperationValue } from '../../shared/activity-operations.js';
 import { encodeId } from '../../shared/ids.js';
 import { BadUserInputError } from '../../shared/errors.js';
+import { type ActivitySource } from './activity-enums.type.js';
 import { type ConnectionShape } from '../common/common.type.js';
 import { workflowGlobalId } from '../workflows/workflow.mapper.js';
 import { workflowRowId } from '../workflows/workflow.resolver.js';
@@ -48,6 +50,7 @@ export function toActivityEntry(
     at: new Date(row.at),
     actor: row.actor,
     operation: row.operation,
+    operationEnum: activityOperationValue(row.operation),
     customer:
       row.customerTenantId && row.partnerTenantId
         ? customerFromSnapshot({
@@ -60,6 +63,7 @@ export function toActivityEntry(
     subscriptionId: row.subscriptionId,
     details: row.details,
     source: row.source,
+    sourceEnum: row.source as ActivitySource,
   });
 }
 

@@ -2,6 +2,7 @@ import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../../shared/scalars.js';
 import { createConnectionType, Node } from '../common/common.type.js';
 import { Customer } from '../customers/customer.type.js';
+import { ActivityOperationEnum, ActivitySource } from './activity-enums.type.js';
 
 @ObjectType('ActivityEntry', {
   implements: Node,
@@ -19,9 +20,16 @@ export class ActivityEntry implements Node {
   actor!: string;
 
   @Field(() => String, {
-    description: 'What was done (Partner Center operation type where it comes from the audit log).',
+    description:
+      'What was done, raw: our operation (e.g. invite_customer) or the Partner Center audit operation type (e.g. create_order). Kept as a string: Partner Center adds operation types.',
   })
   operation!: string;
+
+  @Field(() => ActivityOperationEnum, {
+    description:
+      '`operation` as the typed enum `ActivityOperation` (UNKNOWN for a Partner Center type not listed there).',
+  })
+  operationEnum!: string;
 
   @Field(() => Customer, { nullable: true, description: 'The customer affected, if any.' })
   customer!: Customer | null;
@@ -41,8 +49,12 @@ export class ActivityEntry implements Node {
   @Field(() => String, {
     description:
       'PRODUCT (this API made the change) or PARTNER_CENTER_AUDIT (read from the audit log).',
+    deprecationReason: 'Use `sourceEnum` (the same values as the enum ActivitySource).',
   })
   source!: string;
+
+  @Field(() => ActivitySource, { description: 'Where the entry comes from.' })
+  sourceEnum!: ActivitySource;
 }
 
 export const ActivityEntryConnection = createConnectionType('ActivityEntry', () => ActivityEntry, {

@@ -1,4 +1,9 @@
 import { Field, ID, Int, InterfaceType, ObjectType, type ClassType } from 'type-graphql';
+import { type UserErrorCode } from '../../shared/error-codes.js';
+import { CODES_DOC_REFERENCE, UserErrorCodeEnum } from './code-enums.type.js';
+
+const USER_ERROR_CODE_DESCRIPTION = `Machine-readable code (e.g. NOT_FOUND, REQUIRED), stable across releases; the same value as \`codeEnum\`, as a string. ${CODES_DOC_REFERENCE}`;
+const USER_ERROR_CODE_ENUM_DESCRIPTION = '`code` as the typed enum `UserErrorCode`.';
 
 const typeNames = new WeakMap<object, string>();
 
@@ -61,8 +66,11 @@ export class PageInfo {
   resolveType: resolveTypeName,
 })
 export abstract class UserError {
-  @Field(() => String, { description: 'Machine-readable code, stable across releases.' })
+  @Field(() => String, { description: USER_ERROR_CODE_DESCRIPTION })
   code!: string;
+
+  @Field(() => UserErrorCodeEnum, { description: USER_ERROR_CODE_ENUM_DESCRIPTION })
+  codeEnum!: UserErrorCode;
 
   @Field(() => String, { description: 'Human-readable explanation.' })
   message!: string;
@@ -79,8 +87,11 @@ export abstract class UserError {
   description: 'A user error with no extra data.',
 })
 export class BasicUserError implements UserError {
-  @Field(() => String, { description: 'Machine-readable code, stable across releases.' })
+  @Field(() => String, { description: USER_ERROR_CODE_DESCRIPTION })
   code!: string;
+
+  @Field(() => UserErrorCodeEnum, { description: USER_ERROR_CODE_ENUM_DESCRIPTION })
+  codeEnum!: UserErrorCode;
 
   @Field(() => String, { description: 'Human-readable explanation.' })
   message!: string;
@@ -91,9 +102,14 @@ export class BasicUserError implements UserError {
   })
   field!: string[] | null;
 
-  static from(error: { code: string; message: string; field?: string[] | null }): BasicUserError {
+  static from(error: {
+    code: UserErrorCode;
+    message: string;
+    field?: string[] | null;
+  }): BasicUserError {
     return Object.assign(new BasicUserError(), {
       code: error.code,
+      codeEnum: error.code,
       message: error.message,
       field: error.field ?? null,
     });

@@ -10,6 +10,8 @@ export interface ExportResult {
   contentType: string;
   rowCount: number;
   url: string;
+  /** The stored expiry the download route enforces (404 from this instant on). */
+  expiresAt: Date;
 }
 
 /** A name as part of a file name: letters of any script and digits kept, the rest one `-`. */
@@ -41,6 +43,8 @@ export async function storeExport(
   const now = deps.clock.now();
   const id = randomUUID();
   const fileName = `${baseName}-${now.toISOString().slice(0, 10)}.${extension}`;
+  // Kept to the millisecond the row stores, so `Export.expiresAt` is exactly what downloads check.
+  const expiresAt = new Date(now.getTime() + (deps.ttlMs ?? EXPORT_TTL_MS));
   await insertExportFile(deps.db, {
     id,
     organizationId: scope.actor.organizationId,
@@ -50,12 +54,13 @@ export async function storeExport(
     rowCount: table.rows.length,
     content,
     createdAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + (deps.ttlMs ?? EXPORT_TTL_MS)).toISOString(),
+    expiresAt: expiresAt.toISOString(),
   });
   return {
     fileName,
     contentType,
     rowCount: table.rows.length,
     url: `${deps.publicUrl}/exports/${id}`,
+    expiresAt,
   };
 }

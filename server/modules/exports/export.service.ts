@@ -6,7 +6,7 @@ import { type Actor, canReadCustomerData } from '../../shared/actor.js';
 import { type Clock } from '../../shared/clock.js';
 import { mapLimit } from '../../shared/concurrency.js';
 import { checkGlobalId, CUSTOMER_ID, PARTNER_TENANT_ID } from '../../shared/input-validation.js';
-import { err, ok, type Result } from '../../shared/result.js';
+import { err, ok, type DomainError, type Result } from '../../shared/result.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
 import {
   activityFilterProblem,
@@ -28,7 +28,7 @@ export const ACTIVITY_LOG_EXPORT_NAME = 'activity-log';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-const TENANT_NOT_FOUND = {
+const TENANT_NOT_FOUND: DomainError = {
   code: 'NOT_FOUND',
   message: 'No partner tenant of your organization has this id.',
   field: ['input', 'partnerTenantId'],

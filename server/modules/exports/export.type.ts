@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTimeScalar } from '../../shared/scalars.js';
 import { ActivityLogFilter } from '../activity-log/activity.type.js';
 import { BasicUserError, UserError } from '../common/common.type.js';
 
@@ -30,9 +31,15 @@ export class Export {
 
   @Field(() => String, {
     description:
-      'Where to GET the file, with `Authorization: Bearer <token>`; expires after 7 days.',
+      'Where to GET the file, with `Authorization: Bearer <token>`; it answers 404 from `expiresAt` on (7 days after the export).',
   })
   url!: string;
+
+  @Field(() => DateTimeScalar, {
+    description:
+      'When the download link expires: from this instant on `url` answers 404 (the file is then deleted).',
+  })
+  expiresAt!: Date;
 }
 
 @ObjectType('ExportPayload', { description: 'The export, or why it could not be made.' })

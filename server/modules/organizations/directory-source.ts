@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type PartnerDirectoryConfig } from '../../config/env.js';
 import { type DirectoryOrganization } from './organization.repository.js';
+import { PARTNER_TENANT_KINDS } from '../../shared/enums.js';
 
 /** Where the server's partner organizations and tenants come from. */
 export interface DirectorySource {
@@ -18,7 +19,7 @@ const emulatorPartnersSchema = z.array(
       mpnId: z.string().nullish(),
       country: z.string().nullish(),
       region: z.string().nullish(),
-      kind: z.string().nullish(),
+      kind: z.enum(PARTNER_TENANT_KINDS).nullish(),
       labels: z.array(z.string()).nullish(),
       adminAgentsGroupId: z.string().nullish(),
     })

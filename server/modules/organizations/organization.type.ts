@@ -2,6 +2,7 @@ import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { encodeId } from '../../shared/ids.js';
 import { PartnerRole } from '../../shared/enums.js';
 import { Node } from '../common/common.type.js';
+import { PartnerTenantKind, partnerTenantKindOf } from './partner-tenant-kind.type.js';
 import { type OrganizationRecord, type TenantRecord } from './organization.service.js';
 
 registerEnumType(PartnerRole, {
@@ -67,8 +68,12 @@ export class PartnerTenant implements Node {
 
   @Field(() => String, {
     description: 'CSP model of the account: `direct`, `indirect_provider` or `indirect_reseller`.',
+    deprecationReason: 'Use `kindEnum` (the same kinds as the enum PartnerTenantKind).',
   })
   kind!: string;
+
+  @Field(() => PartnerTenantKind, { description: 'CSP model of the account.' })
+  kindEnum!: PartnerTenantKind;
 
   static from(record: TenantRecord): PartnerTenant {
     return Object.assign(new PartnerTenant(), {
@@ -79,6 +84,7 @@ export class PartnerTenant implements Node {
       country: record.country,
       region: record.region,
       kind: record.kind,
+      kindEnum: partnerTenantKindOf(record.kind),
     });
   }
 }

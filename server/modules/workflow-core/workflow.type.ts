@@ -10,6 +10,10 @@ import {
 import { DateTimeScalar } from '../../shared/scalars.js';
 import { createConnectionType, Node, resolveTypeName } from '../common/common.type.js';
 import { Customer } from '../customers/customer.type.js';
+import { type BlockerCode } from '../../shared/error-codes.js';
+import { type WorkflowEventType } from '../../shared/workflow-event-types.js';
+import { BlockerCodeEnum, CODES_DOC_REFERENCE } from '../common/code-enums.type.js';
+import { WorkflowEventTypeEnum } from './workflow-event-type.type.js';
 
 // The workflow interface types of the contract. Concrete workflows (TenantConsolidation, …) are
 // built by the workflow engine: `@ObjectType({ implements: [Node, Workflow] })`, and its module
@@ -77,8 +81,13 @@ export class WorkflowProgress {
     'Why something cannot proceed. A blocker naming a customer or a subject excludes that item only; one naming neither stops startWorkflow.',
 })
 export class Blocker {
-  @Field(() => String, { description: 'Machine-readable code (e.g. REGION_MISMATCH).' })
+  @Field(() => String, {
+    description: `Machine-readable code (e.g. REGION_MISMATCH, NOTHING_TO_MOVE), stable across releases; the same value as \`codeEnum\`, as a string. ${CODES_DOC_REFERENCE}`,
+  })
   code!: string;
+
+  @Field(() => BlockerCodeEnum, { description: '`code` as the typed enum `BlockerCode`.' })
+  codeEnum!: BlockerCode;
 
   @Field(() => String, { description: 'Human-readable explanation.' })
   message!: string;
@@ -100,9 +109,14 @@ export class WorkflowEvent {
 
   @Field(() => String, {
     description:
-      'Event type (e.g. PLANNED, WORKFLOW_STARTED, STEP_RETRY, STEP_FAILED, WORKFLOW_COMPLETED; procedures add their own such as TICKET_OPENED).',
+      'Event type (e.g. PLANNED, WORKFLOW_STARTED, STEP_RETRY, STEP_FAILED, WORKFLOW_COMPLETED; procedures add their own such as TICKET_OPENED); the same value as `typeEnum`, as a string (it stays for events of types added after a client was generated).',
   })
   type!: string;
+
+  @Field(() => WorkflowEventTypeEnum, {
+    description: '`type` as the typed enum `WorkflowEventType` (every type and its meaning).',
+  })
+  typeEnum!: WorkflowEventType;
 
   @Field(() => String, { description: 'Human-readable description.' })
   message!: string;

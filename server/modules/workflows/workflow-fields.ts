@@ -64,6 +64,7 @@ export async function blockersOf(ctx: ApiContext, row: WorkflowRow): Promise<Blo
   );
   return blockers.map((b) => ({
     code: b.code,
+    codeEnum: b.code,
     message: b.message,
     customer: customer(b.customerTenantId),
     subject: b.subject,
@@ -90,6 +91,7 @@ export async function eventsOf(
       node: {
         at: new Date(e.node.at),
         type: e.node.type,
+        typeEnum: e.node.type,
         message: e.node.message,
         customer: customer(e.node.customerTenantId),
         subscriptionId: e.node.subscriptionId,

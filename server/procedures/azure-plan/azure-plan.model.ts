@@ -1,3 +1,4 @@
+import { type BlockerCode } from '../../shared/error-codes.js';
 /** Item kinds of an Azure plan transition. */
 /** The customer-level item: eligibility, the product upgrade(s), the budget, the final report. */
 export const TRANSITION = 'TRANSITION';
@@ -87,7 +88,7 @@ export const BLOCKER = {
 } as const;
 
 /** Partner Center error codes of the product upgrade (reference §1, §9a) → our blocker codes. */
-export function blockerCodeOf(partnerCenterCode: string | null | undefined): string {
+export function blockerCodeOf(partnerCenterCode: string | null | undefined): BlockerCode {
   switch (partnerCenterCode) {
     case '900105':
       return BLOCKER.SUSPENDED_AZURE_SUBSCRIPTION;

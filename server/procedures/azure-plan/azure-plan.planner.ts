@@ -1,3 +1,4 @@
+import { type BlockerCode } from '../../shared/error-codes.js';
 import { randomUUID } from 'node:crypto';
 import { getProductUpgradeEligibility } from '../../partner-center/azure-plan.operations.js';
 import { type PartnerCenterClient } from '../../partner-center/client.js';
@@ -71,7 +72,7 @@ export async function planAzurePlanTransition(
   const events: NewEvent[] = [];
   // Blockers of this procedure stop the whole workflow: one customer is the unit, and Partner
   // Center refuses the product upgrade outright (it never moves part of a customer).
-  const block = (code: string, message: string) => {
+  const block = (code: BlockerCode, message: string) => {
     if (!blockers.some((b) => b.code === code)) {
       blockers.push({ code, message });
     }

@@ -259,7 +259,7 @@ export class AzurePlanService {
     }
     const refused = (why: string) =>
       err({
-        code: 'AZURE_PLAN_TRANSITIONED',
+        code: 'AZURE_PLAN_TRANSITIONED' as const,
         message: `Legacy Azure (MS-AZR-0145P) can no longer be ordered for this customer: ${why}. Create new Azure subscriptions under the customer's Azure plan in the Azure portal (R-AZP-6).`,
         field: ['input', 'customerId'],
       });

@@ -1,10 +1,11 @@
+import { type BlockerCode } from '../../shared/error-codes.js';
 import { randomUUID } from 'node:crypto';
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
 import { type PcCustomer } from '../../partner-center/contracts/customers.js';
-import { type PcOffer } from '../../partner-center/contracts/offers.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
 import { listOffers } from '../../partner-center/operations.js';
 import { regionOf } from '../../shared/countries.js';
+import { equivalentOffer, offerCatalog } from '../shared/equivalent-offer.js';
 import {
   type NewBlocker,
   type NewEvent,
@@ -91,9 +92,7 @@ export async function planChannelMove(
         isNotFound(e) ? null : Promise.reject(e),
       ) as Promise<PcCustomer | null>,
   ]);
-  const byId = new Map<string, PcOffer>(offers.map((o) => [o.id.toUpperCase(), o]));
-  const purchasable = (o: PcOffer | undefined): boolean =>
-    !!o && o.isAvailableForPurchase !== false;
+  const catalog = offerCatalog(offers);
 
   const hasRelationship = existing?.relationshipToPartner === 'reseller';
   const companyName =
@@ -129,7 +128,7 @@ export async function planChannelMove(
     const itemId = randomUUID();
     const subject = `line:${line.lineNumber}`;
     const lineBlockers: NewBlocker[] = [];
-    const block = (code: string, message: string) =>
+    const block = (code: BlockerCode, message: string) =>
       lineBlockers.push({
         code,
         message,
@@ -138,16 +137,9 @@ export async function planChannelMove(
         partnerTenantId: partner.tenantId,
         subject,
       });
-    const source = byId.get(line.offerId.toUpperCase());
-    let target: PcOffer | undefined;
-    if (source && purchasable(source)) {
-      target = source; // R-CHN-5: the same offer, no license reassignment
-    } else if (source) {
-      // R-CHN-6: the old offer is no longer available; its catalog successor is the equivalent.
-      target = (source.upgradeTargetOffers ?? [])
-        .map((id) => byId.get(id.toUpperCase()))
-        .find(purchasable);
-    }
+    // R-CHN-5: the same offer, no license reassignment; R-CHN-6: the old offer is no longer
+    // available, its catalog successor is the equivalent (shared with the consolidation).
+    const { source, target } = equivalentOffer(catalog, line.offerId);
     const label = source?.name ? `${source.name} (${line.offerId})` : line.offerId;
     if (!target) {
       block(

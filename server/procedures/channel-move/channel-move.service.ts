@@ -245,7 +245,7 @@ export class ChannelMoveService {
       if (!parsed.ok) {
         // Every bad row is reported by line number; nothing is planned.
         const all = parsed.problems.map((p) => ({
-          code: 'CSV_INVALID',
+          code: 'CSV_INVALID' as const,
           message: `CSV line ${p.line}: ${p.message}`,
           field: ['input', 'csv', String(p.line)],
         }));
@@ -258,7 +258,7 @@ export class ChannelMoveService {
           : [
               {
                 ...offer.error,
-                code: 'CSV_INVALID',
+                code: 'CSV_INVALID' as const,
                 message: `CSV line ${l.lineNumber}: ${offer.error.message}`,
               },
             ];

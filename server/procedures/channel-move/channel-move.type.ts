@@ -250,7 +250,7 @@ export class PlanChannelMoveInput {
   @Field(() => String, {
     nullable: true,
     description:
-      'Required. ISO 3166-1 alpha-2 country of the customer tenant (e.g. "DE"). The customer is not yet a customer of this partner, so Partner Center will not show it to us; the same-region rule (R-CHN-7) compares it with the partner tenant’s region. Missing or invalid: a userError, nothing planned.',
+      'ISO 3166-1 alpha-2 country of the customer tenant (e.g. "DE"); the plan needs it. The customer is not yet a customer of this partner, so Partner Center will not show it to us; the same-region rule (R-CHN-7) compares it with the partner tenant’s region. Nullable only so that a missing value is a userError (REQUIRED, field input.customerCountry) rather than a GraphQL validation error; an invalid one is INVALID_COUNTRY. Either way nothing is planned.',
   })
   customerCountry?: string | null;
 

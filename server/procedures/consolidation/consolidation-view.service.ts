@@ -25,6 +25,7 @@ import {
   type CustomerItemData,
   type SubscriptionItemData,
 } from './consolidation.model.js';
+import { itemOverlap, overlapReport, type OverlapReport } from './consolidation-overlap.js';
 
 export interface ConsolidationItemView {
   kind: string;
@@ -33,8 +34,13 @@ export interface ConsolidationItemView {
   target: SubscriptionRecord | null;
   seats: number;
   targetActiveAt: string | null;
+  targetSeenActiveAt: string | null;
   sourceSuspendedAt: string | null;
   overlapDays: number | null;
+  overlapOpen: boolean;
+  proposedOfferId: string | null;
+  proposedOfferName: string | null;
+  successorReason: string | null;
   status: string;
   detail: string | null;
 }
@@ -91,17 +97,33 @@ export class ConsolidationViewService {
   itemView(item: WorkflowItemRow, target: ConsolidationData['target']): ConsolidationItemView {
     const d = JSON.parse(item.dataJson) as SubscriptionItemData;
     const customerTenantId = item.customerTenantId as string;
+    const overlap = itemOverlap(item, this.deps.clock.now());
     return {
       kind: item.kind,
       customerTenantId,
       source: inventoried(d.sourceTenantId, customerTenantId, d),
       target: d.targetSubscriptionId
-        ? inventoried(target.tenantId, customerTenantId, d, d.targetSubscriptionId, 'active')
+        ? inventoried(
+            target.tenantId,
+            customerTenantId,
+            // R-CHN-6: the replacement is of the proposed successor when there is one.
+            d.proposedOfferId
+              ? { ...d, offerId: d.proposedOfferId, offerName: d.proposedOfferName ?? null }
+              : d,
+            d.targetSubscriptionId,
+            'active',
+          )
         : null,
       seats: d.seats,
       targetActiveAt: d.targetActiveAt ?? null,
+      targetSeenActiveAt: d.targetActiveObservedAt ?? d.targetActiveAt ?? null,
       sourceSuspendedAt: d.sourceSuspendedAt ?? null,
-      overlapDays: d.overlapDays ?? null,
+      // Live while the overlap is open: it grows each UTC day the source stays active.
+      overlapDays: overlap?.days ?? d.overlapDays ?? null,
+      overlapOpen: overlap?.open ?? false,
+      proposedOfferId: d.proposedOfferId ?? null,
+      proposedOfferName: d.proposedOfferName ?? null,
+      successorReason: d.successorReason ?? null,
       status: item.status,
       detail: item.waitingReason ?? item.lastError,
     };
@@ -163,35 +185,7 @@ export class ConsolidationViewService {
     );
   }
 
-  async billingOverlap(
-    row: WorkflowRow,
-  ): Promise<{ itemsWithOverlap: number; maxOverlapDays: number }> {
-    const items = (await repo.listItems(this.deps.db, row.id)).filter(
-      (i) => i.kind === LICENSE_REPROVISION,
-    );
-    const now = this.deps.clock.now().toISOString();
-    let itemsWithOverlap = 0;
-    let maxOverlapDays = 0;
-    for (const item of items) {
-      const d = JSON.parse(item.dataJson) as SubscriptionItemData;
-      if (!d.targetActiveAt) {
-        continue;
-      }
-      // A source not suspended yet overlaps up to today: the report never under-states.
-      const end = d.sourceSuspendedAt ?? now;
-      const days =
-        d.overlapDays ??
-        Math.max(
-          0,
-          Math.round(
-            (Date.parse(end.slice(0, 10)) - Date.parse(d.targetActiveAt.slice(0, 10))) / 86_400_000,
-          ),
-        );
-      if (days > 0) {
-        itemsWithOverlap += 1;
-        maxOverlapDays = Math.max(maxOverlapDays, days);
-      }
-    }
-    return { itemsWithOverlap, maxOverlapDays };
+  async billingOverlap(row: WorkflowRow): Promise<OverlapReport> {
+    return overlapReport(await repo.listItems(this.deps.db, row.id), this.deps.clock.now());
   }
 }

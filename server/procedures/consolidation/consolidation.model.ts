@@ -58,11 +58,25 @@ export interface SubscriptionItemData {
   partnerIdOnRecord: string | null;
   azureSubscriptionId: string | null;
   commitmentEndDate: string | null;
+  /**
+   * R-CHN-6 applied per item (consolidation-successor.ts): the offer ordered at the target when
+   * the source's offer is no longer sold there (its catalog successor); absent = the same offer.
+   */
+  proposedOfferId?: string | null;
+  proposedOfferName?: string | null;
+  /** Why the proposed offer differs, with the license-reassignment warning. */
+  successorReason?: string | null;
   // progress
   orderId?: string;
   targetSubscriptionId?: string;
+  /** When Partner Center started billing the target (billing-dates.ts), and where that came from. */
   targetActiveAt?: string;
+  targetActiveAtSource?: 'PARTNER_CENTER' | 'OBSERVED';
+  /** When the engine saw the target active (later than `targetActiveAt` with slow provisioning). */
+  targetActiveObservedAt?: string;
+  /** When Partner Center suspended the source (its audit record), and where that came from. */
   sourceSuspendedAt?: string;
+  sourceSuspendedAtSource?: 'PARTNER_CENTER' | 'OBSERVED';
   overlapDays?: number;
   serviceRequestId?: string;
 }

@@ -1,3 +1,4 @@
+import { type BlockerCode } from '../../shared/error-codes.js';
 import { randomUUID } from 'node:crypto';
 import {
   consolidatedSourceMessage,
@@ -12,6 +13,8 @@ import {
   realDate,
 } from '../../partner-center/mapping.js';
 import { listOffers } from '../../partner-center/operations.js';
+import { offerCatalog, type OfferCatalog } from '../shared/equivalent-offer.js';
+import { itemOfferPlan } from './consolidation-successor.js';
 import { mapLimit } from '../../shared/concurrency.js';
 import { regionOf } from '../../shared/countries.js';
 import {
@@ -84,16 +87,11 @@ export async function planConsolidation(
   const { sources, target, only, busyCustomers, consolidatedAway } = request;
   const targetClient = clients.forTenant(target.tenantId);
   const targetRegion = target.region ?? regionOf(target.country);
-  const offersByCountry = new Map<string, Promise<Set<string>>>();
-  const availableOffers = (country: string) => {
+  const offersByCountry = new Map<string, Promise<OfferCatalog>>();
+  const targetCatalog = (country: string) => {
     let offers = offersByCountry.get(country);
     if (!offers) {
-      offers = listOffers(targetClient, country).then(
-        (list) =>
-          new Set(
-            list.filter((o) => o.isAvailableForPurchase !== false).map((o) => o.id.toUpperCase()),
-          ),
-      );
+      offers = listOffers(targetClient, country).then(offerCatalog);
       offersByCountry.set(country, offers);
     }
     return offers;
@@ -129,7 +127,9 @@ export async function planConsolidation(
       const country = countryOf(customer);
       const customerItemId = randomUUID();
       const customerBlockers: NewBlocker[] = [];
-      const block = (code: string, message: string, subject?: string) =>
+      /** Blockers of single subscriptions: they exclude that item, not the customer. */
+      const itemBlockers: NewBlocker[] = [];
+      const block = (code: BlockerCode, message: string, subject?: string) =>
         customerBlockers.push({
           code,
           message,
@@ -240,14 +240,33 @@ export async function planConsolidation(
           continue;
         }
         if (country && customerRegion === targetRegion) {
-          const offers = await availableOffers(country);
-          if (!offers.has(sub.offerId.toUpperCase())) {
-            block(
-              'OFFER_NOT_AVAILABLE',
-              `Offer ${sub.offerName ?? sub.offerId} is not available to the target tenant in ${country}.`,
-              sub.offerId,
-            );
+          // R-CHN-6 per item: a discontinued offer gets its catalog successor; only an item with
+          // none is blocked (that item, not the customer).
+          const offer = itemOfferPlan(await targetCatalog(country), sub, {
+            companyName: name,
+            country,
+            targetName: target.name,
+          });
+          if (!offer.ok) {
+            itemBlockers.push({
+              code: offer.code,
+              message: offer.message,
+              itemId: base.id,
+              customerTenantId: customer.id,
+              partnerTenantId: source.tenantId,
+              subject: sub.id,
+            });
+            children.push({
+              ...base,
+              kind: LICENSE_REPROVISION,
+              state: 'BLOCKED',
+              step: 'order',
+              status: 'BLOCKED',
+              nextRunAt: null,
+            });
+            continue;
           }
+          Object.assign(data, offer.proposed ?? {});
         }
         children.push({
           ...base,
@@ -259,6 +278,14 @@ export async function planConsolidation(
       }
       if (customerBlockers.length === 0 && !children.some((c) => c.kind !== NO_ACTION)) {
         block('NOTHING_TO_MOVE', `${name} has no active subscription to move.`);
+      } else if (
+        customerBlockers.length === 0 &&
+        !children.some((c) => c.kind !== NO_ACTION && c.status !== 'BLOCKED')
+      ) {
+        block(
+          'NOTHING_TO_MOVE',
+          `None of ${name}'s subscriptions can move to ${target.name} (see each subscription's blocker).`,
+        );
       }
 
       const blocked = customerBlockers.length > 0;
@@ -288,7 +315,11 @@ export async function planConsolidation(
             : child,
         );
       }
-      return { items, blockers: customerBlockers, subscriptionCount: subscriptions.length };
+      return {
+        items,
+        blockers: [...customerBlockers, ...itemBlockers],
+        subscriptionCount: subscriptions.length,
+      };
     }
   }
 

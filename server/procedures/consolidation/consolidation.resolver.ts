@@ -25,6 +25,7 @@ import {
 import { PlanWorkflowPayload } from '../../modules/workflows/workflow-objects.type.js';
 import { toPayload } from '../../modules/workflows/workflow.resolver.js';
 import { type ConsolidationItemView } from './consolidation-view.service.js';
+import { BillingOverlapItem } from './consolidation-overlap.type.js';
 import { CUSTOMER_READ_ROLES } from '../../shared/actor.js';
 
 type Context = ApiContext<ConsolidationServices>;
@@ -119,7 +120,23 @@ export class TenantConsolidationResolver {
     @Root() wf: TenantConsolidation,
     @Ctx() ctx: Context,
   ): Promise<BillingOverlapReport> {
-    return ctx.services.consolidationViews.billingOverlap(wf.row);
+    const report = await ctx.services.consolidationViews.billingOverlap(wf.row);
+    return Object.assign(new BillingOverlapReport(), {
+      ...report,
+      asOf: new Date(report.asOf),
+      items: report.items.map((o) =>
+        Object.assign(new BillingOverlapItem(), {
+          companyName: o.companyName,
+          customerTenantId: o.customerTenantId,
+          sourceSubscriptionId: o.sourceSubscriptionId,
+          targetSubscriptionId: o.targetSubscriptionId,
+          targetActiveAt: new Date(o.targetActiveAt),
+          sourceSuspendedAt: o.sourceSuspendedAt ? new Date(o.sourceSuspendedAt) : null,
+          overlapDays: o.days,
+          open: o.open,
+        }),
+      ),
+    });
   }
 
   private async item(ctx: Context, view: ConsolidationItemView): Promise<ConsolidationItem> {
@@ -138,8 +155,13 @@ export class TenantConsolidationResolver {
       target: target ? CustomerSubscription.from(target) : null,
       seats: view.seats,
       targetActiveAt: view.targetActiveAt ? new Date(view.targetActiveAt) : null,
+      targetSeenActiveAt: view.targetSeenActiveAt ? new Date(view.targetSeenActiveAt) : null,
       sourceSuspendedAt: view.sourceSuspendedAt ? new Date(view.sourceSuspendedAt) : null,
       overlapDays: view.overlapDays,
+      overlapOpen: view.overlapOpen,
+      proposedOfferId: view.proposedOfferId,
+      proposedOfferName: view.proposedOfferName,
+      successorReason: view.successorReason,
       status: view.status,
       detail: view.detail,
     });

@@ -6,6 +6,7 @@ import { Customer } from '../../modules/customers/customer.type.js';
 import { PartnerTenant } from '../../modules/organizations/organization.type.js';
 import { CustomerSubscription } from '../../modules/subscriptions/subscription.type.js';
 import { Workflow, WorkflowKind } from '../../modules/workflow-core/workflow.type.js';
+import { BillingOverlapItem } from './consolidation-overlap.type.js';
 
 export enum ConsolidationCustomerState {
   PLANNED = 'PLANNED',
@@ -82,13 +83,22 @@ export class ConsolidationItem {
 
   @Field(() => DateTimeScalar, {
     nullable: true,
-    description: 'When the target subscription was seen active.',
+    description:
+      'When Partner Center started billing the target subscription (its effectiveStartDate; the time it was seen active only when Partner Center has no date).',
   })
   targetActiveAt!: Date | null;
 
   @Field(() => DateTimeScalar, {
     nullable: true,
-    description: 'When the source subscription was suspended.',
+    description:
+      'When the API saw the target subscription active (later than `targetActiveAt` when provisioning takes hours); the source is never suspended before this (R-CON-4).',
+  })
+  targetSeenActiveAt!: Date | null;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      'When Partner Center suspended the source subscription (its audit record; the time the suspension was seen only when the audit log has none).',
   })
   sourceSuspendedAt!: Date | null;
 
@@ -98,6 +108,29 @@ export class ConsolidationItem {
       "Calendar days after the target's first day on which both were active (R-CON-4: must be 0).",
   })
   overlapDays!: number | null;
+
+  @Field(() => Boolean, {
+    description:
+      'True while the replacement is billed and the source is not suspended yet: `overlapDays` then counts up to now.',
+  })
+  overlapOpen!: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The offer ordered under the target when it differs from the source's: the catalog successor of an offer no longer sold there (R-CHN-6).",
+  })
+  proposedOfferId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The proposed offer’s name.' })
+  proposedOfferName!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why the proposed offer replaces the source’s, with the license-reassignment warning (R-CHN-6).',
+  })
+  successorReason!: string | null;
 
   @Field(() => String, {
     description:
@@ -157,6 +190,20 @@ export class BillingOverlapReport {
     description: 'The largest overlap in days (0 when every suspension was the same day).',
   })
   maxOverlapDays!: number;
+
+  @Field(() => Int, {
+    description:
+      'Items whose replacement is billed while the source is still active (not suspended yet): open overlaps, counted while they last.',
+  })
+  openOverlaps!: number;
+
+  @Field(() => DateTimeScalar, { description: 'The time the open overlaps are counted up to.' })
+  asOf!: Date;
+
+  @Field(() => [BillingOverlapItem], {
+    description: 'Each item with an overlap day or an open overlap, longest first.',
+  })
+  items!: BillingOverlapItem[];
 }
 
 @ObjectType('TenantConsolidation', {

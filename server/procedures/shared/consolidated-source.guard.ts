@@ -4,7 +4,7 @@ import { type EngineDb } from '../../workflows/engine/db.types.js';
 import { consolidationsFromTenant } from '../consolidation/consolidation.repository.js';
 
 /** The one code every write path answers with when it meets a consolidated source (R-CON-7). */
-export const SOURCE_OF_CONSOLIDATION = 'SOURCE_OF_CONSOLIDATION';
+export const SOURCE_OF_CONSOLIDATION = 'SOURCE_OF_CONSOLIDATION' as const;
 
 export interface ConsolidatedSourceRequest {
   organizationId: string;
@@ -25,7 +25,7 @@ export interface ConsolidatedSourceRequest {
 export async function consolidatedSourceRefusal(
   db: EngineDb,
   request: ConsolidatedSourceRequest,
-): Promise<(DomainError & { workflowIds: string[] }) | null> {
+): Promise<(DomainError & { code: typeof SOURCE_OF_CONSOLIDATION; workflowIds: string[] }) | null> {
   const workflowIds = await consolidationsFromTenant(
     db,
     request.organizationId,

@@ -1,3 +1,4 @@
+import { type WorkflowEventType } from '../../shared/workflow-event-types.js';
 import { and, eq, gte } from 'drizzle-orm';
 import { tablesOf } from '../../db/client.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
@@ -134,7 +135,13 @@ export async function updateCanceledItemData(
 
 export async function addWorkflowEvent(
   db: EngineDb,
-  event: { workflowId: string; itemId: string; at: string; type: string; message: string },
+  event: {
+    workflowId: string;
+    itemId: string;
+    at: string;
+    type: WorkflowEventType;
+    message: string;
+  },
 ): Promise<void> {
   const { workflowEvents, workflows } = tablesOf(db);
   await db.insert(workflowEvents).values(event);

@@ -1,3 +1,4 @@
+import { type BlockerCode } from '../../shared/error-codes.js';
 import { randomUUID } from 'node:crypto';
 import { consolidatedSourceRefusal } from '../shared/consolidated-source.guard.js';
 import { type OrganizationService } from '../../modules/organizations/organization.service.js';
@@ -187,7 +188,7 @@ export async function planTransfer(
     throw error;
   }
   const blockers: NewBlocker[] = [];
-  const block = (code: string, message: string) => blockers.push({ code, message });
+  const block = (code: BlockerCode, message: string) => blockers.push({ code, message });
   const name = customer.companyProfile.companyName;
   const family = mapProductFamily(sub.offerId, sub.offerName);
   if (
@@ -356,7 +357,7 @@ export async function planTransfer(
         subscriptionId: sub.id,
       },
       ...pendingChecks.map((message) => ({
-        type: 'PENDING_CHECK',
+        type: 'PENDING_CHECK' as const,
         message,
         customerTenantId,
       })),

@@ -1,3 +1,4 @@
+import { type BlockerCode } from '../../shared/error-codes.js';
 import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { transferSigningLinks } from '../../../schema/transfer-tables.js';
 import { first, tablesOf, transaction } from '../../db/client.js';
@@ -150,7 +151,7 @@ export async function openTransfersOfSubscription(
 export async function resolveBlockers(
   db: EngineDb,
   workflowId: string,
-  code: string,
+  code: BlockerCode,
   at: string,
 ): Promise<void> {
   const { workflowBlockers } = tablesOf(db);

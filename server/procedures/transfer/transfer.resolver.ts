@@ -42,7 +42,7 @@ const progressOf = async (ctx: Context, wf: SubscriptionTransfer) => {
 };
 
 const NO_TRANSFER = {
-  code: 'NOT_FOUND',
+  code: 'NOT_FOUND' as const,
   message: 'No such transfer.',
   field: ['input', 'transferId'],
 };

@@ -1,3 +1,5 @@
+import type { BlockerCode } from '../../shared/error-codes.js';
+import type { WorkflowEventType } from '../../shared/workflow-event-types.js';
 import type { workflowItems, workflows } from '../../../schema/workflow-tables.js';
 
 export type WorkflowRow = typeof workflows.$inferSelect;
@@ -55,7 +57,7 @@ export type StepOutcome =
   | { type: 'done'; state?: string; data?: Record<string, unknown> }
   | {
       type: 'blocked';
-      code: string;
+      code: BlockerCode;
       message: string;
       state?: string;
       data?: Record<string, unknown>;
@@ -78,7 +80,7 @@ export interface NewItem {
 }
 
 export interface NewEvent {
-  type: string;
+  type: WorkflowEventType;
   message: string;
   itemId?: string | null;
   customerTenantId?: string | null;
@@ -88,7 +90,7 @@ export interface NewEvent {
 }
 
 export interface NewBlocker {
-  code: string;
+  code: BlockerCode;
   message: string;
   itemId?: string | null;
   customerTenantId?: string | null;

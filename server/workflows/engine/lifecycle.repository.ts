@@ -295,7 +295,7 @@ export function statusFromCounts(counts: {
   open: number;
   runnable: number;
   failed: number;
-}): WorkflowStatus {
+}): Extract<WorkflowStatus, 'RUNNING' | 'WAITING' | 'COMPLETED' | 'FAILED'> {
   if (counts.open === 0) {
     return counts.failed > 0 ? 'FAILED' : 'COMPLETED';
   }

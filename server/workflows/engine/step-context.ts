@@ -1,3 +1,4 @@
+import { type ProductOperation } from '../../shared/activity-operations.js';
 import { ActivityRecorder } from '../../modules/activity-log/activity-recorder.js';
 import { type NewActivityEntry } from '../../modules/activity-log/activity.repository.js';
 import type { Clock } from '../../shared/clock.js';
@@ -17,8 +18,10 @@ import * as repo from './workflow.repository.js';
 export type { WorkflowStepRow } from './workflow.repository.js';
 
 /** What a step logs in the activity log; the rest comes from its workflow and item. */
-export type StepActivityEntry = Pick<NewActivityEntry, 'operation' | 'details'> &
-  Partial<Omit<NewActivityEntry, 'operation' | 'details'>>;
+export type StepActivityEntry = Pick<NewActivityEntry, 'details'> & {
+  /** Registered in server/shared/activity-operations.ts. */
+  operation: ProductOperation;
+} & Partial<Omit<NewActivityEntry, 'operation' | 'details'>>;
 
 /**
  * What a step handler gets: its workflow and item (their data typed by the procedure), the

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DbHandle, openDatabase, tablesOf, transaction } from '../../../server/db/client.js';
+import { type BlockerCode } from '../../../server/shared/error-codes.js';
 import {
   insertActivityEntries,
   listActivityEntries,
@@ -41,7 +42,7 @@ async function seed(db: DbHandle['db'], id: string, items = 6) {
       nextRunAt: at,
       data: { i },
     })),
-    blockers: [{ code: 'NOTE', message: 'a note', customerTenantId: 'c1' }],
+    blockers: [{ code: 'NOTE' as BlockerCode, message: 'a note', customerTenantId: 'c1' }],
     events: [{ type: 'PLANNED', message: 'planned' }],
   });
 }
@@ -206,7 +207,7 @@ describe.each(dialects)('repositories on %s', (dialect) => {
       at,
       actor: 'test',
       operation: 'ORDER',
-      source: 'PRODUCT',
+      source: 'PRODUCT' as const,
       customerName: 'Alpine Foods SAS',
       customerTenantId: 'c-1',
       externalId: 'wf:1:order',

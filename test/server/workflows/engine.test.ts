@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DbHandle, openDatabase } from '../../../server/db/client.js';
 import { createManualClock } from '../../../server/shared/clock.js';
+import { type WorkflowEventType } from '../../../server/shared/workflow-event-types.js';
 import {
   SimulatedCrash,
   type JournalPoint,
@@ -30,7 +31,8 @@ function definition(world: World): WorkflowDefinition {
           return { type: 'wait', reason: 'waiting for approval' };
         }
         ctx.releaseChildren();
-        ctx.emit({ type: 'APPROVED', message: 'approved' });
+        // A test procedure's own event type, outside the registry of the real procedures.
+        ctx.emit({ type: 'APPROVED' as WorkflowEventType, message: 'approved' });
         return { type: 'next', step: 'children', state: 'APPROVED' };
       },
       children: async (ctx) => {

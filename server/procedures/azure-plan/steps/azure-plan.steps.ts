@@ -28,6 +28,7 @@ export interface AzurePlanDeps {
  */
 export function azurePlanDefinition(deps: AzurePlanDeps): WorkflowDefinition {
   const stepDeps = {
+    db: deps.db,
     clients: deps.clients,
     upgradeRecheckMs: deps.upgradeRecheckMs ?? 5 * 60_000,
     verifyRecheckMs: deps.verifyRecheckMs ?? 5 * 60_000,

@@ -1,13 +1,17 @@
+import { type ProductOperation } from '../../../shared/activity-operations.js';
 import { type PartnerCenterClientFactory } from '../../../partner-center/client-factory.js';
 import { type PcSubscription } from '../../../partner-center/contracts/subscriptions.js';
 import { mapProductFamily } from '../../../partner-center/mapping.js';
 import { ProductFamily } from '../../../shared/enums.js';
+import { type EngineDb } from '../../../workflows/engine/db.types.js';
 import { type WorkflowItemRow } from '../../../workflows/engine/engine.types.js';
 import { type StepContext, stepsOf } from '../../../workflows/engine/step-context.js';
 import { type AzurePlanData } from '../azure-plan.model.js';
 
 /** What the Azure plan transition's steps use besides their context (defaults applied). */
 export interface AzurePlanStepDeps {
+  /** The R-CON-7/8 guard's reads (consolidated-source.step.ts). */
+  db: EngineDb;
   clients: PartnerCenterClientFactory;
   /** Recheck of a product upgrade line still in progress (business time). */
   upgradeRecheckMs: number;
@@ -50,7 +54,12 @@ export async function upgradeRounds(
 /** An activity entry of a step: once per item and `key`, for the customer in transition. */
 export function logActivity<I>(
   ctx: StepContext<AzurePlanData, I>,
-  entry: { operation: string; details: string; subscriptionId?: string | null; key: string },
+  entry: {
+    operation: ProductOperation;
+    details: string;
+    subscriptionId?: string | null;
+    key: string;
+  },
 ): Promise<void> {
   const wf = ctx.workflowData;
   return ctx.activity.record({

@@ -6,6 +6,7 @@ import {
 } from '../../../partner-center/azure-plan.operations.js';
 import { PartnerCenterError } from '../../../partner-center/errors.js';
 import { type StepContext, type StepHandler } from '../../../workflows/engine/step-context.js';
+import { consolidatedSourceBlock } from '../../shared/consolidated-source.step.js';
 import {
   AZURE_MAPPING,
   blockerCodeOf,
@@ -90,6 +91,17 @@ export function transitionSteps(deps: AzurePlanStepDeps): Record<string, StepHan
       details: `Partner Center confirmed ${wf.companyName} is eligible for the Azure plan (reseller relationship and MCA, R-AZP-1/2).`,
       key: 'check',
     });
+    // R-CON-7/8 at run time: a consolidation of this customer away from the tenant may have
+    // started since the dry run; the upgrade would buy an Azure plan from that tenant.
+    const refused = await consolidatedSourceBlock(ctx, deps.db, {
+      partner: { tenantId: wf.partnerTenantId, name: wf.partnerTenantName },
+      customerTenantId: wf.customerTenantId,
+      customerName: wf.companyName,
+      action: 'transition to the Azure plan',
+    });
+    if (refused) {
+      return refused;
+    }
     // A product upgrade cannot be undone: from here on the workflow cannot be canceled.
     if (!(await ctx.markIrreversible())) {
       return { type: 'wait', reason: 'The workflow was canceled.' };

@@ -1,3 +1,4 @@
+import { type ProductOperation } from '../../../shared/activity-operations.js';
 import { type PartnerCenterClientFactory } from '../../../partner-center/client-factory.js';
 import { PartnerCenterError } from '../../../partner-center/errors.js';
 import { type EngineDb } from '../../../workflows/engine/db.types.js';
@@ -27,7 +28,7 @@ export function isNotFound(error: unknown): boolean {
 export function logActivity<I>(
   ctx: StepContext<ChannelMoveData, I>,
   entry: {
-    operation: string;
+    operation: ProductOperation;
     details: string;
     subscriptionId?: string | null;
     what: string;

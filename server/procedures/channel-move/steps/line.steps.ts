@@ -1,5 +1,5 @@
 import { type StepHandler } from '../../../workflows/engine/step-context.js';
-import { consolidatedSourceRefusal } from '../../shared/consolidated-source.guard.js';
+import { consolidatedSourceBlock } from '../../shared/consolidated-source.step.js';
 import { orderOnce, subscriptionIds } from '../../shared/order-once.js';
 import { orderTag, type LineItemData } from '../channel-move.model.js';
 import { type ChannelMoveStepDeps, day, logActivity, step } from './common.js';
@@ -38,17 +38,15 @@ export function lineSteps(deps: ChannelMoveStepDeps): Record<string, StepHandler
     const line = ctx.data;
     const customerId = wf.customerTenantId;
     const offerId = line.targetOfferId as string;
-    const refusal = await consolidatedSourceRefusal(db, {
-      organizationId: ctx.workflow.organizationId,
+    // R-CON-7: never add subscriptions from a tenant the customer is consolidated away from.
+    const refused = await consolidatedSourceBlock(ctx, db, {
       partner: wf.partner,
       customerTenantId: customerId,
       action: `order ${line.targetOfferName ?? offerId}`,
+      write: 'order',
     });
-    if (refusal) {
-      // R-CON-7: never add subscriptions from a tenant the customer is consolidated away from.
-      const message = refusal.message;
-      ctx.block({ code: 'SOURCE_OF_CONSOLIDATION', message, subject: ctx.item.subject });
-      return { type: 'blocked', code: 'SOURCE_OF_CONSOLIDATION', message, state: 'BLOCKED' };
+    if (refused) {
+      return refused;
     }
     // An order creates a billed subscription: from the first one on, the move cannot be canceled.
     if (!(await ctx.markIrreversible())) {

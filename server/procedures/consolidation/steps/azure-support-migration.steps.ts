@@ -5,6 +5,7 @@ import {
   type SubscriptionItemData,
   type SupportBatchResult,
 } from '../consolidation.model.js';
+import { consolidatedSourceBlock } from '../../shared/consolidated-source.step.js';
 import { type ConsolidationStepDeps, logActivity, step } from './common.js';
 
 /** AZURE_SUPPORT_MIGRATION: ready once the customer accepted, then Microsoft support migrates it (R-CON-6). */
@@ -26,6 +27,17 @@ export function azureSupportMigrationSteps(
   };
 
   const azureReady = step<SubscriptionItemData>(async (ctx) => {
+    // R-CON-7/8 at run time: support is never asked to move Azure into a tenant the customer has
+    // been consolidated away from since planning.
+    const refused = await consolidatedSourceBlock(ctx, deps.db, {
+      partner: ctx.workflowData.target,
+      customerTenantId: ctx.item.customerTenantId as string,
+      customerName: ctx.data.companyName,
+      action: `migrate Azure subscription ${ctx.data.azureSubscriptionId ?? ctx.data.sourceSubscriptionId} of ${ctx.data.companyName} to ${ctx.workflowData.target.name}`,
+    });
+    if (refused) {
+      return refused;
+    }
     // R-CON-6: ready for Microsoft support once the customer accepted the target.
     const supportId = await supportItemId(ctx);
     if (supportId) {

@@ -1,11 +1,15 @@
+import { type ProductOperation } from '../../../shared/activity-operations.js';
 import { PartnerCenterError } from '../../../partner-center/errors.js';
 import { type PartnerCenterClientFactory } from '../../../partner-center/client-factory.js';
+import { type EngineDb } from '../../../workflows/engine/db.types.js';
 import { type StepContext, stepsOf } from '../../../workflows/engine/step-context.js';
 import { type ConsolidationData } from '../consolidation.model.js';
 import { type ConsolidationReads } from './shared-reads.js';
 
 /** What the consolidation's steps use besides their context. */
 export interface ConsolidationStepDeps {
+  /** The R-CON-7/8 guard's reads (consolidated-source.step.ts). */
+  db: EngineDb;
   clients: PartnerCenterClientFactory;
   /** Reads shared by a customer's items and a workflow's customers (issue 20). */
   reads: ConsolidationReads;
@@ -37,7 +41,7 @@ export function isNotFound(error: unknown): boolean {
 export function logActivity<I>(
   ctx: StepContext<ConsolidationData, I>,
   entry: {
-    operation: string;
+    operation: ProductOperation;
     details: string;
     subscriptionId?: string | null;
     externalId: string;

@@ -27,6 +27,7 @@ export interface ConsolidationDeps {
  */
 export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefinition {
   const stepDeps = {
+    db: deps.db,
     clients: deps.clients,
     reads: new ConsolidationReads(deps.clients, deps.reads),
     wakeFallbackMs: deps.wakeFallbackMs ?? 60 * 60_000,

@@ -1,11 +1,14 @@
 import { setSubscriptionStatus } from '../../../partner-center/operations.js';
 import { type StepHandler } from '../../../workflows/engine/step-context.js';
+import { consolidatedSourceBlock } from '../../shared/consolidated-source.step.js';
 import { orderOnce, subscriptionIds } from '../../shared/order-once.js';
 import {
   type CustomerItemData,
   LICENSE_REPROVISION,
   type SubscriptionItemData,
 } from '../consolidation.model.js';
+import { suspensionOf, targetBillingStart } from './billing-dates.js';
+import { reassignmentReminder } from './successor-reminder.js';
 import { type ConsolidationStepDeps, logActivity, overlapDays, step, utcDay } from './common.js';
 
 /** LICENSE_REPROVISION: order in the target (R-CON-3/7), wait until active, suspend the source (R-CON-4). */
@@ -17,6 +20,18 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
     const sub = ctx.data;
     const customerId = ctx.item.customerTenantId as string;
     const target = clients.forTenant(wf.target.tenantId);
+    // R-CON-7/8 at run time: the target may have become the source of another consolidation of
+    // this customer since planning (the customer took hours or days to accept).
+    const refused = await consolidatedSourceBlock(ctx, deps.db, {
+      partner: wf.target,
+      customerTenantId: customerId,
+      customerName: sub.companyName,
+      action: `re-provision ${sub.offerName ?? sub.offerId} for ${sub.companyName} under ${wf.target.name}`,
+      write: 'order',
+    });
+    if (refused) {
+      return refused;
+    }
     // R-CON-8: from the first re-provisioning on, the consolidation cannot be canceled.
     if (!(await ctx.markIrreversible())) {
       return { type: 'wait', reason: 'The workflow was canceled.' };
@@ -28,10 +43,15 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
     // R-CON-3 / R-CON-7: same offer and seats, ordered from the TARGET tenant only. After a crash
     // between the order and its journal entry: a target subscription of this offer and seats that
     // existed neither at acceptance nor as another item's journalled order.
+    // R-CHN-6 per item: the catalog successor when the target no longer sells the offer.
+    const offerId = sub.proposedOfferId ?? sub.offerId;
+    const offerName = sub.proposedOfferId
+      ? (sub.proposedOfferName ?? offerId)
+      : (sub.offerName ?? sub.offerId);
     const result = await orderOnce(ctx, {
       client: target,
       customerId,
-      offerId: sub.offerId,
+      offerId,
       quantity: sub.seats,
       billingCycle: sub.billingCycle,
       friendlyName: sub.friendlyName,
@@ -44,13 +64,13 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
     reads.wrote(ctx.item.id);
     ctx.emit({
       type: 'TARGET_ORDERED',
-      message: `Ordered ${sub.seats} × ${sub.offerName ?? sub.offerId} for ${sub.companyName} under ${wf.target.name} (subscription ${result.subscriptionId}).`,
+      message: `Ordered ${sub.seats} × ${offerName} for ${sub.companyName} under ${wf.target.name} (subscription ${result.subscriptionId}).${sub.successorReason ? ` ${sub.successorReason}` : ''}`,
       subscriptionId: result.subscriptionId,
       partnerTenantId: wf.target.tenantId,
     });
     await logActivity(ctx, {
       operation: 'create_order',
-      details: `Re-provisioned ${sub.offerName ?? sub.offerId} × ${sub.seats} for ${sub.companyName} in ${wf.target.name} (replaces ${sub.sourceSubscriptionId}).`,
+      details: `Re-provisioned ${offerName} × ${sub.seats} for ${sub.companyName} in ${wf.target.name} (replaces ${sub.sourceSubscriptionId}${sub.proposedOfferId ? `, ${sub.offerName ?? sub.offerId}, no longer available: its catalog successor, R-CHN-6` : ''}).`,
       subscriptionId: result.subscriptionId,
       externalId: `${ctx.item.id}:order`,
       tenantId: wf.target.tenantId,
@@ -113,7 +133,11 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
       };
     }
     reads.forget(ctx.item.id);
-    const targetActiveAt = ctx.now().toISOString();
+    // R-CON-4/5: the overlap runs from when Partner Center started billing the target, not from
+    // when we happened to see it active (hours later with slow provisioning and a coarse clock).
+    const observedAt = ctx.now();
+    const start = targetBillingStart(target, observedAt);
+    const targetActiveAt = start.at;
     ctx.emit({
       type: 'TARGET_ACTIVE',
       message: `${sub.offerName ?? sub.offerId} for ${sub.companyName} is active under ${wf.target.name}.`,
@@ -123,7 +147,11 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
       type: 'next',
       step: 'suspend_source',
       state: 'TARGET_ACTIVE',
-      data: { targetActiveAt },
+      data: {
+        targetActiveAt,
+        targetActiveAtSource: start.source,
+        targetActiveObservedAt: observedAt.toISOString(),
+      },
       quiet: true,
     };
   });
@@ -188,7 +216,10 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
         },
       },
     );
-    const days = overlapDays(sub.targetActiveAt, result.suspendedAt);
+    // R-CON-5: billing of the source ends when Partner Center suspended it (its audit record),
+    // which after a crash or a suspension by hand is earlier than when we saw it.
+    const suspended = await suspensionOf(ctx, source, customerId, result.suspendedAt);
+    const days = overlapDays(sub.targetActiveAt, suspended.at);
     ctx.emit({
       type: 'SOURCE_SUSPENDED',
       message: `Suspended source subscription ${sub.sourceSubscriptionId} of ${sub.companyName} (overlap ${days} day(s)).`,
@@ -202,10 +233,15 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
       externalId: `${ctx.item.id}:suspend`,
       tenantId: sub.sourceTenantId,
     });
+    await reassignmentReminder(ctx);
     return {
       type: 'done',
       state: 'DONE',
-      data: { sourceSuspendedAt: result.suspendedAt, overlapDays: days },
+      data: {
+        sourceSuspendedAt: suspended.at,
+        sourceSuspendedAtSource: suspended.source,
+        overlapDays: days,
+      },
     };
   });
 

@@ -1,3 +1,4 @@
+import { type ProductOperation } from '../../../shared/activity-operations.js';
 import {
   OWNER_ROLE_DEFINITION_GUID,
   type ArmClientFactory,
@@ -67,7 +68,7 @@ export const pdfUrl = (
 export function logActivity<I>(
   ctx: StepContext<TransferData, I>,
   entry: {
-    operation: string;
+    operation: ProductOperation;
     details: string;
     what: string;
     tenantId?: string;

@@ -4,6 +4,7 @@ import {
   listSupportTopics,
 } from '../../../partner-center/operations.js';
 import { type StepHandler } from '../../../workflows/engine/step-context.js';
+import { consolidatedSourceBlock } from '../../shared/consolidated-source.step.js';
 import { type TransferItemData } from '../transfer.model.js';
 import { logActivity, step, tagOf, type TransferStepDeps } from './common.js';
 
@@ -15,8 +16,20 @@ export function ticketSteps(deps: TransferStepDeps): Record<string, StepHandler>
   const openTicket = step<TransferItemData>(async (ctx) => {
     const data = ctx.workflowData;
     const client = clients.forTenant(data.currentPartner.tenantId);
-    const tag = tagOf(ctx.workflow.id);
     const sub = data.subscription;
+    // R-CON-7/8 at run time: a consolidation away from the current partner may have started since
+    // planning; the customer's subscriptions then live under the consolidation's target.
+    const refused = await consolidatedSourceBlock(ctx, deps.db, {
+      partner: data.currentPartner,
+      customerTenantId: data.customer.tenantId,
+      customerName: data.customer.companyName,
+      action: `transfer ${sub.offerName ?? sub.offerId} from ${data.currentPartner.name}`,
+      write: 'ticket',
+    });
+    if (refused) {
+      return refused;
+    }
+    const tag = tagOf(ctx.workflow.id);
     const description = [
       'Problem type: Subscription management. Support plan: Cloud Solution Provider. Severity: C - Minimal impact. Problem sub-type: Other general questions.',
       `Please transfer Azure subscription ID ${sub.azureSubscriptionId} (Partner Center subscription ${sub.subscriptionId}, ${sub.offerName ?? sub.offerId}) of customer ${data.customer.companyName} (Microsoft ID ${data.customer.tenantId}) from its current CSP partner ${data.currentPartner.organizationName} (Microsoft ID ${data.currentPartner.microsoftId}, Partner ID ${data.currentPartner.mpnId}) to the new CSP partner ${data.newPartner.name ?? ''} (Microsoft ID ${data.newPartner.tenantId}, Partner ID ${data.newPartner.mpnId}).`,
