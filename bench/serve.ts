@@ -12,6 +12,7 @@ import { emulatorDirectorySource } from '../server/modules/organizations/directo
 import { EmulatorTokenProvider } from '../server/partner-center/token-provider.js';
 import { createHttpClock } from '../server/shared/http-clock.js';
 import { PartnerRole } from '../server/shared/enums.js';
+import { routeOf } from './call-budget.js';
 import { peakRssMb } from './process-stats.js';
 
 // The benchmark's API process: the server as `npm start` runs it against a standalone emulator
@@ -34,19 +35,29 @@ export interface ServeReady {
   token: string;
 }
 
-/** One Partner Center call: [ms since process start, partner tenant index, HTTP status]. */
-export type CallRecord = [number, number, number];
+/**
+ * One Partner Center call: [ms since process start, partner tenant index, HTTP status, customer
+ * index (-1: none), route index] (indexes into ServeStats' tenants, customers and routes, so the
+ * journal costs the measured process numbers, not strings).
+ */
+export type CallRecord = [number, number, number, number, number];
 
 export interface ServeStats {
   type: 'stats';
   calls: CallRecord[];
   tenants: string[];
+  /** Customer tenant ids the calls name (`/v1/customers/{id}/...`). */
+  customers: string[];
+  /** `METHOD /v1/route/{id}` of the calls. */
+  routes: string[];
   cache: { hits: number; misses: number; hitRatio: number };
   rssMb: number;
   peakRssMb: number;
   /** V8 heap in use and external (Buffers, SQLite) memory, MB. */
   heapUsedMb: number;
   externalMb: number;
+  /** Peaks of process.memoryUsage() sampled every 500 ms since the last reset (what holds RSS). */
+  peak: { heapUsedMb: number; heapTotalMb: number; externalMb: number; arrayBuffersMb: number };
   /** CPU seconds (user + system) this process used since it started. */
   cpuSeconds: number;
 }
@@ -62,6 +73,8 @@ export type ServeRequest =
 export interface EngineStats {
   type: 'engine';
   items: Array<{ kind: string; status: string; n: number }>;
+  /** Items per customer, kind and status: which path each customer's subscriptions took. */
+  customerItems: Array<{ customer: string | null; kind: string; status: string; n: number }>;
   events: Array<{ type: string; n: number }>;
 }
 
@@ -100,7 +113,27 @@ async function main(): Promise<void> {
   });
 
   const tenantIndex = new Map<string, number>();
+  const customerIndex = new Map<string, number>();
+  const routeIndex = new Map<string, number>();
+  const indexOf = (map: Map<string, number>, key: string) => {
+    let index = map.get(key);
+    if (index === undefined) {
+      index = map.size;
+      map.set(key, index);
+    }
+    return index;
+  };
   const calls: CallRecord[] = [];
+  const mb = (bytes: number) => bytes / 1024 / 1024;
+  const peak = { heapUsedMb: 0, heapTotalMb: 0, externalMb: 0, arrayBuffersMb: 0 };
+  const sample = () => {
+    const m = process.memoryUsage();
+    peak.heapUsedMb = Math.max(peak.heapUsedMb, mb(m.heapUsed));
+    peak.heapTotalMb = Math.max(peak.heapTotalMb, mb(m.heapTotal));
+    peak.externalMb = Math.max(peak.externalMb, mb(m.external));
+    peak.arrayBuffersMb = Math.max(peak.arrayBuffersMb, mb(m.arrayBuffers));
+  };
+  setInterval(sample, 500).unref();
   const recordingFetch = async (input: string | URL | Request, init?: RequestInit) => {
     const headers = new Headers(init?.headers);
     const tenant = tenantOf(headers.get('authorization'));
@@ -109,8 +142,18 @@ async function main(): Promise<void> {
       index = tenantIndex.size;
       tenantIndex.set(tenant, index);
     }
+    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+    const path = url.pathname.replace(/^.*?(\/v1\/)/, '/v1/');
+    const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+    const customer = /^\/v1\/customers\/([0-9a-f-]{36})(?:\/|$)/i.exec(path)?.[1]?.toLowerCase();
     const response = await fetch(input, init);
-    calls.push([performance.now(), index, response.status]);
+    calls.push([
+      performance.now(),
+      index,
+      response.status,
+      customer ? indexOf(customerIndex, customer) : -1,
+      indexOf(routeIndex, routeOf(method, path)),
+    ]);
     return response;
   };
 
@@ -142,6 +185,7 @@ async function main(): Promise<void> {
   process.on('message', (message: ServeRequest) => {
     if (message.type === 'reset') {
       calls.length = 0;
+      Object.assign(peak, { heapUsedMb: 0, heapTotalMb: 0, externalMb: 0, arrayBuffersMb: 0 });
       app.pc.readCache?.resetStats();
       process.send?.({ type: 'reset-done', now: performance.now() });
     } else if (message.type === 'engine') {
@@ -153,6 +197,15 @@ async function main(): Promise<void> {
             .select({ kind: workflowItems.kind, status: workflowItems.status, n: count() })
             .from(workflowItems)
             .groupBy(workflowItems.kind, workflowItems.status),
+          customerItems: await db
+            .select({
+              customer: workflowItems.customerTenantId,
+              kind: workflowItems.kind,
+              status: workflowItems.status,
+              n: count(),
+            })
+            .from(workflowItems)
+            .groupBy(workflowItems.customerTenantId, workflowItems.kind, workflowItems.status),
           events: await db
             .select({ type: workflowEvents.type, n: count() })
             .from(workflowEvents)
@@ -171,6 +224,8 @@ async function main(): Promise<void> {
         type: 'stats',
         calls: calls.filter((c) => c[0] >= since),
         tenants: [...tenantIndex.keys()],
+        customers: [...customerIndex.keys()],
+        routes: [...routeIndex.keys()],
         cache: {
           hits: stats?.hits ?? 0,
           misses: stats?.misses ?? 0,
@@ -180,6 +235,7 @@ async function main(): Promise<void> {
         peakRssMb: peakRssMb(),
         heapUsedMb: memory.heapUsed / 1024 / 1024,
         externalMb: memory.external / 1024 / 1024,
+        peak: { ...peak },
         cpuSeconds: (cpu.user + cpu.system) / 1e6,
       };
       process.send?.(reply);

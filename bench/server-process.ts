@@ -15,6 +15,8 @@ import {
 export interface BenchServerOptions extends EmulatorOptions {
   /** Application environment (PARTNER_CENTER_*, WORKFLOW_*). */
   env: Record<string, string>;
+  /** The API process's V8 old-space cap (MB): default 2,048 (`--heap=384` runs a 512 MB container's). */
+  heapMb?: number;
 }
 
 /** Waits for a forked process's ready message; fails if it exits first. */
@@ -66,7 +68,7 @@ export class ServerProcess {
       env: { ...process.env, NODE_ENV: 'production', BENCH_SERVE: JSON.stringify(serveOptions) },
       // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
       execArgv: [
-        '--max-old-space-size=2048',
+        `--max-old-space-size=${options.heapMb ?? 2048}`,
         ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
       ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -22,6 +22,7 @@ import { partnerCenterRoutes } from './handlers/index.js';
 import { DEFAULT_TOKEN_SECRET, mintToken } from './http/auth.js';
 import { buildIsolatedFetch } from './http/isolated-fetch.js';
 import { Journal } from './http/journal.js';
+import { DEFAULT_RETENTION, type RetentionOptions } from './core/retention.js';
 import { buildMswHandlers } from './http/msw-handlers.js';
 import { Pipeline } from './http/pipeline.js';
 import { Router, type ControlRoute, type PcRoute } from './http/router.js';
@@ -58,6 +59,11 @@ export interface EmulatorOptions {
   paging?: Partial<ResolvedOptions['paging']>;
   /** Maximum journal entries kept. Default 10,000. */
   journalLimit?: number;
+  /**
+   * History kept besides the state (README "Memory"): MS-RequestId replay records (count, time
+   * to live) and audit records (days, count per partner tenant).
+   */
+  retention?: Partial<RetentionOptions>;
   /**
    * Require this token on the control API (`/_emulator/*`) for shared set-ups, sent as
    * `Authorization: Bearer <token>` or `X-Emulator-Control-Token`. `GET /_emulator/clock` and
@@ -132,6 +138,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       ...(options.paging ?? {}),
     },
     journalLimit: options.journalLimit ?? 10_000,
+    retention: { ...DEFAULT_RETENTION, ...(options.retention ?? {}) },
   };
   const build = (scenario: string | ScenarioDefinition, seed: number, now: Date): Store => {
     const store = buildStore(scenario, seed, now, catalog, limits);

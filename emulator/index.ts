@@ -10,6 +10,7 @@ import {
 } from './http/standalone-server.js';
 
 export { createEmulator, DEFAULT_CLOCK } from './create-emulator.js';
+export { DEFAULT_RETENTION, type RetentionOptions } from './core/retention.js';
 export type { Emulator, EmulatorOptions } from './create-emulator.js';
 export type { EmulatorControl, PartnerInfo, CustomerInfo, OfferInfo } from './control/control.js';
 export type { CommerceControl, TransferInfo } from './control/commerce-control.js';

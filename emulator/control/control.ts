@@ -68,6 +68,16 @@ export interface OfferInfo {
   countries: string[] | null;
 }
 
+/** How much the emulator holds (README "Memory"): the state and the bounded history. */
+export interface StoreCounts {
+  customers: number;
+  subscriptions: number;
+  orders: number;
+  auditRecords: number;
+  idempotencyRecords: number;
+  journal: number;
+}
+
 /** The typed control API: the same operations as `/_emulator/*`. */
 export interface EmulatorControl {
   reset(options?: { scenario?: string | ScenarioDefinition; seed?: number }): void;
@@ -82,6 +92,8 @@ export interface EmulatorControl {
   autopilot(): AutopilotConfig;
   setAutopilot(patch: AutopilotPatch): AutopilotConfig;
   pendingActions(): ScheduledActionRecord[];
+  /** Record counts, without the copy `state()` makes (`GET /_emulator/counts`). */
+  counts(): StoreCounts;
   addFault(rule: FaultRule): FaultRuleState;
   faults(): FaultRuleState[];
   clearFaults(id?: string): void;
@@ -200,6 +212,14 @@ export function createControl(deps: ControlDeps): EmulatorControl {
     },
     pendingActions: () =>
       [...rt.store.actions].sort((a, b) => (a.dueAt < b.dueAt ? -1 : 1)).map((a) => ({ ...a })),
+    counts: () => ({
+      customers: rt.store.customers.size,
+      subscriptions: rt.store.subscriptions.size,
+      orders: rt.store.orders.size,
+      auditRecords: rt.store.auditRecords.length,
+      idempotencyRecords: rt.store.idempotency.size,
+      journal: deps.journal.size,
+    }),
     addFault: (rule) => deps.faults.add(rule),
     faults: () => deps.faults.list(),
     clearFaults: (id) => deps.faults.remove(id),

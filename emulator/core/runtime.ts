@@ -6,6 +6,7 @@ import type {
   PartnerTenantRecord,
   ScheduledActionRecord,
 } from './model.js';
+import type { RetentionOptions } from './retention.js';
 import type { Store } from './store.js';
 
 /** Options after defaults are applied. */
@@ -23,6 +24,8 @@ export interface ResolvedOptions {
     offersDefault: number;
   };
   journalLimit: number;
+  /** What history is kept (replay records, audit records): core/retention.ts. */
+  retention: RetentionOptions;
 }
 
 /** Who made a change, for audit records. */

@@ -88,6 +88,8 @@ export class Store {
   readonly serviceRequests = new Map<string, ServiceRequestRecord>();
   readonly auditRecords: AuditRecordRecord[] = [];
   readonly auditByPartner = new Map<string, AuditRecordRecord[]>();
+  /** Audit records ever written (ids stay unique when old ones are dropped). */
+  auditSeq = 0;
   readonly productUpgrades = new Map<string, ProductUpgradeRecord>();
   readonly transferForms = new Map<string, TransferFormRecord>();
   readonly invitations = new Map<string, InvitationRecord>();
@@ -184,6 +186,19 @@ export class Store {
   addAuditRecord(a: AuditRecordRecord): void {
     this.auditRecords.push(a);
     pushTo(this.auditByPartner, a.partnerId, a);
+    this.auditSeq += 1;
+  }
+
+  /** Drops a partner's oldest `count` audit records (retention, core/retention.ts). */
+  dropAuditRecords(partnerId: string, count: number): void {
+    const rows = this.auditByPartner.get(partnerId);
+    if (!rows || count <= 0) {
+      return;
+    }
+    const dropped = new Set(rows.splice(0, count));
+    const kept = this.auditRecords.filter((a) => !dropped.has(a));
+    this.auditRecords.length = 0;
+    this.auditRecords.push(...kept);
   }
 
   addProductUpgrade(u: ProductUpgradeRecord): void {

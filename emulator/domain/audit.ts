@@ -1,3 +1,4 @@
+import { retainAudit } from '../core/retention.js';
 import type { AuditRecordRecord, CustomerRecord } from '../core/model.js';
 import type { Actor, EmulatorRuntime } from '../core/runtime.js';
 
@@ -38,7 +39,7 @@ export function writeAudit(rt: EmulatorRuntime, input: AuditInput): AuditRecordR
   const at = rt.now();
   const customerId = input.customer?.tenantId ?? null;
   const record: AuditRecordRecord = {
-    id: `${input.actor.partnerTenantId}_${customerId ?? '00000000-0000-0000-0000-000000000000'}_${input.operationType}_${ticks(at, rt.store.auditRecords.length)}`,
+    id: `${input.actor.partnerTenantId}_${customerId ?? '00000000-0000-0000-0000-000000000000'}_${input.operationType}_${ticks(at, rt.store.auditSeq)}`,
     partnerId: input.actor.partnerTenantId,
     customerId,
     customerName: input.customer?.companyName ?? null,
@@ -57,6 +58,7 @@ export function writeAudit(rt: EmulatorRuntime, input: AuditInput): AuditRecordR
     })),
   };
   rt.store.addAuditRecord(record);
+  retainAudit(rt.store, record.partnerId, rt.options.retention, at);
   return record;
 }
 

@@ -103,6 +103,7 @@ export function controlHandlers(
       handle: (req) => json(control.setAutopilot(body(req, autopilotPatchSchema))),
     },
     { method: 'GET', pattern: '/_emulator/actions', handle: () => json(control.pendingActions()) },
+    { method: 'GET', pattern: '/_emulator/counts', handle: () => json(control.counts()) },
     { method: 'GET', pattern: '/_emulator/faults', handle: () => json(control.faults()) },
     {
       method: 'POST',

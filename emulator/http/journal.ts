@@ -64,4 +64,8 @@ export class Journal {
   clear(): void {
     this.entries = [];
   }
+
+  get size(): number {
+    return this.entries.length;
+  }
 }

@@ -94,9 +94,14 @@ export async function setSubscriptionStatus(
   subscriptionId: string,
   status: 'suspended' | 'active',
   requestId: string,
+  /** The subscription as just read (a shared list): saves the GET of the first attempt. */
+  known?: PcSubscription,
 ): Promise<PcSubscription> {
   for (let attempt = 1; ; attempt++) {
-    const current = await client.getSubscription(customerTenantId, subscriptionId);
+    const current =
+      attempt === 1 && known
+        ? known
+        : await client.getSubscription(customerTenantId, subscriptionId);
     if (current.status === status) {
       return current;
     }

@@ -1,3 +1,4 @@
+import { retainReplay } from '../../core/retention.js';
 import { makeBaseRequest, type PcRequest } from '../router.js';
 import type { Stage } from '../request-context.js';
 import { errorResponse } from './shared-responses.js';
@@ -43,13 +44,18 @@ export const handleStage: Stage = async (ctx) => {
   }
   if (ctx.idemKey && res.status >= 200 && res.status < 300) {
     const body = await res.clone().text();
-    rt.store.idempotency.set(ctx.idemKey, {
-      key: ctx.idemKey,
-      status: res.status,
-      headers: headerPairs(res.headers),
-      body,
-      createdAt: rt.nowIso(),
-    });
+    retainReplay(
+      rt.store,
+      {
+        key: ctx.idemKey,
+        status: res.status,
+        headers: headerPairs(res.headers),
+        body,
+        createdAt: rt.nowIso(),
+      },
+      rt.options.retention,
+      rt.now(),
+    );
   }
   if (ctx.method !== 'GET' && res.status < 300) {
     ctx.changed = true;

@@ -1,3 +1,4 @@
+import { replayRecord } from '../../core/retention.js';
 import type { Stage } from '../request-context.js';
 
 /**
@@ -10,7 +11,8 @@ export const replayStage: Stage = (ctx) => {
     return undefined;
   }
   ctx.idemKey = `${tenant.tenantId}|${method}|${ctx.path.toLowerCase()}|${requestId}`;
-  const cached = ctx.deps.rt.store.idempotency.get(ctx.idemKey);
+  const { rt } = ctx.deps;
+  const cached = replayRecord(rt.store, ctx.idemKey, rt.options.retention, rt.now());
   if (!cached) {
     return undefined;
   }

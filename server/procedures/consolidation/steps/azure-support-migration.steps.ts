@@ -133,10 +133,7 @@ export function azureSupportMigrationSteps(
     const wf = ctx.workflowData;
     const sub = ctx.data;
     const customerId = ctx.item.customerTenantId as string;
-    const [targetSubs, source] = await Promise.all([
-      clients.forTenant(wf.target.tenantId).listSubscriptions(customerId),
-      clients.forTenant(sub.sourceTenantId).getSubscription(customerId, sub.sourceSubscriptionId),
-    ]);
+    const targetSubs = await clients.forTenant(wf.target.tenantId).listSubscriptions(customerId);
     const azureId = (sub.azureSubscriptionId ?? '').toLowerCase();
     // The moved subscription keeps its Azure subscription id (legacy Azure) or names its origin
     // (`migratedFromSubscriptionId`, e.g. an Azure plan, whose own id changes).
@@ -146,8 +143,14 @@ export function azureSupportMigrationSteps(
         ((s.entitlementId ?? '').toLowerCase() === azureId ||
           s.migratedFromSubscriptionId?.toLowerCase() === sub.sourceSubscriptionId.toLowerCase()),
     );
-    // R-CON-6: verified only when the source shows Suspended and the target Active.
-    if (!moved || source.status !== 'suspended') {
+    // R-CON-6: verified only when the source shows Suspended and the target Active. The source
+    // is read only once the target shows the move: while Microsoft works, a poll costs one call.
+    const source = moved
+      ? await clients
+          .forTenant(sub.sourceTenantId)
+          .getSubscription(customerId, sub.sourceSubscriptionId)
+      : undefined;
+    if (!moved || source?.status !== 'suspended') {
       const answered = await supportAnswer(ctx);
       if (answered) {
         return answered;

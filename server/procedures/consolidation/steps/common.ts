@@ -4,12 +4,15 @@ import { type PartnerCenterClientFactory } from '../../../partner-center/client-
 import { type EngineDb } from '../../../workflows/engine/db.types.js';
 import { type StepContext, stepsOf } from '../../../workflows/engine/step-context.js';
 import { type ConsolidationData } from '../consolidation.model.js';
+import { type ConsolidationReads } from './shared-reads.js';
 
 /** What the consolidation's steps use besides their context. */
 export interface ConsolidationStepDeps {
   /** The R-CON-7/8 guard's reads (consolidated-source.step.ts). */
   db: EngineDb;
   clients: PartnerCenterClientFactory;
+  /** Reads shared by a customer's items and a workflow's customers (issue 20). */
+  reads: ConsolidationReads;
   /** Fallback recheck for items that other items wake (business time). */
   wakeFallbackMs: number;
   /** Recheck of a target subscription still provisioning (business time). */

@@ -13,6 +13,7 @@ import { customerSteps } from './customer.steps.js';
 import { consolidationGdapSteps } from './gdap.steps.js';
 import { licenseReprovisionSteps } from './license-reprovision.steps.js';
 import { overlapSweep } from './overlap.sweep.js';
+import { ConsolidationReads, type ConsolidationReadsOptions } from './shared-reads.js';
 import { supportRequestSteps } from './support-request.steps.js';
 import { transferPathSteps } from './transfer-path.steps.js';
 
@@ -29,6 +30,8 @@ export interface ConsolidationDeps {
   provisioningRecheckMs?: number;
   /** Reminders and validity of the customers' invitations (R-CON-2). */
   invitations?: Partial<InvitationPolicy>;
+  /** The per-run read cache's settings (batching window, age, size). */
+  reads?: ConsolidationReadsOptions;
 }
 
 /**
@@ -39,6 +42,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
   const stepDeps = {
     db: deps.db,
     clients: deps.clients,
+    reads: new ConsolidationReads(deps.clients, deps.reads),
     wakeFallbackMs: deps.wakeFallbackMs ?? 60 * 60_000,
     provisioningRecheckMs: deps.provisioningRecheckMs ?? 2 * 60_000,
   };

@@ -1,5 +1,4 @@
 import { customerActor } from '../../shared/customer-actor.js';
-import { getRelationshipRequestUrl } from '../../../partner-center/operations.js';
 import { type WorkflowItemRow } from '../../../workflows/engine/engine.types.js';
 import { type StepHandler } from '../../../workflows/engine/step-context.js';
 import {
@@ -11,13 +10,14 @@ import { type ConsolidationStepDeps, isNotFound, logActivity, step } from './com
 
 /** CUSTOMER: invite to the target (R-CON-2), wait for acceptance, then for its subscriptions. */
 export function customerSteps(deps: ConsolidationStepDeps): Record<string, StepHandler> {
-  const { clients } = deps;
+  const { clients, reads } = deps;
 
   const invite = step<CustomerItemData>(async (ctx) => {
     const wf = ctx.workflowData;
     const customer = ctx.data;
     // R-CON-2: the invitation URL carries the target partner's id; the customer's admin accepts it.
-    const invitationUrl = await getRelationshipRequestUrl(clients.forTenant(wf.target.tenantId));
+    // It is the partner's, not the customer's: one read per workflow serves every customer.
+    const invitationUrl = await reads.invitationUrl(ctx.workflow.id, wf.target.tenantId);
     ctx.emit({
       type: 'CUSTOMER_INVITED',
       message: `Reseller relationship invitation for ${customer.companyName} from ${wf.target.name}: ${invitationUrl}`,

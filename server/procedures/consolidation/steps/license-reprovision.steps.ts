@@ -2,14 +2,18 @@ import { setSubscriptionStatus } from '../../../partner-center/operations.js';
 import { type StepHandler } from '../../../workflows/engine/step-context.js';
 import { consolidatedSourceBlock } from '../../shared/consolidated-source.step.js';
 import { orderOnce, subscriptionIds } from '../../shared/order-once.js';
-import { type CustomerItemData, type SubscriptionItemData } from '../consolidation.model.js';
+import {
+  type CustomerItemData,
+  LICENSE_REPROVISION,
+  type SubscriptionItemData,
+} from '../consolidation.model.js';
 import { suspensionOf, targetBillingStart } from './billing-dates.js';
 import { reassignmentReminder } from './successor-reminder.js';
 import { type ConsolidationStepDeps, logActivity, overlapDays, step, utcDay } from './common.js';
 
 /** LICENSE_REPROVISION: order in the target (R-CON-3/7), wait until active, suspend the source (R-CON-4). */
 export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<string, StepHandler> {
-  const { clients } = deps;
+  const { clients, reads } = deps;
 
   const order = step<SubscriptionItemData>(async (ctx) => {
     const wf = ctx.workflowData;
@@ -56,6 +60,8 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
       matches: (s) => s.quantity === sub.seats,
       notOurs: () => ctx.journal.resultIdsOfOthers('order'),
     });
+    // The next read of this customer's target subscriptions must be newer than this order.
+    reads.wrote(ctx.item.id);
     ctx.emit({
       type: 'TARGET_ORDERED',
       message: `Ordered ${sub.seats} × ${offerName} for ${sub.companyName} under ${wf.target.name} (subscription ${result.subscriptionId}).${sub.successorReason ? ` ${sub.successorReason}` : ''}`,
@@ -83,9 +89,41 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
   const awaitActive = step<SubscriptionItemData>(async (ctx) => {
     const wf = ctx.workflowData;
     const sub = ctx.data;
-    const target = await clients
-      .forTenant(wf.target.tenantId)
-      .getSubscription(ctx.item.customerTenantId as string, sub.targetSubscriptionId as string);
+    const customerId = ctx.item.customerTenantId as string;
+    const targetId = sub.targetSubscriptionId as string;
+    // Issue 20: while a sibling still orders, wait without a call; the last one to order wakes
+    // the others after its read, which they reuse (it started after their orders finished). The
+    // limiter spaces one customer's orders seconds apart, beyond the read-sharing window.
+    const siblings = ctx.item.parentItemId ? await ctx.children(ctx.item.parentItemId) : [];
+    const others = siblings.filter((s) => s.id !== ctx.item.id && s.kind === LICENSE_REPROVISION);
+    const ordering = (s: (typeof others)[number]) =>
+      // A held item (PENDING without a run time) is not on its way: never wait for one.
+      s.step === 'order' &&
+      (s.status === 'RUNNING' || (s.status === 'PENDING' && s.nextRunAt !== null));
+    if (others.some(ordering)) {
+      return {
+        type: 'wait',
+        reason: `Waiting for the other subscriptions of ${sub.companyName} to be ordered.`,
+        // Woken by the last sibling to order; the fallback covers one that fails instead.
+        until: ctx.later(deps.provisioningRecheckMs),
+        quiet: true,
+      };
+    }
+    // One list of the customer's target subscriptions, read after this item's order, serves all
+    // of its items (issue 20); one GET when the list does not show it (yet).
+    const listed = await reads.subscriptions(
+      ctx.workflow.id,
+      wf.target.tenantId,
+      customerId,
+      reads.freshSince(ctx.item.id),
+    );
+    const waiting = others.filter((s) => s.step === 'await_active' && s.status === 'WAITING');
+    if (waiting.length > 0) {
+      await ctx.wake(waiting.map((s) => s.id));
+    }
+    const target =
+      listed.find((s) => s.id.toLowerCase() === targetId.toLowerCase()) ??
+      (await clients.forTenant(wf.target.tenantId).getSubscription(customerId, targetId));
     if (target.status !== 'active') {
       return {
         type: 'wait',
@@ -94,6 +132,7 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
         quiet: true,
       };
     }
+    reads.forget(ctx.item.id);
     // R-CON-4/5: the overlap runs from when Partner Center started billing the target, not from
     // when we happened to see it active (hours later with slow provisioning and a coarse clock).
     const observedAt = ctx.now();
@@ -151,12 +190,27 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
           return current.status === 'suspended' ? { suspendedAt: now } : undefined;
         },
         call: async (requestId) => {
+          // The body and etag of the PATCH come from one list of the customer's source
+          // subscriptions shared by its items (issue 20). The PATCH carries If-Match, so a list
+          // read before this step is safe to write from: a changed subscription answers 412 and
+          // is re-read alone. Only an `active` entry is used (one that already shows `suspended`
+          // is re-read, not trusted).
+          const listed = await reads.subscriptions(
+            ctx.workflow.id,
+            sub.sourceTenantId,
+            customerId,
+            Number.NEGATIVE_INFINITY,
+          );
+          const known = listed.find(
+            (s) => s.id.toLowerCase() === sub.sourceSubscriptionId.toLowerCase(),
+          );
           await setSubscriptionStatus(
             source,
             customerId,
             sub.sourceSubscriptionId,
             'suspended',
             requestId,
+            known?.status === 'active' && known.attributes?.etag ? known : undefined,
           );
           return { suspendedAt: ctx.now().toISOString() };
         },

@@ -1,0 +1,144 @@
+import { type PartnerCenterClientFactory } from '../../../partner-center/client-factory.js';
+import { type PcSubscription } from '../../../partner-center/contracts/subscriptions.js';
+import { getRelationshipRequestUrl } from '../../../partner-center/operations.js';
+
+/** Settings of {@link ConsolidationReads} (defaults: 50 ms window, 30 s age, 5,000 keys). */
+export interface ConsolidationReadsOptions {
+  /**
+   * How long a subscriptions read waits for sibling items to join it before it starts. Siblings
+   * (the subscriptions of one customer) reach the same step within a few ms of each other.
+   */
+  windowMs?: number;
+  /** A finished read is reused only this long (and only by callers it is fresh enough for). */
+  maxAgeMs?: number;
+  /** Most (workflow, tenant, customer) entries kept; the oldest go first. */
+  maxKeys?: number;
+  /** Monotonic clock (ms); tests pass their own. */
+  now?: () => number;
+}
+
+interface Read {
+  /** When the Partner Center request started (monotonic ms). */
+  startedAt: number;
+  subscriptions: PcSubscription[];
+}
+
+/**
+ * The consolidation's per-run read cache (issue 20): one subscriptions list per customer and
+ * tenant serves every item of that customer, and one invitation URL per workflow and target
+ * tenant serves every customer. Partner Center's budget is 500 requests/min per tenant: a read per
+ * subscription was half of a 10,000-subscription consolidation's calls.
+ *
+ * Freshness rule: a caller names the earliest moment a read may have started to serve it
+ * (`notBefore`: when its own last write finished, e.g. its order; or when it asked). A read that
+ * started earlier is never handed to it, so a step never decides on data older than its own write
+ * (read-after-write), exactly as if it had made the call itself. Callers that ask within
+ * `windowMs` of each other share one request; a failed read fails every caller that shared it
+ * (each retries as its step would).
+ *
+ * In-process only: after a restart the marks are gone and a caller's `notBefore` is the moment it
+ * asks, which costs a read, never a stale answer.
+ */
+export class ConsolidationReads {
+  private readonly windowMs: number;
+  private readonly maxAgeMs: number;
+  private readonly maxKeys: number;
+  private readonly now: () => number;
+  /** Scheduled reads that have not started: callers join them. */
+  private readonly scheduled = new Map<string, Promise<Read>>();
+  /** The last finished read per key. */
+  private readonly finished = new Map<string, Read>();
+  /** When an item's last write finished (monotonic ms): what its next read must be newer than. */
+  private readonly writes = new Map<string, number>();
+  private readonly invitations = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly clients: PartnerCenterClientFactory,
+    options: ConsolidationReadsOptions = {},
+  ) {
+    this.windowMs = options.windowMs ?? 50;
+    this.maxAgeMs = options.maxAgeMs ?? 30_000;
+    this.maxKeys = options.maxKeys ?? 5_000;
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** Records that an item's write (order, suspension) just finished. */
+  wrote(itemId: string): void {
+    this.writes.delete(itemId);
+    this.writes.set(itemId, this.now());
+    trim(this.writes, this.maxKeys * 4);
+  }
+
+  /** The moment a read must have started after to serve this item (its last write, or now). */
+  freshSince(itemId: string): number {
+    return this.writes.get(itemId) ?? this.now();
+  }
+
+  /** Forgets an item's marks (it is done). */
+  forget(itemId: string): void {
+    this.writes.delete(itemId);
+  }
+
+  /**
+   * The customer's subscriptions as `tenantId` sees them, read at or after `notBefore`; shared by
+   * the callers of one workflow that ask for the same tenant and customer within the window.
+   */
+  async subscriptions(
+    workflowId: string,
+    tenantId: string,
+    customerId: string,
+    notBefore: number,
+  ): Promise<PcSubscription[]> {
+    const key = `${workflowId}|${tenantId}|${customerId}`;
+    const last = this.finished.get(key);
+    if (last && last.startedAt >= notBefore && this.now() - last.startedAt <= this.maxAgeMs) {
+      return last.subscriptions;
+    }
+    let read = this.scheduled.get(key);
+    if (!read) {
+      read = this.schedule(key, tenantId, customerId);
+      this.scheduled.set(key, read);
+    }
+    return (await read).subscriptions;
+  }
+
+  private async schedule(key: string, tenantId: string, customerId: string): Promise<Read> {
+    await new Promise((resolve) => setTimeout(resolve, this.windowMs));
+    // Started now: later callers schedule the next read (this one may predate their writes).
+    this.scheduled.delete(key);
+    const startedAt = this.now();
+    const subscriptions = await this.clients.forTenant(tenantId).listSubscriptions(customerId);
+    const read = { startedAt, subscriptions };
+    this.finished.delete(key);
+    this.finished.set(key, read);
+    trim(this.finished, this.maxKeys);
+    return read;
+  }
+
+  /**
+   * The target's reseller invitation URL (R-CON-2): the partner's, the same for every customer,
+   * so read once per workflow and tenant (a failed read is not kept).
+   */
+  invitationUrl(workflowId: string, tenantId: string): Promise<string> {
+    const key = `${workflowId}|${tenantId}`;
+    let url = this.invitations.get(key);
+    if (!url) {
+      url = getRelationshipRequestUrl(this.clients.forTenant(tenantId));
+      this.invitations.set(key, url);
+      trim(this.invitations, this.maxKeys);
+      url.catch(() => this.invitations.delete(key));
+    }
+    return url;
+  }
+}
+
+/** Drops the oldest entries (Maps iterate in insertion order) down to `max`. */
+function trim<K, V>(map: Map<K, V>, max: number): void {
+  while (map.size > max) {
+    const oldest = map.keys().next();
+    if (oldest.done) {
+      return;
+    }
+    map.delete(oldest.value);
+  }
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { type PartnerCenterClientFactory } from '../../../server/partner-center/client-factory.js';
+import { type PcSubscription } from '../../../server/partner-center/contracts/subscriptions.js';
+import { ConsolidationReads } from '../../../server/procedures/consolidation/steps/shared-reads.js';
+
+// The consolidation's per-run read cache (issue 20): shared reads, never older than the caller's
+// own last write.
+
+function fakeClients() {
+  let version = 0;
+  const calls: Array<{ tenant: string; customer: string; version: number }> = [];
+  let fail = false;
+  const clients = {
+    forTenant: (tenant: string) => ({
+      listSubscriptions: async (customer: string) => {
+        const v = ++version;
+        calls.push({ tenant, customer, version: v });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (fail) {
+          throw new Error('503 from Partner Center');
+        }
+        return [{ id: `sub-${v}`, status: 'active' } as unknown as PcSubscription];
+      },
+    }),
+  } as unknown as PartnerCenterClientFactory;
+  return { clients, calls, failNext: (on: boolean) => (fail = on) };
+}
+
+describe('ConsolidationReads', () => {
+  it('serves callers that ask within the window with one read', async () => {
+    const { clients, calls } = fakeClients();
+    const reads = new ConsolidationReads(clients, { windowMs: 20 });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        reads.subscriptions('wf', 'target', 'c1', reads.freshSince(`item-${i}`)),
+      ),
+    );
+    expect(calls).toHaveLength(1);
+    expect(new Set(results.map((r) => r[0]?.id))).toEqual(new Set(['sub-1']));
+  });
+
+  it('never hands a caller a read that started before its own write finished', async () => {
+    const { clients, calls } = fakeClients();
+    let now = 0;
+    const reads = new ConsolidationReads(clients, { windowMs: 1, now: () => now });
+    now = 10;
+    const first = await reads.subscriptions('wf', 'target', 'c1', 0);
+    expect(first[0]?.id).toBe('sub-1');
+    // An item ordered after that read: the finished read is older than its write.
+    now = 20;
+    reads.wrote('item-late');
+    now = 30;
+    const late = await reads.subscriptions('wf', 'target', 'c1', reads.freshSince('item-late'));
+    expect(late[0]?.id).toBe('sub-2');
+    // An item whose write finished before the second read started may reuse it.
+    expect(
+      (await reads.subscriptions('wf', 'target', 'c1', 25))[0]?.id,
+      'a read newer than the write is reused',
+    ).toBe('sub-2');
+    expect(calls).toHaveLength(2);
+  });
+
+  it('keeps workflows, tenants and customers apart, and drops reads past their age', async () => {
+    const { clients, calls } = fakeClients();
+    let now = 0;
+    const reads = new ConsolidationReads(clients, { windowMs: 1, maxAgeMs: 100, now: () => now });
+    await reads.subscriptions('wf', 'target', 'c1', 0);
+    await reads.subscriptions('wf', 'source', 'c1', 0);
+    await reads.subscriptions('wf', 'target', 'c2', 0);
+    await reads.subscriptions('other-wf', 'target', 'c1', 0);
+    expect(calls).toHaveLength(4);
+    await reads.subscriptions('wf', 'target', 'c1', 0);
+    expect(calls).toHaveLength(4);
+    now = 101;
+    await reads.subscriptions('wf', 'target', 'c1', 0);
+    expect(calls).toHaveLength(5);
+  });
+
+  it('fails every caller of a failed read and keeps nothing of it', async () => {
+    const { clients, calls, failNext } = fakeClients();
+    const reads = new ConsolidationReads(clients, { windowMs: 5 });
+    failNext(true);
+    const outcomes = await Promise.allSettled([
+      reads.subscriptions('wf', 'target', 'c1', 0),
+      reads.subscriptions('wf', 'target', 'c1', 0),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    failNext(false);
+    expect((await reads.subscriptions('wf', 'target', 'c1', 0))[0]?.id).toBe('sub-2');
+    expect(calls).toHaveLength(2);
+  });
+
+  it('reads the invitation URL once per workflow and tenant, again after a failure', async () => {
+    let n = 0;
+    const clients = {
+      forTenant: () => ({
+        request: async () => {
+          n += 1;
+          if (n === 1) {
+            throw new Error('timeout');
+          }
+          return { data: { url: `https://invite/${n}` } };
+        },
+      }),
+    } as unknown as PartnerCenterClientFactory;
+    const reads = new ConsolidationReads(clients);
+    await expect(reads.invitationUrl('wf', 'target')).rejects.toThrow('timeout');
+    expect(await reads.invitationUrl('wf', 'target')).toBe('https://invite/2');
+    expect(await reads.invitationUrl('wf', 'target')).toBe('https://invite/2');
+    expect(await reads.invitationUrl('wf-2', 'target')).toBe('https://invite/3');
+  });
+});
