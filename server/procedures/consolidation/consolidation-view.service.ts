@@ -74,7 +74,12 @@ export interface ConsolidationCustomerView {
 }
 
 /** Items shown under a customer: those that move, and those skipped (as the inventory export lists them). */
-const SHOWN = new Set([LICENSE_REPROVISION, AZURE_SUPPORT_MIGRATION, SUBSCRIPTION_TRANSFER, NO_ACTION]);
+const SHOWN = new Set([
+  LICENSE_REPROVISION,
+  AZURE_SUPPORT_MIGRATION,
+  SUBSCRIPTION_TRANSFER,
+  NO_ACTION,
+]);
 
 /** Plans made before issue 15 stored no path: their kind says it. */
 export const PATH_OF_KIND: Record<string, ConsolidationPath> = {

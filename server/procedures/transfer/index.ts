@@ -84,7 +84,11 @@ export const transferModule: ProcedureModule<TransferServices> = {
   graphql: {
     typeName: 'SubscriptionTransfer',
     create: () => new SubscriptionTransfer(),
-    resolvers: [SubscriptionTransferResolver, TransferNewPartnerResolver, SubscriptionTransferPathResolver],
+    resolvers: [
+      SubscriptionTransferResolver,
+      TransferNewPartnerResolver,
+      SubscriptionTransferPathResolver,
+    ],
     types: [SubscriptionTransfer],
   },
   routes: ({ services, auth }) => [
