@@ -69,8 +69,15 @@ export function useLiveWorkflow(id: string) {
 
   useEffect(() => {
     void reload();
-    const client = createLiveClient(token, setLive);
     let disposed = false;
+    // Status events of a client this effect already disposed are dropped: its socket's late
+    // `closed` arrived after the next client's `connected` and left the page on 'reconnecting'
+    // while it was live (seen in CI: the effect ran twice, two sockets, the first closed last).
+    const client = createLiveClient(token, (status) => {
+      if (!disposed) {
+        setLive(status);
+      }
+    });
     let stop: () => void = () => undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
     // A subscription the server ends with an error (a storage hiccup, a replica going away) is
