@@ -125,6 +125,7 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
       listed.find((s) => s.id.toLowerCase() === targetId.toLowerCase()) ??
       (await clients.forTenant(wf.target.tenantId).getSubscription(customerId, targetId));
     if (target.status !== 'active') {
+      reads.decided(ctx.item.id);
       return {
         type: 'wait',
         reason: `Target subscription ${target.id} is ${target.status}; waiting for it to be active.`,

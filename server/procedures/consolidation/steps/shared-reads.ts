@@ -69,6 +69,15 @@ export class ConsolidationReads {
     trim(this.writes, this.maxKeys * 4);
   }
 
+  /**
+   * Records that an item decided on what it read (e.g. "still provisioning"): its next read must
+   * start after now. Without it a recheck after the business clock jumped (hours of emulator time
+   * in milliseconds of real time) was served the read it had already decided on.
+   */
+  decided(itemId: string): void {
+    this.wrote(itemId);
+  }
+
   /** The moment a read must have started after to serve this item (its last write, or now). */
   freshSince(itemId: string): number {
     return this.writes.get(itemId) ?? this.now();
