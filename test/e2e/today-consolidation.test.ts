@@ -160,29 +160,4 @@ describe("issue 15 'Done when' on today's Partner Center", () => {
       );
     },
   );
-
-  it(
-    'measures the transfer path for the large-today 320-subscription customer (waves)',
-    { timeout: 400_000 },
-    async () => {
-      const w = await bootToday('large-today:1');
-      const before = journalCounts(w.emulator);
-      let subs = 0;
-      for (const wave of [1, 2]) {
-        const id = await plan(w, null, wave === 1 ? { wave } : undefined);
-        const end = await startAndFinish(w, id, 200);
-        expect(end.status).toBe('COMPLETED');
-        expect(end.billingOverlap.maxOverlapDays).toBe(0);
-        subs += end.customers.edges
-          .flatMap((e) => e.node.items)
-          .filter((i) => i.path === 'TRANSFER' && i.status === 'DONE').length;
-      }
-      const counts = journalCounts(w.emulator, before.lastSeq);
-      expect(subs).toBeGreaterThanOrEqual(320);
-      expect(counts.orders).toBe(0);
-      console.log(
-        `large-today PC calls per transferred subscription: ${JSON.stringify({ subs, calls: counts.total, perSubscription: counts.total / subs })}`,
-      );
-    },
-  );
 });
