@@ -72,7 +72,7 @@ export function useLiveWorkflow(id: string) {
     let disposed = false;
     // Status events of a client this effect already disposed are dropped: its socket's late
     // `closed` arrived after the next client's `connected` and left the page on 'reconnecting'
-    // while it was live (seen in CI: the effect ran twice, two sockets, the first closed last).
+    // while it was live (a full-suite run: the effect ran twice, two sockets, the first closed last).
     const client = createLiveClient(token, (status) => {
       if (!disposed) {
         setLive(status);
