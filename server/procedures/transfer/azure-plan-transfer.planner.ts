@@ -9,7 +9,7 @@ import {
   OPEN_TRANSFER_STATUSES,
   transferStatus,
 } from '../../partner-center/nce-transfer.operations.js';
-import { PartnerCenterError } from '../../partner-center/errors.js';
+import { checkServedNewPartner } from './new-partner-checks.js';
 import { type TenantRecord } from '../../modules/organizations/organization.service.js';
 import { type RequestScope } from '../../shared/request-scope.js';
 import { ok, type Result } from '../../shared/result.js';
@@ -113,29 +113,15 @@ export async function planAzurePlanTransfer(
   const pendingChecks: string[] = [];
   if (served) {
     // R-TRF-6: the new partner must already have a reseller relationship with the customer.
-    try {
-      const seen = await clients.forTenant(newPartnerTenantId).getCustomer(customerTenantId);
-      if (seen.relationshipToPartner !== 'reseller') {
-        block(
-          'NO_RESELLER_RELATIONSHIP',
-          `${served.name} has a ${seen.relationshipToPartner ?? 'no'} relationship with ${name}, not a reseller one; it must establish one before the transfer (R-TRF-6).`,
-        );
-      }
-    } catch (error) {
-      if (!(error instanceof PartnerCenterError && error.isNotFound)) {
-        throw error;
-      }
-      block(
-        'NO_RESELLER_RELATIONSHIP',
-        `${served.name} has no reseller relationship with ${name} in Partner Center; it must establish one before the transfer (R-TRF-6).`,
-      );
-    }
-    if (served.mpnId && served.mpnId !== input.newPartnerMpnId) {
-      block(
-        'NEW_PARTNER_MPN_MISMATCH',
-        `Partner ID ${input.newPartnerMpnId} is not the Partner ID of tenant ${newPartnerTenantId} (${served.mpnId}).`,
-      );
-    }
+    await checkServedNewPartner({
+      clients,
+      served,
+      newPartnerTenantId,
+      newPartnerMpnId: input.newPartnerMpnId,
+      customerTenantId,
+      customerName: name,
+      block,
+    });
   } else {
     pendingChecks.push(
       `The new partner (tenant ${newPartnerTenantId}) is not served here: it creates the transfer request in Partner Center; it is accepted as soon as it appears.`,

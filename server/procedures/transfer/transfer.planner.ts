@@ -4,6 +4,7 @@ import { consolidatedSourceRefusal } from '../shared/consolidated-source.guard.j
 import { type OrganizationService } from '../../modules/organizations/organization.service.js';
 import { type PartnerCenterClientFactory } from '../../partner-center/client-factory.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
+import { checkServedNewPartner } from './new-partner-checks.js';
 import { mapProductFamily } from '../../partner-center/mapping.js';
 import { listIndirectProviders } from '../../partner-center/operations.js';
 import { type Clock } from '../../shared/clock.js';
@@ -302,29 +303,15 @@ export async function planTransfer(
         .join(' or ')} as the new partner, with ${served.name} as the partner of record.`,
     );
   } else if (served) {
-    try {
-      const seen = await clients.forTenant(newPartnerTenantId).getCustomer(customerTenantId);
-      if (seen.relationshipToPartner !== 'reseller') {
-        block(
-          'NO_RESELLER_RELATIONSHIP',
-          `${served.name} has a ${seen.relationshipToPartner ?? 'no'} relationship with ${name}, not a reseller one; it must establish one before the transfer (R-TRF-6).`,
-        );
-      }
-    } catch (error) {
-      if (!(error instanceof PartnerCenterError && error.isNotFound)) {
-        throw error;
-      }
-      block(
-        'NO_RESELLER_RELATIONSHIP',
-        `${served.name} has no reseller relationship with ${name} in Partner Center; it must establish one before the transfer (R-TRF-6).`,
-      );
-    }
-    if (served.mpnId && served.mpnId !== input.newPartnerMpnId) {
-      block(
-        'NEW_PARTNER_MPN_MISMATCH',
-        `Partner ID ${input.newPartnerMpnId} is not the Partner ID of tenant ${newPartnerTenantId} (${served.mpnId}).`,
-      );
-    }
+    await checkServedNewPartner({
+      clients,
+      served,
+      newPartnerTenantId,
+      newPartnerMpnId: input.newPartnerMpnId,
+      customerTenantId,
+      customerName: name,
+      block,
+    });
   } else {
     pendingChecks.push(
       `R-TRF-6: the new partner (tenant ${newPartnerTenantId}, Partner ID ${input.newPartnerMpnId}) is not served here, so its reseller relationship with ${name} cannot be checked in Partner Center; the new partner confirms it when signing.`,
