@@ -96,6 +96,8 @@ export async function setSubscriptionStatus(
   requestId: string,
   /** The subscription as just read (a shared list): saves the GET of the first attempt. */
   known?: PcSubscription,
+  /** Set to true when this call's PATCH changed the status (not when it already was `status`). */
+  outcome?: { changed: boolean },
 ): Promise<PcSubscription> {
   for (let attempt = 1; ; attempt++) {
     const current =
@@ -114,6 +116,9 @@ export async function setSubscriptionStatus(
         ...(current.attributes?.etag ? { ifMatch: current.attributes.etag } : {}),
         schema: pcSubscriptionSchema,
       });
+      if (outcome) {
+        outcome.changed = true;
+      }
       return response.data;
     } catch (error) {
       const stale = (error as { status?: number }).status === 412;

@@ -61,31 +61,42 @@ const DAY_MS = 86_400_000;
 /** Partner Center keeps audit records 90 days; an older start date is refused (400). */
 const AUDIT_RETENTION_DAYS = 89;
 
+/** The first day of a suspension's audit window: its replacement's billing day, within retention. */
+export function auditStartDate(since: string, observedAt: Date): string {
+  const oldest = observedAt.getTime() - AUDIT_RETENTION_DAYS * DAY_MS;
+  return new Date(Math.max(Date.parse(since), oldest)).toISOString().slice(0, 10);
+}
+
 /**
- * When Partner Center suspended the source subscription: the latest successful
- * `update_subscription` audit record of the source tenant that set it to `suspended`, between
- * `since` (its replacement's billing start) and `observedAt` (reference §8: one CustomerId filter,
- * the window from `since`'s day). Null when the audit log has no such record (the caller then
- * keeps the observation).
+ * The source tenant's audit records of one customer from `startDate` on (reference §8: one
+ * CustomerId filter): what {@link latestSuspension} looks in. One read serves every subscription
+ * of the customer (shared-reads.ts).
  */
-export async function sourceSuspensionTime(
+export function customerAuditRecords(
   client: PartnerCenterClient,
   customerTenantId: string,
-  subscriptionId: string,
-  since: string,
-  observedAt: Date,
-): Promise<string | null> {
-  const oldest = observedAt.getTime() - AUDIT_RETENTION_DAYS * DAY_MS;
-  const start = new Date(Math.max(Date.parse(since), oldest)).toISOString().slice(0, 10);
-  const records = await client.listCollection(
+  startDate: string,
+): Promise<PcAuditRecord[]> {
+  return client.listCollection(
     '/auditrecords',
     pcAuditRecordCollectionSchema,
     {},
     {
-      startDate: start,
+      startDate,
       filter: JSON.stringify({ Field: 'CustomerId', Value: customerTenantId, Operator: 'equals' }),
     },
   );
+}
+
+/**
+ * The latest successful `update_subscription` record among `records` that set `subscriptionId` to
+ * `suspended`, no later than `observedAt`; null when there is none.
+ */
+export function latestSuspension(
+  records: readonly PcAuditRecord[],
+  subscriptionId: string,
+  observedAt: Date,
+): string | null {
   let latest: string | null = null;
   for (const record of records) {
     if (
@@ -115,26 +126,65 @@ export async function sourceSuspensionTime(
 }
 
 /**
+ * When Partner Center suspended the source subscription: the latest successful
+ * `update_subscription` audit record of the source tenant that set it to `suspended`, between
+ * `since` (its replacement's billing start) and `observedAt` (reference §8: one CustomerId filter,
+ * the window from `since`'s day). Null when the audit log has no such record (the caller then
+ * keeps the observation).
+ */
+export async function sourceSuspensionTime(
+  client: PartnerCenterClient,
+  customerTenantId: string,
+  subscriptionId: string,
+  since: string,
+  observedAt: Date,
+): Promise<string | null> {
+  const records = await customerAuditRecords(
+    client,
+    customerTenantId,
+    auditStartDate(since, observedAt),
+  );
+  return latestSuspension(records, subscriptionId, observedAt);
+}
+
+/** The suspend step's journalled outcome. */
+export interface SuspendOutcome {
+  /** When the engine saw the source suspended (after its PATCH, or when it found it so). */
+  suspendedAt: string;
+  /**
+   * Set only when this item's own PATCH turned the subscription from active to suspended: when
+   * that request started. Partner Center suspended it between `requestedAt` and `suspendedAt`.
+   */
+  requestedAt?: string;
+}
+
+/**
  * The source's end of billing for the suspend step: Partner Center's audit time when it has one,
  * else the observation (an upper bound, never an under-stated overlap). An audit log that cannot
  * be read does not undo a suspension that happened: the item finishes on the observation, and an
  * event says why.
+ *
+ * Issue 20 (no re-read after a certain outcome): when the item's own PATCH suspended the
+ * subscription and the request started and ended on one UTC day, Partner Center's time lies in
+ * that request and the overlap's days are exact from the observation: no audit read. The audit
+ * log is read only when the outcome is uncertain (found suspended after a crash or by hand, a
+ * PATCH across midnight, a journal entry of an older version), through `readAudit` (shared per
+ * customer and source tenant, read after this item's suspension).
  */
 export async function suspensionOf(
   ctx: StepContext<ConsolidationData, SubscriptionItemData>,
-  source: PartnerCenterClient,
-  customerTenantId: string,
-  observedIso: string,
+  outcome: SuspendOutcome,
+  readAudit: (startDate: string) => Promise<PcAuditRecord[]>,
 ): Promise<BillingTimestamp> {
   const sub = ctx.data;
+  const observedIso = outcome.suspendedAt;
+  if (outcome.requestedAt && outcome.requestedAt.slice(0, 10) === observedIso.slice(0, 10)) {
+    return { at: observedIso, source: 'OBSERVED' };
+  }
   try {
-    const at = await sourceSuspensionTime(
-      source,
-      customerTenantId,
-      sub.sourceSubscriptionId,
-      sub.targetActiveAt ?? observedIso,
-      new Date(Math.max(Date.parse(observedIso), ctx.now().getTime())),
-    );
+    const observedAt = new Date(Math.max(Date.parse(observedIso), ctx.now().getTime()));
+    const records = await readAudit(auditStartDate(sub.targetActiveAt ?? observedIso, observedAt));
+    const at = latestSuspension(records, sub.sourceSubscriptionId, observedAt);
     if (at) {
       return { at, source: 'PARTNER_CENTER' };
     }

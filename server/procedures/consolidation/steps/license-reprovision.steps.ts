@@ -7,7 +7,7 @@ import {
   LICENSE_REPROVISION,
   type SubscriptionItemData,
 } from '../consolidation.model.js';
-import { suspensionOf, targetBillingStart } from './billing-dates.js';
+import { type SuspendOutcome, suspensionOf, targetBillingStart } from './billing-dates.js';
 import { reassignmentReminder } from './successor-reminder.js';
 import { type ConsolidationStepDeps, logActivity, overlapDays, step, utcDay } from './common.js';
 
@@ -182,7 +182,7 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
     }
     const source = clients.forTenant(sub.sourceTenantId);
     const customerId = ctx.item.customerTenantId as string;
-    const result = await ctx.journaled<{ suspendedAt: string }>(
+    const result = await ctx.journaled<SuspendOutcome>(
       'suspend',
       { sourceSubscriptionId: sub.sourceSubscriptionId },
       {
@@ -205,6 +205,8 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
           const known = listed.find(
             (s) => s.id.toLowerCase() === sub.sourceSubscriptionId.toLowerCase(),
           );
+          const requestedAt = ctx.now().toISOString();
+          const outcome = { changed: false };
           await setSubscriptionStatus(
             source,
             customerId,
@@ -212,14 +214,30 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
             'suspended',
             requestId,
             known?.status === 'active' && known.attributes?.etag ? known : undefined,
+            outcome,
           );
-          return { suspendedAt: ctx.now().toISOString() };
+          const suspendedAt = ctx.now().toISOString();
+          // Our PATCH suspended it: Partner Center's time lies in this request (billing-dates.ts).
+          // Already suspended (by hand, a concurrent change after a 412): when is unknown.
+          return outcome.changed ? { suspendedAt, requestedAt } : { suspendedAt };
         },
       },
     );
     // R-CON-5: billing of the source ends when Partner Center suspended it (its audit record),
-    // which after a crash or a suspension by hand is earlier than when we saw it.
-    const suspended = await suspensionOf(ctx, source, customerId, result.suspendedAt);
+    // which after a crash or a suspension by hand is earlier than when we saw it. The audit read
+    // is shared by the customer's items of this source tenant (issue 20), and only one that
+    // started after this item's suspension was journalled serves it (its record is in it).
+    reads.wrote(ctx.item.id);
+    const suspended = await suspensionOf(ctx, result, (startDate) =>
+      reads.auditRecords(
+        ctx.workflow.id,
+        sub.sourceTenantId,
+        customerId,
+        startDate,
+        reads.freshSince(ctx.item.id),
+      ),
+    );
+    reads.forget(ctx.item.id);
     const days = overlapDays(sub.targetActiveAt, suspended.at);
     ctx.emit({
       type: 'SOURCE_SUSPENDED',

@@ -1,6 +1,8 @@
 import { type PartnerCenterClientFactory } from '../../../partner-center/client-factory.js';
+import { type PcAuditRecord } from '../../../partner-center/contracts/audit-records.js';
 import { type PcSubscription } from '../../../partner-center/contracts/subscriptions.js';
 import { getRelationshipRequestUrl } from '../../../partner-center/operations.js';
+import { customerAuditRecords } from './billing-dates.js';
 
 /** Settings of {@link ConsolidationReads} (defaults: 50 ms window, 30 s age, 5,000 keys). */
 export interface ConsolidationReadsOptions {
@@ -17,16 +19,17 @@ export interface ConsolidationReadsOptions {
   now?: () => number;
 }
 
-interface Read {
+interface Read<T> {
   /** When the Partner Center request started (monotonic ms). */
   startedAt: number;
-  subscriptions: PcSubscription[];
+  value: T;
 }
 
 /**
  * The consolidation's per-run read cache (issue 20): one subscriptions list per customer and
- * tenant serves every item of that customer, and one invitation URL per workflow and target
- * tenant serves every customer. Partner Center's budget is 500 requests/min per tenant: a read per
+ * tenant serves every item of that customer, one audit read per customer and source tenant serves
+ * the suspensions whose time is uncertain, and one invitation URL per workflow and target tenant
+ * serves every customer. Partner Center's budget is 500 requests/min per tenant: a read per
  * subscription was half of a 10,000-subscription consolidation's calls.
  *
  * Freshness rule: a caller names the earliest moment a read may have started to serve it
@@ -45,9 +48,9 @@ export class ConsolidationReads {
   private readonly maxKeys: number;
   private readonly now: () => number;
   /** Scheduled reads that have not started: callers join them. */
-  private readonly scheduled = new Map<string, Promise<Read>>();
+  private readonly scheduled = new Map<string, Promise<Read<unknown>>>();
   /** The last finished read per key. */
-  private readonly finished = new Map<string, Read>();
+  private readonly finished = new Map<string, Read<unknown>>();
   /** When an item's last write finished (monotonic ms): what its next read must be newer than. */
   private readonly writes = new Map<string, number>();
   private readonly invitations = new Map<string, Promise<string>>();
@@ -92,32 +95,57 @@ export class ConsolidationReads {
    * The customer's subscriptions as `tenantId` sees them, read at or after `notBefore`; shared by
    * the callers of one workflow that ask for the same tenant and customer within the window.
    */
-  async subscriptions(
+  subscriptions(
     workflowId: string,
     tenantId: string,
     customerId: string,
     notBefore: number,
   ): Promise<PcSubscription[]> {
-    const key = `${workflowId}|${tenantId}|${customerId}`;
-    const last = this.finished.get(key);
-    if (last && last.startedAt >= notBefore && this.now() - last.startedAt <= this.maxAgeMs) {
-      return last.subscriptions;
-    }
-    let read = this.scheduled.get(key);
-    if (!read) {
-      read = this.schedule(key, tenantId, customerId);
-      this.scheduled.set(key, read);
-    }
-    return (await read).subscriptions;
+    return this.shared(`subscriptions|${workflowId}|${tenantId}|${customerId}`, notBefore, () =>
+      this.clients.forTenant(tenantId).listSubscriptions(customerId),
+    );
   }
 
-  private async schedule(key: string, tenantId: string, customerId: string): Promise<Read> {
+  /**
+   * The source tenant's audit records of a customer from `startDate` on, read at or after
+   * `notBefore` (the caller's suspension, so its own record is in the read, R-CON-5); shared by the
+   * callers of one workflow that ask for the same tenant, customer and start day within the window.
+   */
+  auditRecords(
+    workflowId: string,
+    tenantId: string,
+    customerId: string,
+    startDate: string,
+    notBefore: number,
+  ): Promise<PcAuditRecord[]> {
+    return this.shared(
+      `audit|${workflowId}|${tenantId}|${customerId}|${startDate}`,
+      notBefore,
+      () => customerAuditRecords(this.clients.forTenant(tenantId), customerId, startDate),
+    );
+  }
+
+  /** A finished read fresh enough for `notBefore`, else the next scheduled one (joined or new). */
+  private async shared<T>(key: string, notBefore: number, read: () => Promise<T>): Promise<T> {
+    const last = this.finished.get(key) as Read<T> | undefined;
+    if (last && last.startedAt >= notBefore && this.now() - last.startedAt <= this.maxAgeMs) {
+      return last.value;
+    }
+    let pending = this.scheduled.get(key) as Promise<Read<T>> | undefined;
+    if (!pending) {
+      pending = this.schedule(key, read);
+      this.scheduled.set(key, pending);
+    }
+    return (await pending).value;
+  }
+
+  private async schedule<T>(key: string, request: () => Promise<T>): Promise<Read<T>> {
     await new Promise((resolve) => setTimeout(resolve, this.windowMs));
     // Started now: later callers schedule the next read (this one may predate their writes).
     this.scheduled.delete(key);
     const startedAt = this.now();
-    const subscriptions = await this.clients.forTenant(tenantId).listSubscriptions(customerId);
-    const read = { startedAt, subscriptions };
+    const value = await request();
+    const read = { startedAt, value };
     this.finished.delete(key);
     this.finished.set(key, read);
     trim(this.finished, this.maxKeys);
