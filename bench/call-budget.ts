@@ -72,9 +72,27 @@ export function callBudget(
   };
 }
 
-/** The customer a `/v1/customers/{id}/...` path names (not `relationshiprequests` and the like). */
+/**
+ * The customer a `/v1/customers/{id}/...` path names (not `relationshiprequests` and the like), or
+ * an audit read's `CustomerId` filter (reference §8): one customer's audit read is its own call.
+ */
 function customerOf(path: string): string | null {
-  return /^\/v1\/customers\/([0-9a-f-]{36})(?:[/?]|$)/i.exec(path)?.[1] ?? null;
+  const named = /^\/v1\/customers\/([0-9a-f-]{36})(?:[/?]|$)/i.exec(path)?.[1];
+  if (named) {
+    return named;
+  }
+  if (!/^\/v1\/auditrecords\?/i.test(path)) {
+    return null;
+  }
+  try {
+    const filter = new URLSearchParams(path.split('?')[1]).get('filter');
+    const parsed = JSON.parse(filter ?? 'null') as { Field?: unknown; Value?: unknown } | null;
+    return String(parsed?.Field).toLowerCase() === 'customerid' && typeof parsed?.Value === 'string'
+      ? parsed.Value
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 // ---- the bench's figures (bench/run.ts) --------------------------------------------------------
