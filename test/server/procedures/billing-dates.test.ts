@@ -3,8 +3,10 @@ import { createEmulator } from '../../../emulator/index.js';
 import { PartnerCenterClient, seededRandom } from '../../../server/partner-center/client.js';
 import { setSubscriptionStatus } from '../../../server/partner-center/operations.js';
 import { EmulatorTokenProvider } from '../../../server/partner-center/token-provider.js';
+import { type PcAuditRecord } from '../../../server/partner-center/contracts/audit-records.js';
 import {
   sourceSuspensionTime,
+  suspensionOf,
   targetBillingStart,
 } from '../../../server/procedures/consolidation/steps/billing-dates.js';
 
@@ -74,5 +76,47 @@ describe('billing timestamps from Partner Center', () => {
       at: seen.toISOString(),
       source: 'OBSERVED',
     });
+  });
+
+  it('reads the audit log only when the suspension time is uncertain (issue 20)', async () => {
+    const record = {
+      id: 'r1',
+      operationType: 'update_subscription',
+      operationStatus: 'succeeded',
+      operationDate: '2026-01-05T21:00:00.000Z',
+      resourceNewValue: JSON.stringify({ Id: 'src-1', Status: 'suspended' }),
+    } as unknown as PcAuditRecord;
+    const asked: string[] = [];
+    const readAudit = async (startDate: string) => {
+      asked.push(startDate);
+      return [record];
+    };
+    const ctx = {
+      data: { sourceSubscriptionId: 'src-1', targetActiveAt: '2026-01-05T20:00:00.000Z' },
+      now: () => new Date('2026-01-06T02:00:00.000Z'),
+      emit: () => undefined,
+    } as unknown as Parameters<typeof suspensionOf>[0];
+    // Our own PATCH, sent and answered on one UTC day: Partner Center's time is in it.
+    await expect(
+      suspensionOf(
+        ctx,
+        { requestedAt: '2026-01-06T01:59:59.000Z', suspendedAt: '2026-01-06T02:00:00.000Z' },
+        readAudit,
+      ),
+    ).resolves.toEqual({ at: '2026-01-06T02:00:00.000Z', source: 'OBSERVED' });
+    expect(asked).toEqual([]);
+    // Found suspended (by hand, or after a crash), or a PATCH across midnight: the audit record.
+    await expect(
+      suspensionOf(ctx, { suspendedAt: '2026-01-06T02:00:00.000Z' }, readAudit),
+    ).resolves.toEqual({ at: '2026-01-05T21:00:00.000Z', source: 'PARTNER_CENTER' });
+    await expect(
+      suspensionOf(
+        ctx,
+        { requestedAt: '2026-01-05T23:59:59.000Z', suspendedAt: '2026-01-06T00:00:01.000Z' },
+        readAudit,
+      ),
+    ).resolves.toEqual({ at: '2026-01-05T21:00:00.000Z', source: 'PARTNER_CENTER' });
+    // From the replacement's billing day.
+    expect(asked).toEqual(['2026-01-05', '2026-01-05']);
   });
 });

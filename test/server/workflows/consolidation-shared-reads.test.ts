@@ -109,4 +109,49 @@ describe('ConsolidationReads', () => {
     expect(await reads.invitationUrl('wf', 'target')).toBe('https://invite/2');
     expect(await reads.invitationUrl('wf-2', 'target')).toBe('https://invite/3');
   });
+
+  it('shares an audit read per source tenant, customer and day, never older than the suspension', async () => {
+    const calls: Array<{ tenant: string; query: Record<string, string> | undefined }> = [];
+    const clients = {
+      forTenant: (tenant: string) => ({
+        listCollection: async (
+          _path: string,
+          _schema: unknown,
+          _options: unknown,
+          query?: Record<string, string>,
+        ) => {
+          calls.push({ tenant, query });
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          return [{ id: `audit-${calls.length}` }];
+        },
+      }),
+    } as unknown as PartnerCenterClientFactory;
+    let now = 0;
+    const reads = new ConsolidationReads(clients, { windowMs: 5, now: () => now });
+    now = 10;
+    reads.wrote('a');
+    reads.wrote('b');
+    const [a, b] = await Promise.all([
+      reads.auditRecords('wf', 'fr', 'c1', '2026-01-05', reads.freshSince('a')),
+      reads.auditRecords('wf', 'fr', 'c1', '2026-01-05', reads.freshSince('b')),
+    ]);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.tenant).toBe('fr');
+    expect(calls[0]?.query?.startDate).toBe('2026-01-05');
+    expect(JSON.parse(calls[0]?.query?.filter ?? '{}')).toMatchObject({
+      Field: 'CustomerId',
+      Value: 'c1',
+    });
+    expect([a[0]?.id, b[0]?.id]).toEqual(['audit-1', 'audit-1']);
+    // A sibling suspended after that read started: its record may be missing, so it reads again.
+    now = 20;
+    reads.wrote('c');
+    now = 30;
+    const c = await reads.auditRecords('wf', 'fr', 'c1', '2026-01-05', reads.freshSince('c'));
+    expect(c[0]?.id).toBe('audit-2');
+    // Another start day or customer is another read.
+    await reads.auditRecords('wf', 'fr', 'c1', '2026-01-04', 0);
+    await reads.auditRecords('wf', 'fr', 'c2', '2026-01-05', 0);
+    expect(calls).toHaveLength(4);
+  });
 });
