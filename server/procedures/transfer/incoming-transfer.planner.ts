@@ -15,8 +15,8 @@ import { type RequestScope } from '../../shared/request-scope.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { TEXT_LIMITS } from '../../shared/validation.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
-import { type NewBlocker } from '../../workflows/engine/engine.types.js';
-import { type PlannedWorkflow } from '../../workflows/workflow.service.js';
+import { type NewBlocker, type WorkflowRow } from '../../workflows/engine/engine.types.js';
+import { type PlannedWorkflow, type WorkflowService } from '../../workflows/workflow.service.js';
 import { namesAdminAgent } from '../consolidation/consolidation-paths.planner.js';
 import { checkServedNewPartner } from './new-partner-checks.js';
 import { TRANSFER, type TransferData } from './transfer.model.js';
@@ -236,4 +236,30 @@ export async function planIncomingTransfer(
       })),
     ],
   });
+}
+
+/** planIncomingAzurePlanTransfer: validated input, then one SUBSCRIPTION_TRANSFER plan. */
+export async function planIncomingWorkflow(
+  deps: {
+    db: EngineDb;
+    clients: PartnerCenterClientFactory;
+    clock: Clock;
+    organizations: OrganizationService;
+    workflows: WorkflowService;
+  },
+  scope: RequestScope,
+  input: PlanIncomingTransferInput,
+): Promise<Result<WorkflowRow>> {
+  const checked = await validateIncomingInput(deps, scope, input);
+  if (!checked.ok) {
+    return checked;
+  }
+  const v = checked.value;
+  const ours = (await deps.organizations.tenantForActor(scope, v.partnerTenantId))!;
+  return deps.workflows.createPlanned(
+    scope.actor,
+    'SUBSCRIPTION_TRANSFER',
+    { value: { incoming: v }, idempotencyKey: input.idempotencyKey ?? null },
+    () => planIncomingTransfer(deps, scope, v, ours),
+  );
 }
