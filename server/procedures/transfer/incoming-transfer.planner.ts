@@ -62,11 +62,10 @@ export async function validateIncomingInput(
     ['input', 'currentPartnerTenantId'],
     "The current partner's tenant id (Microsoft ID)",
   );
-  const currentPartnerName = check.text(
-    input.currentPartnerName,
-    ['input', 'currentPartnerName'],
-    { label: "The current partner's name", max: TEXT_LIMITS.name },
-  );
+  const currentPartnerName = check.text(input.currentPartnerName, ['input', 'currentPartnerName'], {
+    label: "The current partner's name",
+    max: TEXT_LIMITS.name,
+  });
   check.idempotencyKey(input.idempotencyKey);
   if (check.error) {
     return err(check.error);

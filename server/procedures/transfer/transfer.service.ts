@@ -170,7 +170,10 @@ export class TransferService {
   }
 
   /** planIncomingAzurePlanTransfer: we are the new partner (incoming-transfer.planner.ts). */
-  planIncoming(scope: RequestScope, input: PlanIncomingTransferInput): Promise<Result<WorkflowRow>> {
+  planIncoming(
+    scope: RequestScope,
+    input: PlanIncomingTransferInput,
+  ): Promise<Result<WorkflowRow>> {
     return planIncomingWorkflow(this.deps, scope, input);
   }
 

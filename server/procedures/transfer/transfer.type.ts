@@ -274,7 +274,7 @@ export class ReissueSigningLinkPayload {
 
 @InputType('PlanIncomingAzurePlanTransferInput', {
   description:
-    "Our tenant is the NEW partner of a customer whose Azure plan is at another partner not served here (issue 15 item 3, partner-center-api.md §11): we create the transfer request, the other partner accepts it.",
+    'Our tenant is the NEW partner of a customer whose Azure plan is at another partner not served here (issue 15 item 3, partner-center-api.md §11): we create the transfer request, the other partner accepts it.',
 })
 export class PlanIncomingAzurePlanTransferInput {
   @Field(() => ID, {

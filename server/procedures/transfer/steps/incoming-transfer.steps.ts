@@ -9,7 +9,11 @@ import {
   transferStatus,
 } from '../../../partner-center/nce-transfer.operations.js';
 import { type StepContext, type StepHandler } from '../../../workflows/engine/step-context.js';
-import { type RoleAssignmentRef, type TransferData, type TransferItemData } from '../transfer.model.js';
+import {
+  type RoleAssignmentRef,
+  type TransferData,
+  type TransferItemData,
+} from '../transfer.model.js';
 import { cleanupSteps } from './cleanup.steps.js';
 import { isDenied, logActivity, step, toRef, type TransferStepDeps } from './common.js';
 
@@ -38,7 +42,8 @@ export function incomingTransferSteps(deps: TransferStepDeps): Record<string, St
   const us = (ctx: Ctx) => clients.forTenant(ctx.workflowData.newPartner.tenantId);
   const customerOf = (ctx: Ctx) => ctx.workflowData.customer.tenantId;
   const theirs = (ctx: Ctx) => ctx.workflowData.currentPartner.name;
-  const ours = (ctx: Ctx) => ctx.workflowData.newPartner.name ?? ctx.workflowData.newPartner.tenantId;
+  const ours = (ctx: Ctx) =>
+    ctx.workflowData.newPartner.name ?? ctx.workflowData.newPartner.tenantId;
   const fromThem = (ctx: Ctx, list: PcTransfer[]) =>
     list.find(
       (t) =>
@@ -50,7 +55,10 @@ export function incomingTransferSteps(deps: TransferStepDeps): Record<string, St
     ctx.emit({ type: 'BLOCKER', message });
     return { type: 'blocked' as const, code, message, state: 'BLOCKED' };
   };
-  const shared = cleanupSteps(deps).cleanup as unknown as StepHandler<TransferData, IncomingItemData>;
+  const shared = cleanupSteps(deps).cleanup as unknown as StepHandler<
+    TransferData,
+    IncomingItemData
+  >;
 
   const create = step<IncomingItemData>(async (ctx) => {
     const data = ctx.workflowData;
@@ -175,7 +183,8 @@ export function incomingTransferSteps(deps: TransferStepDeps): Record<string, St
         until: ctx.later(COMPLETION_RECHECK_MS),
       };
     }
-    const line = t.lineItems?.find((l) => /azure/i.test(l.productType ?? 'azure')) ?? t.lineItems?.[0];
+    const line =
+      t.lineItems?.find((l) => /azure/i.test(l.productType ?? 'azure')) ?? t.lineItems?.[0];
     if (status === 'failed' || (line?.status && !/^complete/i.test(line.status))) {
       return {
         type: 'failed',
