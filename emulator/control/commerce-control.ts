@@ -4,6 +4,7 @@ import { scheduleView } from '../domain/migration-schedules.service.js';
 import { migrationView } from '../domain/migrations.service.js';
 import { transferView } from '../domain/transfer.views.js';
 import { acceptAsSource } from '../domain/transfer-source.js';
+import { rejectNceTransferAsSource } from '../domain/transfers.service.js';
 import { rescheduleSourceAccept, sourceBehaviour } from '../domain/transfer-timers.js';
 import { errors } from '../http/responses.js';
 import { toTransferBehaviour } from '../scenarios/build-commerce.js';
@@ -25,6 +26,8 @@ export interface CommerceControl {
   transfers(): TransferInfo[];
   /** Play the source partner now: accept a pending new-commerce transfer with every eligible subscription. */
   acceptTransferAsSource(transferId: string): TransferInfo;
+  /** [guess] Play the source partner now: decline a pending new-commerce transfer (`Reject`). */
+  rejectTransferAsSource(transferId: string): TransferInfo;
   /** Who plays the source of one transfer: hours, `{afterHours}`, `never`, `default` or `manual`. */
   setTransferAutopilot(transferId: string, sourceAccepts: TransferBehaviourInput): TransferInfo;
   /** Who plays a partner tenant as the source of its transfers (reschedules its pending ones). */
@@ -60,6 +63,11 @@ export function createCommerceControl(rt: EmulatorRuntime): CommerceControl {
           `The source partner of transfer ${t.id} has no active subscription it could transfer.`,
         );
       }
+      rt.notifyChange();
+      return info(t);
+    },
+    rejectTransferAsSource: (transferId) => {
+      const t = rejectNceTransferAsSource(rt, find(transferId));
       rt.notifyChange();
       return info(t);
     },

@@ -374,6 +374,40 @@ export function cancelNceTransfer(
   return t;
 }
 
+/**
+ * [guess] The source partner declines a pending new-commerce transfer in its Partner Center UI:
+ * the docs give the source no reject call for this flow (§9d: it accepts, the target cancels); the
+ * request then reads `Reject`, as a rejected legacy transfer does. Played by the control API only.
+ */
+export function rejectNceTransferAsSource(rt: EmulatorRuntime, t: TransferRecord): TransferRecord {
+  if (t.flow !== 'new_commerce' || t.status !== 'Pending') {
+    throw new PcHttpError(
+      409,
+      900104,
+      `Only a pending new-commerce transfer can be rejected (status ${t.status}).`,
+    );
+  }
+  const source = rt.store.partners.get(t.sourcePartnerTenantId);
+  t.status = 'Reject';
+  t.lastModifiedTime = rt.nowIso();
+  t.lastModifiedUser = `admin@${source?.domain ?? 'partner'}`;
+  rt.store.actions = rt.store.actions.filter((a) => a.target.transferId !== t.id);
+  auditTransfer(
+    rt,
+    t,
+    'update_transfer',
+    t.sourcePartnerTenantId,
+    {
+      partnerTenantId: t.sourcePartnerTenantId,
+      userPrincipalName: t.lastModifiedUser,
+      applicationId: 'Partner Center',
+      correlationId: rt.newId(),
+    },
+    { status: 'Pending' },
+  );
+  return t;
+}
+
 export function expireTransfer(rt: EmulatorRuntime, transferId: string): void {
   const t = rt.store.commerce.transfers.get(transferId);
   if (!t || t.status !== 'Pending') {

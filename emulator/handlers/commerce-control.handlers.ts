@@ -21,6 +21,11 @@ export function commerceControlHandlers(control: CommerceControl): ControlRoute[
       handle: (req) => json(control.acceptTransferAsSource(req.params.id ?? '')),
     },
     {
+      method: 'POST',
+      pattern: '/_emulator/transfers/:id/reject',
+      handle: (req) => json(control.rejectTransferAsSource(req.params.id ?? '')),
+    },
+    {
       method: 'PUT',
       pattern: '/_emulator/transfers/:id/autopilot',
       handle: (req) =>

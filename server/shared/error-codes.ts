@@ -97,6 +97,7 @@ export const ERROR_CODES = {
   MCA_NOT_ACCEPTED: blocker('The customer has not accepted the Microsoft Customer Agreement: new-commerce subscriptions cannot be transferred (13605).'),
   TRANSFER_REFUSED: blocker('Partner Center refused to create the transfer request; the message has its status and code.'),
   TRANSFER_EXPIRED: blocker('The transfer request expired unaccepted again after being re-created once; nothing moved.'),
+  INCOMING_TRANSFER_EXPIRED: blocker('The other partner did not accept our transfer request (we are the new partner) before it expired; nothing moved: ask it to accept, then plan again.', 'partner-center-api.md §11'),
   TRANSFER_CANCELED: blocker('The transfer request was canceled, rejected or failed before it was accepted; nothing moved.'),
   TRANSFER_NOT_DONE: blocker("The customer's transfer did not happen (see its blocker); the subscription stays at the source."),
   ITEM_BLOCKED: blocker('Some subscriptions of the customer were blocked while running; the others moved.'),

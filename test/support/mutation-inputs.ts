@@ -143,6 +143,23 @@ export const MUTATIONS: MutationRow[] = [
     ],
   },
   {
+    name: 'planIncomingAzurePlanTransfer',
+    inputType: 'PlanIncomingAzurePlanTransferInput',
+    valid: (v) => ({
+      partnerTenantId: v.tenantGid,
+      customerTenantId: '76b7b8e1-647a-4a3c-9707-e51abdc5d62e',
+      currentPartnerTenantId: v.newPartner.tenantId,
+      currentPartnerName: 'Fabrikam Partners UK',
+    }),
+    fields: [
+      { path: 'partnerTenantId', kind: 'id' },
+      { path: 'customerTenantId', kind: 'guid' },
+      { path: 'currentPartnerTenantId', kind: 'guid' },
+      { path: 'currentPartnerName', kind: 'optionalText', limit: 200 },
+      { path: 'idempotencyKey', kind: 'idempotencyKey' },
+    ],
+  },
+  {
     name: 'setGdapRoleTemplate',
     inputType: 'SetGdapRoleTemplateInput',
     select: 'template { duration }',

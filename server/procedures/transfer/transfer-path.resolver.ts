@@ -9,6 +9,7 @@ type Context = ApiContext<TransferServices>;
 export enum SubscriptionTransferPath {
   SUPPORT_TICKET = 'SUPPORT_TICKET',
   PARTNER_TRANSFER = 'PARTNER_TRANSFER',
+  INCOMING_PARTNER_TRANSFER = 'INCOMING_PARTNER_TRANSFER',
 }
 registerEnumType(SubscriptionTransferPath, {
   name: 'SubscriptionTransferPath',
@@ -22,6 +23,10 @@ registerEnumType(SubscriptionTransferPath, {
       description:
         'Azure plan: a partner-to-partner transfer the new partner creates and the current partner accepts (partner-center-api.md §11), then the R-TRF-8 clean-up.',
     },
+    INCOMING_PARTNER_TRANSFER: {
+      description:
+        'Azure plan coming to us: we are the new partner and create the transfer, the current partner (not served here) accepts it (§11), then our R-TRF-8 clean-up.',
+    },
   },
 });
 
@@ -32,8 +37,11 @@ export class SubscriptionTransferPathResolver {
     description: 'The path this transfer takes, chosen from the subscription at planning.',
   })
   path(@Root() wf: SubscriptionTransfer, @Ctx() _ctx: Context): SubscriptionTransferPath {
-    return (transferData(wf.row) as { path?: string }).path === 'PARTNER_TRANSFER'
+    const path = (transferData(wf.row) as { path?: string }).path;
+    return path === 'PARTNER_TRANSFER'
       ? SubscriptionTransferPath.PARTNER_TRANSFER
-      : SubscriptionTransferPath.SUPPORT_TICKET;
+      : path === 'INCOMING_PARTNER_TRANSFER'
+        ? SubscriptionTransferPath.INCOMING_PARTNER_TRANSFER
+        : SubscriptionTransferPath.SUPPORT_TICKET;
   }
 }

@@ -5,6 +5,7 @@ import { BillingType, ProductFamily, SubscriptionStatus } from '../../shared/enu
 import { checkGlobalId, TRANSFER_ID } from '../../shared/input-validation.js';
 import { DateTimeScalar } from '../../shared/scalars.js';
 import { type TransferItemData } from './transfer.model.js';
+import { INCOMING_PATH } from './incoming-transfer.planner.js';
 import { transferData } from './transfer.model.js';
 import { BasicUserError } from '../../modules/common/common.type.js';
 import { Customer } from '../../modules/customers/customer.type.js';
@@ -18,6 +19,7 @@ import { toPayload } from '../../modules/workflows/workflow.resolver.js';
 import {
   ConfirmTransferCleanupInput,
   ContactInfo,
+  PlanIncomingAzurePlanTransferInput,
   PlanSubscriptionTransferInput,
   ReissueSigningLinkInput,
   ReissueSigningLinkPayload,
@@ -89,6 +91,19 @@ export class SubscriptionTransferResolver {
     return toPayload(await ctx.services.transfers.plan(ctx, input));
   }
 
+  @Authorized(...CUSTOMER_READ_ROLES)
+  @Mutation(() => PlanWorkflowPayload, {
+    description:
+      "Dry run of an incoming Azure plan transfer (issue 15 item 3, §11): our tenant becomes the partner of a customer's Azure plan held by another partner not served here. Checks our reseller relationship (R-TRF-6), our Admin agent role and that no transfer is open for the customer; once started, creates the transfer request as the new partner, waits for the other partner to accept it, then removes the old partner's role assignments (R-TRF-8). Changes nothing in Partner Center.",
+  })
+  async planIncomingAzurePlanTransfer(
+    @Arg('input', () => PlanIncomingAzurePlanTransferInput)
+    input: PlanIncomingAzurePlanTransferInput,
+    @Ctx() ctx: Context,
+  ): Promise<PlanWorkflowPayload> {
+    return toPayload(await ctx.services.transfers.planIncoming(ctx, input));
+  }
+
   @Authorized()
   @Mutation(() => WorkflowPayload, {
     description:
@@ -150,7 +165,9 @@ export class SubscriptionTransferResolver {
       'OUTGOING for the organization that runs it; INCOMING (read-only) for the new partner’s.',
   })
   direction(@Root() wf: SubscriptionTransfer, @Ctx() ctx: Context): TransferDirection {
-    return wf.row.organizationId === ctx.actor.organizationId
+    // The incoming Azure plan path: the owner is the new partner (issue 15 item 3).
+    const incoming = (transferData(wf.row) as { path?: string }).path === INCOMING_PATH;
+    return wf.row.organizationId === ctx.actor.organizationId && !incoming
       ? TransferDirection.OUTGOING
       : TransferDirection.INCOMING;
   }

@@ -14,6 +14,12 @@ import {
   type WorkflowRow,
 } from '../../workflows/engine/engine.types.js';
 import { type GdapPlanner } from '../shared/gdap/gdap-planner.js';
+import {
+  incomingSubject,
+  INCOMING_PATH,
+  planIncomingWorkflow,
+  type PlanIncomingTransferInput,
+} from './incoming-transfer.planner.js';
 import { TRANSFER_GDAP_ROUTE } from './steps/gdap.steps.js';
 import { type WorkflowNotifier } from '../../workflows/engine/workflow-notifier.js';
 import { addViewer } from '../../workflows/engine/workflow-viewers.repository.js';
@@ -161,6 +167,14 @@ export class TransferService {
       }
     }
     return ok(row);
+  }
+
+  /** planIncomingAzurePlanTransfer: we are the new partner (incoming-transfer.planner.ts). */
+  planIncoming(
+    scope: RequestScope,
+    input: PlanIncomingTransferInput,
+  ): Promise<Result<WorkflowRow>> {
+    return planIncomingWorkflow(this.deps, scope, input);
   }
 
   /** The owning organization's transfer, for a change only its admins may make. */
@@ -367,11 +381,12 @@ export function transferCancelGuard(
 export function transferStartGuard(db: EngineDb) {
   return async (row: WorkflowRow): Promise<Result<void>> => {
     const data = transferData(row);
+    const incoming = (data as { path?: string }).path === INCOMING_PATH;
     const others = (
       await repo.openTransfersOfSubscription(
         db,
         row.organizationId,
-        data.subscription.subscriptionId,
+        incoming ? incomingSubject(data.customer.tenantId) : data.subscription.subscriptionId,
         row.id,
       )
     ).filter((w) => w.status !== 'DRAFT');

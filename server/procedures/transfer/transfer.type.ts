@@ -271,3 +271,36 @@ export class ReissueSigningLinkPayload {
   @Field(() => [UserError], { description: 'Business failures; empty on success.' })
   userErrors!: BasicUserError[];
 }
+
+@InputType('PlanIncomingAzurePlanTransferInput', {
+  description:
+    'Our tenant is the NEW partner of a customer whose Azure plan is at another partner not served here (issue 15 item 3, partner-center-api.md §11): we create the transfer request, the other partner accepts it.',
+})
+export class PlanIncomingAzurePlanTransferInput {
+  @Field(() => ID, {
+    description: 'Global id of our PartnerTenant that becomes the partner of the Azure plan.',
+  })
+  partnerTenantId!: string;
+
+  @Field(() => String, { description: "The customer's tenant id." })
+  customerTenantId!: string;
+
+  @Field(() => String, {
+    description: "The current partner's tenant id (Microsoft ID), the source of the transfer.",
+  })
+  currentPartnerTenantId!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The current partner's name as Partner Center's request carries it (sourcePartnerName); default `partner <tenant id>`.",
+  })
+  currentPartnerName?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Same key and same input return the same workflow; same key and another input is refused.',
+  })
+  idempotencyKey?: string | null;
+}

@@ -37,6 +37,9 @@ export function cleanupSteps(deps: TransferStepDeps): Record<string, StepHandler
     listed: RoleAssignmentRef[],
   ): Promise<void> => {
     const data = ctx.workflowData;
+    // One item cleaning several Azure subscriptions (incoming path) scopes its journal per subscription.
+    const scope = (ctx.data as { journalScope?: string }).journalScope;
+    const key = (k: string) => (scope ? `${k}-${scope}` : k);
     const own = (all: RoleAssignmentRef[]) =>
       all.find((a) => a.principalId === group && isOwnerRole(a.roleDefinitionId));
     if (own(listed)) {
@@ -47,7 +50,7 @@ export function cleanupSteps(deps: TransferStepDeps): Record<string, StepHandler
       return found ? { id: found.id, name: found.name } : undefined;
     };
     const added = await ctx.journaled<{ id: string; name: string }>(
-      'add-self',
+      key('add-self'),
       { principalId: group, role: OWNER_ROLE_DEFINITION_GUID },
       {
         lookup: findAgain,
@@ -56,7 +59,7 @@ export function cleanupSteps(deps: TransferStepDeps): Record<string, StepHandler
             const created = await client.createRoleAssignment(
               azureId,
               // ARM names an assignment by a GUID the caller picks: deterministic per transfer.
-              ctx.requestId('add-self-assignment-name'),
+              ctx.requestId(key('add-self-assignment-name')),
               {
                 roleDefinitionId: ownerRoleDefinitionId(azureId),
                 principalId: group,
@@ -87,7 +90,7 @@ export function cleanupSteps(deps: TransferStepDeps): Record<string, StepHandler
     await logActivity(ctx, {
       operation: 'create_role_assignment',
       details: `Added role assignment ${added.id} (Owner for the Admin Agents group ${group} of ${data.newPartner.name ?? data.newPartner.tenantId}) on Azure subscription ${azureId}.`,
-      what: 'add-self',
+      what: key('add-self'),
       tenantId: data.newPartner.tenantId,
     });
   };

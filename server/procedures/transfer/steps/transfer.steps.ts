@@ -7,6 +7,7 @@ import { type AdminAgentsGroupLookup } from '../admin-agents.js';
 import { type BusinessCalendarOptions } from '../business-hours.js';
 import { cleanupSteps } from './cleanup.steps.js';
 import { formSteps } from './form.steps.js';
+import { incomingTransferSteps } from './incoming-transfer.steps.js';
 import { transferGdapSteps } from './gdap.steps.js';
 import { p2pTransferSteps } from './p2p-transfer.steps.js';
 import { supportSteps } from './support.steps.js';
@@ -65,6 +66,7 @@ export function transferDefinition(deps: TransferDeps): WorkflowDefinition {
       ...cleanupSteps(stepDeps),
       ...(deps.graph ? transferGdapSteps({ graph: deps.graph }) : {}),
       ...p2pTransferSteps(stepDeps),
+      ...incomingTransferSteps(stepDeps),
     },
   };
 }
