@@ -128,7 +128,36 @@ describe.each([16, 64])(
         `calls per subscription (re-provision path, ${concurrency} at once): ${budget.callsPerSubscription.toFixed(3)} = ${budget.calls} / ${licenses.length}`,
         JSON.stringify(budget.byRoute),
       );
-      return { journal, edges, reprovision, licenses, budget, detail };
+      return { id, token, journal, edges, reprovision, licenses, budget, detail };
+    }
+
+    /** The partner suspends `planned`'s first all-licence customer's subscriptions by hand. */
+    async function suspendByHand(planned: Edge[]) {
+      const customer = planned.find(
+        (c) =>
+          c.items.length === SUBSCRIPTIONS &&
+          c.items.every((i) => i.kind === 'LICENSE_REPROVISION'),
+      ) as Edge;
+      const partner = customer.customer.partnerTenant.tenantId;
+      const auth = {
+        authorization: `Bearer ${emulator.tokenFor(partner)}`,
+        'content-type': 'application/json',
+      };
+      const base = `${PC_BASE_URL}/v1/customers/${customer.customer.tenantId}/subscriptions`;
+      const listed = (await (await emulator.fetch(base, { headers: auth })).json()) as {
+        items: Array<{ id: string; attributes: { etag: string } }>;
+      };
+      const ids = customer.items.map((i) => i.source.subscriptionId);
+      const suspendedAt = emulator.clock.now().toISOString();
+      for (const s of listed.items.filter((x) => ids.includes(x.id))) {
+        const res = await emulator.fetch(`${base}/${s.id}`, {
+          method: 'PATCH',
+          headers: { ...auth, 'if-match': s.attributes.etag },
+          body: JSON.stringify({ ...s, status: 'suspended' }),
+        });
+        expect(res.status).toBe(200);
+      }
+      return { tenantId: customer.customer.tenantId, suspendedAt, ids };
     }
 
     it(
@@ -163,33 +192,10 @@ describe.each([16, 64])(
       async () => {
         let chosen: { tenantId: string; suspendedAt: string; ids: string[] } | undefined;
         const { journal, edges, budget, detail } = await run(async (planned) => {
-          const customer = planned.find(
-            (c) =>
-              c.items.length === SUBSCRIPTIONS &&
-              c.items.every((i) => i.kind === 'LICENSE_REPROVISION'),
-          ) as Edge;
-          const partner = customer.customer.partnerTenant.tenantId;
-          const auth = {
-            authorization: `Bearer ${emulator.tokenFor(partner)}`,
-            'content-type': 'application/json',
-          };
-          const base = `${PC_BASE_URL}/v1/customers/${customer.customer.tenantId}/subscriptions`;
-          const listed = (await (await emulator.fetch(base, { headers: auth })).json()) as {
-            items: Array<{ id: string; attributes: { etag: string } }>;
-          };
-          const ids = customer.items.map((i) => i.source.subscriptionId);
           // The partner suspends them in the portal an hour before the consolidation starts.
-          const suspendedAt = emulator.clock.now().toISOString();
-          for (const s of listed.items.filter((x) => ids.includes(x.id))) {
-            const res = await emulator.fetch(`${base}/${s.id}`, {
-              method: 'PATCH',
-              headers: { ...auth, 'if-match': s.attributes.etag },
-              body: JSON.stringify({ ...s, status: 'suspended' }),
-            });
-            expect(res.status).toBe(200);
-          }
+          const hand = await suspendByHand(planned);
           await emulator.clock.advance('PT1H');
-          chosen = { tenantId: customer.customer.tenantId, suspendedAt, ids };
+          chosen = hand;
         });
         const customer = edges.find((c) => c.customer.tenantId === chosen?.tenantId) as Edge;
         expect(customer.items.map((i) => i.status)).toEqual(customer.items.map(() => 'DONE'));
@@ -206,6 +212,59 @@ describe.each([16, 64])(
           audits.every((r) => decodeURIComponent(r.path).includes(chosen?.tenantId as string)),
         ).toBe(true);
         expect(budget.callsPerSubscription, detail).toBeLessThanOrEqual(2.5);
+      },
+    );
+
+    it(
+      'suspended by hand and the audit log unreadable: the items finish on the observation and AUDIT_UNAVAILABLE says why',
+      { timeout: 120_000 },
+      async () => {
+        let chosen: { tenantId: string; suspendedAt: string; ids: string[] } | undefined;
+        const { id, token, edges } = await run(async (planned) => {
+          chosen = await suspendByHand(planned);
+          await emulator.clock.advance('PT1H');
+          // Every audit read fails for the run (Partner Center's audit API down).
+          emulator.control.addFault({ method: 'GET', path: '/v1/auditrecords*', status: 503 });
+        });
+        const customer = edges.find((c) => c.customer.tenantId === chosen?.tenantId) as Edge;
+        // The suspension happened: the unreadable audit log does not undo it or fail the item.
+        expect(customer.items.map((i) => i.status)).toEqual(customer.items.map(() => 'DONE'));
+        // R-CON-5 without Partner Center's time: the observation, an upper bound (never earlier
+        // than the hand suspension, so the overlap is never under-stated).
+        for (const item of customer.items) {
+          expect(item.sourceSuspendedAt).not.toBe(chosen?.suspendedAt);
+          expect(Date.parse(item.sourceSuspendedAt as string)).toBeGreaterThan(
+            Date.parse(chosen?.suspendedAt as string),
+          );
+        }
+        // Every event of the run (oldest first, pages of 100).
+        const all: Array<{ type: string; message: string }> = [];
+        for (let after: string | null = null; ;) {
+          const page = await t.gql<{
+            node: {
+              events: {
+                edges: Array<{ node: { type: string; message: string } }>;
+                pageInfo: { hasNextPage: boolean; endCursor: string | null };
+              };
+            };
+          }>(
+            'query($id: ID!, $after: String) { node(id: $id) { ... on TenantConsolidation { events(first: 100, after: $after) { edges { node { type message } } pageInfo { hasNextPage endCursor } } } } }',
+            { token, variables: { id, after } },
+          );
+          const events = page.body.data?.node.events;
+          all.push(...(events?.edges ?? []).map((e) => e.node));
+          if (!events?.pageInfo.hasNextPage) {
+            break;
+          }
+          after = events.pageInfo.endCursor;
+        }
+        const unavailable = all.filter((e) => e.type === 'AUDIT_UNAVAILABLE');
+        // One event per subscription whose time stays uncertain, naming it and the cause.
+        expect(unavailable.length).toBe(chosen?.ids.length);
+        for (const subscriptionId of chosen?.ids ?? []) {
+          const event = unavailable.find((e) => e.message.includes(subscriptionId));
+          expect(event?.message).toMatch(/503/);
+        }
       },
     );
   },
