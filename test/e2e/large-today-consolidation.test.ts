@@ -23,6 +23,8 @@ import { relationshipsWith } from '../support/gdap.js';
 
 const TRANSFER_BUDGET = 0.5;
 
+const detail = (b: { byRoute: Record<string, number> }) => JSON.stringify(b.byRoute);
+
 let world: World | undefined;
 afterEach(async () => {
   await world?.t.close();
@@ -152,6 +154,13 @@ describe('large-today consolidation by transfer, GDAP required (issues 15 and 20
             console.log(r.seq, r.time, r.method, r.path, r.tenantId, r.status);
           }
         }
+        // One transfer per wave: created once, accepted without a read before, one read of the
+        // transfer (the first check after Microsoft's completion delay), one list per side.
+        expect(budget.byRoute['POST /v1/customers/{id}/transfers'], detail(budget)).toBe(1);
+        expect(budget.byRoute['PATCH /v1/customers/{id}/transfers/{id}'], detail(budget)).toBe(1);
+        expect(budget.byRoute['GET /v1/customers/{id}/transfers/{id}'], detail(budget)).toBe(1);
+        expect(budget.byRoute['GET /v1/customers/{id}/transfers'] ?? 0, detail(budget)).toBe(0);
+        expect(budget.byRoute['GET /v1/customers/{id}/subscriptions'], detail(budget)).toBe(2);
         perWave.push({ calls: budget.calls, subscriptions: overCapItems.length });
         report[`wave ${wave} transfer calls`] = budget.calls;
         report[`wave ${wave} subscriptions`] = overCapItems.length;
