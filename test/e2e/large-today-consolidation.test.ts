@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator } from 'partner-center-emulator';
-import { callBudget } from '../../bench/call-budget.js';
+import {
+  callBudget,
+  PROJECTION_RATE_PER_MINUTE,
+  PROJECTION_SUBSCRIPTIONS,
+} from '../../bench/call-budget.js';
 import { clockFrom } from '../../server/shared/clock.js';
 import { startTestApp } from '../support/app.js';
 import { demoTenants } from '../support/consolidation.js';
@@ -71,7 +75,7 @@ describe('large-today consolidation by transfer, GDAP required (issues 15 and 20
       expect(unplanned.transferWaves.map((x) => x.wave)).toEqual([1, 2]);
 
       const report: Record<string, number | string> = {};
-      const perWave: Array<{ calls: number; subscriptions: number }> = [];
+      const perWave: Array<{ calls: number; subscriptions: number; limiting: number }> = [];
       let transferredOverCap = 0;
       for (const wave of [1, 2]) {
         const id = await plan(w, null, { wave });
@@ -161,7 +165,11 @@ describe('large-today consolidation by transfer, GDAP required (issues 15 and 20
         expect(budget.byRoute['GET /v1/customers/{id}/transfers/{id}'], detail(budget)).toBe(1);
         expect(budget.byRoute['GET /v1/customers/{id}/transfers'] ?? 0, detail(budget)).toBe(0);
         expect(budget.byRoute['GET /v1/customers/{id}/subscriptions'], detail(budget)).toBe(2);
-        perWave.push({ calls: budget.calls, subscriptions: overCapItems.length });
+        perWave.push({
+          calls: budget.calls,
+          subscriptions: overCapItems.length,
+          limiting: Math.max(...Object.values(budget.byTenant)),
+        });
         report[`wave ${wave} transfer calls`] = budget.calls;
         report[`wave ${wave} subscriptions`] = overCapItems.length;
         report[`wave ${wave} calls/subscription`] = Number(budget.callsPerSubscription.toFixed(3));
@@ -171,6 +179,13 @@ describe('large-today consolidation by transfer, GDAP required (issues 15 and 20
       const calls = perWave.reduce((n, x) => n + x.calls, 0);
       const perSubscription = calls / transferredOverCap;
       report['transfer path calls/subscription (both waves)'] = Number(perSubscription.toFixed(3));
+      // The busiest partner tenant's calls bound the run at Partner Center's 500 requests/min per
+      // tenant (bench/call-budget.ts's projection): minutes of calls for 10,000 subscriptions.
+      const limiting = perWave.reduce((n, x) => n + x.limiting, 0) / transferredOverCap;
+      report['limiting tenant calls/subscription'] = Number(limiting.toFixed(3));
+      report['projected minutes of calls, 10,000 subscriptions at 500/min'] = Number(
+        ((limiting * PROJECTION_SUBSCRIPTIONS) / PROJECTION_RATE_PER_MINUTE).toFixed(2),
+      );
       console.log(
         `large-today transfer path, Partner Center calls per migrated subscription: ${JSON.stringify(report, null, 1)}`,
       );
