@@ -1,5 +1,6 @@
 import { demoScenario } from './demo.preset.js';
 import type { ScenarioDefinition } from './scenario.schema.js';
+import { withTransitionedGdap } from './transitioned-gdap.scenario.js';
 
 type CustomerDef = NonNullable<ScenarioDefinition['customers']>[number];
 type SubDef = NonNullable<CustomerDef['subscriptions']>[number];
@@ -27,43 +28,6 @@ const NCE_ALIASES = new Set([
   'ems-e3',
   'ems-e5',
 ]);
-
-/**
- * Roles of the GDAP relationships Microsoft's DAP-to-GDAP transition ("Microsoft-led transition",
- * MLT) created for partners' DAP customers (a subset we model: the aliases the emulator knows;
- * a guess, README "Where we guessed").
- */
-const MLT_ROLES = [
-  'directory-readers',
-  'user-admin',
-  'license-admin',
-  'helpdesk-admin',
-  'service-support-admin',
-];
-
-/**
- * Today every DAP customer of a partner has a GDAP relationship with it (Microsoft moved DAP
- * customers to GDAP; DAP is retired), so a partner with `requireGdap` on can still act for its own
- * customers: one auto-extending MLT-style relationship per relationship with delegated admin.
- * Customers with GDAP of their own in the demo (gdap-demo.preset.ts) keep theirs.
- */
-function withTransitionedGdap(c: CustomerDef): CustomerDef {
-  if (c.gdap) {
-    return c;
-  }
-  const relationships = (c.relationships ?? [])
-    .filter((r) => r.delegatedAdmin !== false && r.relationship !== 'none')
-    .map((r) => ({
-      partner: r.partner,
-      displayName: `MLT_${c.key}_${r.partner}`.slice(0, 50),
-      roles: MLT_ROLES,
-      status: 'active' as const,
-      duration: 'P730D',
-      autoExtend: true,
-      daysAgo: 400,
-    }));
-  return relationships.length > 0 ? { ...c, gdap: { relationships } } : c;
-}
 
 /**
  * `demo-today`: the `demo` layout as tenants look today (issue 14 §5). License subscriptions of

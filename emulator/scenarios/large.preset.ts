@@ -1,5 +1,6 @@
 import { deriveRng } from '../core/rng.js';
 import type { ScenarioDefinition } from './scenario.schema.js';
+import { withTransitionedGdap } from './transitioned-gdap.scenario.js';
 
 export interface LargeSize {
   customers: number;
@@ -49,8 +50,11 @@ export const OVER_CAP_SUBSCRIPTIONS = 320;
  * The `large` preset for benchmarks: the demo's partner layout with `customers` customers spread
  * over the four regional tenants, each with `subscriptionsPerCustomer` subscriptions (one legacy
  * Azure in five customers). 5,000 × 10 builds in a few seconds. `commerce: 'today'` (preset
- * `large-today`) makes four license subscriptions in five new commerce and adds one customer
- * (`over-transfer-cap`) with more subscriptions than one transfer may carry.
+ * `large-today`) makes four license subscriptions in five new commerce, adds one customer
+ * (`over-transfer-cap`) with more subscriptions than one transfer may carry, and gives every
+ * relationship with delegated admin the GDAP relationship Microsoft's DAP-to-GDAP transition left
+ * (`MLT_<customer>_<partner>`, the same guess as `demo-today`), so a consolidation still works with
+ * `requireGdap` on (the source suspends and orders under GDAP, 403/20002 without it).
  */
 export function largeScenario(
   seed: number,
@@ -101,6 +105,7 @@ export function largeScenario(
   }
   return {
     name: commerce === 'today' ? 'large-today' : 'large',
+    // The legacy world keeps DAP only (as `demo`); today's has the transition's GDAP.
     organizations: [
       {
         key: 'large-org',
@@ -144,6 +149,6 @@ export function largeScenario(
         ],
       },
     ],
-    customers,
+    customers: commerce === 'today' ? customers.map(withTransitionedGdap) : customers,
   };
 }

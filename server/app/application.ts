@@ -203,6 +203,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     publicUrl: config.publicUrl,
     ...(signingSecret ? { signingSecret } : {}),
     invitations: config.invitations,
+    consolidation: { transferFirstCheckMs: config.consolidation.transferFirstCheckMs },
     transfer: {
       signingLinkTtlMs: config.transfer.signingLinkTtlMs,
       calendar: {

@@ -92,6 +92,12 @@ const envSchema = z.object({
   INVITATION_REMINDER_INTERVAL: z.string().regex(/^P/).default('P7D'),
   INVITATION_REMINDERS: z.coerce.number().int().min(0).max(50).default(3),
   INVITATION_VALIDITY: z.string().regex(/^P/).default('P90D'),
+  /**
+   * [guess] When a consolidation first checks an accepted partner-to-partner transfer for
+   * completion (business clock, after the acceptance; then every 30 minutes). Microsoft documents
+   * no completion time; the emulator completes after PT1H (its own guess).
+   */
+  CONSOLIDATION_TRANSFER_FIRST_CHECK: z.string().regex(/^P/).default('PT1H'),
   /** Token scope toward Azure Resource Manager (transfer clean-up, R-TRF-8). */
   ARM_SCOPE: z.string().default('https://management.azure.com/.default'),
   /**
@@ -230,6 +236,8 @@ export interface AppConfig {
     workingDays: Record<string, string[]> | undefined;
     publicHolidays: boolean;
   };
+  /** Consolidation: first completion check of a transfer, business-clock ms. */
+  consolidation: { transferFirstCheckMs: number };
   /** Customer invitations: reminders and validity, business-clock ms (INVITATION_*). */
   invitations: { reminderIntervalMs: number; maxReminders: number; validityMs: number };
   /** Azure Resource Manager (transfer clean-up, R-TRF-8). */
@@ -324,6 +332,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'INVITATION_REMINDER_INTERVAL and INVITATION_VALIDITY must be positive durations.',
     );
   }
+  const transferFirstCheckMs = durationMs(e.CONSOLIDATION_TRANSFER_FIRST_CHECK);
+  if (transferFirstCheckMs < 0) {
+    throw new ConfigError('CONSOLIDATION_TRANSFER_FIRST_CHECK must be a duration.');
+  }
   if (production && e.EMULATOR) {
     throw new ConfigError('NODE_ENV=production requires EMULATOR=off.');
   }
@@ -378,6 +390,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publicHolidays: e.TRANSFER_PUBLIC_HOLIDAYS,
     },
     invitations,
+    consolidation: { transferFirstCheckMs },
     arm: { scope: e.ARM_SCOPE },
     gdap: { mode: e.GDAP, graphUrl: e.GRAPH_URL },
     graphqlLimits: {

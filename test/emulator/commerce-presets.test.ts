@@ -177,6 +177,44 @@ describe.each(MODES)('commerce presets and scenario fields (%s)', (mode) => {
     });
   });
 
+  it("large-today: every delegated-admin relationship has the transition's active MLT GDAP relationship; large keeps DAP only", async () => {
+    const gdapOf = async (partner: string, customer: string) =>
+      (
+        await body<{
+          value: Array<{ displayName: string; status: string; accessDetails: unknown }>;
+        }>(
+          await h.graph(
+            partner,
+            `/tenantRelationships/delegatedAdminRelationships?$filter=${encodeURIComponent(`customer/tenantId eq '${customer}'`)}`,
+          ),
+        )
+      ).value;
+    for (const scenario of ['large-today:3', 'large:3']) {
+      await resetWorld(h, scenario);
+      const customers = await body<CustomerInfo[]>(await h.control('/customers'));
+      let checked = 0;
+      for (const c of customers) {
+        for (const r of c.relationships.filter((x) => x.delegatedAdmin)) {
+          const rels = await gdapOf(r.partnerTenantId, c.tenantId);
+          if (scenario === 'large:3') {
+            expect(rels).toEqual([]);
+          } else {
+            expect(rels.map((x) => [x.displayName.startsWith('MLT_'), x.status])).toEqual([
+              [true, 'active'],
+            ]);
+            // License Administrator: what requireGdap asks of orders and suspensions.
+            expect(JSON.stringify(rels[0]?.accessDetails)).toContain(
+              '4d6ac14f-3453-41d0-bef9-a3e0c569773a',
+            );
+          }
+          checked += 1;
+        }
+      }
+      // Three customers and the over-cap one (two relationships) in large-today.
+      expect(checked).toBe(scenario === 'large:3' ? 3 : 5);
+    }
+  });
+
   it('sets who plays the source of one transfer through the control API', async () => {
     const w = await resetWorld(h, 'demo-today');
     const wessex = w.customer('transfer-never-accepted').tenantId;

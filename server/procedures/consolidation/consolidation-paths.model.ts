@@ -54,6 +54,11 @@ export interface TransferRequestData {
   transferId?: string;
   expiredTransferIds?: string[];
   expiresAt?: string | null;
+  /**
+   * The request's status as our own create answered it (`pending`), so the accept needs no read
+   * (issue 20); cleared once anything may have changed it (a refusal, the acceptance).
+   */
+  knownStatus?: string | null;
   acceptedAt?: string;
   completedAt?: string;
   /** Source subscription id → target subscription id, from the completed transfer's line items. */

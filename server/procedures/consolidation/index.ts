@@ -17,8 +17,16 @@ import { consolidationDefinition } from './steps/consolidation.steps.js';
 /** Regional tenant consolidation (R-CON-*). */
 export const consolidationModule: ProcedureModule<ConsolidationServices> = {
   kind: 'TENANT_CONSOLIDATION',
-  definition: ({ db, clients, graph, invitations }) =>
-    consolidationDefinition({ db, clients, graph, ...(invitations ? { invitations } : {}) }),
+  definition: ({ db, clients, graph, invitations, consolidation }) =>
+    consolidationDefinition({
+      db,
+      clients,
+      graph,
+      ...(invitations ? { invitations } : {}),
+      ...(consolidation?.transferFirstCheckMs !== undefined
+        ? { transferFirstCheckMs: consolidation.transferFirstCheckMs }
+        : {}),
+    }),
   services: ({
     db,
     clock,

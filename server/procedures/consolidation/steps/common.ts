@@ -17,6 +17,8 @@ export interface ConsolidationStepDeps {
   wakeFallbackMs: number;
   /** Recheck of a target subscription still provisioning (business time). */
   provisioningRecheckMs: number;
+  /** First completion check of an accepted transfer, after the acceptance (business time). */
+  transferFirstCheckMs?: number;
 }
 
 /** The consolidation's step handlers: typed workflow data, each item kind its own data. */

@@ -28,6 +28,8 @@ export interface ConsolidationDeps {
   wakeFallbackMs?: number;
   /** Recheck of a target subscription still provisioning (business time). */
   provisioningRecheckMs?: number;
+  /** First completion check of an accepted transfer (CONSOLIDATION_TRANSFER_FIRST_CHECK). */
+  transferFirstCheckMs?: number;
   /** Reminders and validity of the customers' invitations (R-CON-2). */
   invitations?: Partial<InvitationPolicy>;
   /** The per-run read cache's settings (batching window, age, size). */
@@ -45,6 +47,9 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
     reads: new ConsolidationReads(deps.clients, deps.reads),
     wakeFallbackMs: deps.wakeFallbackMs ?? 60 * 60_000,
     provisioningRecheckMs: deps.provisioningRecheckMs ?? 2 * 60_000,
+    ...(deps.transferFirstCheckMs !== undefined
+      ? { transferFirstCheckMs: deps.transferFirstCheckMs }
+      : {}),
   };
   const customer = customerSteps(stepDeps);
   return {

@@ -63,10 +63,12 @@ export function customerSteps(deps: ConsolidationStepDeps): Record<string, StepH
       };
     }
     // What the target already had before we order anything: one read here serves every license
-    // item's look-before-create (instead of one read per item on the target's rate budget).
-    const targetSubscriptionsAtAcceptance = (
-      await clients.forTenant(wf.target.tenantId).listSubscriptions(customerId)
-    ).map((s) => s.id);
+    // item's look-before-create (instead of one read per item on the target's rate budget). A
+    // customer that only transfers orders nothing: no read (issue 20).
+    const orders = (await ctx.children()).some((c) => c.kind === LICENSE_REPROVISION);
+    const targetSubscriptionsAtAcceptance = orders
+      ? (await clients.forTenant(wf.target.tenantId).listSubscriptions(customerId)).map((s) => s.id)
+      : undefined;
     ctx.releaseChildren();
     ctx.emit({
       type: 'CUSTOMER_ACCEPTED',
@@ -85,7 +87,10 @@ export function customerSteps(deps: ConsolidationStepDeps): Record<string, StepH
       type: 'next',
       step: 'await_children',
       state: 'ACCEPTED',
-      data: { acceptedAt: ctx.now().toISOString(), targetSubscriptionsAtAcceptance },
+      data: {
+        acceptedAt: ctx.now().toISOString(),
+        ...(targetSubscriptionsAtAcceptance ? { targetSubscriptionsAtAcceptance } : {}),
+      },
     };
   });
 

@@ -24,8 +24,15 @@ import { type ConsolidationStepDeps, logActivity, step } from './common.js';
 
 type Ctx = StepContext<ConsolidationData, TransferRequestData>;
 
-/** Recheck of a transfer Microsoft is completing (business time; the emulator completes in PT1H). */
+/** Recheck of a transfer Microsoft is still completing after the first check (business time). */
 const COMPLETION_RECHECK_MS = 30 * 60_000;
+/**
+ * [guess] First completion check after the acceptance: Microsoft documents no completion time
+ * (partner-center-api.md §9d, §11: Pending → InProgress → Complete); the emulator completes after
+ * `autopilot.commerce.transferCompletion` (PT1H, its own guess). Reading before that only costs
+ * calls (issue 20). Configurable: CONSOLIDATION_TRANSFER_FIRST_CHECK.
+ */
+export const DEFAULT_TRANSFER_FIRST_CHECK_MS = 60 * 60_000;
 /** Recheck of an acceptance Partner Center refused (a role fixed, a fault gone) until expiry. */
 const ACCEPT_RETRY_MS = 6 * 60 * 60_000;
 
@@ -99,7 +106,8 @@ function refusal(error: unknown): PartnerCenterError | undefined {
  * second expiry is a blocker of this customer only.
  */
 export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string, StepHandler> {
-  const { clients } = deps;
+  const { clients, reads } = deps;
+  const firstCheckMs = deps.transferFirstCheckMs ?? DEFAULT_TRANSFER_FIRST_CHECK_MS;
 
   const blockedBy = (ctx: Ctx, code: BlockerCode, message: string) => {
     ctx.block({ code, message, subject: ctx.data.transferId ?? null });
@@ -149,7 +157,7 @@ export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string
           OPEN_TRANSFER_STATUSES.has(transferStatus(t)) &&
           !expired.has(t.id),
       );
-    let created: { transferId: string; expiresAt: string | null };
+    let created: { transferId: string; expiresAt: string | null; status?: string };
     try {
       created = await ctx.journaled(
         `transfer-create-${attempt}`,
@@ -159,7 +167,11 @@ export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string
           lookup: async () => {
             const found = ours(await listTransfers(target, customerId));
             return found
-              ? { transferId: found.id, expiresAt: found.expirationTime ?? null }
+              ? {
+                  transferId: found.id,
+                  expiresAt: found.expirationTime ?? null,
+                  status: transferStatus(found),
+                }
               : undefined;
           },
           call: async (requestId) => {
@@ -176,13 +188,21 @@ export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string
                 },
                 requestId,
               );
-              return { transferId: t.id, expiresAt: t.expirationTime ?? null };
+              return {
+                transferId: t.id,
+                expiresAt: t.expirationTime ?? null,
+                status: transferStatus(t),
+              };
             } catch (error) {
               // 409/900101: a request between these partners is already open (ours, re-sent).
               if (error instanceof PartnerCenterError && error.code === '900101') {
                 const found = ours(await listTransfers(target, customerId));
                 if (found) {
-                  return { transferId: found.id, expiresAt: found.expirationTime ?? null };
+                  return {
+                    transferId: found.id,
+                    expiresAt: found.expirationTime ?? null,
+                    status: transferStatus(found),
+                  };
                 }
               }
               throw error;
@@ -216,7 +236,13 @@ export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string
       type: 'next',
       step: 'transfer_accept',
       state: 'REQUESTED',
-      data: { attempt, transferId: created.transferId, expiresAt: created.expiresAt },
+      data: {
+        attempt,
+        transferId: created.transferId,
+        expiresAt: created.expiresAt,
+        // What the create (or the lookup of our own request) answered: the accept needs no read.
+        knownStatus: created.status ?? null,
+      },
       quiet: true,
     };
   });
@@ -226,7 +252,14 @@ export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string
     const customerId = ctx.item.customerTenantId as string;
     const source = clients.forTenant(d.sourceTenantId);
     const transferId = d.transferId as string;
-    const current = await getTransfer(source, customerId, transferId);
+    // Right after our own create the request is Pending (a certain outcome): no read. A retry
+    // after a refusal, or a request past its expiry, reads it first.
+    const fresh =
+      d.knownStatus === 'pending' &&
+      !(d.expiresAt && Date.parse(d.expiresAt) <= ctx.now().getTime());
+    const current = fresh
+      ? { id: transferId, status: 'Pending' }
+      : await getTransfer(source, customerId, transferId);
     const status = transferStatus(current);
     if (status === 'expired') {
       const expiredIds = [...(d.expiredTransferIds ?? []), transferId];
@@ -303,8 +336,13 @@ export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string
         // Visible and retried until the request expires; then re-created once, then a blocker.
         const retryAt = ctx.later(ACCEPT_RETRY_MS);
         const expiry = d.expiresAt ? new Date(d.expiresAt) : null;
+        if (fresh && (refused.code === '900104' || refused.code === '900400')) {
+          // Not pending after all (processed, canceled or expired meanwhile): read it now.
+          return { type: 'next', step: 'transfer_accept', data: { knownStatus: null } };
+        }
         return {
           type: 'wait',
+          data: { knownStatus: null },
           reason: `Partner Center refused ${d.sourceName}'s acceptance of transfer ${transferId} of ${d.companyName} (${refused.status} ${refused.code} ${refused.description}); trying again until the request expires${d.expiresAt ? ` on ${d.expiresAt}` : ''}.`,
           until: expiry && expiry < retryAt ? new Date(expiry.getTime() + 60_000) : retryAt,
           state: 'ACCEPT_REFUSED',
@@ -322,11 +360,16 @@ export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string
         tenantId: d.sourceTenantId,
       });
     }
+    const acceptedAt = d.acceptedAt ?? ctx.now().toISOString();
+    // Issue 20: the first completion check when Microsoft may have completed it, not at once.
+    const firstCheck = new Date(Date.parse(acceptedAt) + firstCheckMs);
     return {
-      type: 'next',
+      type: 'wait',
       step: 'transfer_await',
+      reason: `Microsoft is completing transfer ${transferId} of ${d.companyName}; first check at ${firstCheck.toISOString()}.`,
+      until: firstCheck > ctx.now() ? firstCheck : ctx.now(),
       state: 'ACCEPTED',
-      data: { acceptedAt: d.acceptedAt ?? ctx.now().toISOString() },
+      data: { acceptedAt, knownStatus: null },
       quiet: true,
     };
   });
@@ -348,7 +391,14 @@ export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string
       };
     }
     // Line items name the source subscription; the target's copies carry the transfer id (§11).
-    const created = (await target.listSubscriptions(customerId)).filter(
+    // One list per side, read after the completion was seen, shared by the customer's requests
+    // (and any of its items reading the same tenant at that moment).
+    const notBefore = reads.freshSince(ctx.item.id);
+    const [targetList, sourceList] = await Promise.all([
+      reads.subscriptions(ctx.workflow.id, wf.target.tenantId, customerId, notBefore),
+      reads.subscriptions(ctx.workflow.id, d.sourceTenantId, customerId, notBefore),
+    ]);
+    const created = targetList.filter(
       (s) => (s as { transferId?: string | null }).transferId?.toLowerCase() === t.id.toLowerCase(),
     );
     const moved: Record<string, string> = {};
@@ -376,7 +426,6 @@ export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string
     }
     // Verified here for every line at once (two list reads per customer instead of two reads per
     // subscription): same offer, seats, term end and billing cycle at the target, source gone.
-    const sourceList = await clients.forTenant(d.sourceTenantId).listSubscriptions(customerId);
     const { subs, upgrade } = await siblings(ctx);
     const upgraded = upgrade ? parse<AzurePlanUpgradeData>(upgrade) : undefined;
     const problems: Record<string, string[]> = {};
