@@ -1,3 +1,5 @@
+import { API_HEAP_DEFAULT_MB } from './server-process.js';
+
 // `npm run bench [-- --quick] [-- --only=api,workflow,growth,emulator]`: the command line and the
 // sizes every benchmark runs at. `--quick` runs everything at about a tenth of the size.
 
@@ -19,9 +21,10 @@ const growthSizes = args
   .split(',')
   .map(Number);
 
-// `--heap=384`: the API process's V8 old-space cap (MB) for the growth runs (default 2,048).
+// `--heap=384`: the API process's V8 old-space cap (MB) for the growth runs (default 256: the
+// bench's setting for every API process, server-process.ts).
 const heapArg = args.find((a) => a.startsWith('--heap='))?.slice('--heap='.length);
-export const API_HEAP_MB = heapArg ? Number(heapArg) : 2048;
+export const API_HEAP_MB = heapArg ? Number(heapArg) : API_HEAP_DEFAULT_MB;
 
 // `--workflow-scenario=large-today`: the preset of the workflow benchmark (new-commerce offers).
 export const WORKFLOW_SCENARIO =
