@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type EmulatorOptions, type EmulatorReady } from './emulator-serve.js';
@@ -138,15 +139,10 @@ export class ServerProcess {
   }
 
   async gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const res = await fetch(this.ready.graphqlUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${this.ready.token}`,
-      },
-      body: JSON.stringify({ query, variables }),
+    const text = await postJson(this.ready.graphqlUrl, JSON.stringify({ query, variables }), {
+      authorization: `Bearer ${this.ready.token}`,
     });
-    const body = (await res.json()) as { data?: T; errors?: unknown[] };
+    const body = JSON.parse(text) as { data?: T; errors?: unknown[] };
     if (body.errors || !body.data) {
       throw new Error(`GraphQL error: ${JSON.stringify(body.errors).slice(0, 500)}`);
     }
@@ -171,6 +167,37 @@ export class ServerProcess {
     await stopChild(this.child);
     await stopChild(this.emulator);
   }
+}
+
+/**
+ * A POST over node:http on a fresh connection, without a response deadline: fetch (undici) gives
+ * up after 300 s without response headers, and a 5,000-customer plan on the shared machine takes
+ * longer (286 s measured under load 14); a kept-alive socket the API closed meanwhile answered a
+ * status poll with ECONNRESET.
+ */
+function postJson(url: string, body: string, headers: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 function peakRssOf(pid: number): number {
