@@ -206,7 +206,47 @@ export function emulatorSection(rows: EmulatorMemoryRow[]): Section {
       r.customers === 5_000 ? '≤ 1 GB' : '',
     ]);
   }
+  const growth = emulatorGrowth(rows);
+  if (growth.length > 0) {
+    b['emulator.growth'] = growth;
+    lines.push([
+      'emulator.growth (after the load)',
+      growth
+        .map(
+          (g) =>
+            `${g.customers}: ${g.heapKbPerCustomer} KB heap, ${g.rssKbPerCustomer} KB RSS per customer (×${g.heapRatio} of ${growth[0]?.customers})`,
+        )
+        .join('; '),
+      '≤ 1 GB RSS at 5,000',
+    ]);
+  }
   return { benchmarks: b, lines };
+}
+
+/**
+ * The emulator's memory per customer after the load at each size, and its ratio to the smallest
+ * size's: bounded history makes it fall with size (fixed bounds shared by more customers), growth
+ * beyond the state itself would make it rise.
+ */
+function emulatorGrowth(rows: EmulatorMemoryRow[]) {
+  const loaded = rows.filter((r) => r.loadedHeapMb !== null);
+  const perCustomer = (mb: number, customers: number) => (mb * 1024) / customers;
+  const first = loaded[0];
+  return loaded.map((r) => ({
+    customers: r.customers,
+    heapMb: round(r.loadedHeapMb ?? 0, 0),
+    rssMb: round(r.loadedRssMb ?? 0, 0),
+    peakRssMb: round(r.peakRssMb, 0),
+    heapKbPerCustomer: round(perCustomer(r.loadedHeapMb ?? 0, r.customers), 1),
+    rssKbPerCustomer: round(perCustomer(r.loadedRssMb ?? 0, r.customers), 1),
+    heapRatio: first
+      ? round(
+          perCustomer(r.loadedHeapMb ?? 0, r.customers) /
+            perCustomer(first.loadedHeapMb ?? 0, first.customers),
+          2,
+        )
+      : 1,
+  }));
 }
 
 /** Writes bench/results/latest.json and prints the table. */
