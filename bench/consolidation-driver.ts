@@ -126,6 +126,31 @@ export interface RunResult {
   clockAdvances: number;
 }
 
+/**
+ * One status poll, retried: on the shared 2-core machine a poll of a 5,000-customer run can time
+ * out or be reset while the API is busy (a failed poll is the bench's, not the workflow's).
+ */
+async function pollStatus(
+  server: ServerProcess,
+  id: string,
+): Promise<{ node: { status: string } }> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await server.gql<{ node: { status: string } }>(
+        'query($id: ID!) { node(id: $id) { ... on Workflow { status } } }',
+        { id },
+      );
+    } catch (error) {
+      if (attempt >= 5) {
+        throw error;
+      }
+      const cause = error instanceof Error ? String(error.cause ?? error.message) : String(error);
+      process.stderr.write(`[bench] status poll failed (${cause}); retrying\n`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+    }
+  }
+}
+
 /** Starts the workflow and waits for an end state, advancing the emulator clock while it only waits. */
 export async function runToEnd(
   server: ServerProcess,
@@ -147,10 +172,7 @@ export async function runToEnd(
   let waitingSeen = 0;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const { node } = await server.gql<{ node: { status: string } }>(
-      'query($id: ID!) { node(id: $id) { ... on Workflow { status } } }',
-      { id },
-    );
+    const { node } = await pollStatus(server, id);
     if (['COMPLETED', 'FAILED', 'CANCELED'].includes(node.status)) {
       const endMs = await server.mark();
       return {

@@ -258,8 +258,13 @@ export function consolidationStartGuard(db: EngineDb) {
     const busy = new Set(
       open.filter((o) => o.workflowId !== row.id).map((o) => o.customerTenantId),
     );
-    const mine = (await repo.listItems(db, row.id)).filter(
-      (i) => i.kind === CUSTOMER && i.status !== 'BLOCKED' && busy.has(i.customerTenantId),
+    if (busy.size === 0) {
+      return ok(undefined);
+    }
+    // Only the customer items: a 5,000-customer draft holds 55,001 items, and reading them all
+    // here was the API's largest allocation at start (issue 20).
+    const mine = (await repo.itemsOfKind(db, row.id, CUSTOMER)).filter(
+      (i) => i.status !== 'BLOCKED' && busy.has(i.customerTenantId),
     );
     if (mine.length === 0) {
       return ok(undefined);
