@@ -203,6 +203,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     publicUrl: config.publicUrl,
     ...(signingSecret ? { signingSecret } : {}),
     invitations: config.invitations,
+    transferWatch: config.transferWatch,
     transfer: {
       signingLinkTtlMs: config.transfer.signingLinkTtlMs,
       calendar: {

@@ -36,6 +36,8 @@ export interface ProcedureDeps {
   signingSecret?: string | Uint8Array;
   /** Customer invitations: reminder interval and count, validity (business clock; defaults in invitation-follow-up.ts). */
   invitations?: Partial<InvitationPolicy>;
+  /** The consolidation's transfer-integrity sweep (CONSOLIDATION_TRANSFER_*; business-clock ms). */
+  transferWatch?: { watchMs?: number; intervalMs?: number; overdueMs?: number };
   /** The transfer's options: signing-link lifetime, support's calendar of the 8-business-hour SLA (R-TRF-7). */
   transfer?: {
     signingLinkTtlMs?: number;

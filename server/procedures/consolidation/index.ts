@@ -17,8 +17,14 @@ import { consolidationDefinition } from './steps/consolidation.steps.js';
 /** Regional tenant consolidation (R-CON-*). */
 export const consolidationModule: ProcedureModule<ConsolidationServices> = {
   kind: 'TENANT_CONSOLIDATION',
-  definition: ({ db, clients, graph, invitations }) =>
-    consolidationDefinition({ db, clients, graph, ...(invitations ? { invitations } : {}) }),
+  definition: ({ db, clients, graph, invitations, transferWatch }) =>
+    consolidationDefinition({
+      db,
+      clients,
+      graph,
+      ...(invitations ? { invitations } : {}),
+      ...(transferWatch ? { transferWatch } : {}),
+    }),
   services: ({
     db,
     clock,
