@@ -204,6 +204,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     ...(signingSecret ? { signingSecret } : {}),
     invitations: config.invitations,
     consolidation: { transferFirstCheckMs: config.consolidation.transferFirstCheckMs },
+    transferWatch: config.transferWatch,
     transfer: {
       signingLinkTtlMs: config.transfer.signingLinkTtlMs,
       calendar: {

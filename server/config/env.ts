@@ -98,6 +98,16 @@ const envSchema = z.object({
    * no completion time; the emulator completes after PT1H (its own guess).
    */
   CONSOLIDATION_TRANSFER_FIRST_CHECK: z.string().regex(/^P/).default('PT1H'),
+  /**
+   * The consolidation's transfer-integrity sweep (issue 15), business-clock durations: a completed
+   * transfer's subscriptions are checked in Partner Center every CONSOLIDATION_TRANSFER_WATCH_INTERVAL
+   * for CONSOLIDATION_TRANSFER_WATCH after completion (source not active, seats as inventoried);
+   * an accepted transfer not completed CONSOLIDATION_TRANSFER_OVERDUE after acceptance is a blocker
+   * (a guess: Microsoft documents no completion time).
+   */
+  CONSOLIDATION_TRANSFER_WATCH: z.string().regex(/^P/).default('P1D'),
+  CONSOLIDATION_TRANSFER_WATCH_INTERVAL: z.string().regex(/^P/).default('PT12H'),
+  CONSOLIDATION_TRANSFER_OVERDUE: z.string().regex(/^P/).default('PT24H'),
   /** Token scope toward Azure Resource Manager (transfer clean-up, R-TRF-8). */
   ARM_SCOPE: z.string().default('https://management.azure.com/.default'),
   /**
@@ -240,6 +250,8 @@ export interface AppConfig {
   consolidation: { transferFirstCheckMs: number };
   /** Customer invitations: reminders and validity, business-clock ms (INVITATION_*). */
   invitations: { reminderIntervalMs: number; maxReminders: number; validityMs: number };
+  /** The consolidation's transfer-integrity sweep, business-clock ms (CONSOLIDATION_TRANSFER_*). */
+  transferWatch: { watchMs: number; intervalMs: number; overdueMs: number };
   /** Azure Resource Manager (transfer clean-up, R-TRF-8). */
   arm: { scope: string };
   /** GDAP step of the procedures (issue 15 item 2) and where Microsoft Graph is. */
@@ -336,6 +348,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (transferFirstCheckMs < 0) {
     throw new ConfigError('CONSOLIDATION_TRANSFER_FIRST_CHECK must be a duration.');
   }
+  const transferWatch = {
+    watchMs: durationMs(e.CONSOLIDATION_TRANSFER_WATCH),
+    intervalMs: durationMs(e.CONSOLIDATION_TRANSFER_WATCH_INTERVAL),
+    overdueMs: durationMs(e.CONSOLIDATION_TRANSFER_OVERDUE),
+  };
+  if (transferWatch.intervalMs <= 0 || transferWatch.overdueMs <= 0 || transferWatch.watchMs < 0) {
+    throw new ConfigError(
+      'CONSOLIDATION_TRANSFER_WATCH_INTERVAL and CONSOLIDATION_TRANSFER_OVERDUE must be positive durations.',
+    );
+  }
   if (production && e.EMULATOR) {
     throw new ConfigError('NODE_ENV=production requires EMULATOR=off.');
   }
@@ -391,6 +413,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     invitations,
     consolidation: { transferFirstCheckMs },
+    transferWatch,
     arm: { scope: e.ARM_SCOPE },
     gdap: { mode: e.GDAP, graphUrl: e.GRAPH_URL },
     graphqlLimits: {

@@ -38,6 +38,8 @@ export interface ProcedureDeps {
   invitations?: Partial<InvitationPolicy>;
   /** The consolidation's options: first completion check of a transfer (business ms). */
   consolidation?: { transferFirstCheckMs?: number };
+  /** The consolidation's transfer-integrity sweep (CONSOLIDATION_TRANSFER_*; business-clock ms). */
+  transferWatch?: { watchMs?: number; intervalMs?: number; overdueMs?: number };
   /** The transfer's options: signing-link lifetime, support's calendar of the 8-business-hour SLA (R-TRF-7). */
   transfer?: {
     signingLinkTtlMs?: number;

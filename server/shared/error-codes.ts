@@ -108,6 +108,9 @@ export const ERROR_CODES = {
   TRANSFER_LINE_FAILED: itemFailure("The completed transfer did not move this subscription; the message has the line item's error."),
   TRANSFER_VERIFICATION_FAILED: itemFailure("The transferred copy differs from the inventory (offer, seats, term end, billing cycle) or the source's copy is still active."),
   TRANSFER_FAILED: itemFailure('Microsoft failed the partner-to-partner transfer of the Azure plan.'),
+  TRANSFER_SOURCE_STILL_ACTIVE: blocker("The transfer completed but the source tenant's copy of the subscription reads active in Partner Center: both partners bill it. Suspend it at the source (or ask Microsoft); the blocker clears when a later check sees it inactive (CONSOLIDATION_TRANSFER_WATCH).", 'R-CON-4'),
+  TRANSFER_SEATS_MISMATCH: blocker("After the transfer the target's copy has other active seats than the plan's inventory (a seat lost or added, or the copy suspended). Set the seats back; the blocker clears when a later check sees them equal (CONSOLIDATION_TRANSFER_WATCH).", 'R-CON-1'),
+  TRANSFER_COMPLETION_OVERDUE: blocker('The source accepted the transfer but Partner Center has not completed it long after it usually does (CONSOLIDATION_TRANSFER_OVERDUE, a guess: Microsoft documents no completion time); ask Microsoft support. The blocker clears when the transfer completes.', 'partner-center-api.md §9d'),
   // ---- Subscription transfer (R-TRF-*) ----
   TWO_ADMINS_REQUIRED: userError('Name exactly two different partner administrators.', 'R-TRF-7'),
   TRANSFER_ALREADY_OPEN: both('Another transfer of this subscription is open.'),

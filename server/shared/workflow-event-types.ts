@@ -19,6 +19,7 @@ export const WORKFLOW_EVENT_TYPES = {
   STEP_FAILED: 'A step failed for good: its item is FAILED (retryWorkflow runs it again).',
   ITEMS_RETRIED: 'retryWorkflow put the failed items back to run their failed step.',
   BLOCKER: 'An item was blocked while running (the blocker is in `blockers`).',
+  INVARIANT_CLEARED: "An invariant sweep found a condition it had raised a blocker for gone in Partner Center: that blocker is resolved.",
   // ---- Tenant consolidation ----
   CUSTOMER_INVITED: 'The target tenant sent the customer its reseller invitation (R-CON-2).',
   CUSTOMER_ACCEPTED: 'The customer accepted the reseller relationship with the target tenant.',

@@ -24,6 +24,14 @@ const SUBSCRIPTIONS = 10;
 const AUDIT = 'GET /v1/auditrecords';
 
 type Edge = ConsolidationState['customers']['edges'][number]['node'];
+interface EventsPage {
+  node: {
+    events: {
+      edges: Array<{ node: { type: string; message: string } }>;
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+  };
+}
 
 describe.each([16, 64])(
   'consolidation call budget, re-provision path (%i steps at once)',
@@ -240,14 +248,7 @@ describe.each([16, 64])(
         // Every event of the run (oldest first, pages of 100).
         const all: Array<{ type: string; message: string }> = [];
         for (let after: string | null = null; ;) {
-          const page = await t.gql<{
-            node: {
-              events: {
-                edges: Array<{ node: { type: string; message: string } }>;
-                pageInfo: { hasNextPage: boolean; endCursor: string | null };
-              };
-            };
-          }>(
+          const page: { body: { data?: EventsPage | null } } = await t.gql<EventsPage>(
             'query($id: ID!, $after: String) { node(id: $id) { ... on TenantConsolidation { events(first: 100, after: $after) { edges { node { type message } } pageInfo { hasNextPage endCursor } } } } }',
             { token, variables: { id, after } },
           );

@@ -67,6 +67,18 @@ export interface TransferRequestData {
   failedLines?: Record<string, string>;
   /** SUBSCRIPTION_TRANSFER item id → what differs from the inventory (empty: verified). */
   problems?: Record<string, string[]>;
+  /** The transfer-integrity sweep's schedule after completion (steps/transfer-integrity.sweep.ts). */
+  integrity?: TransferWatchMark;
+}
+
+/** When the transfer-integrity sweep looks at a completed transfer again, and until when. */
+export interface TransferWatchMark {
+  /** Next check in Partner Center (business time, ISO). */
+  nextCheckAt: string;
+  /** Checks stop after this (completion + the watch; later when a check raised a blocker). */
+  watchUntil: string;
+  /** Checks made so far. */
+  checks: number;
 }
 
 /** The Azure plan transition of one customer at its source tenant, before the transfer. */

@@ -17,7 +17,7 @@ import { consolidationDefinition } from './steps/consolidation.steps.js';
 /** Regional tenant consolidation (R-CON-*). */
 export const consolidationModule: ProcedureModule<ConsolidationServices> = {
   kind: 'TENANT_CONSOLIDATION',
-  definition: ({ db, clients, graph, invitations, consolidation }) =>
+  definition: ({ db, clients, graph, invitations, consolidation, transferWatch }) =>
     consolidationDefinition({
       db,
       clients,
@@ -26,6 +26,7 @@ export const consolidationModule: ProcedureModule<ConsolidationServices> = {
       ...(consolidation?.transferFirstCheckMs !== undefined
         ? { transferFirstCheckMs: consolidation.transferFirstCheckMs }
         : {}),
+      ...(transferWatch ? { transferWatch } : {}),
     }),
   services: ({
     db,

@@ -91,6 +91,26 @@ export interface SweepContext {
   itemsInState(kind: string, state: string): Promise<WorkflowItemRow[]>;
   /** Flags an item with a blocker once (false when it already was, or is gone). */
   flagItemOnce(item: WorkflowItemRow, blocker: NewBlocker): Promise<boolean>;
+  /** Raises a blocker unless one of its code is open on the item (false then, or when gone). */
+  raiseBlocker(item: WorkflowItemRow, blocker: NewBlocker): Promise<boolean>;
+  /** Resolves the item's open blockers of these codes, journalling `message` if there were any. */
+  clearBlockers(
+    item: WorkflowItemRow,
+    codes: readonly BlockerCode[],
+    message: string,
+  ): Promise<number>;
+  /** An item's children (e.g. the items of a customer). */
+  children(parentItemId: string): Promise<WorkflowItemRow[]>;
+  /** Workflows (without their input) by id. */
+  workflows(ids: readonly string[]): Promise<WorkflowHead[]>;
+  /**
+   * Replaces the data (and state) of an item as read, unless it changed since (false then): the
+   * sweep's own marks, on items that ended.
+   */
+  markItem(
+    item: WorkflowItemRow,
+    change: { data: Record<string, unknown>; state?: string },
+  ): Promise<boolean>;
   /** The journal entry of one step of an item. */
   step(itemId: string, step: string): Promise<repo.WorkflowStepRow | undefined>;
   /** The deterministic MS-RequestId of a step of an item. */
@@ -231,6 +251,12 @@ export function createSweepContext(db: EngineDb, now: Date): SweepContext {
     now,
     itemsInState: (kind, state) => repo.itemsInState(db, kind, state),
     flagItemOnce: (item, blocker) => repo.flagItemOnce(db, item, now.toISOString(), blocker),
+    raiseBlocker: (item, blocker) => repo.raiseItemBlocker(db, item, now.toISOString(), blocker),
+    clearBlockers: (item, codes, message) =>
+      repo.clearItemBlockers(db, item, codes, now.toISOString(), message),
+    children: (parentItemId) => repo.childItems(db, parentItemId),
+    workflows: (ids) => repo.getWorkflowHeadsByIds(db, ids),
+    markItem: (item, change) => repo.markSweptItem(db, item, change, now.toISOString()),
     step: (itemId, step) => repo.getStep(db, itemId, step),
     requestId: stepRequestId,
     activity: new ActivityRecorder(db),

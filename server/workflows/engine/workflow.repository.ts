@@ -7,5 +7,6 @@ export * from './claims.repository.js';
 export * from './items.repository.js';
 export * from './journal.repository.js';
 export * from './lifecycle.repository.js';
+export * from './sweep.repository.js';
 export type { WorkflowBlockerRow, WorkflowEventRow, WorkflowStepRow } from './row-values.js';
 export * from './workflows.repository.js';

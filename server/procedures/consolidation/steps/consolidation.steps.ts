@@ -15,6 +15,7 @@ import { licenseReprovisionSteps } from './license-reprovision.steps.js';
 import { overlapSweep } from './overlap.sweep.js';
 import { ConsolidationReads, type ConsolidationReadsOptions } from './shared-reads.js';
 import { supportRequestSteps } from './support-request.steps.js';
+import { transferIntegritySweep, type TransferWatchPolicy } from './transfer-integrity.sweep.js';
 import { transferPathSteps } from './transfer-path.steps.js';
 
 export { overlapDays } from './common.js';
@@ -34,10 +35,13 @@ export interface ConsolidationDeps {
   invitations?: Partial<InvitationPolicy>;
   /** The per-run read cache's settings (batching window, age, size). */
   reads?: ConsolidationReadsOptions;
+  /** How the transfer-integrity sweep watches transferred subscriptions (CONSOLIDATION_TRANSFER_*). */
+  transferWatch?: Partial<TransferWatchPolicy>;
 }
 
 /**
- * The consolidation's steps (R-CON-2..8), one file per item kind, and its R-CON-4 sweep. Every
+ * The consolidation's steps (R-CON-2..8), one file per item kind, and its sweeps: R-CON-4 for
+ * re-provisioned items, the transfer path's invariants for transferred ones (issue 15). Every
  * Partner Center write is journalled.
  */
 export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefinition {
@@ -52,9 +56,13 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
       : {}),
   };
   const customer = customerSteps(stepDeps);
+  const transferSweep = transferIntegritySweep({
+    clients: deps.clients,
+    ...(deps.transferWatch ? { policy: deps.transferWatch } : {}),
+  });
   return {
     kind: 'TENANT_CONSOLIDATION',
-    sweep: overlapSweep,
+    sweep: async (ctx) => [...(await overlapSweep(ctx)), ...(await transferSweep(ctx))],
     steps: {
       ...customer,
       // Reminders, validity and the expiry blocker while the customer has not accepted.
