@@ -51,6 +51,14 @@ export interface ServeStats {
   /** `METHOD /v1/route/{id}` of the calls. */
   routes: string[];
   cache: { hits: number; misses: number; hitRatio: number };
+  /** The GraphQL response cache (issue 20). */
+  responseCache: {
+    hits: number;
+    misses: number;
+    stored: number;
+    hitRatio: number;
+    skipped: Record<string, number>;
+  };
   rssMb: number;
   peakRssMb: number;
   /** V8 heap in use and external (Buffers, SQLite) memory, MB. */
@@ -65,6 +73,8 @@ export interface ServeStats {
 export type ServeRequest =
   | { type: 'stats'; sinceMs?: number }
   | { type: 'reset' }
+  /** Empties the read cache and the response cache (the next reads are cold). */
+  | { type: 'cold' }
   | { type: 'mark' }
   | { type: 'engine' }
   | { type: 'stop' };
@@ -187,7 +197,12 @@ async function main(): Promise<void> {
       calls.length = 0;
       Object.assign(peak, { heapUsedMb: 0, heapTotalMb: 0, externalMb: 0, arrayBuffersMb: 0 });
       app.pc.readCache?.resetStats();
+      app.responseCache.resetStats();
       process.send?.({ type: 'reset-done', now: performance.now() });
+    } else if (message.type === 'cold') {
+      app.pc.readCache?.invalidateAll();
+      app.responseCache.clear();
+      process.send?.({ type: 'cold-done' });
     } else if (message.type === 'engine') {
       void (async () => {
         const db = app.db.db;
@@ -231,6 +246,13 @@ async function main(): Promise<void> {
           misses: stats?.misses ?? 0,
           hitRatio: stats?.hitRatio ?? 0,
         },
+        responseCache: (({ hits, misses, stored, hitRatio, skipped }) => ({
+          hits,
+          misses,
+          stored,
+          hitRatio,
+          skipped,
+        }))(app.responseCache.stats()),
         rssMb: memory.rss / 1024 / 1024,
         peakRssMb: peakRssMb(),
         heapUsedMb: memory.heapUsed / 1024 / 1024,

@@ -115,6 +115,11 @@ export class ServerProcess {
     return (await this.ask<{ now: number }>({ type: 'reset' }, 'reset-done')).now;
   }
 
+  /** Empties the server's read cache and response cache. */
+  async cold(): Promise<void> {
+    await this.ask({ type: 'cold' }, 'cold-done');
+  }
+
   /** The server's monotonic clock (ms), to cut the call journal into phases. */
   async mark(): Promise<number> {
     return (await this.ask<{ now: number }>({ type: 'mark' }, 'mark')).now;

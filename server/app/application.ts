@@ -47,6 +47,8 @@ import { createWorkflowNotifier } from '../workflows/engine/workflow-notifier.js
 import { getWorkflow } from '../workflows/engine/workflow.repository.js';
 import { procedureModules } from './procedures.js';
 import { WORKFLOW_UPDATED_TOPIC } from './pubsub.js';
+import { ResponseCacheStore } from './response-cache/response-cache.store.js';
+import { noteLiveCall } from '../shared/response-dependencies.js';
 
 export interface ApplicationOptions {
   config: AppConfig;
@@ -96,6 +98,8 @@ export interface Application {
   pubSub: AppPubSub;
   schema: GraphQLSchema;
   contextDeps: ContextDeps;
+  /** Cached query responses of the HTTP API (issue 20). */
+  responseCache: ResponseCacheStore;
   /** The background workflow runner (started by `listen()` when configured). */
   runner: WorkflowRunner;
   /** A request context for an actor (tests, background work). */
@@ -132,7 +136,21 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   const readCache = new PartnerCenterReadCache({ ttlMs: config.partnerCenter.readCacheTtlMs });
   // The TTL counts wall time; when a virtual clock jumps (the emulator's), days of Partner Center
   // changes (support moving subscriptions, customers accepting) happen at once: start afresh.
-  const stopCacheOnClock = clock.onChange?.(() => readCache.invalidateAll());
+  // The response cache's bounds and invalidation: server/app/response-cache/response-cache.store.ts.
+  const responseCache = new ResponseCacheStore(config.responseCache, (tenant) =>
+    readCache.generation(tenant),
+  );
+  const stopCacheOnClock = clock.onChange?.(() => {
+    readCache.invalidateAll();
+    responseCache.clear();
+  });
+  // Every outbound call not made by a read-cache load is a live read: a response built with one
+  // is not cached (server/shared/response-dependencies.ts).
+  const baseFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
+  const outboundFetch: FetchLike = (input, init) => {
+    noteLiveCall(init?.method ?? 'GET');
+    return baseFetch(input, init);
+  };
   const pc = createPartnerCenterClientFactory(
     {
       baseUrl: options.partnerCenterUrl,
@@ -142,7 +160,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
       retry: { maxAttempts: config.partnerCenter.maxAttempts },
       logger: logger.child({ component: 'partner-center' }),
       applicationName: 'csp-migrations',
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      fetch: outboundFetch,
       ...options.partnerCenter,
     },
     { readCache },
@@ -159,7 +177,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     timeoutMs: config.partnerCenter.timeoutMs,
     retry: { maxAttempts: config.partnerCenter.maxAttempts },
     logger: logger.child({ component: 'azure-rm' }),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: outboundFetch,
     ...options.partnerCenter,
   });
   // GDAP (issue 15 item 2): Microsoft Graph with the same transport machinery, its own budget.
@@ -173,7 +191,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     timeoutMs: config.partnerCenter.timeoutMs,
     retry: { maxAttempts: config.partnerCenter.maxAttempts },
     logger: logger.child({ component: 'graph' }),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: outboundFetch,
     ...options.partnerCenter,
   });
   // SIGNING_LINK_SECRET, else AUTH_JWT_SECRET (config), else the emulator-mode dev secret.
@@ -189,7 +207,12 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   const notifier = createWorkflowNotifier({
     db: db.db,
     globalId: workflowGlobalId,
-    publish: (event) => pubSub.publish(WORKFLOW_UPDATED_TOPIC, event),
+    publish: (event) => {
+      // Synchronously (the event itself is delivered later, and through PostgreSQL on replicas).
+      responseCache.organizationChanged(event.organizationId);
+      responseCache.engineChanged();
+      pubSub.publish(WORKFLOW_UPDATED_TOPIC, event);
+    },
     onError: (error: unknown) => logger.warn({ err: error }, 'workflow viewers read failed'),
   });
   const procedureDeps: ProcedureDeps = {
@@ -234,6 +257,8 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     recheckMaxMs: config.workflow.recheckMaxMs,
     maxAttempts: config.workflow.maxAttempts,
     leaseMs: config.workflow.leaseMs,
+    // At once, before the coalesced workflowUpdated event: no cached page outlives the change.
+    onWorkflowWritten: () => responseCache.engineChanged(),
     onWorkflowChanged: (workflowId) => {
       void getWorkflow(db.db, workflowId).then((row) => row && notifier.notify(row));
     },
@@ -243,7 +268,20 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     ...options.runner,
   });
   runnerRef.current = runner;
-  const syncDirectory = () => services.organizations.syncDirectory(options.directory);
+  // Workflow events (ours and, on PostgreSQL, other replicas') change what an organization sees.
+  const workflowEvents = pubSub.subscribe(WORKFLOW_UPDATED_TOPIC);
+  void (async () => {
+    for await (const event of workflowEvents) {
+      responseCache.organizationChanged(event.organizationId);
+    }
+  })();
+  const syncDirectory = async () => {
+    try {
+      return await services.organizations.syncDirectory(options.directory);
+    } finally {
+      responseCache.clear(); // tenants may have moved between organizations
+    }
+  };
   const synced = await syncDirectory();
   logger.info({ source: options.directory.kind, ...synced }, 'partner directory loaded');
 
@@ -292,6 +330,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     pubSub,
     schema,
     contextDeps,
+    responseCache,
     runner,
     contextFor: (actor) => createContextForActor(contextDeps, actor),
     readiness,
@@ -312,6 +351,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
             capacity: config.graphqlLimits.costBudget,
             restorePerSecond: config.graphqlLimits.costRestorePerSecond,
           }),
+          responseCache,
           routes: [
             exportDownloadRoute({ auth: options.auth, exports: services.exports }),
             ...procedureModules.flatMap((p) => p.routes?.({ services, auth: options.auth }) ?? []),
@@ -335,6 +375,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     },
     async close() {
       stopCacheOnClock?.();
+      await workflowEvents.return?.();
       await runner.stop();
       await Promise.all(servers.map((s) => s.close()));
       await db.close();

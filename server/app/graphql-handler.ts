@@ -6,13 +6,31 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { type GraphQLSchema } from 'graphql';
-import { type AppContext, type ContextDeps, createContextFromAuthorization } from './context.js';
+import {
+  type AppContext,
+  type ContextDeps,
+  createContextForActor,
+  createContextFromAuthorization,
+} from './context.js';
 import { type createFormatError, errorLoggingPlugin } from './format-error.js';
 import { readBody, sendJson, TIMED_OUT, timeoutError, withTimeout } from './http-io.js';
 import { type Logger } from './logger.js';
 import { type CostBudget } from './limits/cost-budget.js';
 import { queryLimitsPlugin } from './limits/limits.plugin.js';
 import { type QueryLimits, refuseLargeDocument } from './limits/operation-limits.js';
+import { type Actor } from '../shared/actor.js';
+import { collectDependencies, newResponseDependencies } from '../shared/response-dependencies.js';
+import {
+  responseCacheKey,
+  sendCached,
+  storeResponse,
+} from './response-cache/response-cache.handler.js';
+import {
+  attachCapture,
+  responseCachePlugin,
+  type ResponseCapture,
+} from './response-cache/response-cache.plugin.js';
+import { type ResponseCacheStore } from './response-cache/response-cache.store.js';
 
 export interface GraphqlHandlerOptions {
   httpServer: Server;
@@ -26,6 +44,8 @@ export interface GraphqlHandlerOptions {
   limits: QueryLimits;
   costBudget: CostBudget;
   formatError: ReturnType<typeof createFormatError>;
+  /** Cached responses of queries (issue 20); none when absent or disabled. */
+  responseCache?: ResponseCacheStore | undefined;
   /** Disposes the WebSocket server when Apollo drains. */
   disposeWebSocket: () => Promise<void>;
 }
@@ -41,6 +61,7 @@ export async function startGraphqlHandler(
   options: GraphqlHandlerOptions,
 ): Promise<{ apollo: ApolloServer<AppContext>; handleGraphql: GraphqlHandler }> {
   const { httpServer, logger, limits, costBudget, formatError } = options;
+  const responseCache = options.responseCache?.enabled ? options.responseCache : undefined;
   const apollo = new ApolloServer<AppContext>({
     schema: options.schema,
     introspection: options.introspection,
@@ -53,6 +74,8 @@ export async function startGraphqlHandler(
     parseOptions: { maxTokens: limits.maxTokens },
     plugins: [
       queryLimitsPlugin({ limits, budget: costBudget }),
+      // After the limits plugin: it stores the settled cost.
+      ...(responseCache ? [responseCachePlugin(responseCache)] : []),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       // Apollo adds cache-control hints by default: a willResolveField hook on every field, for
@@ -109,11 +132,42 @@ export async function startGraphqlHandler(
       });
       return;
     }
-    const running = apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () =>
-        createContextFromAuthorization(options.contextDeps, req.headers.authorization, requestId),
-    });
+    let actor: Actor | undefined;
+    let capture: ResponseCapture | undefined;
+    if (responseCache && req.method === 'POST') {
+      // A bad token goes on to Apollo, which answers UNAUTHENTICATED as always.
+      actor = await options.contextDeps.auth
+        .verifyHeader(req.headers.authorization)
+        .catch(() => undefined);
+      const key = actor && responseCacheKey(actor, headers.get('accept'), body);
+      if (actor && key) {
+        const hit = responseCache.get(key);
+        if (hit && sendCached(res, hit, actor, costBudget, requestId)) {
+          return;
+        }
+        capture = { key, dependencies: newResponseDependencies() };
+      }
+    }
+    const context = async (): Promise<AppContext> => {
+      if (!actor) {
+        return createContextFromAuthorization(
+          options.contextDeps,
+          req.headers.authorization,
+          requestId,
+        );
+      }
+      const ctx = createContextForActor(options.contextDeps, actor, requestId);
+      if (capture) {
+        attachCapture(ctx, capture);
+      }
+      return ctx;
+    };
+    const execute = () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context,
+      });
+    const running = capture ? collectDependencies(capture.dependencies, execute) : execute();
     // graphql-js cannot abort a running operation: answer on time and let it finish unobserved.
     running.catch((error: unknown) =>
       logger.error({ err: error, requestId }, 'GraphQL request failed after its time limit'),
@@ -123,6 +177,9 @@ export async function startGraphqlHandler(
       res.setHeader('x-request-id', requestId);
       sendJson(res, 504, { errors: [timeoutError(limits.timeoutMs).toJSON()] });
       return;
+    }
+    if (responseCache && capture) {
+      storeResponse(responseCache, capture, result);
     }
     res.statusCode = result.status ?? 200;
     for (const [key, value] of result.headers) {

@@ -10,6 +10,7 @@ import { createRequestListener, type HttpRoute, type ReadinessReport } from './h
 import { type Logger } from './logger.js';
 import { type CostBudget, InMemoryCostBudget } from './limits/cost-budget.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits/operation-limits.js';
+import { type ResponseCacheStore } from './response-cache/response-cache.store.js';
 import { startWebSocketServer } from './websocket-server.js';
 
 export { GRAPHQL_PATH } from './http-io.js';
@@ -33,6 +34,8 @@ export interface HttpServerOptions {
   limits?: QueryLimits;
   /** Per-principal cost budget; default an in-memory leaky bucket. */
   costBudget?: CostBudget;
+  /** Cached query responses (issue 20); none when absent. */
+  responseCache?: ResponseCacheStore | undefined;
 }
 
 export interface RunningHttpServer {
@@ -86,6 +89,7 @@ export async function startHttpServer(
     limits,
     costBudget,
     formatError,
+    responseCache: options.responseCache,
     disposeWebSocket: ws.dispose,
   });
   httpServer.on(

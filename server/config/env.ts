@@ -138,6 +138,10 @@ const envSchema = z.object({
   GRAPHQL_COST_RESTORE_RATE: z.coerce.number().positive().default(2_000),
   GRAPHQL_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   GRAPHQL_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** Longest a cached query response is served (issue 20; PT0S: off); see response-cache.store.ts. */
+  GRAPHQL_RESPONSE_CACHE_TTL: z.string().regex(/^P/).default('PT10S'),
+  GRAPHQL_RESPONSE_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).default(1_000),
+  GRAPHQL_RESPONSE_CACHE_MAX_MB: z.coerce.number().min(0).default(64),
 
   /** Absolute base URL clients reach this API at (export download links); default http://HOST:PORT. */
   PUBLIC_URL: z.string().url().optional(),
@@ -269,6 +273,8 @@ export interface AppConfig {
     costBudget: number;
     costRestorePerSecond: number;
   };
+  /** Cached query responses (issue 20): TTL (0 = off) and memory bounds. */
+  responseCache: { ttlMs: number; maxEntries: number; maxBytes: number };
   publicUrl: string;
   workflow: {
     runner: boolean;
@@ -427,6 +433,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBodyBytes: e.GRAPHQL_MAX_BODY_BYTES,
       costBudget: e.GRAPHQL_COST_BUDGET,
       costRestorePerSecond: e.GRAPHQL_COST_RESTORE_RATE,
+    },
+    responseCache: {
+      ttlMs: durationMs(e.GRAPHQL_RESPONSE_CACHE_TTL),
+      maxEntries: e.GRAPHQL_RESPONSE_CACHE_MAX_ENTRIES,
+      maxBytes: Math.floor(e.GRAPHQL_RESPONSE_CACHE_MAX_MB * 1024 * 1024),
     },
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     workflow: {

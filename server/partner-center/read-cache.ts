@@ -1,3 +1,9 @@
+import {
+  noteLiveCall,
+  noteReadCacheRead,
+  outsideResponse,
+} from '../shared/response-dependencies.js';
+
 /**
  * A short-lived cache of Partner Center reads made for front-end traffic (customers, subscriptions,
  * agreements, Azure entitlements), so that a busy UI does not spend the partner tenant's rate
@@ -14,6 +20,9 @@
  *   by others (a customer accepting an invitation, Microsoft support moving a subscription) are
  *   seen at the latest after the TTL.
  * - The workflow engine never reads through this cache: its steps must see Partner Center as it is.
+ * - Every change of a tenant's entries (a load stored, an entry dropped for any reason) bumps the
+ *   tenant's {@link generation}; the GraphQL response cache serves a response only while the
+ *   generations it was built at are unchanged, so it never serves what this cache would not.
  */
 
 export interface ReadCacheScope {
@@ -86,10 +95,25 @@ export class PartnerCenterReadCache {
   private hits = 0;
   private misses = 0;
   private invalidations = 0;
+  /** Last change of each tenant's entries (a counter shared by all tenants, never reset). */
+  private readonly generations = new Map<string, number>();
+  private changes = 0;
+  /** The change count at the last invalidateAll (every tenant is at least this). */
+  private allChangedAt = 0;
 
   constructor(private readonly options: ReadCacheOptions) {
     this.now = options.now ?? (() => performance.now());
     this.maxEntries = options.maxEntriesPerTenant ?? 20_000;
+  }
+
+  /** Changes whenever anything cached for the tenant changes (see the class comment). */
+  generation(partnerTenantId: string): number {
+    return Math.max(this.generations.get(partnerTenantId) ?? 0, this.allChangedAt);
+  }
+
+  private changed(partnerTenantId: string): void {
+    this.changes += 1;
+    this.generations.set(partnerTenantId, this.changes);
   }
 
   get enabled(): boolean {
@@ -103,6 +127,7 @@ export class PartnerCenterReadCache {
   async read<T>(scope: ReadCacheScope, key: ReadKey, load: () => Promise<T>): Promise<T> {
     if (!this.enabled) {
       this.misses += 1;
+      noteLiveCall('read cache off');
       return load();
     }
     const text = keyText(key);
@@ -110,12 +135,15 @@ export class PartnerCenterReadCache {
     if (tenant && tenant.organizationId !== scope.organizationId) {
       // Not this caller's data: never serve it, never overwrite it.
       this.misses += 1;
+      noteLiveCall('read cache of another organization');
       return load();
     }
     const now = this.now();
     const cached = tenant?.entries.get(text);
     if (cached && cached.expiresAt > now) {
       this.hits += 1;
+      const generation = this.generation(scope.partnerTenantId);
+      noteReadCacheRead(scope.partnerTenantId, generation, generation, cached.expiresAt - now);
       return cached.value as Promise<T>;
     }
     this.misses += 1;
@@ -124,7 +152,9 @@ export class PartnerCenterReadCache {
       this.tenants.set(scope.partnerTenantId, tenant);
     }
     const owner = tenant;
-    const value = load();
+    const before = this.generation(scope.partnerTenantId);
+    // Shared by every request that reads the key while it loads: belongs to none of them.
+    const value = outsideResponse(load);
     const entry: Entry = {
       value,
       expiresAt: now + this.options.ttlMs,
@@ -137,17 +167,29 @@ export class PartnerCenterReadCache {
       keys.add(text);
       owner.byCustomer.set(entry.customerTenantId, keys);
     }
+    let evicted = false;
     if (owner.entries.size > this.maxEntries) {
       const oldest = owner.entries.keys().next().value;
       if (oldest !== undefined) {
-        this.remove(owner, oldest);
+        evicted = this.remove(owner, oldest);
       }
     }
+    const tenantId = scope.partnerTenantId;
+    this.changed(tenantId);
     value.catch(() => {
       if (owner.entries.get(text) === entry) {
         this.remove(owner, text);
+        this.changed(tenantId);
       }
     });
+    // Only this read's own store happened in between, unless it evicted an entry (maybe one the
+    // same response used, which the next read would load afresh).
+    noteReadCacheRead(
+      tenantId,
+      evicted ? -1 : before,
+      this.generation(tenantId),
+      this.options.ttlMs,
+    );
     return value;
   }
 
@@ -174,16 +216,18 @@ export class PartnerCenterReadCache {
    */
   invalidateCustomer(customerTenantId: string, partnerTenantId?: string): void {
     const customer = customerTenantId.toLowerCase();
-    for (const tenant of this.tenants.values()) {
+    for (const [tenantId, tenant] of this.tenants) {
       for (const text of [...(tenant.byCustomer.get(customer) ?? [])]) {
         if (this.remove(tenant, text)) {
           this.invalidations += 1;
+          this.changed(tenantId);
         }
       }
     }
     const tenant = partnerTenantId ? this.tenants.get(partnerTenantId) : undefined;
-    if (tenant && this.remove(tenant, 'customers')) {
+    if (partnerTenantId && tenant && this.remove(tenant, 'customers')) {
       this.invalidations += 1;
+      this.changed(partnerTenantId);
     }
   }
 
@@ -193,6 +237,8 @@ export class PartnerCenterReadCache {
       this.invalidations += tenant.entries.size;
     }
     this.tenants.clear();
+    this.changes += 1;
+    this.allChangedAt = this.changes;
   }
 
   /** Drops every entry of one partner tenant. */
@@ -202,6 +248,7 @@ export class PartnerCenterReadCache {
       this.invalidations += tenant.entries.size;
       this.tenants.delete(partnerTenantId);
     }
+    this.changed(partnerTenantId);
   }
 
   /**

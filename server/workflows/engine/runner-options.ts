@@ -24,6 +24,8 @@ export interface RunnerOptions {
   retryMaxMs?: number;
   owner?: string;
   onWorkflowChanged?: (workflowId: string) => void;
+  /** Every change, at once and uncoalesced (the response cache drops what shows workflows). */
+  onWorkflowWritten?: (workflowId: string) => void;
   /**
    * Changes of one workflow within this many ms are reported once (at the end of the window): a
    * large run changes its workflow hundreds of times a second, and each report reads the

@@ -100,6 +100,7 @@ export class WorkflowRunner {
 
   /** Reports a workflow change, coalesced per workflow over `changeCoalesceMs`. */
   private workflowChanged(workflowId: string): void {
+    this.options.onWorkflowWritten?.(workflowId);
     if (!this.options.onWorkflowChanged) {
       return;
     }
