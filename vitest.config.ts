@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
@@ -26,6 +27,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: a single worker on a 2-core CI machine.
+    // The suite's files are independent processes (each its own in-memory SQLite, PGlite or
+    // PostgreSQL schema), so run one per core; `--maxWorkers` still overrides it.
+    maxWorkers: Math.max(2, availableParallelism()),
     reporters: ['default'],
   },
 });

@@ -2,20 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator, type FaultRule } from 'partner-center-emulator';
-import { clockFrom } from '../../server/shared/clock.js';
-import {
-  SimulatedCrash,
-  type JournalPoint,
-} from '../../server/workflows/engine/simulated-crash.js';
-import { PC_BASE_URL, startTestApp, type TestApp } from '../support/app.js';
-import {
-  PLAN_CONSOLIDATION,
-  demoTenants,
-  playUntil,
-  workflowStatus,
-} from '../support/consolidation.js';
+import { type Emulator, type FaultRule } from 'partner-center-emulator';
+import { PC_BASE_URL } from '../support/app.js';
 import { pathsState } from '../support/consolidation-paths.js';
+import {
+  runWithKill,
+  seededFractions,
+  type KillRunOptions,
+} from '../support/consolidation-kills.js';
 
 // Issue 15: kills and faults during partner-to-partner transfers: no subscription lost or
 // duplicated, the same end state as the clean run (the consolidation-resilience pattern).
@@ -50,106 +44,19 @@ interface RunOptions {
   faults?: FaultRule[];
   killAt?: number;
   /** Kill the first "process" at the first journal point this accepts (with the last PC request). */
-  killWhen?: (point: JournalPoint, last: { method: string; path: string } | undefined) => boolean;
+  killWhen?: KillRunOptions['killWhen'];
   countPoints?: { n: number };
 }
 
 async function run(name: string, options: RunOptions = {}): Promise<Outcome> {
-  const emulator = createEmulator({ scenario: 'demo-today', seed: SEED });
-  const clock = clockFrom(emulator.clock);
-  const env = {
-    WORKFLOW_RUNNER: 'off',
-    DATABASE_URL: join(dir, `${name}.db`),
-    PARTNER_CENTER_RATE_PER_MINUTE: '100000',
-  };
-  let seen = 0;
-  let killed = false;
-  const crashHook = (point: JournalPoint) => {
-    if (options.killWhen && !killed) {
-      if (options.killWhen(point, emulator.control.requests({ limit: 1 })[0])) {
-        killed = true;
-        throw new SimulatedCrash(
-          `${point} after ${JSON.stringify(emulator.control.requests({ limit: 1 })[0]?.path)}`,
-        );
-      }
-    }
-    seen += 1;
-    if (options.countPoints) {
-      options.countPoints.n = seen;
-    }
-    if (options.killAt && seen === options.killAt) {
-      throw new SimulatedCrash(`#${seen} ${point}`);
-    }
-  };
-  const runner = { retryBaseMs: 1, retryMaxMs: 4, leaseMs: 200, maxAttempts: 30 };
-  let t: TestApp = await startTestApp({
-    emulator,
-    clock,
-    env,
-    runner: { ...runner, crashHook },
-    partnerCenter: { retry: { maxAttempts: 2 } },
+  const { t, emulator, token, workflowId, target, sourceOf, killed } = await runWithKill({
+    scenario: 'demo-today',
+    seed: SEED,
+    databaseUrl: join(dir, `${name}.db`),
+    maxSteps: 300,
+    ...options,
   });
-  const organizationId = emulator.control.partners().find((p) => p.labels.includes('central'))
-    ?.organizationId as string;
-  const token = await t.token(organizationId);
-  const { target, sources } = await demoTenants(t, emulator, token);
-  const skip = new Set(
-    emulator.control
-      .customers()
-      .filter((c) => c.labels.includes('never-accepts'))
-      .map((c) => c.tenantId),
-  );
-  const customerIds: string[] = [];
-  const tenantOf = new Map<string, string>();
-  for (const source of sources) {
-    const res = await t.gql<{
-      customers: { edges: Array<{ node: { id: string; tenantId: string } }> };
-    }>(
-      'query($id: ID!) { customers(partnerTenantId: $id, first: 100) { edges { node { id tenantId } } } }',
-      { token, variables: { id: source.id } },
-    );
-    for (const e of res.body.data?.customers.edges ?? []) {
-      if (!skip.has(e.node.tenantId)) {
-        customerIds.push(e.node.id);
-        tenantOf.set(e.node.tenantId, source.tenantId);
-      }
-    }
-  }
-  const planned = await t.gql<{ planTenantConsolidation: { workflow: { id: string } } }>(
-    PLAN_CONSOLIDATION,
-    {
-      token,
-      variables: {
-        input: {
-          sourcePartnerTenantIds: sources.map((s) => s.id),
-          targetPartnerTenantId: target.id,
-          customerIds,
-        },
-      },
-    },
-  );
-  const id = planned.body.data?.planTenantConsolidation.workflow.id as string;
-  await t.gql('mutation($id: ID!) { startWorkflow(input: { id: $id }) { userErrors { code } } }', {
-    token,
-    variables: { id },
-  });
-  for (const rule of options.faults ?? []) {
-    emulator.control.addFault(rule);
-  }
-  const finished = async () => ['COMPLETED', 'FAILED'].includes(await workflowStatus(t, token, id));
-  try {
-    await playUntil(t, emulator, finished, { maxSteps: 300 });
-  } catch (error) {
-    if (!(error instanceof SimulatedCrash)) {
-      throw error;
-    }
-    await t.close();
-    await new Promise((r) => setTimeout(r, 250));
-    t = await startTestApp({ emulator, clock, env, runner });
-    await playUntil(t, emulator, finished, { maxSteps: 300 });
-  }
-  emulator.control.clearFaults();
-  const state = await pathsState(t, token, id);
+  const state = await pathsState(t, token, workflowId);
   const items: Record<string, string[]> = {};
   const partnerCenter: Outcome['partnerCenter'] = {};
   for (const { node } of state.customers.edges) {
@@ -162,7 +69,7 @@ async function run(name: string, options: RunOptions = {}): Promise<Outcome> {
       .sort();
     partnerCenter[cid] = {
       target: await subscriptionLines(emulator, target.tenantId, cid),
-      source: await subscriptionLines(emulator, tenantOf.get(cid) as string, cid),
+      source: await subscriptionLines(emulator, sourceOf.get(cid) as string, cid),
     };
   }
   const transfersCreated = emulator.control
@@ -254,17 +161,7 @@ describe('consolidation by transfer: resilience (issue 15)', () => {
     },
   );
 
-  const killPoints = (() => {
-    let a = SEED >>> 0;
-    const random = () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), 1 | a);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-    return Array.from({ length: 10 }, () => random());
-  })();
-  it.each(killPoints.map((r, i) => [i + 1, r] as const))(
+  it.each(seededFractions(SEED, 10).map((r, i) => [i + 1, r] as const))(
     'kill #%i (at fraction %f of the journal points) then restart ends like the clean run',
     { timeout: 120_000 },
     async (i, fraction) => {

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { realDate } from '../../partner-center/mapping.js';
 
 export type ExportFormat = 'CSV' | 'XLSX';
@@ -78,6 +77,8 @@ export function toCsv(table: Table): Buffer {
 }
 
 export async function toXlsx(table: Table): Promise<Buffer> {
+  // Loaded on the first XLSX export only: exceljs is heavy and most processes never write one.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'csp-migrations';
   const sheet = workbook.addWorksheet(table.sheetName);

@@ -1,5 +1,6 @@
 import { type PDFDocument, type PDFPage, rgb } from 'pdf-lib';
 import { type FontWeight, type FormFonts } from './transfer-form-fonts.js';
+import { PAGE } from './transfer-form-page.js';
 
 // A small flow layout for the transfer form: lines of mixed-script text (one run per font),
 // wrapping at spaces (or between characters for text without spaces, e.g. Japanese), page breaks,
@@ -8,8 +9,6 @@ import { type FontWeight, type FormFonts } from './transfer-form-fonts.js';
 const INK = rgb(0.1, 0.1, 0.1);
 const MUTED = rgb(0.4, 0.4, 0.4);
 const RULE = rgb(0.6, 0.6, 0.6);
-
-export const PAGE = { width: 595.28, height: 841.89, margin: 50 } as const;
 
 export interface TextStyle {
   size: number;

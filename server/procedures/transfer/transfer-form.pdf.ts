@@ -1,9 +1,8 @@
-import { PDFDocument } from 'pdf-lib';
 import { timeZoneOf } from './business-hours.js';
 import { type FormEvent } from './transfer-form-events.js';
-import { embedFormFonts } from './transfer-form-fonts.js';
 import { contentHash, humanDate, humanDateTime, shortHash } from './transfer-form-format.js';
-import { FormWriter, PAGE } from './transfer-form-layout.js';
+import { type FormWriter } from './transfer-form-layout.js';
+import { PAGE } from './transfer-form-page.js';
 import { newPartnerRows } from './transfer-new-partner.js';
 import {
   type PostalAddress,
@@ -231,6 +230,13 @@ function signatureBlock(
 
 /** Renders the filled CSP Subscription Transfer form (Microsoft Azure) as a printable A4 PDF. */
 export async function renderTransferFormPdf(content: TransferFormContent): Promise<Uint8Array> {
+  // pdf-lib, fontkit and the HarfBuzz subsetter load with the first form rendered, not with the
+  // server: most processes never render one.
+  const [{ PDFDocument }, { embedFormFonts }, { FormWriter }] = await Promise.all([
+    import('pdf-lib'),
+    import('./transfer-form-fonts.js'),
+    import('./transfer-form-layout.js'),
+  ]);
   const { data } = content;
   const doc = await PDFDocument.create();
   const title = 'CSP Subscription Transfer Form (Microsoft Azure)';
