@@ -87,6 +87,46 @@ describe('transfer path blockers (issue 15)', () => {
     },
   );
 
+  it(
+    'an acceptance sent without a read and answered "already processed" reads the transfer at once, then accepts it',
+    { timeout: 180_000 },
+    async () => {
+      const w = await boot('demo-today');
+      const all = await customerIdsOf(w);
+      const [one] = transferOnly(await pathsState(w.t, w.token, await plan(w, all)));
+      expect(one).toBeTruthy();
+      const tid = one!.customer.tenantId;
+      const ids = all.filter((gid) => Buffer.from(gid, 'base64').toString().includes(tid));
+      // The first PATCH (sent on the create's answer, no read before it) is refused as if the
+      // request had been processed meanwhile; the transfer is in fact still Pending.
+      w.emulator.control.addFault({
+        method: 'PATCH',
+        path: `/v1/customers/${tid}/transfers/*`,
+        times: 1,
+        status: 409,
+        code: 900104,
+        description: 'The transfer was already processed.',
+      });
+      const before = journalCounts(w.emulator);
+      const end = await startAndFinish(w, await plan(w, ids), 200);
+      expect(end.status).toBe('COMPLETED');
+      expect(customerOf(end, one!.customer.companyName)?.state).toBe('DONE');
+      const calls = w.emulator.control
+        .requests()
+        .filter((e) => e.seq > before.lastSeq && /\/transfers/.test(e.path) && e.path.includes(tid))
+        .map((e) => [e.method, e.path.split('/').length, e.status, e.time]);
+      // From the create on (the plan's pre-flight lists the customer's transfers before it).
+      const [create, refused, read, accepted] = calls.slice(
+        calls.findIndex((c) => c[0] === 'POST'),
+      );
+      expect([create?.[0], create?.[2]]).toEqual(['POST', 201]);
+      expect([refused?.[0], refused?.[2]]).toEqual(['PATCH', 409]);
+      // The read follows at once (same business time), not after the 6-hour refusal retry.
+      expect([read?.[0], read?.[2], read?.[3]]).toEqual(['GET', 200, refused?.[3]]);
+      expect([accepted?.[0], accepted?.[2]]).toEqual(['PATCH', 200]);
+    },
+  );
+
   it("a caller without the Admin agent role at a source tenant is a pre-flight blocker of that tenant's transfers", async () => {
     const key = new TextEncoder().encode(EMULATOR_DEV_TOKEN_KEY);
     let salesOnly = '';

@@ -312,8 +312,12 @@ export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string
           `transfer-accept-${transferId}`,
           { transferId, lines: [...lines.values()] },
           {
+            // After a crash between the PATCH and its journal entry. When this run has just read
+            // the request (Pending: this branch), that read answers; otherwise read it now.
             lookup: async () => {
-              const seen = transferStatus(await getTransfer(source, customerId, transferId));
+              const seen = fresh
+                ? transferStatus(await getTransfer(source, customerId, transferId))
+                : status;
               return seen === 'pending' || seen === 'expired' ? undefined : { accepted: true };
             },
             call: async (requestId) => {
