@@ -41,7 +41,7 @@ console.log(
 // The invariants the closing notes quote, counted by kind (a violation can count in two kinds).
 const count = (pattern: RegExp) => report.violations.filter((v) => pattern.test(v)).length;
 console.log(
-  `soak: seed ${seed}: duplicate orders ${count(/created \d+ orders|\d+ Azure plans for|: (?!1 )\d+ subscriptions with/)}, seat mismatches ${count(/seats/)}, early suspensions ${count(/early suspension/)}, late suspensions ${count(/overlap of|left active/)}`,
+  `soak: seed ${seed}: duplicate orders ${count(/created \d+ orders|\d+ Azure plans for|: (?!1 )\d+ subscriptions with/)}, seat mismatches ${count(/seats/)}, early suspensions ${count(/early suspension/)}, late suspensions ${count(/overlap of|left active/)}, sweep blockers ${count(/sweep blocker/)}`,
 );
 for (const v of report.violations) {
   console.log(`  ${v}`);

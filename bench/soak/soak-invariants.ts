@@ -9,6 +9,29 @@ import { type Started, type WorkflowOutcome } from './soak.types.js';
 
 type Sub = ReturnType<Emulator['control']['state']>['subscriptions'][number];
 
+/**
+ * Blockers the transfer-integrity sweep raises on a consolidation (issue 15): each one open at the
+ * end is a violation, worded so the closing counts group it (seats, left active). The R-CON-4
+ * overlap sweep's own blocker is counted through `billingOverlap` already.
+ */
+const SWEEP_BLOCKERS: Record<string, string> = {
+  TRANSFER_SOURCE_STILL_ACTIVE: 'source left active',
+  TRANSFER_SEATS_MISMATCH: 'seats differ from the inventory',
+  TRANSFER_COMPLETION_OVERDUE: 'transfer not completed',
+};
+
+/** The violations the sweeps' open blockers of a consolidation stand for. */
+export function sweepViolations(
+  blockers: ReadonlyArray<{ code: string; message: string; subject: string | null }>,
+): string[] {
+  return blockers
+    .filter((b) => b.code in SWEEP_BLOCKERS)
+    .map(
+      (b) =>
+        `consolidation sweep blocker ${b.code} (${SWEEP_BLOCKERS[b.code]}) on ${b.subject ?? '?'}: ${b.message}`,
+    );
+}
+
 /** Checks every invariant; returns the workflows' end states. */
 export async function checkInvariants(
   t: TestApp,
@@ -62,6 +85,9 @@ export async function checkInvariants(
           );
         violations.push(`consolidation ${s.status}: ${stuck.join('; ')}`);
       }
+      const swept = sweepViolations(s.blockers);
+      checked.n += 1;
+      violations.push(...swept);
       if (s.billingOverlap.maxOverlapDays > 0) {
         violations.push(
           `consolidation overlap of ${s.billingOverlap.maxOverlapDays} days (R-CON-4)`,

@@ -21,6 +21,9 @@ export type { RoundReport, SoakOptions, SoakReport, WorkflowOutcome } from './so
  * COMPLETED (or waiting on a real blocker). Everything derives from the seed, so a failure repeats.
  */
 
+/** Clock steps of PT2H after everything settled: past the soak's transfer watch (PT2H). */
+const SWEEP_WATCH_STEPS = 2;
+
 /** mulberry32: a small seeded generator (the soak's own; the emulator has its own per seed). */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
@@ -75,6 +78,10 @@ async function runRound(
     // The client's own rate limit is real-time; the emulator enforces Partner Center's on its clock.
     PARTNER_CENTER_RATE_PER_MINUTE: '100000',
     PARTNER_CENTER_READ_CACHE_TTL: 'PT0S',
+    // The transfer-integrity sweep checks each completed transfer once, two business hours after
+    // completion (production: a day), so the watch phase below sees it.
+    CONSOLIDATION_TRANSFER_WATCH: 'PT2H',
+    CONSOLIDATION_TRANSFER_WATCH_INTERVAL: 'PT2H',
   };
   const killProbability = options.killProbability ?? 0.03;
   const maxKills = options.maxKills ?? 3;
@@ -141,6 +148,12 @@ async function runRound(
     emulator.control.clearFaults();
     // Recovery phase: everything plays to its end (waits are on the business clock).
     await play(400, 'PT2H');
+    // Watch phase: the sweeps' checks after completion (their blockers are invariant violations).
+    for (let i = 0; i < SWEEP_WATCH_STEPS; i++) {
+      await emulator.clock.advance('PT2H');
+      clockSteps += 1;
+      await t.app.runner.drain();
+    }
 
     const checked = { n: 0 };
     const outcomes = await checkInvariants(t, emulator, workflows, violations, checked);

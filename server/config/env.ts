@@ -101,12 +101,13 @@ const envSchema = z.object({
   /**
    * The consolidation's transfer-integrity sweep (issue 15), business-clock durations: a completed
    * transfer's subscriptions are checked in Partner Center every CONSOLIDATION_TRANSFER_WATCH_INTERVAL
-   * for CONSOLIDATION_TRANSFER_WATCH after completion (source not active, seats as inventoried);
+   * for CONSOLIDATION_TRANSFER_WATCH after completion, and on while a check finds a condition
+   * holding (up to 7 days; source not active, seats as inventoried);
    * an accepted transfer not completed CONSOLIDATION_TRANSFER_OVERDUE after acceptance is a blocker
    * (a guess: Microsoft documents no completion time).
    */
   CONSOLIDATION_TRANSFER_WATCH: z.string().regex(/^P/).default('P1D'),
-  CONSOLIDATION_TRANSFER_WATCH_INTERVAL: z.string().regex(/^P/).default('PT12H'),
+  CONSOLIDATION_TRANSFER_WATCH_INTERVAL: z.string().regex(/^P/).default('P1D'),
   CONSOLIDATION_TRANSFER_OVERDUE: z.string().regex(/^P/).default('PT24H'),
   /** Token scope toward Azure Resource Manager (transfer clean-up, R-TRF-8). */
   ARM_SCOPE: z.string().default('https://management.azure.com/.default'),

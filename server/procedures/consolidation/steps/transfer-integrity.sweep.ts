@@ -24,6 +24,11 @@ export interface TransferWatchPolicy {
    * blocker. A guess: Microsoft documents no completion time (the emulator completes in PT1H).
    */
   overdueMs: number;
+  /**
+   * While a check finds a condition holding, the transfer stays watched (every interval) until
+   * this long after completion, so a fix is seen and clears its blocker; then what is open stays.
+   */
+  flaggedWatchMs: number;
   /** Most transfers checked in Partner Center per sweep pass; the others wait for the next. */
   maxChecksPerPass: number;
 }
@@ -31,8 +36,9 @@ export interface TransferWatchPolicy {
 const HOUR = 3_600_000;
 export const DEFAULT_TRANSFER_WATCH: TransferWatchPolicy = {
   watchMs: 24 * HOUR,
-  intervalMs: 12 * HOUR,
+  intervalMs: 24 * HOUR,
   overdueMs: 24 * HOUR,
+  flaggedWatchMs: 7 * 24 * HOUR,
   maxChecksPerPass: 25,
 };
 
@@ -56,7 +62,8 @@ const isActive = (s: PcSubscription | undefined) => s?.status.toLowerCase() === 
  *   on the request (no Partner Center call: its await step polls it). Cleared when it completes.
  * - Once completed, each transfer is checked every `intervalMs` (first one interval after
  *   completion: the verification step has just read both sides) until `watchMs` after completion,
- *   or `watchMs` after a check that raised a new blocker: the source's copy active
+ *   and on while a check finds a condition holding, up to `flaggedWatchMs` after completion: the
+ *   source's copy active
  *   (TRANSFER_SOURCE_STILL_ACTIVE, R-CON-4) and, for new-commerce licenses, the target's active
  *   seats differing from the plan's inventory (TRANSFER_SEATS_MISMATCH, R-CON-1), one blocker per
  *   subscription item and code while it holds, cleared by a later check that finds it gone. When the
@@ -64,9 +71,10 @@ const isActive = (s: PcSubscription | undefined) => s?.status.toLowerCase() === 
  *   ones through the (kind, state) index); blockers still open then stay open.
  *
  * Cost: one subscriptions list of the target per customer and one of each source tenant per
- * customer and check, shared by every subscription of the customer: with the defaults two checks,
- * so 2 × (1 + sources) list calls per customer (2 per subscription for a customer with two
- * subscriptions from one source; 0.4 for ten). At most `maxChecksPerPass` transfers per pass.
+ * customer and check, shared by every subscription of the customer: with the defaults one check
+ * a day after completion, so 1 + sources list calls per customer (1 per subscription for a
+ * customer with two subscriptions from one source; 0.2 for ten), one more a day while flagged
+ * (at most 7 days). At most `maxChecksPerPass` transfers per pass.
  */
 export function transferIntegritySweep(deps: {
   clients: PartnerCenterClientFactory;
@@ -220,7 +228,7 @@ async function checkTransfer(
   const upgrade = siblings.find((i) => i.kind === AZURE_PLAN_UPGRADE);
   const upgraded = upgrade ? parse<AzurePlanUpgradeData>(upgrade).upgraded : undefined;
   let touched = false;
-  let raisedAny = false;
+  let holding = false;
   for (const item of siblings.filter((i) => ids.has(i.id))) {
     const sd = parse<SubscriptionTransferData>(item);
     const lineId = (upgraded?.[sd.sourceSubscriptionId] ?? sd.sourceSubscriptionId).toLowerCase();
@@ -239,7 +247,7 @@ async function checkTransfer(
       clear: `${d.sourceName}'s copy ${lineId} of ${what} is no longer active (checked ${ctx.now.toISOString()}).`,
     });
     touched ||= outcome !== 'same';
-    raisedAny ||= outcome === 'raised';
+    holding ||= isActive(source);
     if (sd.productType !== 'OnlineServicesNCE' || sd.path === 'AZURE_PLAN_THEN_TRANSFER') {
       // Azure: one unit per plan, re-billed by the target; seats mean nothing there.
       continue;
@@ -254,10 +262,11 @@ async function checkTransfer(
       clear: `${target.name}'s copy ${targetId} of ${what} has the inventory's ${sd.seats} seats again (checked ${ctx.now.toISOString()}).`,
     });
     touched ||= seats !== 'same';
-    raisedAny ||= seats === 'raised';
+    holding ||= activeSeats !== sd.seats;
   }
-  const watchUntil = raisedAny
-    ? iso(Math.max(Date.parse(mark.watchUntil), nowMs + policy.watchMs))
+  const cap = Date.parse(d.completedAt ?? mark.watchUntil) + policy.flaggedWatchMs;
+  const watchUntil = holding
+    ? iso(Math.max(Date.parse(mark.watchUntil), Math.min(next, cap)))
     : mark.watchUntil;
   const integrity: TransferWatchMark = {
     nextCheckAt: iso(next),
