@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sequentialBaseline } from './baseline.js';
@@ -19,7 +19,8 @@ import { ServerProcess } from './server-process.js';
 
 // `npm run bench [-- --quick] [-- --only=api,workflow,growth,emulator]`: API read throughput, workflow
 // throughput within Partner Center's rate limits, and cost growth. Writes bench/results/latest.json
-// and prints a table. `--quick` runs everything at about a tenth of the size.
+// and prints a table. `--quick` runs everything at about a tenth of the size; `--response-cache=off`
+// measures the API reads without the GraphQL response cache.
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -28,6 +29,8 @@ const only = args
   ?.slice('--only='.length)
   .split(',');
 const wanted = (name: string) => !only || only.includes(name);
+// `--response-cache=off`: the API reads without the GraphQL response cache (issue 20), for A/B runs.
+const responseCache = !args.includes('--response-cache=off');
 // `--growth=100,500`: other sizes for the growth benchmark.
 const growthSizes = args
   .find((a) => a.startsWith('--growth='))
@@ -276,6 +279,7 @@ async function main(): Promise<void> {
       customers: SIZE.apiCustomers,
       seconds: SIZE.apiSeconds,
       connections: CONNECTIONS,
+      responseCache,
       log,
     });
     const pick = (r: LoadResult) => ({
@@ -303,6 +307,7 @@ async function main(): Promise<void> {
       items: api.workflowPage.items,
       responseCacheHitRatio: round(api.workflowPage.responseCacheHitRatio, 3),
       responseCacheSkipped: api.workflowPage.responseCacheSkipped,
+      responseCacheStaleBy: api.workflowPage.responseCacheStaleBy,
     };
     lines.push(
       ['api.floor', `${round(api.floor.rps, 0)} req/s, p99 ${round(api.floor.p99Ms, 1)} ms`, ''],
@@ -447,6 +452,8 @@ async function main(): Promise<void> {
     node: process.version,
     cpus: cpus().length,
     quick,
+    responseCache,
+    loadAverage: loadavg().map((n) => round(n, 1)),
     durationSeconds: round((performance.now() - started) / 1000, 1),
     benchmarks,
   };
