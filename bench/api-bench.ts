@@ -10,6 +10,8 @@ export interface ApiBenchOptions {
   customers: number;
   seconds: number;
   connections: number;
+  /** false: GRAPHQL_RESPONSE_CACHE_TTL=PT0S (the pages built on every request). */
+  responseCache: boolean;
   log: (message: string) => void;
 }
 
@@ -135,6 +137,8 @@ export interface ApiReport {
     responseCacheHitRatio: number;
     /** Why responses were not stored during the run (reason → count). */
     responseCacheSkipped: Record<string, number>;
+    /** What made stored responses stale during the run (what changed → count). */
+    responseCacheStaleBy: Record<string, number>;
   };
 }
 
@@ -177,7 +181,11 @@ export async function apiBench(options: ApiBenchOptions): Promise<ApiReport> {
     throttlePerSecond: null,
     latencyMs: 0,
     // One bench user stands for many front-end users: lift the per-user cost budget (issue 8).
-    env: { GRAPHQL_COST_BUDGET: '100000000', GRAPHQL_COST_RESTORE_RATE: '100000000' },
+    env: {
+      GRAPHQL_COST_BUDGET: '100000000',
+      GRAPHQL_COST_RESTORE_RATE: '100000000',
+      ...(options.responseCache ? {} : { GRAPHQL_RESPONSE_CACHE_TTL: 'PT0S' }),
+    },
   });
   try {
     const l = await layout(server);
@@ -268,6 +276,7 @@ export async function apiBench(options: ApiBenchOptions): Promise<ApiReport> {
         items: planned.items,
         responseCacheHitRatio: wfStats.responseCache.hitRatio,
         responseCacheSkipped: wfStats.responseCache.skipped,
+        responseCacheStaleBy: wfStats.responseCache.staleBy,
       },
     };
   } finally {

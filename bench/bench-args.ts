@@ -6,6 +6,8 @@ import { API_HEAP_DEFAULT_MB } from './server-process.js';
 const args = process.argv.slice(2);
 
 export const quick = args.includes('--quick');
+// `--response-cache=off`: the API reads without the GraphQL response cache (issue 20), for A/B runs.
+export const responseCache = !args.includes('--response-cache=off');
 
 const only = args
   .find((a) => a.startsWith('--only='))

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ApiReport } from './api-bench.js';
@@ -8,6 +8,7 @@ import {
   LATENCY_MS,
   LIMIT_PER_SECOND,
   quick,
+  responseCache,
   round,
   roundOrNull,
   SIZE,
@@ -78,6 +79,7 @@ export function apiSection(api: ApiReport): Section {
     items: api.workflowPage.items,
     responseCacheHitRatio: round(api.workflowPage.responseCacheHitRatio, 3),
     responseCacheSkipped: api.workflowPage.responseCacheSkipped,
+    responseCacheStaleBy: api.workflowPage.responseCacheStaleBy,
   };
   lines.push(
     ['api.floor', `${round(api.floor.rps, 0)} req/s, p99 ${round(api.floor.p99Ms, 1)} ms`, ''],
@@ -262,6 +264,8 @@ export function writeReport(sections: Section[], durationSeconds: number): void 
     node: process.version,
     cpus: cpus().length,
     quick,
+    responseCache,
+    loadAverage: loadavg().map((n) => round(n, 1)),
     durationSeconds: round(durationSeconds, 1),
     benchmarks: Object.assign({}, ...sections.map((s) => s.benchmarks)) as Record<string, unknown>,
   };

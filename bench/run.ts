@@ -1,5 +1,5 @@
 import { apiBench } from './api-bench.js';
-import { CONNECTIONS, log, SIZE, wanted } from './bench-args.js';
+import { CONNECTIONS, log, responseCache, SIZE, wanted } from './bench-args.js';
 import {
   apiSection,
   emulatorSection,
@@ -16,6 +16,7 @@ import { workflowBench } from './workflow-bench.js';
 // throughput within Partner Center's rate limits, cost growth and the emulator's memory. Writes
 // bench/results/latest.json and prints a table (bench-args.ts: options and sizes; workflow-bench.ts,
 // growth-bench.ts, emulator-memory.ts: the benchmarks; bench-report.ts: the report).
+// `--response-cache=off` measures the API reads without the GraphQL response cache.
 
 async function emulatorMemory(): Promise<EmulatorMemoryRow[]> {
   const rows: EmulatorMemoryRow[] = [];
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
           customers: SIZE.apiCustomers,
           seconds: SIZE.apiSeconds,
           connections: CONNECTIONS,
+          responseCache,
           log,
         }),
       ),

@@ -58,6 +58,7 @@ export interface ServeStats {
     stored: number;
     hitRatio: number;
     skipped: Record<string, number>;
+    staleBy: Record<string, number>;
   };
   rssMb: number;
   peakRssMb: number;
@@ -246,12 +247,13 @@ async function main(): Promise<void> {
           misses: stats?.misses ?? 0,
           hitRatio: stats?.hitRatio ?? 0,
         },
-        responseCache: (({ hits, misses, stored, hitRatio, skipped }) => ({
+        responseCache: (({ hits, misses, stored, hitRatio, skipped, staleBy }) => ({
           hits,
           misses,
           stored,
           hitRatio,
           skipped,
+          staleBy,
         }))(app.responseCache.stats()),
         rssMb: memory.rss / 1024 / 1024,
         peakRssMb: peakRssMb(),

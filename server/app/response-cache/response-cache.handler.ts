@@ -105,7 +105,8 @@ export function storeResponse(
     {
       ...rest,
       status,
-      headers: [...result.headers],
+      // The body of a hit differs (its cost): never replay a length.
+      headers: [...result.headers].filter(([name]) => name.toLowerCase() !== 'content-length'),
       dataJson: text.slice(prefix.length, text.length - suffix.length),
     },
     stamp,

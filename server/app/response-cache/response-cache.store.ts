@@ -67,6 +67,8 @@ export interface ResponseCacheStats {
   skipped: Record<string, number>;
   /** Entries dropped because something they depend on changed or they expired. */
   stale: number;
+  /** The same, by what changed (expired, epoch, organization, engine, read cache). */
+  staleBy: Record<string, number>;
   evicted: number;
   entries: number;
   bytes: number;
@@ -83,6 +85,7 @@ export class ResponseCacheStore {
   private readonly now: () => number;
   private counters = { hits: 0, misses: 0, stored: 0, stale: 0, evicted: 0 };
   private skipped: Record<string, number> = {};
+  private staleBy: Record<string, number> = {};
 
   constructor(
     private readonly options: ResponseCacheOptions,
@@ -106,15 +109,27 @@ export class ResponseCacheStore {
     };
   }
 
-  private fresh(entry: Entry): boolean {
+  /** Why the entry may no longer be served; null while it may. */
+  private staleness(entry: Entry): string | null {
     const { stamp } = entry;
-    return (
-      entry.expiresAt > this.now() &&
-      stamp.epoch === this.epoch &&
-      stamp.organization === (this.organizations.get(stamp.organizationId) ?? 0) &&
-      (stamp.engine === null || stamp.engine === this.engine) &&
-      entry.tenants.every(([tenant, generation]) => this.tenantGeneration(tenant) === generation)
-    );
+    if (entry.expiresAt <= this.now()) {
+      return 'expired';
+    }
+    if (stamp.epoch !== this.epoch) {
+      return 'epoch';
+    }
+    if (stamp.organization !== (this.organizations.get(stamp.organizationId) ?? 0)) {
+      return 'organization';
+    }
+    if (stamp.engine !== null && stamp.engine !== this.engine) {
+      return 'engine';
+    }
+    for (const [tenant, generation] of entry.tenants) {
+      if (this.tenantGeneration(tenant) !== generation) {
+        return 'read cache';
+      }
+    }
+    return null;
   }
 
   get(key: string): CachedResponse | undefined {
@@ -123,9 +138,11 @@ export class ResponseCacheStore {
       this.counters.misses += 1;
       return undefined;
     }
-    if (!this.fresh(entry)) {
+    const stale = this.staleness(entry);
+    if (stale) {
       this.delete(key, entry);
       this.counters.stale += 1;
+      this.staleBy[stale] = (this.staleBy[stale] ?? 0) + 1;
       this.counters.misses += 1;
       return undefined;
     }
@@ -155,8 +172,9 @@ export class ResponseCacheStore {
       expiresAt: Math.min(this.now() + this.options.ttlMs, dependencies.expiresAt),
       bytes,
     };
-    if (!this.fresh(entry)) {
-      this.skip('changed while running');
+    const stale = this.staleness(entry);
+    if (stale) {
+      this.skip(`${stale} changed while running`);
       return;
     }
     const previous = this.entries.get(key);
@@ -204,6 +222,7 @@ export class ResponseCacheStore {
     return {
       ...this.counters,
       skipped: { ...this.skipped },
+      staleBy: { ...this.staleBy },
       entries: this.entries.size,
       bytes: this.bytes,
       hitRatio: lookups === 0 ? 0 : this.counters.hits / lookups,
@@ -213,5 +232,6 @@ export class ResponseCacheStore {
   resetStats(): void {
     this.counters = { hits: 0, misses: 0, stored: 0, stale: 0, evicted: 0 };
     this.skipped = {};
+    this.staleBy = {};
   }
 }
