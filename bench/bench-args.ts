@@ -21,7 +21,7 @@ const growthSizes = args
   .split(',')
   .map(Number);
 
-// `--heap=384`: the API process's V8 old-space cap (MB) for the growth runs (default 256: the
+// `--heap=256`: the API process's V8 old-space cap (MB) for the growth runs (default 384: the
 // bench's setting for every API process, server-process.ts).
 const heapArg = args.find((a) => a.startsWith('--heap='))?.slice('--heap='.length);
 export const API_HEAP_MB = heapArg ? Number(heapArg) : API_HEAP_DEFAULT_MB;
