@@ -171,6 +171,8 @@ export function growthSection(growth: GrowthRow[]): Section {
     cpuSeconds: round(g.cpuSeconds, 1),
     cpuMsPerCustomer: round(g.cpuMsPerCustomer, 1),
     planSeconds: round(g.planSeconds, 1),
+    planCpuSeconds: round(g.planCpuSeconds, 1),
+    planCpuMsPerCustomer: round(g.planCpuMsPerCustomer, 1),
     status: g.status,
     apiHeapCapMb: API_HEAP_MB,
     apiPeakHeapUsedMb: round(g.apiPeak.heapUsedMb, 0),
@@ -180,8 +182,25 @@ export function growthSection(growth: GrowthRow[]): Section {
   for (const g of growth) {
     lines.push([
       `growth ${g.customers}`,
-      `${g.status} ${round(g.wallSeconds, 1)} s (${round(g.msPerCustomer, 1)} ms/customer; API CPU ${round(g.cpuMsPerCustomer, 1)} ms/customer), peak RSS ${round(g.peakRssMb, 0)} MB (heap ≤ ${round(g.apiPeak.heapUsedMb, 0)} MB used of ${round(g.apiPeak.heapTotalMb, 0)}, external ${round(g.apiPeak.externalMb, 0)} MB; --max-old-space-size=${API_HEAP_MB}) (emulator ${round(g.emulatorPeakRssMb, 0)} MB)`,
+      `${g.status} ${round(g.wallSeconds, 1)} s (${round(g.msPerCustomer, 1)} ms/customer; API CPU ${round(g.cpuMsPerCustomer, 1)} ms/customer, planning ${round(g.planCpuMsPerCustomer, 1)}), peak RSS ${round(g.peakRssMb, 0)} MB (heap ≤ ${round(g.apiPeak.heapUsedMb, 0)} MB used of ${round(g.apiPeak.heapTotalMb, 0)}, external ${round(g.apiPeak.externalMb, 0)} MB; --max-old-space-size=${API_HEAP_MB}) (emulator ${round(g.emulatorPeakRssMb, 0)} MB)`,
       g.customers === SIZE.growth.at(-1) ? 'linear ±30%, ≤ 450 MB' : '',
+    ]);
+  }
+  const first = growth[0];
+  const last = growth.at(-1);
+  if (first && last && growth.length > 1) {
+    // Issue 20 target 4: API CPU per customer from the smallest to the largest size within ±30%.
+    const change = (a: number, z: number) => (a > 0 ? round((z / a - 1) * 100, 0) : null);
+    b['growth.linearity'] = {
+      from: first.customers,
+      to: last.customers,
+      cpuMsPerCustomerChangePct: change(first.cpuMsPerCustomer, last.cpuMsPerCustomer),
+      planCpuMsPerCustomerChangePct: change(first.planCpuMsPerCustomer, last.planCpuMsPerCustomer),
+    };
+    lines.push([
+      'growth.linearity',
+      `API CPU per customer ${first.customers} → ${last.customers}: run ${change(first.cpuMsPerCustomer, last.cpuMsPerCustomer) ?? 'n/a'}%, plan ${change(first.planCpuMsPerCustomer, last.planCpuMsPerCustomer) ?? 'n/a'}%`,
+      '±30%',
     ]);
   }
   return { benchmarks: b, lines };

@@ -31,13 +31,15 @@ export async function growthBench() {
         msPerCustomer: (result.run.wallSeconds * 1000) / customers,
         cpuMsPerCustomer: (result.cpuSeconds * 1000) / customers,
         cpuSeconds: result.cpuSeconds,
+        planCpuSeconds: result.planCpuSeconds,
+        planCpuMsPerCustomer: (result.planCpuSeconds * 1000) / customers,
         pcCalls: result.stats.calls.length,
         peakRssMb: result.peakRssMb,
         emulatorPeakRssMb: result.emulatorPeakRssMb,
         apiPeak: result.stats.peak,
       });
       log(
-        `growth ${customers}: ${result.run.status} ${round(result.run.wallSeconds)}s (API CPU ${round(result.cpuSeconds)}s), plan ${round(result.planned.seconds)}s, peak RSS ${round(result.peakRssMb)} MB (emulator ${round(result.emulatorPeakRssMb)} MB)`,
+        `growth ${customers}: ${result.run.status} ${round(result.run.wallSeconds)}s (API CPU ${round(result.cpuSeconds)}s), plan ${round(result.planned.seconds)}s (API CPU ${round(result.planCpuSeconds)}s), peak RSS ${round(result.peakRssMb)} MB (emulator ${round(result.emulatorPeakRssMb)} MB)`,
       );
     } finally {
       await server.stop();
