@@ -125,14 +125,12 @@ describe('partner-center-emulator public API', () => {
     }
   });
 
-  it('builds the large preset (5,000 customers, 50,000 subscriptions) in a few seconds', () => {
-    const t0 = performance.now();
+  // Its build time is a benchmark figure (bench's emulator memory section), not a timed test.
+  it('builds the large preset (5,000 customers, 50,000 subscriptions)', () => {
     const emulator = createEmulator({ scenario: 'large' });
-    const elapsed = performance.now() - t0;
     const state = emulator.control.state();
     expect(state.customers).toHaveLength(5000);
     expect(state.subscriptions).toHaveLength(50000);
-    expect(elapsed).toBeLessThan(8000);
   });
 
   it('advances the clock through onAdvance listeners and validates signatures when asked', async () => {
