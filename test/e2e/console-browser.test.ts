@@ -320,9 +320,21 @@ describe.skipIf(!haveChromium)('operator console in a browser', () => {
 
     // A narrow window: no horizontal scrolling of the page (wide tables scroll in their box).
     await page.setViewportSize({ width: 390, height: 800 });
-    expect(
-      await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1),
-    ).toBe(true);
+    const overflow = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+      // What sticks out (for the failure message): elements whose right edge passes the window.
+      wide: [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .slice(0, 8)
+        .map(
+          (e) =>
+            `${e.tagName.toLowerCase()}${e.className ? `.${String(e.className).split(' ').join('.')}` : ''} ${Math.round(e.getBoundingClientRect().width)}px`,
+        ),
+    }));
+    expect(overflow.scrollWidth, JSON.stringify(overflow)).toBeLessThanOrEqual(
+      overflow.innerWidth + 1,
+    );
 
     expect(errors).toEqual([]);
     await context.close();
