@@ -51,7 +51,7 @@ export const OVER_CAP_SUBSCRIPTIONS = 320;
  * over the four regional tenants, each with `subscriptionsPerCustomer` subscriptions (one legacy
  * Azure in five customers). 5,000 × 10 builds in a few seconds. `commerce: 'today'` (preset
  * `large-today`) makes four license subscriptions in five new commerce (all of them for one
- * customer in five), adds one customer
+ * customer in five, none for another one in five), adds one customer
  * (`over-transfer-cap`) with more subscriptions than one transfer may carry, and gives every
  * relationship with delegated admin the GDAP relationship Microsoft's DAP-to-GDAP transition left
  * (`MLT_<customer>_<partner>`, the same guess as `demo-today`), so a consolidation still works with
@@ -70,9 +70,11 @@ export function largeScenario(
     const partner = tenants[t] ?? 'large-fr';
     const subs: { partner: string; offer: string; quantity?: number }[] = [];
     // large-today: one customer in five holds new-commerce licenses only (no legacy offer, no
-    // Azure), so a benchmark of the first N customers has customers whose every subscription
-    // takes the transfer path (the others mix both paths).
+    // Azure) and one in five legacy licenses only, so a benchmark of the first N customers has
+    // customers whose every subscription takes the transfer path, and others the re-provision
+    // path (the rest mix both).
     const allNewCommerce = commerce === 'today' && i % 5 === 1;
+    const allLegacy = commerce === 'today' && i % 5 === 3;
     for (let j = 0; j < size.subscriptionsPerCustomer; j += 1) {
       const azure = j === 0 && i % 5 === 0;
       subs.push(
@@ -80,7 +82,7 @@ export function largeScenario(
           ? { partner, offer: 'azure-legacy' }
           : {
               partner,
-              offer: `${OFFERS[(i + j) % OFFERS.length] ?? 'office365-e3'}${commerce === 'today' && (allNewCommerce || j % 5 !== 4) ? '-nce' : ''}`,
+              offer: `${OFFERS[(i + j) % OFFERS.length] ?? 'office365-e3'}${commerce === 'today' && !allLegacy && (allNewCommerce || j % 5 !== 4) ? '-nce' : ''}`,
               quantity: rng.int(1, 300),
             },
       );
