@@ -15,9 +15,9 @@ const NOW = new Date('2026-12-03T08:00:00Z');
 const IN_30_DAYS = new Date(NOW.getTime() + 30 * 86_400_000);
 
 function rel(
-  extra: Partial<GdapRelationship> & { roles?: string[]; endsInDays?: number; customer?: string },
+  extra: Partial<GdapRelationship> & { roles?: string[]; endsInDays?: number; customerId?: string },
 ): GdapRelationship {
-  const { roles = [READERS, LICENSE], endsInDays = 400, customer = 'c1', ...rest } = extra;
+  const { roles = [READERS, LICENSE], endsInDays = 400, customerId = 'c1', ...rest } = extra;
   return {
     id: 'r1',
     displayName: 'MLT_c1',
@@ -25,7 +25,7 @@ function rel(
     status: 'active',
     autoExtendDuration: 'PT0S',
     endDateTime: new Date(NOW.getTime() + endsInDays * 86_400_000).toISOString(),
-    customer: { tenantId: customer },
+    customer: { tenantId: customerId },
     accessDetails: { unifiedRoles: roles.map((roleDefinitionId) => ({ roleDefinitionId })) },
     ...rest,
   };
@@ -89,7 +89,7 @@ describe('SourceGdapPreflight: Graph calls per source tenant', () => {
 
   it('one listing shared by a large source; blocks only the customer without GDAP', async () => {
     const ids = Array.from({ length: 12 }, (_, i) => `c${i}`);
-    const { graph, calls } = fakeGraph(ids.slice(1).map((id) => rel({ customer: id })));
+    const { graph, calls } = fakeGraph(ids.slice(1).map((id) => rel({ customerId: id })));
     const preflight = new SourceGdapPreflight({ graph, mode: 'required', now: NOW });
     const check = preflight.forSource(source as never, ids.length);
     const blocked: Array<[string, string]> = [];
