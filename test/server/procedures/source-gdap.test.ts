@@ -117,6 +117,22 @@ describe('SourceGdapPreflight: Graph calls per source tenant', () => {
     expect(blocked).toEqual(['SOURCE_GDAP_MISSING']);
   });
 
+  it('the Azure plan upgrade at the source needs it too; a transfer alone does not', async () => {
+    const { graph, calls } = fakeGraph([]);
+    const preflight = new SourceGdapPreflight({ graph, mode: 'required', now: NOW });
+    const check = preflight.forSource(source as never, 2);
+    const messages: string[] = [];
+    const upgrade = [
+      { kind: 'SUBSCRIPTION_TRANSFER', status: 'PENDING' },
+      { kind: 'AZURE_PLAN_UPGRADE', status: 'PENDING' },
+    ] as NewItem[];
+    await check(customer('a'), upgrade, (_code, message) => messages.push(message));
+    await check(customer('b'), transferOnly, (_code, message) => messages.push(message));
+    expect(calls).toHaveLength(1);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('cannot start the Azure plan upgrade of Co a');
+  });
+
   it('optional: warns in the plan event, blocks nothing', async () => {
     const { graph } = fakeGraph([]);
     const preflight = new SourceGdapPreflight({ graph, mode: 'optional', now: NOW });
