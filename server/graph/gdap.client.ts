@@ -112,9 +112,12 @@ export class GdapClient {
     throw new Error(`Graph paging of ${path} exceeded ${MAX_PAGES} pages`);
   }
 
-  /** `GET …/delegatedAdminRelationships` (optionally `$filter` by customer and/or display name). */
+  /**
+   * `GET …/delegatedAdminRelationships` (optionally `$filter` by customer and/or display name;
+   * `top` asks for larger pages when the whole tenant is listed).
+   */
   listRelationships(
-    filter: { customerTenantId?: string; displayName?: string } = {},
+    filter: { customerTenantId?: string; displayName?: string; top?: number } = {},
   ): Promise<GdapRelationship[]> {
     const clauses = [
       filter.customerTenantId ? `customer/tenantId eq ${quote(filter.customerTenantId)}` : null,
@@ -122,7 +125,10 @@ export class GdapClient {
     ].filter((c): c is string => c !== null);
     return this.all(
       RELATIONSHIPS,
-      clauses.length > 0 ? { $filter: clauses.join(' and ') } : {},
+      {
+        ...(clauses.length > 0 ? { $filter: clauses.join(' and ') } : {}),
+        ...(filter.top ? { $top: String(filter.top) } : {}),
+      },
       gdapRelationshipSchema,
     );
   }

@@ -92,6 +92,7 @@ export const ERROR_CODES = {
   SUPPORT_CLOSED_WITHOUT_MIGRATION: itemFailure("Microsoft support closed the migration request but the Azure subscription did not move; the message has support's words.", 'R-CON-6'),
   // ---- Consolidation and Azure plan transfer paths (issue 15; docs/consolidation-paths.md) ----
   TRANSFER_WAVES_REQUIRED: blocker('A source tenant has more than 300 subscriptions to transfer: plan the waves listed (options.wave) one after the other.', 'partner-center-api.md §11'),
+  WAVE_NOT_NEEDED: userError('options.wave was given but no source tenant needs transfer waves (at most 300 subscriptions to transfer each): plan without options.wave; nothing was planned.', 'partner-center-api.md §11'),
   CALLER_NOT_ADMIN_AGENT: blocker("This application's Partner Center identity at the source or target lacks the Admin agent role that transfers need.", 'partner-center-api.md §11'),
   TRANSFER_ALREADY_PENDING: blocker('The customer already has an open partner-to-partner transfer (one at a time): cancel it or let it finish.', 'partner-center-api.md §9d'),
   MCA_NOT_ACCEPTED: blocker('The customer has not accepted the Microsoft Customer Agreement: new-commerce subscriptions cannot be transferred (13605).'),
@@ -173,6 +174,7 @@ export const ERROR_CODES = {
   GRAPH_ERROR: userError('Microsoft Graph refused or failed the GDAP read the plan needed (permissions, outage); the message has its status and code; nothing was planned.'),
   GDAP_REJECTED: blocker('The customer rejected the GDAP relationship: the partner has no admin access to it; plan again once the customer agrees.', 'R-CON-2'),
   GDAP_REQUEST_EXPIRED: blocker('The customer did not approve the GDAP relationship within 90 days and the request expired; plan again to send a new one.', 'R-CON-2'),
+  SOURCE_GDAP_MISSING: blocker("With GDAP required, the source tenant has no active GDAP relationship with the customer holding a role for the source-side writes (suspending re-provisioned subscriptions, the Azure plan upgrade), or it ends too soon: the suspension would be refused (20002) after the target's order, double billing. Checked at plan time and again before the customer's first write; nothing is ordered for that customer.", 'R-CON-4'),
   GDAP_RELATIONSHIP_ENDED: itemFailure('The GDAP relationship the step relied on ended (terminated or expired) after it was active; plan again.'),
   // ---- The engine's own item failures ----
   STEP_ERROR: itemFailure('A step threw an error without a code; the message has it.'),

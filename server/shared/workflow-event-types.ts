@@ -37,6 +37,7 @@ export const WORKFLOW_EVENT_TYPES = {
   GDAP_REQUESTED: 'A GDAP relationship was created with the template and sent to the customer (its approval link).',
   GDAP_APPROVED: 'The customer approved the GDAP relationship.',
   GDAP_ACTIVE: 'GDAP access is active: the relationship and its access assignments.',
+  SOURCE_GDAP_CHECKED: "The plan checked the source tenants' GDAP with the customers whose re-provisioned subscriptions it suspends (or Azure plan it upgrades); with GDAP=optional it lists those lacking it.",
   GDAP_WARNING: 'GDAP=optional: the customer rejected GDAP or let the request expire; the procedure goes on.',
   // ---- Customer invitations (consolidation, channel move) ----
   INVITATION_REMINDER: 'The customer has not accepted its reseller invitation: a reminder carrying the link (Partner Center has no resend; the partner mails it).',

@@ -140,6 +140,14 @@ describe.each(dialects)('GDAP as a step of the consolidation (R-CON-2, %s)', (di
         }
       }
     }
+    // The sources had GDAP before (they suspend the source subscriptions, R-CON-4; without it
+    // the plan blocks the customer: SOURCE_GDAP_MISSING).
+    for (const c of found) {
+      await grantGdap(emulator, c.partnerTenantId, c.tenantId, {
+        roles: SOURCE_ROLES,
+        displayName: `Source ${c.tenantId.slice(0, 8)}`,
+      });
+    }
     // Plan once to learn which pass the region/agreement checks, keep the first n of those.
     const draft = await plan(found.map((c) => c.id));
     const state = await read(draft.id);
@@ -194,13 +202,6 @@ describe.each(dialects)('GDAP as a step of the consolidation (R-CON-2, %s)', (di
     async () => {
       const chosen = await movableCustomers(4);
       expect(chosen.length).toBe(4);
-      // The sources had GDAP before (they suspend the source subscriptions, R-CON-4).
-      for (const c of chosen) {
-        await grantGdap(emulator, c.partnerTenantId, c.tenantId, {
-          roles: SOURCE_ROLES,
-          displayName: `Source ${c.tenantId.slice(0, 8)}`,
-        });
-      }
       const [reused, rejecting, ...others] = chosen as [Chosen, Chosen, ...Chosen[]];
       // The target already holds every role of the template with one customer: reused as is.
       const existing = await grantGdap(emulator, target.tenantId, reused.tenantId, {
@@ -339,12 +340,6 @@ describe.each(dialects)('GDAP as a step of the consolidation (R-CON-2, %s)', (di
     { timeout: 180_000 },
     async () => {
       const chosen = await movableCustomers(2);
-      for (const c of chosen) {
-        await grantGdap(emulator, c.partnerTenantId, c.tenantId, {
-          roles: SOURCE_ROLES,
-          displayName: `Source ${c.tenantId.slice(0, 8)}`,
-        });
-      }
       const [silent, other] = chosen as [Chosen, Chosen, ...Chosen[]];
       emulator.control.gdap.setDecision(silent.tenantId, 'never');
       const planned = await plan(chosen.map((c) => c.id));

@@ -62,6 +62,13 @@ async function run(killAtCall: number) {
   const candidates = (list?.customers.edges ?? [])
     .map((e) => e.node)
     .filter((c) => !skip.has(c.tenantId));
+  // The source had GDAP before (it suspends the source subscriptions, R-CON-4).
+  for (const c of candidates) {
+    await grantGdap(emulator, fr.tenantId, c.tenantId, {
+      roles: [ROLE_IDS.licenseAdministrator, ROLE_IDS.serviceSupportAdministrator],
+      displayName: `Source ${c.tenantId.slice(0, 8)}`,
+    });
+  }
   // A first draft says which customers pass the plan's checks (region, agreement).
   const draft = await gqlData<{
     planTenantConsolidation: {
@@ -90,12 +97,6 @@ async function run(killAtCall: number) {
   );
   const chosen = candidates.filter((c) => movable.has(c.tenantId)).slice(0, 2);
   expect(chosen).toHaveLength(2);
-  for (const c of chosen) {
-    await grantGdap(emulator, fr.tenantId, c.tenantId, {
-      roles: [ROLE_IDS.licenseAdministrator, ROLE_IDS.serviceSupportAdministrator],
-      displayName: `Source ${c.tenantId.slice(0, 8)}`,
-    });
-  }
   const planned = await gqlData<{ planTenantConsolidation: { workflow: { id: string } } }>(
     t,
     `mutation($input: PlanTenantConsolidationInput!) { planTenantConsolidation(input: $input) { workflow { id } } }`,

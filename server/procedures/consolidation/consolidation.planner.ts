@@ -44,6 +44,7 @@ import {
   transferPreflight,
   type TransferWave,
 } from './consolidation-paths.planner.js';
+import { type SourceGdapPreflight } from './consolidation-source-gdap.js';
 
 export interface PlanRequest {
   sources: TenantRef[];
@@ -61,6 +62,8 @@ export interface PlanRequest {
   options?: ConsolidationPlanOptions;
   /** Wave consolidations of the same target: not a "consolidated away" source for a later wave. */
   waveSiblings?: Set<string>;
+  /** GDAP required/optional: the source tenants' GDAP for the source-side writes (R-CON-4). */
+  sourceGdap?: SourceGdapPreflight;
 }
 
 export interface Plan {
@@ -128,6 +131,7 @@ export async function planConsolidation(
     const listed = (await client.listAllCustomers()).filter(
       (c) => !only || only.has(`${source.tenantId}/${c.id}`),
     );
+    const sourceGdap = request.sourceGdap?.forSource(source, listed.length);
     // Each customer is classified as soon as it is read, keeping only its items: holding every
     // customer's Partner Center records until the end took hundreds of MB at 5,000 customers.
     const classified = await mapLimit(listed, 8, async (c) =>
@@ -332,6 +336,8 @@ export async function planConsolidation(
           block,
         })),
       );
+      // Before anything is ordered at the target, the source must be able to suspend (20002).
+      await sourceGdap?.(customer, children, block);
       if (customerBlockers.length === 0 && !children.some((c) => c.kind !== NO_ACTION)) {
         block('NOTHING_TO_MOVE', `${name} has no active subscription to move.`);
       } else if (

@@ -15,11 +15,15 @@ import { type Clock } from '../../shared/clock.js';
 import { type GdapPlanner } from '../shared/gdap/gdap-planner.js';
 import { CONSOLIDATION_GDAP_ROUTE } from './steps/gdap.steps.js';
 import { CUSTOMER, type ConsolidationData, type TenantRef } from './consolidation.model.js';
+import { TRANSFER_SUBSCRIPTION_LIMIT } from './consolidation-paths.model.js';
 import { planConsolidation } from './consolidation.planner.js';
 import { customersConsolidatedAwayFrom } from './consolidation.repository.js';
 import { type ConsolidationExportService } from './consolidation-export.service.js';
 import { type ConsolidationViewService } from './consolidation-view.service.js';
 import { planOptions, type PlanOptionsInput, waveSiblings } from './consolidation-paths.service.js';
+import { SourceGdapPreflight } from './consolidation-source-gdap.js';
+import { GraphError, type GdapClientFactory } from '../../graph/gdap.client.js';
+import { type GdapMode } from '../procedure-module.js';
 
 export interface PlanTenantConsolidationInput {
   sourcePartnerTenantIds: string[];
@@ -48,6 +52,8 @@ export class ConsolidationService {
       clock?: Clock;
       /** GDAP for the target (issue 15 item 2); absent or off: no GDAP step. */
       gdap?: GdapPlanner;
+      /** The source tenants' GDAP pre-flight (SOURCE_GDAP_MISSING); absent or off: none. */
+      sourceGdap?: { graph: GdapClientFactory; mode: GdapMode };
     },
   ) {}
 
@@ -89,9 +95,17 @@ export class ConsolidationService {
             ),
           );
         }
+        const sourceGdap =
+          this.deps.sourceGdap && this.deps.sourceGdap.mode !== 'off'
+            ? new SourceGdapPreflight({
+                ...this.deps.sourceGdap,
+                now: this.deps.clock?.now() ?? new Date(),
+              })
+            : undefined;
         let plan;
         try {
           plan = await planConsolidation(this.deps.clients, {
+            ...(sourceGdap ? { sourceGdap } : {}),
             sources: sources.map(toRef),
             target: toRef(target),
             only,
@@ -103,6 +117,12 @@ export class ConsolidationService {
             ]),
           });
         } catch (error) {
+          if (error instanceof GraphError) {
+            return err({
+              code: 'GRAPH_ERROR',
+              message: `Microsoft Graph refused the source tenants' GDAP read (${error.message}); nothing was planned.`,
+            });
+          }
           // The inventory could not be read: nothing is stored, the caller may simply try again.
           if (error instanceof PartnerCenterError) {
             return err({
@@ -111,6 +131,17 @@ export class ConsolidationService {
             });
           }
           throw error;
+        }
+        const checked = sourceGdap?.event();
+        if (checked) {
+          plan.events.push(checked);
+        }
+        if (options.value.wave !== undefined && plan.waves.length === 0) {
+          return err({
+            code: 'WAVE_NOT_NEEDED',
+            message: `options.wave ${options.value.wave} was given, but no source tenant has more than ${TRANSFER_SUBSCRIPTION_LIMIT} subscriptions to transfer, so this plan has no waves (what remains fits in one consolidation, §11). Plan again without options.wave; nothing was planned.`,
+            field: ['input', 'options', 'wave'],
+          });
         }
         const data: ConsolidationData = {
           sources: sources.map(toRef),

@@ -46,6 +46,7 @@ export const consolidationModule: ProcedureModule<ConsolidationServices> = {
       clients,
       clock,
       gdap: new GdapPlanner({ db, graph, mode: gdap.mode, directory }),
+      sourceGdap: { graph, mode: gdap.mode },
     }),
     consolidationViews: new ConsolidationViewService({ db, clock }),
     consolidationExports: new ConsolidationExportService({ db, clock, publicUrl }),

@@ -13,6 +13,7 @@ import {
   TRANSFER_REQUEST,
 } from '../consolidation-paths.model.js';
 import { type ConsolidationStepDeps, logActivity, step } from './common.js';
+import { sourceGdapBlock } from './source-gdap.step.js';
 
 const UPGRADE_RECHECK_MS = 30 * 60_000;
 
@@ -29,6 +30,17 @@ export function azurePlanUpgradeSteps(deps: ConsolidationStepDeps): Record<strin
     const d = ctx.data;
     const customerId = ctx.item.customerTenantId as string;
     const client = clients.forTenant(d.sourceTenantId);
+    // The upgrade is a customer-scoped write of the source: with GDAP required it needs GDAP there.
+    const noSourceGdap = await sourceGdapBlock(ctx, deps, {
+      sourceTenantId: d.sourceTenantId,
+      customerTenantId: customerId,
+      companyName: d.companyName,
+      writes: 'start the Azure plan upgrade',
+      write: 'azure-plan-upgrade',
+    });
+    if (noSourceGdap) {
+      return noSourceGdap;
+    }
     if (!(await ctx.markIrreversible())) {
       return { type: 'wait', reason: 'The workflow was canceled.' };
     }

@@ -1,6 +1,7 @@
 import { type ProductOperation } from '../../../shared/activity-operations.js';
 import { PartnerCenterError } from '../../../partner-center/errors.js';
 import { type PartnerCenterClientFactory } from '../../../partner-center/client-factory.js';
+import { type GdapClientFactory } from '../../../graph/gdap.client.js';
 import { type EngineDb } from '../../../workflows/engine/db.types.js';
 import { type StepContext, stepsOf } from '../../../workflows/engine/step-context.js';
 import { type ConsolidationData } from '../consolidation.model.js';
@@ -11,6 +12,8 @@ export interface ConsolidationStepDeps {
   /** The R-CON-7/8 guard's reads (consolidated-source.step.ts). */
   db: EngineDb;
   clients: PartnerCenterClientFactory;
+  /** Microsoft Graph: the source's GDAP re-checked before a customer's first write. */
+  graph?: GdapClientFactory | undefined;
   /** Reads shared by a customer's items and a workflow's customers (issue 20). */
   reads: ConsolidationReads;
   /** Fallback recheck for items that other items wake (business time). */

@@ -48,6 +48,7 @@ export function consolidationDefinition(deps: ConsolidationDeps): WorkflowDefini
   const stepDeps = {
     db: deps.db,
     clients: deps.clients,
+    graph: deps.graph,
     reads: new ConsolidationReads(deps.clients, deps.reads),
     wakeFallbackMs: deps.wakeFallbackMs ?? 60 * 60_000,
     provisioningRecheckMs: deps.provisioningRecheckMs ?? 2 * 60_000,

@@ -9,6 +9,7 @@ import {
 } from '../consolidation.model.js';
 import { type SuspendOutcome, suspensionOf, targetBillingStart } from './billing-dates.js';
 import { reassignmentReminder } from './successor-reminder.js';
+import { sourceGdapBlock } from './source-gdap.step.js';
 import { type ConsolidationStepDeps, logActivity, overlapDays, step, utcDay } from './common.js';
 
 /** LICENSE_REPROVISION: order in the target (R-CON-3/7), wait until active, suspend the source (R-CON-4). */
@@ -31,6 +32,17 @@ export function licenseReprovisionSteps(deps: ConsolidationStepDeps): Record<str
     });
     if (refused) {
       return refused;
+    }
+    // R-CON-4 with GDAP required: the source must still be able to suspend once this is ordered.
+    const noSourceGdap = await sourceGdapBlock(ctx, deps, {
+      sourceTenantId: sub.sourceTenantId,
+      customerTenantId: customerId,
+      companyName: sub.companyName,
+      writes: `suspend ${sub.offerName ?? sub.offerId} (${sub.sourceSubscriptionId}) once it is re-provisioned`,
+      write: 'order',
+    });
+    if (noSourceGdap) {
+      return noSourceGdap;
     }
     // R-CON-8: from the first re-provisioning on, the consolidation cannot be canceled.
     if (!(await ctx.markIrreversible())) {

@@ -125,6 +125,19 @@ export class ConsolidationReads {
     );
   }
 
+  /**
+   * A source tenant's GDAP relationships with a customer (Microsoft Graph), read now: the items
+   * of one customer that check them together before their first write share one call.
+   */
+  gdapRelationships<T>(
+    workflowId: string,
+    tenantId: string,
+    customerId: string,
+    read: () => Promise<T>,
+  ): Promise<T> {
+    return this.shared(`gdap|${workflowId}|${tenantId}|${customerId}`, this.now(), read);
+  }
+
   /** A finished read fresh enough for `notBefore`, else the next scheduled one (joined or new). */
   private async shared<T>(key: string, notBefore: number, read: () => Promise<T>): Promise<T> {
     const last = this.finished.get(key) as Read<T> | undefined;
