@@ -328,7 +328,7 @@ describe.skipIf(!haveChromium)('operator console in a browser', () => {
       scrollWidth: document.documentElement.scrollWidth,
       innerWidth: window.innerWidth,
       // What sticks out (for the failure message): elements whose right edge passes the window.
-      wide: [...document.querySelectorAll('body *')]
+      wide: Array.from(document.querySelectorAll('body *'))
         .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
         .slice(0, 8)
         .map(
