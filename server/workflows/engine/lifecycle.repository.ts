@@ -9,7 +9,7 @@ import {
   type WorkflowStatus,
 } from './engine.types.js';
 import { wakeItems } from './items.repository.js';
-import { blockerValues, eventValues, INSERT_CHUNK } from './row-values.js';
+import { blockerValues, eventValues, INSERT_CHUNK, itemBlockerEventValues } from './row-values.js';
 
 /** Marks the workflow RUNNING and schedules its runnable items (startWorkflow). */
 export async function startWorkflowRow(
@@ -418,17 +418,7 @@ export async function flagItemOnce(
     await tx
       .insert(workflowBlockers)
       .values({ ...blockerValues(blocker), workflowId: item.workflowId, createdAt: at });
-    await tx.insert(workflowEvents).values({
-      ...eventValues({
-        type: 'BLOCKER',
-        message: blocker.message,
-        itemId: item.id,
-        customerTenantId: item.customerTenantId,
-        subscriptionId: blocker.subject ?? null,
-      }),
-      workflowId: item.workflowId,
-      at,
-    });
+    await tx.insert(workflowEvents).values(itemBlockerEventValues(item, blocker, at));
     return true;
   });
 }

@@ -3,7 +3,7 @@ import type {
   workflowEvents,
   workflowSteps,
 } from '../../../schema/workflow-tables.js';
-import { type NewBlocker, type NewEvent } from './engine.types.js';
+import { type NewBlocker, type NewEvent, type WorkflowItemRow } from './engine.types.js';
 
 export type WorkflowEventRow = typeof workflowEvents.$inferSelect;
 export type WorkflowBlockerRow = typeof workflowBlockers.$inferSelect;
@@ -34,5 +34,20 @@ export function eventValues(event: NewEvent) {
     partnerTenantId: event.partnerTenantId ?? null,
     subscriptionId: event.subscriptionId ?? null,
     dataJson: event.data ? JSON.stringify(event.data) : null,
+  };
+}
+
+/** The BLOCKER event row journalling a blocker raised on `item` (sweeps, flagItemOnce). */
+export function itemBlockerEventValues(item: WorkflowItemRow, blocker: NewBlocker, at: string) {
+  return {
+    ...eventValues({
+      type: 'BLOCKER',
+      message: blocker.message,
+      itemId: item.id,
+      customerTenantId: item.customerTenantId,
+      subscriptionId: blocker.subject ?? null,
+    }),
+    workflowId: item.workflowId,
+    at,
   };
 }

@@ -3,7 +3,7 @@ import { tablesOf, transaction } from '../../db/client.js';
 import { type BlockerCode } from '../../shared/error-codes.js';
 import type { EngineDb } from './db.types.js';
 import { type NewBlocker, type WorkflowItemRow } from './engine.types.js';
-import { blockerValues, eventValues } from './row-values.js';
+import { blockerValues, eventValues, itemBlockerEventValues } from './row-values.js';
 
 // Writes of the invariant sweeps (WorkflowDefinition.sweep), outside any step: a blocker raised
 // while its condition holds and resolved when a later look finds it gone, and the sweep's own
@@ -48,17 +48,7 @@ export async function raiseItemBlocker(
       workflowId: item.workflowId,
       createdAt: at,
     });
-    await tx.insert(workflowEvents).values({
-      ...eventValues({
-        type: 'BLOCKER',
-        message: blocker.message,
-        itemId: item.id,
-        customerTenantId: item.customerTenantId,
-        subscriptionId: blocker.subject ?? null,
-      }),
-      workflowId: item.workflowId,
-      at,
-    });
+    await tx.insert(workflowEvents).values(itemBlockerEventValues(item, blocker, at));
     return true;
   });
 }
