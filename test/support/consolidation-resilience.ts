@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, type FaultRule } from 'partner-center-emulator';
 import { PC_BASE_URL } from './app.js';
 import { consolidationState } from './consolidation.js';
@@ -90,3 +91,35 @@ export async function cleanRun(dir: string): Promise<{ clean: Outcome; points: n
 
 /** The 20 seeded kill points as [number, fraction of the journal points]. */
 export const KILL_POINTS = seededFractions(SEED, 20).map((r, i) => [i + 1, r] as const);
+
+/**
+ * "Nothing lost, nothing doubled": process kills at the seeded journal points `KILL_POINTS[from,
+ * to)`, each followed by a restart, end exactly like the clean run. The kills are split over
+ * files (consolidation-resilience-kills-*.test.ts) so they run in parallel.
+ */
+export function describeKills(from: number, to: number): void {
+  describe(`consolidation resilience: kills #${from + 1}–#${to}`, () => {
+    let dir: ReturnType<typeof resilienceDir>;
+    let clean: Outcome;
+    let points = 0;
+
+    beforeAll(async () => {
+      dir = resilienceDir();
+      ({ clean, points } = await cleanRun(dir.path));
+      // The reference the kills are compared with, and the journal points they are spread over.
+      expect(clean.status).toBe('COMPLETED');
+      expect(points).toBeGreaterThan(20);
+    }, 120_000);
+    afterAll(() => dir.remove());
+
+    it.each(KILL_POINTS.slice(from, to))(
+      'kill #%i (at fraction %f of the journal points) then restart ends like the clean run',
+      { timeout: 120_000 },
+      async (i, fraction) => {
+        const killAt = Math.max(1, Math.floor(fraction * points));
+        const outcome = await run(dir.path, `kill-${i}`, { killAt });
+        expect(outcome).toEqual(clean);
+      },
+    );
+  });
+}
