@@ -167,6 +167,14 @@ export class PartnerCenterReadCache {
       keys.add(text);
       owner.byCustomer.set(entry.customerTenantId, keys);
     }
+    // Expired entries are never served again: drop them from the oldest on (one TTL of reads is
+    // what the cache holds, not maxEntries of them long after they expired).
+    for (const [oldText, oldEntry] of owner.entries) {
+      if (oldEntry.expiresAt > now || oldEntry === entry) {
+        break;
+      }
+      this.remove(owner, oldText);
+    }
     let evicted = false;
     if (owner.entries.size > this.maxEntries) {
       const oldest = owner.entries.keys().next().value;

@@ -1,5 +1,5 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
-import { tablesOf } from '../../db/client.js';
+import { notIndexed, tablesOf } from '../../db/client.js';
 import { type EngineDb } from '../../workflows/engine/db.types.js';
 
 /**
@@ -23,7 +23,9 @@ export async function consolidationsFromTenant(
         eq(workflows.organizationId, organizationId),
         eq(workflows.kind, 'TENANT_CONSOLIDATION'),
         inArray(workflows.status, ['RUNNING', 'WAITING', 'COMPLETED']),
-        eq(workflowItems.kind, 'CUSTOMER'),
+        // By the customer index (a handful of rows), not the kind index (every customer item ever
+        // planned): this guard runs before every write of every path.
+        eq(notIndexed(workflowItems.kind), 'CUSTOMER'),
         eq(workflowItems.partnerTenantId, partnerTenantId),
         eq(workflowItems.customerTenantId, customerTenantId),
         ne(workflowItems.status, 'BLOCKED'),

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, gt, inArray, not, notInArray, sql, type SQL } from 'drizzle-orm';
-import { first, tablesOf } from '../../db/client.js';
+import { first, notIndexed, tablesOf } from '../../db/client.js';
 import type { EngineDb } from './db.types.js';
 import { type WorkflowItemRow } from './engine.types.js';
 import { INSERT_CHUNK } from './row-values.js';
@@ -176,7 +176,7 @@ async function wake(db: EngineDb, itemIds: readonly string[], at: string): Promi
     .where(
       and(
         inArray(workflowItems.id, [...itemIds]),
-        inArray(workflowItems.status, ['PENDING', 'RUNNING', 'WAITING']),
+        inArray(notIndexed(workflowItems.status), ['PENDING', 'RUNNING', 'WAITING']),
       ),
     );
 }

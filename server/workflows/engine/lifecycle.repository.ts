@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
-import { first, tablesOf, transaction } from '../../db/client.js';
+import { first, notIndexed, tablesOf, transaction } from '../../db/client.js';
 import type { EngineDb } from './db.types.js';
 import {
   type ItemStatus,
@@ -172,11 +172,11 @@ export async function applyItemUpdate(
             workflowItems.id,
             children.slice(from, from + INSERT_CHUNK).map((c) => c.id),
           ),
-          eq(workflowItems.status, 'PENDING'),
+          eq(notIndexed(workflowItems.status), 'PENDING'),
           isNull(workflowItems.nextRunAt),
         ];
         if (releaseChildren.kinds) {
-          conditions.push(inArray(workflowItems.kind, releaseChildren.kinds));
+          conditions.push(inArray(notIndexed(workflowItems.kind), releaseChildren.kinds));
         }
         await tx
           .update(workflowItems)
@@ -198,7 +198,7 @@ export async function applyItemUpdate(
         .where(
           and(
             eq(workflowItems.parentItemId, item.id),
-            eq(workflowItems.status, 'PENDING'),
+            eq(notIndexed(workflowItems.status), 'PENDING'),
             isNull(workflowItems.nextRunAt),
           ),
         );

@@ -29,6 +29,18 @@ describe('PartnerCenterReadCache', () => {
     expect(cache.stats()).toMatchObject({ hits: 1, misses: 2, hitRatio: 1 / 3 });
   });
 
+  it('drops expired entries instead of holding them until maxEntries', async () => {
+    const time = fakeTime();
+    const cache = new PartnerCenterReadCache({ ttlMs: 30_000, now: time.now });
+    for (let c = 0; c < 10; c += 1) {
+      await cache.read(orgA, { kind: 'subscriptions', customerTenantId: `c${c}` }, async () => c);
+    }
+    expect(cache.stats().entries).toBe(10);
+    time.advance(30_000);
+    await cache.read(orgA, { kind: 'customer', customerTenantId: 'c0' }, async () => 'x');
+    expect(cache.stats().entries).toBe(1);
+  });
+
   it('shares one load between concurrent misses and does not keep a failed one', async () => {
     const cache = new PartnerCenterReadCache({ ttlMs: 30_000 });
     let calls = 0;

@@ -76,6 +76,23 @@ describe('ConsolidationReads', () => {
     expect(calls).toHaveLength(5);
   });
 
+  it('holds no read past its age (memory: one age of reads, not maxKeys of them)', async () => {
+    const { clients } = fakeClients();
+    let now = 0;
+    const reads = new ConsolidationReads(clients, { windowMs: 1, maxAgeMs: 100, now: () => now });
+    for (let c = 0; c < 20; c += 1) {
+      await reads.subscriptions('wf', 'target', `c${c}`, 0);
+    }
+    expect(reads.held).toBe(20);
+    now = 50;
+    await reads.subscriptions('wf', 'target', 'c-late', 0);
+    expect(reads.held).toBe(21);
+    now = 120;
+    await reads.subscriptions('wf', 'source', 'c0', 0);
+    // The 20 reads of t=0 are past their age; the one of t=50 and the new one stay.
+    expect(reads.held).toBe(2);
+  });
+
   it('fails every caller of a failed read and keeps nothing of it', async () => {
     const { clients, calls, failNext } = fakeClients();
     const reads = new ConsolidationReads(clients, { windowMs: 5 });

@@ -65,6 +65,11 @@ export class ConsolidationReads {
     this.now = options.now ?? (() => performance.now());
   }
 
+  /** Finished reads held for reuse (bounded by `maxAgeMs` and `maxKeys`; the bench reports it). */
+  get held(): number {
+    return this.finished.size;
+  }
+
   /** Records that an item's write (order, suspension) just finished. */
   wrote(itemId: string): void {
     this.writes.delete(itemId);
@@ -162,7 +167,23 @@ export class ConsolidationReads {
     this.finished.delete(key);
     this.finished.set(key, read);
     trim(this.finished, this.maxKeys);
+    this.dropExpired();
     return read;
+  }
+
+  /**
+   * Drops finished reads past `maxAgeMs` (never served again) from the oldest on: without it a
+   * 5,000-customer run kept 5,000 customers' subscription lists (maxKeys) in the heap long after
+   * they were read (issue 20's memory target). Map order is finish order, close to start order.
+   */
+  private dropExpired(): void {
+    const now = this.now();
+    for (const [key, read] of this.finished) {
+      if (now - read.startedAt <= this.maxAgeMs) {
+        return;
+      }
+      this.finished.delete(key);
+    }
   }
 
   /**
