@@ -60,6 +60,11 @@ export interface TransferRequestData {
    */
   knownStatus?: string | null;
   acceptedAt?: string;
+  /**
+   * The first completion check read the target's list and found a line's copy missing: later
+   * checks read the transfer alone until it completes (issue 20).
+   */
+  completionListRead?: boolean;
   completedAt?: string;
   /** Source subscription id → target subscription id, from the completed transfer's line items. */
   moved?: Record<string, string>;

@@ -10,22 +10,20 @@ import {
   transferStatus,
   type TransferProductType,
 } from '../../../partner-center/nce-transfer.operations.js';
-import { type PcSubscription } from '../../../partner-center/contracts/subscriptions.js';
-import { type WorkflowItemRow } from '../../../workflows/engine/engine.types.js';
-import { type StepContext, type StepHandler } from '../../../workflows/engine/step-context.js';
-import { type ConsolidationData } from '../consolidation.model.js';
+import { type StepHandler } from '../../../workflows/engine/step-context.js';
 import {
-  AZURE_PLAN_UPGRADE,
-  type AzurePlanUpgradeData,
   type SubscriptionTransferData,
   type TransferRequestData,
 } from '../consolidation-paths.model.js';
 import { type ConsolidationStepDeps, logActivity, step } from './common.js';
+import { transferCompletionStep } from './transfer-completion.step.js';
+import {
+  parseItem,
+  transferLines,
+  type TransferRequestCtx,
+  transferSiblings,
+} from './transfer-lines.js';
 
-type Ctx = StepContext<ConsolidationData, TransferRequestData>;
-
-/** Recheck of a transfer Microsoft is still completing after the first check (business time). */
-const COMPLETION_RECHECK_MS = 30 * 60_000;
 /**
  * [guess] First completion check after the acceptance: Microsoft documents no completion time
  * (partner-center-api.md §9d, §11: Pending → InProgress → Complete); the emulator completes after
@@ -35,63 +33,6 @@ const COMPLETION_RECHECK_MS = 30 * 60_000;
 export const DEFAULT_TRANSFER_FIRST_CHECK_MS = 60 * 60_000;
 /** Recheck of an acceptance Partner Center refused (a role fixed, a fault gone) until expiry. */
 const ACCEPT_RETRY_MS = 6 * 60 * 60_000;
-
-const parse = <T>(row: WorkflowItemRow) => JSON.parse(row.dataJson) as T;
-
-/** The subscription items this request carries, and the sibling Azure plan upgrade if any. */
-async function siblings(ctx: Ctx) {
-  const parentId = ctx.item.parentItemId as string;
-  const all = await ctx.children(parentId);
-  const ids = new Set(ctx.data.subscriptionItemIds);
-  return {
-    subs: all.filter((i) => ids.has(i.id)),
-    upgrade: all.find((i) => i.kind === AZURE_PLAN_UPGRADE),
-  };
-}
-
-/** The subscription id a line item names: the Azure plan an upgraded legacy subscription became. */
-function lineSubscriptionId(d: SubscriptionTransferData, upgrade?: AzurePlanUpgradeData): string {
-  return upgrade?.upgraded?.[d.sourceSubscriptionId] ?? d.sourceSubscriptionId;
-}
-
-const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : null);
-
-/** What differs between the inventory and the transferred copy (empty: verified). */
-export function verifyCopy(
-  d: SubscriptionTransferData,
-  copy: PcSubscription,
-  source: PcSubscription | undefined,
-): string[] {
-  const problems: string[] = [];
-  if (copy.status.toLowerCase() !== 'active') {
-    problems.push(`the target's copy is ${copy.status}`);
-  }
-  if (
-    d.path !== 'AZURE_PLAN_THEN_TRANSFER' &&
-    copy.offerId.toLowerCase() !== d.offerId.toLowerCase()
-  ) {
-    problems.push(`offer ${copy.offerId} instead of ${d.offerId}`);
-  }
-  if (d.productType === 'OnlineServicesNCE') {
-    if (copy.quantity !== d.seats) {
-      problems.push(`${copy.quantity} seats instead of ${d.seats}`);
-    }
-    if (day(copy.commitmentEndDate) !== day(d.commitmentEndDate)) {
-      problems.push(
-        `term end ${day(copy.commitmentEndDate) ?? 'none'} instead of ${day(d.commitmentEndDate) ?? 'none'}`,
-      );
-    }
-    if ((copy.billingCycle ?? null) !== (d.billingCycle ?? null)) {
-      problems.push(
-        `billing cycle ${copy.billingCycle ?? 'none'} instead of ${d.billingCycle ?? 'none'}`,
-      );
-    }
-  }
-  if (source && source.status.toLowerCase() === 'active') {
-    problems.push(`the source's copy ${source.id} is still active`);
-  }
-  return problems;
-}
 
 function refusal(error: unknown): PartnerCenterError | undefined {
   return error instanceof PartnerCenterError && !error.retryable && error.status !== 0
@@ -106,17 +47,17 @@ function refusal(error: unknown): PartnerCenterError | undefined {
  * second expiry is a blocker of this customer only.
  */
 export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string, StepHandler> {
-  const { clients, reads } = deps;
+  const { clients } = deps;
   const firstCheckMs = deps.transferFirstCheckMs ?? DEFAULT_TRANSFER_FIRST_CHECK_MS;
 
-  const blockedBy = (ctx: Ctx, code: BlockerCode, message: string) => {
+  const blockedBy = (ctx: TransferRequestCtx, code: BlockerCode, message: string) => {
     ctx.block({ code, message, subject: ctx.data.transferId ?? null });
     ctx.emit({ type: 'BLOCKER', message });
     return { type: 'blocked' as const, code, message, state: 'BLOCKED' };
   };
 
   const afterUpgrade = step<TransferRequestData>(async (ctx) => {
-    const { upgrade } = await siblings(ctx);
+    const { upgrade } = await transferSiblings(ctx);
     if (!upgrade || upgrade.status === 'DONE') {
       return { type: 'next', step: 'transfer_create', state: 'UPGRADED' };
     }
@@ -145,9 +86,9 @@ export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string
       return { type: 'wait', reason: 'The workflow was canceled.' };
     }
     const attempt = d.attempt ?? 1;
-    const { subs } = await siblings(ctx);
+    const { subs } = await transferSiblings(ctx);
     const types = [
-      ...new Set(subs.map((s) => parse<SubscriptionTransferData>(s).productType)),
+      ...new Set(subs.map((s) => parseItem<SubscriptionTransferData>(s).productType)),
     ].sort() as TransferProductType[];
     const expired = new Set(d.expiredTransferIds ?? []);
     const ours = (list: PcTransfer[]) =>
@@ -289,24 +230,18 @@ export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string
       );
     }
     if (status === 'pending') {
-      const { subs, upgrade } = await siblings(ctx);
-      const upgraded = upgrade ? parse<AzurePlanUpgradeData>(upgrade) : undefined;
-      const lines = new Map<string, ReturnType<typeof lineOf>>();
-      function lineOf(s: SubscriptionTransferData) {
-        return {
-          subscriptionId: lineSubscriptionId(s, upgraded),
-          // R-CON-1: the seats inventoried at planning; verification compares with them. An
-          // upgraded legacy Azure names the Azure plan it became (one unit, its own cycle).
-          quantity: s.path === 'AZURE_PLAN_THEN_TRANSFER' ? 1 : s.seats,
-          billingCycle: s.productType === 'AzureSubscription' ? null : s.billingCycle,
-          productType: s.productType,
-        };
-      }
-      for (const row of subs) {
-        const line = lineOf(parse<SubscriptionTransferData>(row));
-        // Upgraded legacy subscriptions share one Azure plan: one line item for it.
-        lines.set(line.subscriptionId, line);
-      }
+      const { subs, upgrade } = await transferSiblings(ctx);
+      const lines = new Map(
+        [...transferLines(subs, upgrade)].map(([id, l]) => [
+          id,
+          {
+            subscriptionId: l.subscriptionId,
+            quantity: l.quantity,
+            billingCycle: l.billingCycle ?? null,
+            productType: l.productType,
+          },
+        ]),
+      );
       try {
         await ctx.journaled(
           `transfer-accept-${transferId}`,
@@ -378,93 +313,10 @@ export function transferRequestSteps(deps: ConsolidationStepDeps): Record<string
     };
   });
 
-  const awaitCompletion = step<TransferRequestData>(async (ctx) => {
-    const wf = ctx.workflowData;
-    const d = ctx.data;
-    const customerId = ctx.item.customerTenantId as string;
-    const target = clients.forTenant(wf.target.tenantId);
-    const t = await getTransfer(target, customerId, d.transferId as string);
-    const status = transferStatus(t);
-    if (status !== 'complete' && status !== 'failed') {
-      return {
-        type: 'wait',
-        reason: `Microsoft is completing transfer ${t.id} of ${d.companyName} (${t.status}).`,
-        until: ctx.later(COMPLETION_RECHECK_MS),
-        state: 'ACCEPTED',
-        quiet: true,
-      };
-    }
-    // Line items name the source subscription; the target's copies carry the transfer id (§11).
-    // One list per side, read after the completion was seen, shared by the customer's requests
-    // (and any of its items reading the same tenant at that moment).
-    const notBefore = reads.freshSince(ctx.item.id);
-    const [targetList, sourceList] = await Promise.all([
-      reads.subscriptions(ctx.workflow.id, wf.target.tenantId, customerId, notBefore),
-      reads.subscriptions(ctx.workflow.id, d.sourceTenantId, customerId, notBefore),
-    ]);
-    const created = targetList.filter(
-      (s) => (s as { transferId?: string | null }).transferId?.toLowerCase() === t.id.toLowerCase(),
-    );
-    const moved: Record<string, string> = {};
-    const failedLines: Record<string, string> = {};
-    const taken = new Set<string>();
-    for (const li of t.lineItems ?? []) {
-      const liStatus = (li.status ?? '').toLowerCase();
-      if (liStatus && liStatus !== 'complete' && liStatus !== 'completed') {
-        failedLines[li.subscriptionId] =
-          `${li.status}: ${li.transferError?.description ?? 'no reason given'}`;
-        continue;
-      }
-      const copy = created.find(
-        (s) =>
-          !taken.has(s.id) &&
-          s.offerId.toLowerCase() === (li.offerId ?? s.offerId).toLowerCase() &&
-          (li.quantity == null || s.quantity === li.quantity),
-      );
-      if (copy) {
-        taken.add(copy.id);
-        moved[li.subscriptionId.toLowerCase()] = copy.id;
-      } else {
-        failedLines[li.subscriptionId] = 'no subscription of this transfer at the target';
-      }
-    }
-    // Verified here for every line at once (two list reads per customer instead of two reads per
-    // subscription): same offer, seats, term end and billing cycle at the target, source gone.
-    const { subs, upgrade } = await siblings(ctx);
-    const upgraded = upgrade ? parse<AzurePlanUpgradeData>(upgrade) : undefined;
-    const problems: Record<string, string[]> = {};
-    for (const row of subs) {
-      const sd = parse<SubscriptionTransferData>(row);
-      const lineId = lineSubscriptionId(sd, upgraded).toLowerCase();
-      const copy = created.find((c) => c.id === moved[lineId]);
-      if (!copy) {
-        continue;
-      }
-      const src = sourceList.find((x) => x.id.toLowerCase() === lineId);
-      problems[row.id] = verifyCopy(sd, copy, src);
-    }
-    await ctx.wake(d.subscriptionItemIds);
-    ctx.emit({
-      type: 'TRANSFER_COMPLETED',
-      message: `Transfer ${t.id} of ${d.companyName} is ${t.status}: ${Object.keys(moved).length} subscription(s) now under ${wf.target.name}${Object.keys(failedLines).length ? `, ${Object.keys(failedLines).length} failed` : ''}.`,
-      partnerTenantId: wf.target.tenantId,
-    });
-    return {
-      type: 'done',
-      state: status === 'complete' ? 'COMPLETED' : 'FAILED_LINES',
-      data: {
-        completedAt: t.completedTime ?? ctx.now().toISOString(),
-        moved,
-        failedLines,
-        problems,
-      },
-    };
-  });
-
   return {
     transfer_after_upgrade: afterUpgrade,
     transfer_create: create,
     transfer_accept: accept,
-    transfer_await: awaitCompletion,
+    transfer_await: transferCompletionStep(deps),
   };
 }

@@ -1,0 +1,214 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { playUntil } from '../support/app.js';
+import {
+  boot,
+  closeWorld,
+  customerIdsOf,
+  pathsState,
+  plan,
+  type PathsState,
+  type World,
+} from '../support/consolidation-paths.js';
+import { workflowStatus } from '../support/consolidation.js';
+
+// Issue 20: a transfer request's completion check reads the target's subscription list first
+// (needed anyway to verify the copies); the transfer itself is read only when that list does not
+// show a copy of every line with the transfer id. Transfers still in progress are then read alone
+// until they complete, and the lists are read again after Microsoft completed them.
+
+afterEach(closeWorld);
+
+/** A planned consolidation of one customer whose every item (two or more licenses) transfers. */
+async function oneTransferCustomer(w: World) {
+  const all = await customerIdsOf(w);
+  const first: PathsState = await pathsState(w.t, w.token, await plan(w, all));
+  const chosen = first.customers.edges
+    .map((e) => e.node)
+    .find(
+      (c) =>
+        c.state !== 'BLOCKED' &&
+        c.items.length >= 2 &&
+        c.items.every((i) => i.path === 'TRANSFER') &&
+        c.items.filter((i) => i.source.offerId.includes(':')).length >= 2,
+    );
+  expect(chosen).toBeTruthy();
+  const customerTenantId = chosen!.customer.tenantId;
+  const gid = all.find((g) => Buffer.from(g, 'base64').toString().includes(customerTenantId));
+  const id = await plan(w, [gid as string]);
+  // The run's calls from here on (planning read the lists too).
+  const sinceSeq = w.emulator.control.requests().at(-1)?.seq ?? 0;
+  const started = await w.t.gql<{ startWorkflow: { userErrors: unknown[] } }>(
+    'mutation($id: ID!) { startWorkflow(input: { id: $id }) { userErrors { code } } }',
+    { token: w.token, variables: { id } },
+  );
+  expect(started.body.data?.startWorkflow.userErrors).toEqual([]);
+  return { id, customerTenantId, sinceSeq };
+}
+
+/** This customer's Partner Center calls of the run, by kind, in order. */
+function calls(w: World, customerTenantId: string, sinceSeq: number) {
+  const c = customerTenantId.toLowerCase();
+  return w.emulator.control
+    .requests()
+    .filter((e) => e.seq > sinceSeq && e.path.toLowerCase().startsWith(`/v1/customers/${c}`))
+    .map((e) => {
+      const rest = e.path.toLowerCase().slice(`/v1/customers/${c}`.length);
+      const kind =
+        e.method === 'GET' && rest.startsWith('/transfers/')
+          ? 'get-transfer'
+          : e.method === 'GET' && rest === '/subscriptions'
+            ? e.tenantId === w.target.tenantId
+              ? 'target-list'
+              : 'source-list'
+            : `${e.method} ${rest.replace(/\/[0-9a-f-]{36}/g, '/{id}') || '/'}`;
+      return { kind, time: e.time };
+    });
+}
+
+/** The customer's transfer as Partner Center shows it (the emulator's control API). */
+interface TransferView {
+  id: string;
+  status: string;
+  customerTenantId: string;
+  completedTime: string | null;
+  lineItems: Array<{ subscriptionId: string; status?: string }>;
+}
+
+const transferOf = (w: World, customerTenantId: string) =>
+  (w.emulator.control.transfers() as unknown as TransferView[]).find(
+    (t) => t.customerTenantId === customerTenantId,
+  );
+
+// The workflow's status alone: the paths query reads Partner Center's live subscriptions.
+const status = (w: World, id: string) => workflowStatus(w.t, w.token, id);
+
+describe('transfer completion check (issue 20)', () => {
+  it(
+    'finds the completed transfer in the target list: no read of the transfer, one list per side, every line verified',
+    { timeout: 120_000 },
+    async () => {
+      const w = await boot('demo-today');
+      const { id, customerTenantId, sinceSeq } = await oneTransferCustomer(w);
+      await playUntil(w.t, w.emulator, async () => (await status(w, id)) === 'COMPLETED', {
+        step: 'PT15M',
+        maxSteps: 40,
+      });
+      const seen = calls(w, customerTenantId, sinceSeq);
+      const end = await pathsState(w.t, w.token, id);
+      expect(end.status).toBe('COMPLETED');
+      const t = transferOf(w, customerTenantId);
+      expect(t?.status).toMatch(/complete/i);
+      const kinds = seen.map((c) => c.kind);
+      expect(kinds.filter((k) => k === 'get-transfer')).toEqual([]);
+      expect(kinds.filter((k) => k === 'target-list')).toHaveLength(1);
+      expect(kinds.filter((k) => k === 'source-list')).toHaveLength(1);
+      // Read after Microsoft completed it (first check after the acceptance + PT1H).
+      const firstList = seen.find((c) => c.kind === 'target-list');
+      expect(Date.parse(firstList!.time)).toBeGreaterThanOrEqual(Date.parse(t!.completedTime!));
+      const items = end.customers.edges[0]!.node.items;
+      expect(items.length).toBeGreaterThanOrEqual(2);
+      const moved = new Set<string>();
+      for (const i of items) {
+        expect(i.status).toBe('DONE');
+        expect(i.transferId).toBe(t!.id);
+        expect(i.target?.quantity).toBe(i.seats);
+        expect(i.target?.offerId).toBe(i.source.offerId);
+        moved.add(i.target!.subscriptionId);
+      }
+      // Each line its own copy (matched by offer and seats, not one copy for two lines).
+      expect(moved.size).toBe(items.length);
+      const copies = w.emulator.control
+        .state()
+        .subscriptions.filter((s) => (s as { transferId?: string }).transferId === t!.id)
+        .map((s) => s.id)
+        .sort();
+      expect(copies).toHaveLength(items.length);
+      expect([...moved].sort()).toEqual(copies);
+    },
+  );
+
+  it(
+    'reads the transfer when the list is incomplete: alone while Microsoft works, then the lists after completion',
+    { timeout: 120_000 },
+    async () => {
+      const w = await boot('demo-today');
+      // Microsoft takes 3 hours, the first check comes after 1 hour (DEFAULT_TRANSFER_FIRST_CHECK).
+      w.emulator.control.setAutopilot({ commerce: { transferCompletion: 'PT3H' } });
+      const { id, customerTenantId, sinceSeq } = await oneTransferCustomer(w);
+      await playUntil(w.t, w.emulator, async () => (await status(w, id)) === 'COMPLETED', {
+        step: 'PT15M',
+        maxSteps: 60,
+      });
+      const seen = calls(w, customerTenantId, sinceSeq);
+      const end = await pathsState(w.t, w.token, id);
+      expect(end.status).toBe('COMPLETED');
+      const t = transferOf(w, customerTenantId);
+      const completed = Date.parse(t!.completedTime!);
+      const before = seen.filter((c) => Date.parse(c.time) < completed).map((c) => c.kind);
+      const after = seen.filter((c) => Date.parse(c.time) >= completed).map((c) => c.kind);
+      // The first check: one target list (no copies yet), then the transfer; rechecks every
+      // 30 minutes read the transfer alone.
+      expect(before.filter((k) => k === 'target-list')).toHaveLength(1);
+      expect(before.filter((k) => k === 'source-list')).toHaveLength(0);
+      const polls = before.filter((k) => k === 'get-transfer').length;
+      expect(polls).toBeGreaterThanOrEqual(3);
+      expect(polls).toBeLessThanOrEqual(5);
+      expect(before.indexOf('target-list')).toBeLessThan(before.indexOf('get-transfer'));
+      // The check that sees Complete reads the transfer, then one list per side.
+      expect(after.slice(0, 3)).toEqual(['get-transfer', 'target-list', 'source-list']);
+      for (const i of end.customers.edges[0]!.node.items) {
+        expect(i.status).toBe('DONE');
+        expect(i.target?.quantity).toBe(i.seats);
+      }
+    },
+  );
+
+  it(
+    'a line that failed at completion is not taken for moved: the missing copy makes it read the transfer and report the line',
+    { timeout: 120_000 },
+    async () => {
+      const w = await boot('demo-today');
+      // Microsoft completes after PT1H (the emulator's default), when the first check comes.
+      const { id, customerTenantId, sinceSeq } = await oneTransferCustomer(w);
+      await playUntil(
+        w.t,
+        w.emulator,
+        async () => /inprogress/i.test(transferOf(w, customerTenantId)?.status ?? ''),
+        { step: 'PT15M', maxSteps: 80 },
+      );
+      // Between the acceptance and the completion, one source subscription stops being active
+      // (suspended by someone at the source): Microsoft fails its line item (900103).
+      const t0 = transferOf(w, customerTenantId)!;
+      const failedId = t0.lineItems[0]!.subscriptionId;
+      const snapshot = w.emulator.control.state();
+      const src = snapshot.subscriptions.find((s) => s.id === failedId);
+      Object.assign(src!, { status: 'suspended', suspensionReasons: ['CustomerCancellation'] });
+      w.emulator.control.loadState(snapshot);
+      await playUntil(
+        w.t,
+        w.emulator,
+        async () => !['RUNNING', 'WAITING'].includes(await status(w, id)),
+        {
+          step: 'PT15M',
+          maxSteps: 40,
+        },
+      );
+      const t = transferOf(w, customerTenantId)!;
+      expect(t.lineItems.find((li) => li.subscriptionId === failedId)?.status).toBe('Failed');
+      const transferReads = calls(w, customerTenantId, sinceSeq).filter(
+        (c) => c.kind === 'get-transfer',
+      );
+      const end = await pathsState(w.t, w.token, id);
+      const items = end.customers.edges[0]!.node.items;
+      const failed = items.find((i) => i.source.subscriptionId === failedId);
+      expect(failed?.status).toBe('FAILED');
+      expect(failed?.detail).toMatch(/900103|no longer active/);
+      const others = items.filter((i) => i.source.subscriptionId !== failedId);
+      expect(others.length).toBeGreaterThanOrEqual(1);
+      for (const i of others) {
+        expect(i.status).toBe('DONE');
+      }
+      expect(transferReads).toHaveLength(1);
+    },
+  );
+});
