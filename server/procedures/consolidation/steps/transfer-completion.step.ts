@@ -62,6 +62,8 @@ export function transferCompletionStep(deps: ConsolidationStepDeps): StepHandler
     let status = 'complete';
     let shown = 'Complete';
     if (!moved) {
+      // Decided on that list: what is read after the transfer must not be served from it.
+      reads.decided(ctx.item.id);
       const t = await getTransfer(clients.forTenant(wf.target.tenantId), customerId, transferId);
       status = transferStatus(t);
       shown = t.status;
@@ -117,6 +119,7 @@ export function transferCompletionStep(deps: ConsolidationStepDeps): StepHandler
       const src = sourceList.find((x) => x.id.toLowerCase() === lineId);
       problems[row.id] = verifyCopy(sd, copy, src);
     }
+    reads.forget(ctx.item.id);
     await ctx.wake(d.subscriptionItemIds);
     ctx.emit({
       type: 'TRANSFER_COMPLETED',
