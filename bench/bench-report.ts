@@ -36,6 +36,8 @@ function pathDetail(p: PathFigure) {
     calls: p.calls,
     limitingTenantCallsPerSubscription: roundOrNull(p.limitingTenantCallsPerSubscription, 3),
     byRoute: p.byRoute,
+    watchCalls: p.watchCalls,
+    callsPerSubscriptionWithWatch: roundOrNull(p.callsPerSubscriptionWithWatch, 3),
   };
 }
 
@@ -43,7 +45,11 @@ function describePath(p: PathFigure): string {
   if (p.callsPerSubscription === null) {
     return `n/a: ${p.reason ?? ''}`;
   }
-  return `${round(p.callsPerSubscription, 2)} calls/sub (${p.calls} calls, ${p.subscriptions} subscriptions of ${p.customers} customers; ${round(p.limitingTenantCallsPerSubscription ?? 0, 2)}/sub on the limiting tenant: 10,000 subscriptions ≈ ${round(p.projectedMinutesFor10k ?? 0, 0)} min at 500/min)`;
+  const watch =
+    p.watchCalls > 0
+      ? `; with the ${p.watchCalls} calls of the watch after completion ${round(p.callsPerSubscriptionWithWatch ?? 0, 2)}/sub`
+      : '';
+  return `${round(p.callsPerSubscription, 2)} calls/sub (${p.calls} calls, ${p.subscriptions} subscriptions of ${p.customers} customers; ${round(p.limitingTenantCallsPerSubscription ?? 0, 2)}/sub on the limiting tenant: 10,000 subscriptions ≈ ${round(p.projectedMinutesFor10k ?? 0, 0)} min at 500/min${watch})`;
 }
 
 function table(rows: Array<[string, string, string]>): string {
@@ -109,6 +115,7 @@ export function workflowSection(wf: WorkflowBenchResult): Section {
       all: round(wf.callsPerSubscription, 3),
       reprovision: roundOrNull(wf.paths.reprovision.callsPerSubscription, 3),
       transfer: roundOrNull(wf.paths.transfer.callsPerSubscription, 3),
+      transferWithWatch: roundOrNull(wf.paths.transfer.callsPerSubscriptionWithWatch, 3),
       ...(wf.paths.transfer.reason ? { transferReason: wf.paths.transfer.reason } : {}),
     },
     // 10,000 subscriptions at Partner Center's 500 requests/min on the busiest tenant.

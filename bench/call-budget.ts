@@ -121,15 +121,26 @@ export interface PathFigure {
   /** A 10,000-subscription consolidation at 500 requests/min on the limiting tenant. */
   projectedMinutesFor10k: number | null;
   byRoute: Record<string, number>;
+  /**
+   * Calls of these customers after their move, to watch it (the transfer-integrity watch: one
+   * list per side per check, CONSOLIDATION_TRANSFER_WATCH): not in `calls`, counted here.
+   */
+  watchCalls: number;
+  /** (calls + watchCalls) per migrated subscription; null as callsPerSubscription. */
+  callsPerSubscriptionWithWatch: number | null;
 }
 
 export interface BenchCalls {
-  /** [ms, tenant index, status, customer index (-1 none), route index]. */
-  calls: Array<[number, number, number, number, number]>;
+  /** [ms, tenant index, status, customer index (-1 none), route index, purpose index (-1 none)]. */
+  calls: Array<[number, number, number, number, number, number?]>;
   tenants: string[];
   customers: string[];
   routes: string[];
+  purposes?: string[];
 }
+
+/** Calls made to watch a completed move, not to make it (server/partner-center/call-purpose.ts). */
+const WATCH_PURPOSES = new Set(['transfer-integrity-watch']);
 
 /**
  * Calls per migrated subscription by path, from the API's call journal and the workflow's items:
@@ -163,10 +174,15 @@ export function pathFigures(
     const byRoute: Record<string, number> = {};
     const byTenant = new Map<number, number>();
     let calls = 0;
-    for (const [, tenant, , customerIndex, routeIndex] of stats.calls) {
+    let watchCalls = 0;
+    for (const [, tenant, , customerIndex, routeIndex, purposeIndex = -1] of stats.calls) {
       const route = stats.routes[routeIndex] ?? '?';
       const customer = customerIndex >= 0 ? stats.customers[customerIndex] : undefined;
       if ((customer && !customers.has(customer)) || route.includes('/servicerequests')) {
+        continue;
+      }
+      if (purposeIndex >= 0 && WATCH_PURPOSES.has(stats.purposes?.[purposeIndex] ?? '')) {
+        watchCalls += 1;
         continue;
       }
       calls += 1;
@@ -186,6 +202,8 @@ export function pathFigures(
         limitingTenantCallsPerSubscription: null,
         projectedMinutesFor10k: null,
         byRoute: {},
+        watchCalls: 0,
+        callsPerSubscriptionWithWatch: null,
       };
     }
     const limiting = Math.max(0, ...byTenant.values()) / subscriptions;
@@ -197,6 +215,8 @@ export function pathFigures(
       limitingTenantCallsPerSubscription: limiting,
       projectedMinutesFor10k: (limiting * PROJECTION_SUBSCRIPTIONS) / PROJECTION_RATE_PER_MINUTE,
       byRoute,
+      watchCalls,
+      callsPerSubscriptionWithWatch: (calls + watchCalls) / subscriptions,
     };
   };
   return { reprovision: figure('reprovision'), transfer: figure('transfer') };

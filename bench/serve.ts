@@ -9,6 +9,7 @@ import { createAuthVerifier, signDevToken } from '../server/app/auth.js';
 import { createLogger } from '../server/app/logger.js';
 import { loadConfig } from '../server/config/env.js';
 import { emulatorDirectorySource } from '../server/modules/organizations/directory-source.js';
+import { callPurpose } from '../server/partner-center/call-purpose.js';
 import { EmulatorTokenProvider } from '../server/partner-center/token-provider.js';
 import { createHttpClock } from '../server/shared/http-clock.js';
 import { PartnerRole } from '../server/shared/enums.js';
@@ -37,10 +38,11 @@ export interface ServeReady {
 
 /**
  * One Partner Center call: [ms since process start, partner tenant index, HTTP status, customer
- * index (-1: none), route index] (indexes into ServeStats' tenants, customers and routes, so the
- * journal costs the measured process numbers, not strings).
+ * index (-1: none), route index, purpose index (-1: a step's own call; else the server's
+ * `callPurpose()`, e.g. the transfer-integrity watch)] (indexes into ServeStats' tenants,
+ * customers, routes and purposes, so the journal costs the measured process numbers, not strings).
  */
-export type CallRecord = [number, number, number, number, number];
+export type CallRecord = [number, number, number, number, number, number];
 
 export interface ServeStats {
   type: 'stats';
@@ -50,6 +52,8 @@ export interface ServeStats {
   customers: string[];
   /** `METHOD /v1/route/{id}` of the calls. */
   routes: string[];
+  /** Why the calls were made, when not a step's own work (server/partner-center/call-purpose.ts). */
+  purposes: string[];
   cache: { hits: number; misses: number; hitRatio: number };
   /** The GraphQL response cache (issue 20). */
   responseCache: {
@@ -126,6 +130,7 @@ async function main(): Promise<void> {
   const tenantIndex = new Map<string, number>();
   const customerIndex = new Map<string, number>();
   const routeIndex = new Map<string, number>();
+  const purposeIndex = new Map<string, number>();
   const indexOf = (map: Map<string, number>, key: string) => {
     let index = map.get(key);
     if (index === undefined) {
@@ -157,6 +162,7 @@ async function main(): Promise<void> {
     const path = url.pathname.replace(/^.*?(\/v1\/)/, '/v1/');
     const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
     const customer = /^\/v1\/customers\/([0-9a-f-]{36})(?:\/|$)/i.exec(path)?.[1]?.toLowerCase();
+    const purpose = callPurpose();
     const response = await fetch(input, init);
     calls.push([
       performance.now(),
@@ -164,6 +170,7 @@ async function main(): Promise<void> {
       response.status,
       customer ? indexOf(customerIndex, customer) : -1,
       indexOf(routeIndex, routeOf(method, path)),
+      purpose ? indexOf(purposeIndex, purpose) : -1,
     ]);
     return response;
   };
@@ -242,6 +249,7 @@ async function main(): Promise<void> {
         tenants: [...tenantIndex.keys()],
         customers: [...customerIndex.keys()],
         routes: [...routeIndex.keys()],
+        purposes: [...purposeIndex.keys()],
         cache: {
           hits: stats?.hits ?? 0,
           misses: stats?.misses ?? 0,

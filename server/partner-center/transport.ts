@@ -8,6 +8,7 @@ import {
 import { pcErrorBodySchema } from './contracts/common.js';
 import { isRetryableStatus, PartnerCenterError } from './errors.js';
 import { type TokenProvider } from './token-provider.js';
+import { callPurpose } from './call-purpose.js';
 
 /** What one attempt needs of the client. */
 export interface Transport {
@@ -93,7 +94,7 @@ export async function attemptRequest<S extends z.ZodTypeAny>(
       };
     }
     transport.logger?.debug(
-      { operation, status: response.status, requestId, correlationId },
+      { operation, status: response.status, requestId, correlationId, purpose: callPurpose() },
       'partner center call',
     );
     if (!response.ok) {

@@ -10,6 +10,7 @@ import {
   type World,
 } from '../support/consolidation-paths.js';
 import { workflowStatus } from '../support/consolidation.js';
+import { callPurpose } from '../../server/partner-center/call-purpose.js';
 
 // Issue 20: a transfer request's completion check reads the target's subscription list first
 // (needed anyway to verify the copies); the transfer itself is read only when that list does not
@@ -209,6 +210,46 @@ describe('transfer completion check (issue 20)', () => {
         expect(i.status).toBe('DONE');
       }
       expect(transferReads).toHaveLength(1);
+    },
+  );
+
+  it(
+    "labels the transfer-integrity watch's calls (a day after completion), not the migration's",
+    { timeout: 120_000 },
+    async () => {
+      const seen: Array<{ url: string; method: string; purpose: string | undefined }> = [];
+      const w = await boot('demo-today', {
+        wrapFetch: (fetch) => async (input, init) => {
+          const url = typeof input === 'string' ? input : input.toString();
+          seen.push({ url, method: init?.method ?? 'GET', purpose: callPurpose() });
+          return fetch(input, init);
+        },
+      });
+      const { id, customerTenantId } = await oneTransferCustomer(w);
+      const lists = () =>
+        seen.filter(
+          (c) =>
+            c.method === 'GET' &&
+            new URL(c.url).pathname.toLowerCase() ===
+              `/v1/customers/${customerTenantId}/subscriptions`.toLowerCase(),
+        );
+      await playUntil(w.t, w.emulator, async () => (await status(w, id)) === 'COMPLETED', {
+        step: 'PT15M',
+        maxSteps: 40,
+      });
+      const atCompletion = seen.length;
+      expect(seen.every((c) => c.purpose === undefined)).toBe(true);
+      // CONSOLIDATION_TRANSFER_WATCH_INTERVAL P1D: one check a day after completion.
+      await playUntil(w.t, w.emulator, async () => lists().some((c) => c.purpose), {
+        step: 'PT6H',
+        maxSteps: 8,
+      });
+      const watch = seen.slice(atCompletion).filter((c) => c.purpose);
+      expect(watch.map((c) => c.purpose)).toEqual([
+        'transfer-integrity-watch',
+        'transfer-integrity-watch',
+      ]);
+      expect(lists().filter((c) => c.purpose)).toHaveLength(2);
     },
   );
 });

@@ -182,12 +182,16 @@ export async function closeWorld(): Promise<void> {
 
 export async function boot(
   scenario: NonNullable<Parameters<typeof createEmulator>[0]>['scenario'],
-  options: Pick<TestAppOptions, 'tokenProvider'> = {},
+  options: Pick<TestAppOptions, 'tokenProvider'> & {
+    /** Wraps the API's Partner Center fetch (e.g. to see the context a call is made in). */
+    wrapFetch?: (fetch: Emulator['fetch']) => Emulator['fetch'];
+  } = {},
 ): Promise<World> {
+  const { wrapFetch, ...appOptions } = options;
   const emulator = createEmulator({ scenario, seed: 7 });
   const t = await startTestApp({
-    ...options,
-    emulator,
+    ...appOptions,
+    emulator: wrapFetch ? { fetch: wrapFetch(emulator.fetch) } : emulator,
     clock: clockFrom(emulator.clock),
     env: { WORKFLOW_RUNNER: 'off' },
     runner: { retryBaseMs: 1, retryMaxMs: 5 },

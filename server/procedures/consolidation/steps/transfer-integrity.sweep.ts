@@ -1,3 +1,4 @@
+import { withCallPurpose } from '../../../partner-center/call-purpose.js';
 import { type PartnerCenterClientFactory } from '../../../partner-center/client-factory.js';
 import { type PcSubscription } from '../../../partner-center/contracts/subscriptions.js';
 import { type BlockerCode } from '../../../shared/error-codes.js';
@@ -162,7 +163,9 @@ async function watchCompleted(
     const key = `${tenantId.toLowerCase()}|${customerId.toLowerCase()}`;
     let read = lists.get(key);
     if (!read) {
-      read = clients.forTenant(tenantId).listSubscriptions(customerId);
+      read = withCallPurpose('transfer-integrity-watch', () =>
+        clients.forTenant(tenantId).listSubscriptions(customerId),
+      );
       lists.set(key, read);
       read.catch(() => undefined);
     }
