@@ -88,7 +88,7 @@ export function subscriptionTransferSteps(
   const verifyTransfer = step<SubscriptionTransferData>(async (ctx) => {
     const wf = ctx.workflowData;
     const d = ctx.data;
-    // The request verified every line with one read per side (transfer-request.steps.ts).
+    // The request verified every line with one read per side (transfer-completion.step.ts).
     const request = (await ctx.children(ctx.item.parentItemId as string)).find(
       (i) =>
         i.kind === TRANSFER_REQUEST &&
