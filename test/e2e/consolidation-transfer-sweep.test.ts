@@ -3,10 +3,8 @@ import { gqlData, PC_BASE_URL, playUntil } from '../support/app.js';
 import {
   boot,
   closeWorld,
-  customerIdsOf,
   pathsState,
-  plan,
-  type PathsState,
+  startOneTransferCustomer,
   type World,
 } from '../support/consolidation-paths.js';
 
@@ -140,27 +138,8 @@ describe('transfer-integrity sweep (issue 15)', () => {
       const w = await boot('demo-today');
       // Partner Center takes three days to complete the transfer (the emulator's default is PT1H).
       w.emulator.control.setAutopilot({ commerce: { transferCompletion: 'P3D' } });
-      const all = await customerIdsOf(w);
-      const first: PathsState = await pathsState(w.t, w.token, await plan(w, all));
       // A customer whose every item moves by transfer, with two new-commerce licenses.
-      const chosen = first.customers.edges
-        .map((e) => e.node)
-        .find(
-          (c) =>
-            c.state !== 'BLOCKED' &&
-            c.items.length >= 2 &&
-            c.items.every((i) => i.path === 'TRANSFER') &&
-            c.items.filter((i) => i.source.offerId.includes(':')).length >= 2,
-        );
-      expect(chosen).toBeTruthy();
-      const customerTenantId = chosen!.customer.tenantId;
-      const gid = all.find((g) => Buffer.from(g, 'base64').toString().includes(customerTenantId));
-      const id = await plan(w, [gid as string]);
-      const started = await w.t.gql<{ startWorkflow: { userErrors: unknown[] } }>(
-        'mutation($id: ID!) { startWorkflow(input: { id: $id }) { userErrors { code } } }',
-        { token: w.token, variables: { id } },
-      );
-      expect(started.body.data?.startWorkflow.userErrors).toEqual([]);
+      const { id, customerTenantId } = await startOneTransferCustomer(w);
 
       // 1. Accepted (InProgress) but not completed: no blocker before 24 h, one after.
       const transferOf = () =>

@@ -3,10 +3,8 @@ import { playUntil } from '../support/app.js';
 import {
   boot,
   closeWorld,
-  customerIdsOf,
   pathsState,
-  plan,
-  type PathsState,
+  startOneTransferCustomer,
   type World,
 } from '../support/consolidation-paths.js';
 import { workflowStatus } from '../support/consolidation.js';
@@ -18,33 +16,6 @@ import { callPurpose } from '../../server/partner-center/call-purpose.js';
 // until they complete, and the lists are read again after Microsoft completed them.
 
 afterEach(closeWorld);
-
-/** A planned consolidation of one customer whose every item (two or more licenses) transfers. */
-async function oneTransferCustomer(w: World) {
-  const all = await customerIdsOf(w);
-  const first: PathsState = await pathsState(w.t, w.token, await plan(w, all));
-  const chosen = first.customers.edges
-    .map((e) => e.node)
-    .find(
-      (c) =>
-        c.state !== 'BLOCKED' &&
-        c.items.length >= 2 &&
-        c.items.every((i) => i.path === 'TRANSFER') &&
-        c.items.filter((i) => i.source.offerId.includes(':')).length >= 2,
-    );
-  expect(chosen).toBeTruthy();
-  const customerTenantId = chosen!.customer.tenantId;
-  const gid = all.find((g) => Buffer.from(g, 'base64').toString().includes(customerTenantId));
-  const id = await plan(w, [gid as string]);
-  // The run's calls from here on (planning read the lists too).
-  const sinceSeq = w.emulator.control.requests().at(-1)?.seq ?? 0;
-  const started = await w.t.gql<{ startWorkflow: { userErrors: unknown[] } }>(
-    'mutation($id: ID!) { startWorkflow(input: { id: $id }) { userErrors { code } } }',
-    { token: w.token, variables: { id } },
-  );
-  expect(started.body.data?.startWorkflow.userErrors).toEqual([]);
-  return { id, customerTenantId, sinceSeq };
-}
 
 /** This customer's Partner Center calls of the run, by kind, in order. */
 function calls(w: World, customerTenantId: string, sinceSeq: number) {
@@ -64,6 +35,25 @@ function calls(w: World, customerTenantId: string, sinceSeq: number) {
             : `${e.method} ${rest.replace(/\/[0-9a-f-]{36}/g, '/{id}') || '/'}`;
       return { kind, time: e.time };
     });
+}
+
+/**
+ * Plays the started consolidation to COMPLETED in 15-minute steps: the customer's calls of the
+ * run (read before the paths query, which reads Partner Center's live subscriptions) and its state.
+ */
+async function runToCompletion(
+  w: World,
+  run: { id: string; customerTenantId: string; sinceSeq: number },
+  maxSteps: number,
+) {
+  await playUntil(w.t, w.emulator, async () => (await status(w, run.id)) === 'COMPLETED', {
+    step: 'PT15M',
+    maxSteps,
+  });
+  const seen = calls(w, run.customerTenantId, run.sinceSeq);
+  const end = await pathsState(w.t, w.token, run.id);
+  expect(end.status).toBe('COMPLETED');
+  return { seen, end };
 }
 
 /** The customer's transfer as Partner Center shows it (the emulator's control API). */
@@ -89,14 +79,8 @@ describe('transfer completion check (issue 20)', () => {
     { timeout: 120_000 },
     async () => {
       const w = await boot('demo-today');
-      const { id, customerTenantId, sinceSeq } = await oneTransferCustomer(w);
-      await playUntil(w.t, w.emulator, async () => (await status(w, id)) === 'COMPLETED', {
-        step: 'PT15M',
-        maxSteps: 40,
-      });
-      const seen = calls(w, customerTenantId, sinceSeq);
-      const end = await pathsState(w.t, w.token, id);
-      expect(end.status).toBe('COMPLETED');
+      const { id, customerTenantId, sinceSeq } = await startOneTransferCustomer(w);
+      const { seen, end } = await runToCompletion(w, { id, customerTenantId, sinceSeq }, 40);
       const t = transferOf(w, customerTenantId);
       expect(t?.status).toMatch(/complete/i);
       const kinds = seen.map((c) => c.kind);
@@ -135,14 +119,8 @@ describe('transfer completion check (issue 20)', () => {
       const w = await boot('demo-today');
       // Microsoft takes 3 hours, the first check comes after 1 hour (DEFAULT_TRANSFER_FIRST_CHECK).
       w.emulator.control.setAutopilot({ commerce: { transferCompletion: 'PT3H' } });
-      const { id, customerTenantId, sinceSeq } = await oneTransferCustomer(w);
-      await playUntil(w.t, w.emulator, async () => (await status(w, id)) === 'COMPLETED', {
-        step: 'PT15M',
-        maxSteps: 60,
-      });
-      const seen = calls(w, customerTenantId, sinceSeq);
-      const end = await pathsState(w.t, w.token, id);
-      expect(end.status).toBe('COMPLETED');
+      const { id, customerTenantId, sinceSeq } = await startOneTransferCustomer(w);
+      const { seen, end } = await runToCompletion(w, { id, customerTenantId, sinceSeq }, 60);
       const t = transferOf(w, customerTenantId);
       const completed = Date.parse(t!.completedTime!);
       const before = seen.filter((c) => Date.parse(c.time) < completed).map((c) => c.kind);
@@ -170,7 +148,7 @@ describe('transfer completion check (issue 20)', () => {
     async () => {
       const w = await boot('demo-today');
       // Microsoft completes after PT1H (the emulator's default), when the first check comes.
-      const { id, customerTenantId, sinceSeq } = await oneTransferCustomer(w);
+      const { id, customerTenantId, sinceSeq } = await startOneTransferCustomer(w);
       await playUntil(
         w.t,
         w.emulator,
@@ -225,7 +203,7 @@ describe('transfer completion check (issue 20)', () => {
           return fetch(input, init);
         },
       });
-      const { id, customerTenantId } = await oneTransferCustomer(w);
+      const { id, customerTenantId } = await startOneTransferCustomer(w);
       const lists = () =>
         seen.filter(
           (c) =>

@@ -274,3 +274,35 @@ export async function startAndFinish(
   onFinished?.();
   return pathsState(w.t, w.token, id);
 }
+
+/**
+ * Plans every customer, then one customer whose every item moves by transfer (two or more
+ * new-commerce licenses) on its own, and starts that consolidation. `sinceSeq`: the emulator's
+ * last journal entry before the start (planning read the lists too).
+ */
+export async function startOneTransferCustomer(
+  w: World,
+): Promise<{ id: string; customerTenantId: string; sinceSeq: number }> {
+  const all = await customerIdsOf(w);
+  const first = await pathsState(w.t, w.token, await plan(w, all));
+  const chosen = first.customers.edges
+    .map((e) => e.node)
+    .find(
+      (c) =>
+        c.state !== 'BLOCKED' &&
+        c.items.length >= 2 &&
+        c.items.every((i) => i.path === 'TRANSFER') &&
+        c.items.filter((i) => i.source.offerId.includes(':')).length >= 2,
+    );
+  expect(chosen).toBeTruthy();
+  const customerTenantId = chosen!.customer.tenantId;
+  const gid = all.find((g) => Buffer.from(g, 'base64').toString().includes(customerTenantId));
+  const id = await plan(w, [gid as string]);
+  const sinceSeq = w.emulator.control.requests().at(-1)?.seq ?? 0;
+  const started = await w.t.gql<{ startWorkflow: { userErrors: unknown[] } }>(
+    'mutation($id: ID!) { startWorkflow(input: { id: $id }) { userErrors { code } } }',
+    { token: w.token, variables: { id } },
+  );
+  expect(started.body.data?.startWorkflow.userErrors).toEqual([]);
+  return { id, customerTenantId, sinceSeq };
+}

@@ -8,6 +8,8 @@ import {
 } from '../consolidation-paths.model.js';
 import { type ConsolidationStepDeps, step } from './common.js';
 import {
+  assignTransferCopies,
+  type CopyWanted,
   lineSubscriptionId,
   matchTransferCopies,
   parseItem,
@@ -80,28 +82,20 @@ export function transferCompletionStep(deps: ConsolidationStepDeps): StepHandler
       completedAt = t.completedTime ?? undefined;
       // Read after the completion was seen (a list read before it may predate the copies).
       targetList = await listFor(wf.target.tenantId, reads.freshSince(ctx.item.id));
-      const created = copiesOf(targetList, transferId);
-      moved = {};
-      const taken = new Set<string>();
+      const completed: CopyWanted[] = [];
       for (const li of t.lineItems ?? []) {
         const liStatus = (li.status ?? '').toLowerCase();
         if (liStatus && liStatus !== 'complete' && liStatus !== 'completed') {
           failedLines[li.subscriptionId] =
             `${li.status}: ${li.transferError?.description ?? 'no reason given'}`;
-          continue;
-        }
-        const copy = created.find(
-          (s) =>
-            !taken.has(s.id) &&
-            s.offerId.toLowerCase() === (li.offerId ?? s.offerId).toLowerCase() &&
-            (li.quantity == null || s.quantity === li.quantity),
-        );
-        if (copy) {
-          taken.add(copy.id);
-          moved[li.subscriptionId.toLowerCase()] = copy.id;
         } else {
-          failedLines[li.subscriptionId] = 'no subscription of this transfer at the target';
+          completed.push(li);
         }
+      }
+      const assigned = assignTransferCopies(completed, copiesOf(targetList, transferId));
+      moved = assigned.moved;
+      for (const id of assigned.missing) {
+        failedLines[id] = 'no subscription of this transfer at the target';
       }
     }
     // R-CON-4: the source's copies are gone. One list per side for every line at once (instead

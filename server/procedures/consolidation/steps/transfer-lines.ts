@@ -71,33 +71,51 @@ export function transferLines(
 /** A target subscription as Partner Center lists it after a transfer (§11: with its id). */
 export type TransferCopy = PcSubscription & { transferId?: string | null };
 
+/** What a line is matched on: an offer (null: any) and seats (null: any). */
+export interface CopyWanted {
+  subscriptionId: string;
+  offerId?: string | null;
+  quantity?: number | null;
+}
+
 /**
- * Every line's copy at the target, or undefined when one is missing. Partner Center's copies carry
- * the transfer id but not the source subscription they came from (§11), so a line is matched by
- * offer and seats; an upgraded legacy Azure's line (one Azure plan, offer unknown before the move)
- * takes a copy no other line matched.
+ * Gives each line its own copy at the target. Partner Center's copies carry the transfer id but
+ * not the source subscription they came from (§11), so a line is matched by offer and seats; a
+ * line without an offer (an upgraded legacy Azure's Azure plan, unknown before the move) takes a
+ * copy no line with an offer matched. `moved`: source subscription id (lower case) → copy id.
  */
-export function matchTransferCopies(
-  lines: TransferLine[],
-  copies: TransferCopy[],
-): Record<string, string> | undefined {
+export function assignTransferCopies(
+  lines: readonly CopyWanted[],
+  copies: readonly TransferCopy[],
+): { moved: Record<string, string>; missing: string[] } {
   const taken = new Set<string>();
   const moved: Record<string, string> = {};
+  const missing: string[] = [];
   const byOffer = [...lines].sort((a, b) => (a.offerId ? 0 : 1) - (b.offerId ? 0 : 1));
   for (const line of byOffer) {
     const copy = copies.find(
       (c) =>
         !taken.has(c.id) &&
-        (line.offerId === null || c.offerId.toLowerCase() === line.offerId.toLowerCase()) &&
-        c.quantity === line.quantity,
+        (!line.offerId || c.offerId.toLowerCase() === line.offerId.toLowerCase()) &&
+        (line.quantity == null || c.quantity === line.quantity),
     );
-    if (!copy) {
-      return undefined;
+    if (copy) {
+      taken.add(copy.id);
+      moved[line.subscriptionId.toLowerCase()] = copy.id;
+    } else {
+      missing.push(line.subscriptionId);
     }
-    taken.add(copy.id);
-    moved[line.subscriptionId.toLowerCase()] = copy.id;
   }
-  return moved;
+  return { moved, missing };
+}
+
+/** Every line's copy at the target, or undefined when one is missing. */
+export function matchTransferCopies(
+  lines: readonly CopyWanted[],
+  copies: readonly TransferCopy[],
+): Record<string, string> | undefined {
+  const { moved, missing } = assignTransferCopies(lines, copies);
+  return missing.length === 0 ? moved : undefined;
 }
 
 const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : null);
